@@ -1,0 +1,720 @@
+#!/usr/bin/env python3
+"""Decode + window per slice: scanpass against its peers, in one run, on the same files.
+
+Called by `benches/peers/run` (which activates the Python venv from tests/python/env.sh).
+Each peer times "open the file, decode frame 0, apply the modality LUT and the file's default
+window (first window in the file, else min/max) to 8 bits" per file:
+
+  pydicom   in-process: dcmread + pixels.pixel_array(index=0, plugin=pylibjpeg)
+            + apply_modality_lut + numpy window to uint8
+  gdcm      in-process: gdcm.ImageReader + GetBuffer -> numpy + the same numpy window
+  scanpass  in-process: `scanpass bench FILE... --repeat N --json` (one process)
+  dcmtk     per process: dcmj2pnm (dcml2pnm for JPEG-LS) +on (+Wi 1 | +Wm) -> PNG in /dev/shm
+  scanpass  per process: `scanpass render FILE --out X.png`
+
+The whole sequence of peers is repeated `--rounds` times, each round in a rotated peer order, so
+that a burst of load on this shared machine hits every peer rather than one. A peer's figure
+for a file is the median over rounds of its per-round median. Ratios are peer / scanpass
+(>1: scanpass is faster), in-process against in-process and per-process against per-process.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+# ---------------------------------------------------------------------------------------------
+# Corpus
+
+WG04_SETS = [  # (folder, file suffix, short name)
+    ("REF", "UNC", "UNC"),
+    ("RLE", "RLE", "RLE"),
+    ("JPLL", "JPLL", "JPLL"),
+    ("JLSL", "JLSL", "JLSL"),
+    ("J2KR", "J2KR", "J2KR"),
+    ("J2KI", "J2KI", "J2KI"),
+]
+WG04_IMAGES = ["CT1", "MR1", "RG3"]
+US_FILE = "pydicom/examples_ybr_color.dcm"
+
+JPEG_LS = {"1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81"}
+JPEG_2000 = {
+    "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.92",
+    "1.2.840.10008.1.2.4.93", "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202",
+    "1.2.840.10008.1.2.4.203",
+}
+NATIVE = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2"}
+
+
+@dataclass
+class Case:
+    label: str
+    path: str  # absolute
+    rel: str  # relative to the samples folder
+    ts_uid: str = ""
+    ts_name: str = ""
+    rows: int = 0
+    cols: int = 0
+    frames: int = 1
+    spp: int = 1
+    photometric: str = ""
+    window: tuple[float, float] | None = None
+    pydicom_plugin: str = ""
+    dcmtk_cmd: list[str] | None = None
+    dcmtk_skip: str = ""  # reason DCMTK is not tried
+
+
+def find_cases(samples: Path) -> tuple[list[Case], list[str]]:
+    cases, missing = [], []
+    for img in WG04_IMAGES:
+        for folder, suffix, short in WG04_SETS:
+            rel = f"dicom-test-files/WG04/{folder}/{img}_{suffix}"
+            p = samples / rel
+            if p.is_file():
+                cases.append(Case(f"{img} {short}", str(p.resolve()), rel))
+            else:
+                missing.append(rel)
+    p = samples / US_FILE
+    if p.is_file():
+        cases.append(Case("US ybr 30f", str(p.resolve()), US_FILE))
+    else:
+        missing.append(US_FILE)
+    return cases, missing
+
+
+def describe(case: Case) -> None:
+    from pydicom import dcmread
+
+    ds = dcmread(case.path, stop_before_pixels=True)
+    ts = ds.file_meta.TransferSyntaxUID
+    case.ts_uid, case.ts_name = str(ts), ts.name
+    case.rows, case.cols = int(ds.Rows), int(ds.Columns)
+    case.frames = int(ds.get("NumberOfFrames", 1) or 1)
+    case.spp = int(ds.get("SamplesPerPixel", 1))
+    case.photometric = str(ds.PhotometricInterpretation)
+    case.window = first_window(ds)
+    if case.ts_uid in NATIVE:
+        case.pydicom_plugin = ""  # pydicom's own native decoder
+    else:
+        case.pydicom_plugin = "pylibjpeg"
+    # DCMTK: dcmj2pnm decodes JPEG (dcmjpeg) and RLE; JPEG-LS needs dcml2pnm (dcmjpls);
+    # the free toolkit has no JPEG 2000 codec.
+    if case.ts_uid in JPEG_2000:
+        case.dcmtk_skip = "no JPEG 2000 codec in free DCMTK"
+    else:
+        tool = "dcml2pnm" if case.ts_uid in JPEG_LS else "dcmj2pnm"
+        win = [] if case.spp != 1 else (["+Wi", "1"] if case.window else ["+Wm"])
+        case.dcmtk_cmd = [tool, "+on", *win]
+
+
+def first_window(ds) -> tuple[float, float] | None:
+    c, w = ds.get("WindowCenter"), ds.get("WindowWidth")
+    if c is None or w is None:
+        return None
+    c = c[0] if hasattr(c, "__len__") and not isinstance(c, str) else c
+    w = w[0] if hasattr(w, "__len__") and not isinstance(w, str) else w
+    return float(c), float(w)
+
+
+# ---------------------------------------------------------------------------------------------
+# The 8-bit step shared by both Python peers (plain numpy, as a user of either library would)
+
+def window_u8(values, window: tuple[float, float] | None, invert: bool) -> np.ndarray:
+    a = np.asarray(values, dtype=np.float32)
+    if window is None:  # min/max
+        lo, hi = float(a.min()), float(a.max())
+        a = a - lo
+        a *= 255.0 / (hi - lo) if hi > lo else 0.0
+    else:  # DICOM PS3.3 C.11.2.1.2.1 linear window
+        c, w = window
+        a = a - (c - 0.5)
+        a *= 1.0 / max(w - 1.0, 1.0)
+        a += 0.5
+        a *= 255.0
+    np.clip(a, 0.0, 255.0, out=a)
+    if invert:  # MONOCHROME1
+        np.subtract(255.0, a, out=a)
+    a += 0.5
+    return a.astype(np.uint8)
+
+
+# ---------------------------------------------------------------------------------------------
+# In-process peers
+
+def pydicom_render(case: Case) -> np.ndarray:
+    from pydicom import dcmread
+    from pydicom.pixels import apply_modality_lut, pixel_array
+
+    ds = dcmread(case.path)
+    arr = pixel_array(ds, index=0, decoding_plugin=case.pydicom_plugin)
+    if case.spp != 1:
+        return arr  # 8-bit colour, already converted to RGB by pydicom: nothing to window
+    arr = apply_modality_lut(arr, ds)
+    invert = ds.PhotometricInterpretation == "MONOCHROME1"
+    return window_u8(arr, first_window(ds), invert)
+
+
+_GDCM_DTYPES = {
+    "UINT8": np.uint8, "INT8": np.int8, "UINT16": np.uint16, "INT16": np.int16,
+    "UINT32": np.uint32, "INT32": np.int32, "FLOAT32": np.float32, "FLOAT64": np.float64,
+}
+
+
+def _gdcm_first(sf, tag) -> float | None:
+    s = sf.ToString(tag)
+    if not s or not s.strip():
+        return None
+    return float(s.split("\\")[0])
+
+
+def gdcm_render(case: Case) -> np.ndarray:
+    import gdcm
+
+    r = gdcm.ImageReader()
+    r.SetFileName(case.path)
+    if not r.Read():
+        raise RuntimeError("gdcm.ImageReader.Read() failed")
+    im = r.GetImage()  # GDCM decodes the whole pixel data (every frame) here / in GetBuffer
+    pf = im.GetPixelFormat()
+    dtype = _GDCM_DTYPES[pf.GetScalarTypeAsString()]
+    spp = pf.GetSamplesPerPixel()
+    cols, rows = im.GetDimension(0), im.GetDimension(1)
+    # python-gdcm hands the buffer back as a surrogate-escaped str (as pydicom's gdcm handler
+    # also does); encoding it back to bytes is part of what a GDCM Python user pays.
+    buf = im.GetBuffer().encode("utf-8", "surrogateescape")
+    n = rows * cols * spp
+    frame = np.frombuffer(buf, dtype=dtype, count=n)
+    pi = im.GetPhotometricInterpretation().GetString().strip()
+    if spp != 1:
+        frame = frame.reshape(rows, cols, spp)
+        if pi.startswith("YBR_FULL"):
+            from pydicom.pixels import convert_color_space
+            frame = convert_color_space(frame, "YBR_FULL", "RGB")
+        return frame
+    frame = frame.reshape(rows, cols)
+    slope, intercept = im.GetSlope(), im.GetIntercept()
+    values = frame.astype(np.float32)
+    if slope != 1.0 or intercept != 0.0:
+        values *= slope
+        values += intercept
+    sf = gdcm.StringFilter()
+    sf.SetFile(r.GetFile())
+    c = _gdcm_first(sf, gdcm.Tag(0x0028, 0x1050))
+    w = _gdcm_first(sf, gdcm.Tag(0x0028, 0x1051))
+    window = (c, w) if c is not None and w is not None else None
+    return window_u8(values, window, pi == "MONOCHROME1")
+
+
+INPROC = {"pydicom": pydicom_render, "gdcm": gdcm_render}
+
+
+def time_inproc(fn, case: Case, repeat: int) -> list[float]:
+    fn(case)  # warm-up (imports, page cache, plugin discovery)
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn(case)
+        out.append((time.perf_counter() - t0) * 1e3)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-process peers
+
+def spawn_timed(argv: list[str]) -> tuple[float, int]:
+    """Run argv with stdio to /dev/null; return (wall ms, exit status)."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        acts = [(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
+                (os.POSIX_SPAWN_DUP2, devnull, 2)]
+        exe = shutil.which(argv[0]) or argv[0]
+        t0 = time.perf_counter()
+        pid = os.posix_spawn(exe, argv, os.environ, file_actions=acts)
+        _, status = os.waitpid(pid, 0)
+        ms = (time.perf_counter() - t0) * 1e3
+    finally:
+        os.close(devnull)
+    return ms, os.waitstatus_to_exitcode(status)
+
+
+def peak_rss_mb(argv: list[str], tmp: Path) -> float | None:
+    """Peak RSS of one untimed run, from GNU time (a child's own ru_maxrss would include the
+    Python driver's memory, which Linux carries over exec of a vfork()ed child)."""
+    gnu_time = "/usr/bin/time"
+    if not os.access(gnu_time, os.X_OK):
+        return None
+    out = tmp / "rss.txt"
+    p = subprocess.run([gnu_time, "-f", "%M", "-o", str(out), *argv],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        return int(out.read_text().split()[-1]) / 1024.0 if p.returncode == 0 else None
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def check_proc(argv: list[str]) -> str:
+    """Run once with stderr captured; return '' on success, else a one-line reason."""
+    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                       errors="replace", timeout=300)
+    if p.returncode == 0:
+        return ""
+    lines = [ln.strip() for ln in p.stderr.splitlines() if ln.strip()]
+    return (lines[0] if lines else f"exit status {p.returncode}")[:200]
+
+
+def time_proc(argv: list[str], repeat: int) -> list[float]:
+    spawn_timed(argv)  # warm-up (page cache, dynamic loader)
+    ms = []
+    for _ in range(repeat):
+        t, rc = spawn_timed(argv)
+        if rc != 0:
+            raise RuntimeError(f"{argv[0]} exited with {rc} during timing")
+        ms.append(t)
+    return ms
+
+
+# ---------------------------------------------------------------------------------------------
+# scanpass bench (in-process, one process for all files)
+
+def scanpass_bench(bin_: str, cases: list[Case], repeat: int) -> dict[str, float]:
+    argv = [bin_, "bench", *[c.path for c in cases], "--repeat", str(repeat), "--json"]
+    p = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=3600)
+    if p.returncode != 0:
+        lines = [ln.strip() for ln in p.stderr.splitlines() if ln.strip()]
+        raise RuntimeError(f"scanpass bench: {lines[-1] if lines else 'exit ' + str(p.returncode)}")
+    rows = json.loads(p.stdout)
+    by_path = {}
+    for i, row in enumerate(rows):
+        key = _match(row.get("file", ""), cases, i)
+        if key is not None and row.get("median_ms") is not None:
+            by_path[key] = float(row["median_ms"])
+    return by_path
+
+
+def _match(name: str, cases: list[Case], i: int) -> str | None:
+    for c in cases:
+        if name in (c.path, c.rel) or (name and os.path.realpath(name) == c.path):
+            return c.path
+    for c in cases:  # a bare or shortened name
+        if name and (c.path.endswith("/" + name) or os.path.basename(name) == Path(c.path).name):
+            return c.path
+    return cases[i].path if i < len(cases) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Run
+
+@dataclass
+class Results:
+    # peer -> case path -> list of per-round medians
+    rounds: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    rss: dict[str, dict[str, float]] = field(default_factory=dict)
+    fail: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def add(self, peer, path, value):
+        self.rounds.setdefault(peer, {}).setdefault(path, []).append(value)
+
+    def med(self, peer, path) -> float | None:
+        v = self.rounds.get(peer, {}).get(path)
+        return statistics.median(v) if v else None
+
+
+PEER_COLUMNS = [  # key, column title
+    ("scanpass", "scanpass (in-proc)"),
+    ("pydicom", "pydicom+pylibjpeg"),
+    ("gdcm", "GDCM (python)"),
+    ("scanpass-render", "scanpass render (per proc)"),
+    ("dcmtk", "DCMTK dcmj2pnm (per proc)"),
+]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(args) -> tuple[list[Case], list[str], Results, dict]:
+    samples = Path(args.samples)
+    cases, missing = find_cases(samples)
+    if not cases:
+        sys.exit(f"no sample files under {samples}")
+    for c in cases:
+        describe(c)
+    res = Results()
+    outdir = Path(tempfile.mkdtemp(prefix="scanpass-peers-", dir="/dev/shm"
+                                   if os.path.isdir("/dev/shm") else None))
+    try:
+        # Capability check, once per peer and file (untimed): a peer that cannot decode a file
+        # is shown as "—" with the reason. Also checks that the two Python peers agree.
+        agree = {}
+        for c in cases:
+            outs = {}
+            for name, fn in INPROC.items():
+                try:
+                    outs[name] = fn(c)
+                except Exception as e:  # noqa: BLE001 - any failure means "cannot decode"
+                    res.fail.setdefault(name, {})[c.path] = f"{type(e).__name__}: {e}"[:200]
+            if len(outs) == 2:
+                a, b = outs["pydicom"], outs["gdcm"]
+                agree[c.label] = (int(np.abs(a.astype(np.int16) - b.astype(np.int16)).max())
+                                  if a.shape == b.shape else f"shape {a.shape} vs {b.shape}")
+            if c.dcmtk_cmd is None:
+                res.fail.setdefault("dcmtk", {})[c.path] = c.dcmtk_skip
+            else:
+                argv = [*c.dcmtk_cmd, c.path, str(outdir / "dcmtk.png")]
+                why = check_proc(argv)
+                if why:
+                    res.fail.setdefault("dcmtk", {})[c.path] = why
+                elif (m := peak_rss_mb(argv, outdir)) is not None:
+                    res.rss.setdefault("dcmtk", {})[c.path] = m
+            if args.scanpass:
+                argv = [args.scanpass, "render", c.path, "--out", str(outdir / "scanpass.png")]
+                why = check_proc(argv)
+                if why:
+                    res.fail.setdefault("scanpass-render", {})[c.path] = why
+                elif (m := peak_rss_mb(argv, outdir)) is not None:
+                    res.rss.setdefault("scanpass-render", {})[c.path] = m
+                try:  # alone, so that one file it cannot decode does not sink the others
+                    if c.path not in scanpass_bench(args.scanpass, [c], 1):
+                        raise RuntimeError("no result in bench JSON")
+                except Exception as e:  # noqa: BLE001
+                    res.fail.setdefault("scanpass", {})[c.path] = str(e)[:200]
+
+        peers = ["pydicom", "gdcm", "dcmtk"] + (["scanpass", "scanpass-render"]
+                                                if args.scanpass else [])
+        for rnd in range(args.rounds):
+            k = rnd % len(peers)
+            order = peers[k:] + peers[:k]
+            log(f"round {rnd + 1}/{args.rounds}: {' -> '.join(order)}")
+            for peer in order:
+                t0 = time.perf_counter()
+                if peer == "scanpass":
+                    ok = [c for c in cases if c.path not in res.fail.get("scanpass", {})]
+                    try:
+                        got = scanpass_bench(args.scanpass, ok, args.repeat) if ok else {}
+                    except Exception as e:  # noqa: BLE001
+                        sys.exit(f"scanpass bench failed on files it handled alone: {e}")
+                    for c in ok:
+                        if c.path in got:
+                            res.add("scanpass", c.path, got[c.path])
+                        else:
+                            res.fail.setdefault("scanpass", {})[c.path] = "no result in bench JSON"
+                    log(f"  {peer:16s} {time.perf_counter() - t0:7.1f} s")
+                    continue
+                for c in cases:
+                    if c.path in res.fail.get(peer, {}):
+                        continue
+                    if peer in INPROC:
+                        ms = time_inproc(INPROC[peer], c, args.repeat)
+                        res.add(peer, c.path, statistics.median(ms))
+                        continue
+                    if peer == "dcmtk":
+                        argv = [*c.dcmtk_cmd, c.path, str(outdir / "dcmtk.png")]
+                    else:
+                        argv = [args.scanpass, "render", c.path, "--out",
+                                str(outdir / "scanpass.png")]
+                    try:
+                        ms = time_proc(argv, args.proc_repeat)
+                    except RuntimeError as e:
+                        res.fail.setdefault(peer, {})[c.path] = str(e)[:200]
+                        continue
+                    res.add(peer, c.path, statistics.median(ms))
+                log(f"  {peer:16s} {time.perf_counter() - t0:7.1f} s")
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
+    return cases, missing, res, {"agree": agree}
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+def fmt_ms(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v:.0f}" if v >= 100 else f"{v:.1f}" if v >= 10 else f"{v:.2f}"
+
+
+def fmt_ratio(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2f}" if v < 10 else f"{v:.1f}"
+
+
+def cell(res: Results, peer: str, path: str, notes: dict[str, int]) -> str:
+    v = res.med(peer, path)
+    if v is not None:
+        return fmt_ms(v)
+    why = res.fail.get(peer, {}).get(path)
+    if why is None:
+        return "—"
+    why = why.replace(path, Path(path).name)
+    n = notes.setdefault(why, len(notes) + 1)
+    return f"— [{n}]"
+
+
+def ratio(res: Results, peer: str, base: str, path: str) -> float | None:
+    a, b = res.med(peer, path), res.med(base, path)
+    return a / b if a is not None and b else None
+
+
+def tables(cases: list[Case], res: Results, with_scanpass: bool) -> tuple[str, str]:
+    notes: dict[str, int] = {}
+    cols = [k for k, _ in PEER_COLUMNS if with_scanpass or not k.startswith("scanpass")]
+    titles = dict(PEER_COLUMNS)
+    head = ["file", "transfer syntax", "size"] + [titles[k] for k in cols]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 3 + "---:|" * len(cols)]
+    for c in cases:
+        size = f"{c.cols}×{c.rows}" + (f"×{c.frames}f" if c.frames > 1 else "")
+        row = [c.label, ts_short(c), size] + [cell(res, k, c.path, notes) for k in cols]
+        lines.append("| " + " | ".join(row) + " |")
+    medians = "\n".join(lines)
+    if notes:
+        medians += "\n\n" + "\n".join(f"[{n}] {why}" for why, n in notes.items())
+
+    if not with_scanpass:
+        return medians, ""
+    head = ["file", "pydicom / scanpass", "GDCM / scanpass", "DCMTK / scanpass render",
+            "fastest peer / scanpass"]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * 4]
+    pairs = [("pydicom", "scanpass", "pydicom"), ("gdcm", "scanpass", "GDCM"),
+             ("dcmtk", "scanpass-render", "DCMTK")]
+    for c in cases:
+        rs = [(ratio(res, p, b, c.path), name) for p, b, name in pairs]
+        have = [(r, n) for r, n in rs if r is not None]
+        best = min(have) if have else None
+        row = [c.label] + [fmt_ratio(r) for r, _ in rs]
+        row.append(f"{fmt_ratio(best[0])} ({best[1]})" if best else "—")
+        lines.append("| " + " | ".join(row) + " |")
+    return medians, "\n".join(lines)
+
+
+def rss_table(cases: list[Case], res: Results) -> str:
+    peers = [p for p in ("scanpass-render", "dcmtk") if p in res.rss]
+    if not peers:
+        return ""
+    titles = dict(PEER_COLUMNS)
+    lines = ["| file | " + " | ".join(titles[p] for p in peers) + " |",
+             "|---|" + "---:|" * len(peers)]
+    for c in cases:
+        vals = []
+        for p in peers:
+            v = res.rss.get(p, {}).get(c.path)
+            vals.append("—" if v is None else f"{v:.1f}")
+        lines.append(f"| {c.label} | " + " | ".join(vals) + " |")
+    return "\n".join(lines)
+
+
+def ts_short(c: Case) -> str:
+    names = {
+        "1.2.840.10008.1.2.1": "Explicit LE", "1.2.840.10008.1.2": "Implicit LE",
+        "1.2.840.10008.1.2.5": "RLE", "1.2.840.10008.1.2.4.70": "JPEG Lossless SV1",
+        "1.2.840.10008.1.2.4.57": "JPEG Lossless", "1.2.840.10008.1.2.4.80": "JPEG-LS lossless",
+        "1.2.840.10008.1.2.4.81": "JPEG-LS near-lossless",
+        "1.2.840.10008.1.2.4.90": "JPEG 2000 lossless", "1.2.840.10008.1.2.4.91": "JPEG 2000",
+        "1.2.840.10008.1.2.4.50": "JPEG Baseline",
+    }
+    return names.get(c.ts_uid, c.ts_name)
+
+
+def versions(args) -> dict[str, str]:
+    import importlib.metadata as md
+
+    v = {"python": platform.python_version()}
+    for pkg in ("numpy", "pydicom", "pylibjpeg", "pylibjpeg-libjpeg", "pylibjpeg-openjpeg",
+                "pylibjpeg-rle", "python-gdcm"):
+        try:
+            v[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            v[pkg] = "not installed"
+    for tool in ("dcmj2pnm", "dcml2pnm"):
+        try:
+            out = subprocess.run([tool, "--version"], capture_output=True, text=True).stdout
+            m = re.search(r"v(\d+\.\d+\.\d+)", out)
+            v[tool] = m.group(1) if m else "?"
+        except FileNotFoundError:
+            v[tool] = "not installed"
+    if args.scanpass:
+        try:
+            out = subprocess.run([args.scanpass, "--version"], capture_output=True,
+                                 text=True, timeout=30)
+            first = (out.stdout.strip() or out.stderr.strip()).splitlines()[0]
+            v["scanpass"] = first.removeprefix("scanpass ").strip()
+        except Exception:  # noqa: BLE001
+            v["scanpass"] = "?"
+        root = Path(__file__).resolve().parents[2]
+        b = Path(args.scanpass).resolve()
+        v["scanpass binary"] = str(b.relative_to(root)) if b.is_relative_to(root) else str(b)
+    try:
+        root = Path(__file__).resolve().parents[2]
+        rev = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"],
+                             capture_output=True, text=True).stdout.strip()
+        v["git"] = rev or "no commit yet"
+    except FileNotFoundError:
+        v["git"] = "?"
+    return v
+
+
+def machine() -> dict[str, str]:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": str(os.cpu_count()), "cpu": cpu, "kernel": platform.release()}
+
+
+def report(args, cases, missing, res, extra, started, load0) -> str:
+    with_sp = bool(args.scanpass)
+    medians, ratios = tables(cases, res, with_sp)
+    rss = rss_table(cases, res)
+    ver = versions(args)
+    mach = machine()
+    load1 = os.getloadavg()
+    plugins = sorted({(c.pydicom_plugin or "native") for c in cases})
+    used = "\n".join(f"- `{c.rel}` — {c.ts_name}, {c.photometric}, {c.cols}×{c.rows}"
+                     + (f", {c.frames} frames" if c.frames > 1 else "")
+                     + (f", window C/W {c.window[0]:g}/{c.window[1]:g}" if c.window else
+                        (", no window in file: min/max" if c.spp == 1 else ", colour: no window"))
+                     for c in cases)
+    agree = ", ".join(f"{k}: {v}" for k, v in extra["agree"].items())
+    out = [
+        "## Decode + window per slice",
+        "",
+        f"Run {started:%Y-%m-%d %H:%M} UTC by `benches/peers/run"
+        + (" --quick" if args.quick else "") + f" --repeat {args.repeat}`. "
+        f"Machine: {mach['nproc']} CPUs ({mach['cpu']}), Linux {mach['kernel']}; "
+        f"load average {load0[0]:.2f} at start, {load1[0]:.2f} at end (shared machine: "
+        "read ratios, not absolute times).",
+        "",
+        f"Repeats: {args.repeat} timed calls per file per in-process peer per round after one "
+        f"warm-up call; {args.proc_repeat} timed processes per file per per-process peer per "
+        f"round after one warm-up process; {args.rounds} round(s), each running all peers in a "
+        "rotated order. Each figure is the median over rounds of the per-round median.",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in ver.items()) + ".",
+        "",
+        "### Medians (ms)",
+        "",
+        medians,
+        "",
+    ]
+    if ratios:
+        out += [
+            "### Ratios (peer median / scanpass median; > 1 means scanpass is faster)",
+            "",
+            "In-process peers are divided by `scanpass bench` (in-process); DCMTK, timed per "
+            "process, is divided by `scanpass render` (also per process). \"Fastest peer\" is "
+            "the smallest of the three ratios.",
+            "",
+            ratios,
+            "",
+        ]
+    if rss:
+        out += ["### Peak memory per process (MB, max RSS)", "", rss, ""]
+    out += [
+        "### Method",
+        "",
+        "Every peer times: open the file, decode frame 0, apply the modality LUT (rescale) and "
+        "the file's default window — the first Window Center/Width in the file, else the "
+        "min/max of the frame — to 8 bits; MONOCHROME1 is inverted. 8-bit colour is not "
+        "windowed.",
+        "",
+        "- **scanpass (in-proc)**: `scanpass bench FILE... --repeat N --json`, one process for "
+        "all files; it decodes and renders frame 0 to RGBA8 (4 bytes a pixel, the peers write "
+        "1 byte a grey pixel) and reports the median per file. Its own warm-up policy applies.",
+        "- **pydicom+pylibjpeg**: `dcmread` + `pydicom.pixels.pixel_array(ds, index=0, "
+        f"decoding_plugin=...)` (plugins used: {', '.join(plugins)}; forced, because pydicom "
+        "would otherwise pick GDCM where it is installed) + `apply_modality_lut` + a numpy "
+        "linear window (float32) to uint8. `index=0` decodes only frame 0.",
+        "- **GDCM (python)**: `gdcm.ImageReader().Read()` + `GetBuffer()` (re-encoded to bytes, "
+        "as python-gdcm returns a str) + `np.frombuffer` + slope/intercept + the same numpy "
+        "window; window read with `gdcm.StringFilter`. GDCM decodes every frame of a "
+        "multi-frame file; YBR is converted to RGB with pydicom's `convert_color_space`.",
+        "- **DCMTK dcmj2pnm (per proc)**: `dcmj2pnm +on +Wi 1` (or `+Wm` when the file has no "
+        "window) writing a PNG to /dev/shm; `dcml2pnm` (same options) for JPEG-LS, which "
+        "dcmj2pnm does not decode. Per process: includes process start, dynamic loading, "
+        "file parse and PNG encoding.",
+        "- **scanpass render (per proc)**: `scanpass render FILE --out X.png` into /dev/shm, "
+        "timed the same way, for a fair per-process ratio against DCMTK.",
+        "",
+        "Process times are wall time from `posix_spawn` to `waitpid` in the Python driver; peak "
+        "memory is GNU `/usr/bin/time -f %M` of one extra, untimed run. Pixel agreement check, max |pydicom − GDCM| of "
+        f"the 8-bit frame (untimed, sanity only): {agree or 'n/a'}.",
+        "",
+        "Files used:",
+        "",
+        used,
+        "",
+        "Not present in the sample set, so not used: "
+        + (", ".join(f"`{m}`" for m in missing) if missing else "none") + ".",
+        "",
+        "Multi-frame: for the 30-frame ultrasound file (JPEG Baseline, YBR_FULL_422) only "
+        "frame 0 is timed, but a whole-file decoder pays for every frame: GDCM's ImageReader "
+        "decodes all 30 frames. DCMTK uses partial access to the compressed pixel data and "
+        "decodes frame 0 only (twice: once to find the decoded colour model, once to render; "
+        "`dcmj2pnm -d` shows it). pydicom reads the whole file but, with `index=0`, decodes "
+        "only frame 0.",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def write_docs(path: Path, section: str) -> None:
+    title = "## Decode + window per slice"
+    if path.exists():
+        text = path.read_text()
+    else:
+        text = ("# Benchmarks\n\nMeasured with the method in GUIDE.md §5: peers side by side in "
+                "one run, on the same files; ratios and medians.\n\n")
+    start = text.find(title + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        nxt = re.search(r"^## ", text[start + len(title):], flags=re.M)
+        end = start + len(title) + nxt.start() if nxt else len(text)
+        rest = text[end:]
+        text = text[:start] + section + ("\n" + rest if rest else "")
+    path.write_text(text)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--samples", required=True)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--proc-repeat", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--scanpass", default="", help="scanpass binary; empty: peers only")
+    ap.add_argument("--docs", default="", help="write the section into this markdown file")
+    ap.add_argument("--json-out", default="", help="also write raw results as JSON")
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    started = _dt.datetime.now(_dt.timezone.utc)
+    load0 = os.getloadavg()
+    cases, missing, res, extra = run(args)
+    section = report(args, cases, missing, res, extra, started, load0)
+    print(section)
+    if args.docs:
+        write_docs(Path(args.docs), section)
+        log(f"wrote section to {args.docs}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({
+            "cases": [c.__dict__ for c in cases], "missing": missing,
+            "per_round_medians_ms": res.rounds, "peak_rss_mb": res.rss, "failures": res.fail,
+        }, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

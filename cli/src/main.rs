@@ -1,0 +1,297 @@
+//! `scanpass`: the command-line shell over scanpass-core. It parses arguments, calls the core and
+//! prints; it decides nothing itself. The command contract is documented in README.md.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use scanpass_core::dicom::{self, ImageInfo, ReadDepth};
+use scanpass_core::render::{self, Voi};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(
+    name = "scanpass",
+    version,
+    about = "Own, carry, show and share your medical images"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Describe a DICOM file: patient, study, series, instance, syntax, geometry, windows.
+    Inspect {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write one frame's stored pixel values (before any LUT) as raw little-endian samples.
+    Decode {
+        file: PathBuf,
+        #[arg(long, default_value_t = 0)]
+        frame: u32,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Render one frame for display to a PNG.
+    Render {
+        file: PathBuf,
+        #[arg(long, default_value_t = 0)]
+        frame: u32,
+        #[command(flatten)]
+        voi: VoiArgs,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Time decode + render (default window, RGBA8) of the first frame of each file, in-process.
+    Bench {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value_t = 20)]
+        repeat: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct VoiArgs {
+    /// Window as CENTER,WIDTH in modality units (e.g. Hounsfield units for CT).
+    #[arg(long, conflicts_with = "preset", allow_hyphen_values = true)]
+    window: Option<String>,
+    /// A named preset: ct-brain, ct-lung, ct-bone, ct-abdomen, ... (short names work: brain).
+    #[arg(long)]
+    preset: Option<String>,
+}
+
+impl VoiArgs {
+    fn voi(&self) -> scanpass_core::Result<Voi> {
+        match (&self.window, &self.preset) {
+            (Some(w), _) => Voi::parse_window(w),
+            (None, Some(p)) => Voi::preset(p),
+            (None, None) => Ok(Voi::Default),
+        }
+    }
+}
+
+type CliResult = Result<(), String>;
+
+fn main() -> ExitCode {
+    // A panic is a bug; if one happens anyway, report it on one line rather than a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!(
+            "internal error (please report): {}",
+            msg.lines().next().unwrap_or("")
+        );
+    }));
+    let cli = Cli::parse();
+    let result = std::panic::catch_unwind(|| run(cli));
+    match result {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(msg)) => {
+            eprintln!("{}", msg.lines().next().unwrap_or("error"));
+            ExitCode::FAILURE
+        }
+        Err(_) => ExitCode::from(70),
+    }
+}
+
+fn run(cli: Cli) -> CliResult {
+    match cli.command {
+        Command::Inspect { file, json } => inspect(&file, json),
+        Command::Decode {
+            file,
+            frame,
+            out,
+            json,
+        } => decode(&file, frame, &out, json),
+        Command::Render {
+            file,
+            frame,
+            voi,
+            out,
+        } => {
+            let voi = voi.voi().map_err(err)?;
+            let (_, image, _) = scanpass_core::render_file(&file, frame, &voi).map_err(err)?;
+            write(&out, &render::encode_png(&image).map_err(err)?)
+        }
+        Command::Bench {
+            files,
+            repeat,
+            json,
+        } => bench(&files, repeat.max(1), json),
+    }
+}
+
+fn err(e: scanpass_core::Error) -> String {
+    e.to_string()
+}
+
+fn write(path: &Path, bytes: &[u8]) -> CliResult {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn inspect(file: &Path, as_json: bool) -> CliResult {
+    let obj = dicom::open(file, ReadDepth::HeaderOnly).map_err(err)?;
+    let s = dicom::summary(&obj);
+    let ts = dicom::SyntaxName::of(obj.meta().transfer_syntax());
+    let image = ImageInfo::describe(&obj).map_err(err)?;
+    if as_json {
+        let v = json!({
+            "patient": {"name": s.patient_name, "id": s.patient_id, "birth_date": s.patient_birth_date, "sex": s.patient_sex},
+            "study": {"instance_uid": s.study_instance_uid, "date": s.study_date, "description": s.study_description, "accession_number": s.accession_number},
+            "series": {"instance_uid": s.series_instance_uid, "number": s.series_number, "modality": s.modality, "description": s.series_description, "body_part": s.body_part},
+            "instance": {"sop_class_uid": s.sop_class_uid, "sop_instance_uid": s.sop_instance_uid, "number": s.instance_number, "image_position_patient": s.image_position_patient, "slice_location": s.slice_location},
+            "transfer_syntax": ts,
+            "image": image.as_ref().map(|i| json!({
+                "rows": i.rows, "cols": i.cols, "frames": i.frames, "samples": i.samples_per_pixel,
+                "bits_allocated": i.bits_allocated, "bits_stored": i.bits_stored, "high_bit": i.high_bit,
+                "signed": i.signed, "dtype": i.sample_type.numpy(), "photometric": i.photometric.as_str(),
+                "planar_configuration": i.planar_configuration, "pixel_spacing": i.pixel_spacing,
+                "rescale": i.transforms.rescale, "modality_lut": i.transforms.modality_lut.is_some(),
+                "windows": i.transforms.windows, "voi_luts": i.transforms.voi_luts.len(),
+                "voi_function": i.transforms.voi_function,
+            })),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    println!(
+        "Patient      {} (ID {}, born {}, sex {})",
+        o(&s.patient_name),
+        o(&s.patient_id),
+        o(&s.patient_birth_date),
+        o(&s.patient_sex)
+    );
+    println!(
+        "Study        {} {} [{}]",
+        o(&s.study_date),
+        o(&s.study_description),
+        o(&s.study_instance_uid)
+    );
+    println!(
+        "Series       #{} {} {} [{}]",
+        s.series_number.map(|n| n.to_string()).unwrap_or("-".into()),
+        o(&s.modality),
+        o(&s.series_description),
+        o(&s.series_instance_uid)
+    );
+    println!(
+        "Instance     #{} [{}]",
+        s.instance_number
+            .map(|n| n.to_string())
+            .unwrap_or("-".into()),
+        o(&s.sop_instance_uid)
+    );
+    println!("Syntax       {} ({})", ts.uid, ts.name);
+    match image {
+        Some(i) => {
+            println!(
+                "Image        {} x {} (cols x rows), {} frame(s), {} sample(s), {} {}",
+                i.cols,
+                i.rows,
+                i.frames,
+                i.samples_per_pixel,
+                i.photometric.as_str(),
+                i.sample_type.numpy()
+            );
+            println!(
+                "Bits         allocated {}, stored {}, high bit {}, {}",
+                i.bits_allocated,
+                i.bits_stored,
+                i.high_bit,
+                if i.signed { "signed" } else { "unsigned" }
+            );
+            if let Some(r) = i.transforms.rescale {
+                println!("Rescale      slope {} intercept {}", r.slope, r.intercept);
+            }
+            if i.transforms.modality_lut.is_some() {
+                println!("Modality LUT yes");
+            }
+            for w in &i.transforms.windows {
+                println!(
+                    "Window       C {} W {}{}",
+                    w.center,
+                    w.width,
+                    w.explanation
+                        .as_ref()
+                        .map(|e| format!(" ({e})"))
+                        .unwrap_or_default()
+                );
+            }
+            if !i.transforms.voi_luts.is_empty() {
+                println!("VOI LUTs     {}", i.transforms.voi_luts.len());
+            }
+        }
+        None => println!("Image        none (no pixel data)"),
+    }
+    Ok(())
+}
+
+fn decode(file: &Path, frame: u32, out: &Path, as_json: bool) -> CliResult {
+    let obj = dicom::open(file, ReadDepth::Full).map_err(err)?;
+    let info = ImageInfo::from_object(&obj).map_err(err)?;
+    let f = dicom::decode_frame(&obj, &info, frame).map_err(err)?;
+    write(out, &f.samples.to_le_bytes())?;
+    if as_json {
+        println!(
+            "{}",
+            json!({"rows": f.rows, "cols": f.cols, "samples": f.samples_per_pixel,
+                   "dtype": f.samples.sample_type().numpy(), "frame": frame, "frames": info.frames})
+        );
+    }
+    Ok(())
+}
+
+fn bench(files: &[PathBuf], repeat: usize, as_json: bool) -> CliResult {
+    let mut rows = Vec::new();
+    for file in files {
+        let mut times = Vec::with_capacity(repeat);
+        // one warm-up run (page cache, allocator) that is not counted
+        for i in 0..=repeat {
+            let t = Instant::now();
+            let (_, image, _) = scanpass_core::render_file(file, 0, &Voi::Default)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            std::hint::black_box(&image);
+            if i > 0 {
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        let median = if times.len() % 2 == 1 {
+            times[times.len() / 2]
+        } else {
+            (times[times.len() / 2 - 1] + times[times.len() / 2]) / 2.0
+        };
+        rows.push((file.display().to_string(), median, times[0]));
+    }
+    if as_json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|(f, m, n)| json!({"file": f, "median_ms": m, "min_ms": n}))
+            .collect();
+        println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
+    } else {
+        println!("{:>10} {:>10}  file", "median ms", "min ms");
+        for (f, m, n) in rows {
+            println!("{m:>10.3} {n:>10.3}  {f}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,491 @@
+//! Decoding one frame to its stored values: native slicing without copies where the layout
+//! allows, libjpeg-turbo for JPEG, dicom-rs's codecs for RLE, JPEG-LS, JPEG 2000, HTJ2K and
+//! deflated frames. Only the requested frame is decompressed.
+//!
+//! The result follows one convention whatever the source: samples interleaved, bits above
+//! Bits Stored cleared (unsigned) or sign-extended (signed), YBR converted to RGB, palette
+//! indices left as indices.
+
+use std::borrow::Cow;
+
+use dicom_core::value::{PrimitiveValue, Value};
+use dicom_dictionary_std::tags;
+use dicom_encoding::transfer_syntax::{Codec, TransferSyntaxIndex};
+use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
+
+use super::color;
+use super::encapsulated::frame_bytes;
+use super::header::{ImageInfo, Photometric, PixelElement, SampleType};
+use super::jpeg::{self, JpegSamples};
+use super::open::Object;
+use crate::error::{one_line, Error, Result};
+
+/// Decoded samples of one frame, typed; borrowed from the parsed object where possible.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Samples<'a> {
+    U8(Cow<'a, [u8]>),
+    I8(Cow<'a, [i8]>),
+    U16(Cow<'a, [u16]>),
+    I16(Cow<'a, [i16]>),
+    U32(Cow<'a, [u32]>),
+    I32(Cow<'a, [i32]>),
+    F32(Cow<'a, [f32]>),
+    F64(Cow<'a, [f64]>),
+}
+
+macro_rules! each_samples {
+    ($s:expr, $v:ident => $body:expr) => {
+        match $s {
+            Samples::U8($v) => $body,
+            Samples::I8($v) => $body,
+            Samples::U16($v) => $body,
+            Samples::I16($v) => $body,
+            Samples::U32($v) => $body,
+            Samples::I32($v) => $body,
+            Samples::F32($v) => $body,
+            Samples::F64($v) => $body,
+        }
+    };
+}
+pub(crate) use each_samples;
+
+impl Samples<'_> {
+    pub fn len(&self) -> usize {
+        each_samples!(self, v => v.len())
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Little-endian bytes, as `scanpass decode` writes them.
+    pub fn to_le_bytes(&self) -> Vec<u8> {
+        // every target Scanpass ships to (x86-64, arm64, armv7) is little endian
+        each_samples!(self, v => bytemuck::cast_slice(v).to_vec())
+    }
+    pub fn sample_type(&self) -> SampleType {
+        match self {
+            Samples::U8(_) => SampleType::Uint8,
+            Samples::I8(_) => SampleType::Int8,
+            Samples::U16(_) => SampleType::Uint16,
+            Samples::I16(_) => SampleType::Int16,
+            Samples::U32(_) => SampleType::Uint32,
+            Samples::I32(_) => SampleType::Int32,
+            Samples::F32(_) => SampleType::Float32,
+            Samples::F64(_) => SampleType::Float64,
+        }
+    }
+    pub fn into_owned(self) -> Samples<'static> {
+        match self {
+            Samples::U8(v) => Samples::U8(Cow::Owned(v.into_owned())),
+            Samples::I8(v) => Samples::I8(Cow::Owned(v.into_owned())),
+            Samples::U16(v) => Samples::U16(Cow::Owned(v.into_owned())),
+            Samples::I16(v) => Samples::I16(Cow::Owned(v.into_owned())),
+            Samples::U32(v) => Samples::U32(Cow::Owned(v.into_owned())),
+            Samples::I32(v) => Samples::I32(Cow::Owned(v.into_owned())),
+            Samples::F32(v) => Samples::F32(Cow::Owned(v.into_owned())),
+            Samples::F64(v) => Samples::F64(Cow::Owned(v.into_owned())),
+        }
+    }
+}
+
+#[cfg(target_endian = "big")]
+compile_error!("scanpass-core assumes a little-endian target");
+
+/// The colour model of decoded samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorModel {
+    /// Grey, minimum is white.
+    Monochrome1,
+    /// Grey, minimum is black.
+    Monochrome2,
+    /// Three samples per pixel, RGB.
+    Rgb,
+    /// One sample per pixel: an index into the palette.
+    Palette,
+}
+
+/// One decoded frame.
+#[derive(Debug, Clone)]
+pub struct Frame<'a> {
+    pub index: u32,
+    pub rows: u32,
+    pub cols: u32,
+    pub samples_per_pixel: u16,
+    pub color: ColorModel,
+    pub samples: Samples<'a>,
+}
+
+impl Frame<'_> {
+    pub fn into_owned(self) -> Frame<'static> {
+        Frame {
+            index: self.index,
+            rows: self.rows,
+            cols: self.cols,
+            samples_per_pixel: self.samples_per_pixel,
+            color: self.color,
+            samples: self.samples.into_owned(),
+        }
+    }
+}
+
+/// A decoded frame before bit normalisation and colour conversion.
+enum Raw<'a> {
+    /// Typed samples in bits-allocated width; `interleaved` tells whether planar configuration
+    /// still has to be undone; `ybr` whether YBR still has to be converted.
+    Samples(Samples<'a>),
+    /// Little-endian bytes in bits-allocated width.
+    Bytes(Cow<'a, [u8]>),
+}
+
+const MAX_PIXELS: usize = 1 << 28;
+
+/// Decode frame `frame` (0-based) of `obj`.
+pub fn decode_frame<'a>(obj: &'a Object, info: &ImageInfo, frame: u32) -> Result<Frame<'a>> {
+    if frame >= info.frames {
+        return Err(Error::FrameOutOfRange {
+            frame,
+            frames: info.frames,
+        });
+    }
+    let tag = match info.element {
+        PixelElement::Integer => tags::PIXEL_DATA,
+        PixelElement::Float => tags::FLOAT_PIXEL_DATA,
+        PixelElement::Double => tags::DOUBLE_FLOAT_PIXEL_DATA,
+    };
+    let element = obj
+        .element_opt(tag)
+        .ok()
+        .flatten()
+        .ok_or(Error::NoPixelData)?;
+    let pixels = info.rows as usize * info.cols as usize;
+    let spp = info.samples_per_pixel as usize;
+    let ts_uid = info.transfer_syntax.uid.as_str();
+    // Native YBR_FULL_422 keeps two luma and one pair of chroma samples per two pixels.
+    let native_422 = info.photometric == Photometric::YbrFull422 && spp == 3;
+
+    let (raw, already_rgb, interleaved) = match element.value() {
+        Value::Primitive(p) => {
+            let count = if native_422 { pixels * 2 } else { pixels * spp };
+            (
+                native_frame(p, info, frame, count, ts_uid)?,
+                false,
+                info.planar_configuration == 0,
+            )
+        }
+        Value::PixelSequence(seq) => {
+            let stream = frame_bytes(seq.fragments(), seq.offset_table(), info.frames, frame)?;
+            if is_jpeg(ts_uid) {
+                let img = jpeg::decode(&stream, &info.transfer_syntax.name, MAX_PIXELS)?;
+                if img.width != info.cols
+                    || img.height != info.rows
+                    || img.components as usize != spp
+                {
+                    return Err(Error::codec(
+                        &info.transfer_syntax.name,
+                        format!(
+                            "stream is {}x{}x{}, header says {}x{}x{}",
+                            img.width, img.height, img.components, info.cols, info.rows, spp
+                        ),
+                    ));
+                }
+                let _ = (img.precision, img.lossless);
+                let s = match (img.samples, info.sample_type.bytes()) {
+                    (JpegSamples::U8(v), 1) => Samples::U8(Cow::Owned(v)),
+                    (JpegSamples::U8(v), 2) => {
+                        Samples::U16(Cow::Owned(v.into_iter().map(u16::from).collect()))
+                    }
+                    (JpegSamples::U16(v), 2) => Samples::U16(Cow::Owned(v)),
+                    (JpegSamples::U16(v), 1) => Samples::U8(Cow::Owned(
+                        v.into_iter().map(|x| x.min(255) as u8).collect(),
+                    )),
+                    _ => {
+                        return Err(Error::UnsupportedPixelData(format!(
+                            "{}-bit JPEG in {}-bit samples",
+                            img.precision, info.bits_allocated
+                        )))
+                    }
+                };
+                let s = retype(s, info.sample_type);
+                (Raw::Samples(s), spp == 3, true)
+            } else {
+                let bytes = codec_frame(obj, info, frame)?;
+                // JPEG 2000 applies its own inverse colour transform (YBR_ICT/YBR_RCT).
+                let rgb = matches!(info.photometric, Photometric::YbrIct | Photometric::YbrRct);
+                (Raw::Bytes(Cow::Owned(bytes)), rgb, true)
+            }
+        }
+        Value::Sequence(_) => {
+            return Err(Error::bad("PixelData", "is a sequence"));
+        }
+    };
+
+    let mut samples = match raw {
+        Raw::Samples(s) => s,
+        Raw::Bytes(b) => {
+            if info.bits_allocated == 1 {
+                Samples::U8(Cow::Owned(unpack_bits(&b, 0, pixels * spp)?))
+            } else {
+                let count = if native_422 { pixels * 2 } else { pixels * spp };
+                typed_from_bytes(b, info.sample_type, count, frame)?
+            }
+        }
+    };
+    if !interleaved && spp == 3 {
+        samples = color::interleave(samples, pixels);
+    }
+    normalize_bits(&mut samples, info);
+
+    let color = match &info.photometric {
+        Photometric::Monochrome1 if spp == 1 => ColorModel::Monochrome1,
+        Photometric::PaletteColor if spp == 1 => ColorModel::Palette,
+        _ if spp == 1 => ColorModel::Monochrome2,
+        _ => {
+            if native_422 {
+                samples = color::expand_422(samples, info.rows as usize, info.cols as usize)?;
+            }
+            if !already_rgb {
+                match info.photometric {
+                    Photometric::YbrFull | Photometric::YbrFull422 => {
+                        samples = color::ybr_full_to_rgb(samples, info.bits_stored)?
+                    }
+                    Photometric::YbrPartial420 => {
+                        return Err(Error::UnsupportedPixelData(
+                            "YBR_PARTIAL_420 outside MPEG".into(),
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+            ColorModel::Rgb
+        }
+    };
+    Ok(Frame {
+        index: frame,
+        rows: info.rows,
+        cols: info.cols,
+        samples_per_pixel: info.samples_per_pixel,
+        color,
+        samples,
+    })
+}
+
+fn is_jpeg(ts: &str) -> bool {
+    matches!(
+        ts,
+        "1.2.840.10008.1.2.4.50"
+            | "1.2.840.10008.1.2.4.51"
+            | "1.2.840.10008.1.2.4.57"
+            | "1.2.840.10008.1.2.4.70"
+    )
+}
+
+/// Decode one frame through dicom-rs's registered codec for the transfer syntax.
+fn codec_frame(obj: &Object, info: &ImageInfo, frame: u32) -> Result<Vec<u8>> {
+    let uid = info.transfer_syntax.uid.as_str();
+    let unsupported = || Error::UnsupportedTransferSyntax {
+        uid: uid.to_string(),
+        name: info.transfer_syntax.name.clone(),
+    };
+    let ts = TransferSyntaxRegistry.get(uid).ok_or_else(unsupported)?;
+    match ts.codec() {
+        Codec::EncapsulatedPixelData(Some(reader), _) => {
+            let mut out = Vec::new();
+            reader
+                .decode_frame(obj, frame, &mut out)
+                .map_err(|e| Error::codec(&info.transfer_syntax.name, one_line(&e.to_string())))?;
+            let want = if info.bits_allocated == 1 {
+                (info.rows as usize * info.cols as usize * info.samples_per_pixel as usize)
+                    .div_ceil(8)
+            } else {
+                info.frame_len()
+            };
+            if out.len() < want {
+                return Err(Error::codec(
+                    &info.transfer_syntax.name,
+                    format!("decoded {} bytes, the frame needs {want}", out.len()),
+                ));
+            }
+            Ok(out)
+        }
+        _ => Err(unsupported()),
+    }
+}
+
+/// One frame of native (uncompressed) pixel data.
+fn native_frame<'a>(
+    p: &'a PrimitiveValue,
+    info: &ImageInfo,
+    frame: u32,
+    count: usize,
+    ts_uid: &str,
+) -> Result<Raw<'a>> {
+    let f = frame as usize;
+    let truncated = |available: usize, needed: usize| Error::Truncated {
+        frame,
+        needed,
+        available,
+    };
+    if info.bits_allocated == 1 {
+        let bytes = p.to_bytes();
+        let unpacked = unpack_bits(&bytes, f * count, count)?;
+        return Ok(Raw::Samples(Samples::U8(Cow::Owned(unpacked))));
+    }
+    let range = f * count..(f + 1) * count;
+    macro_rules! borrow {
+        ($v:expr, $variant:ident, $t:ty) => {{
+            let v: &[_] = $v;
+            let s = v.get(range.clone()).ok_or_else(|| {
+                truncated(
+                    std::mem::size_of_val(v),
+                    range.end * info.sample_type.bytes(),
+                )
+            })?;
+            let s: &[$t] = bytemuck::cast_slice(s);
+            return Ok(Raw::Samples(Samples::$variant(Cow::Borrowed(s))));
+        }};
+    }
+    let big_endian = ts_uid == "1.2.840.10008.1.2.2";
+    match (p, info.sample_type) {
+        (PrimitiveValue::U8(v), SampleType::Uint8) => borrow!(v, U8, u8),
+        (PrimitiveValue::U8(v), SampleType::Int8) => borrow!(v, I8, i8),
+        (PrimitiveValue::U16(v), SampleType::Uint16) => borrow!(v, U16, u16),
+        (PrimitiveValue::U16(v), SampleType::Int16) => borrow!(v, I16, i16),
+        (PrimitiveValue::I16(v), SampleType::Int16) => borrow!(v, I16, i16),
+        (PrimitiveValue::I16(v), SampleType::Uint16) => borrow!(v, U16, u16),
+        (PrimitiveValue::U32(v), SampleType::Uint32) if !big_endian => borrow!(v, U32, u32),
+        (PrimitiveValue::U32(v), SampleType::Int32) if !big_endian => borrow!(v, I32, i32),
+        (PrimitiveValue::F32(v), SampleType::Float32) => borrow!(v, F32, f32),
+        (PrimitiveValue::F64(v), SampleType::Float64) => borrow!(v, F64, f64),
+        _ => {}
+    }
+    // Any other in-memory representation: go through little-endian bytes.
+    let mut bytes = p.to_bytes();
+    if big_endian && info.sample_type.bytes() == 4 {
+        if let PrimitiveValue::U16(_) = p {
+            // 32-bit samples read as 16-bit words from a big-endian file: swap the word pairs
+            let mut owned = bytes.into_owned();
+            for c in owned.chunks_exact_mut(4) {
+                c.swap(0, 2);
+                c.swap(1, 3);
+            }
+            bytes = Cow::Owned(owned);
+        }
+    }
+    let size = info.sample_type.bytes();
+    let needed = range.end * size;
+    if bytes.len() < needed {
+        return Err(truncated(bytes.len(), needed));
+    }
+    let slice = match bytes {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[range.start * size..needed]),
+        Cow::Owned(b) => Cow::Owned(b[range.start * size..needed].to_vec()),
+    };
+    Ok(Raw::Bytes(slice))
+}
+
+fn typed_from_bytes(
+    b: Cow<'_, [u8]>,
+    t: SampleType,
+    count: usize,
+    frame: u32,
+) -> Result<Samples<'_>> {
+    let needed = count * t.bytes();
+    if b.len() < needed {
+        return Err(Error::Truncated {
+            frame,
+            needed,
+            available: b.len(),
+        });
+    }
+    let b = &b[..needed];
+    Ok(match t {
+        SampleType::Uint8 => Samples::U8(Cow::Owned(b.to_vec())),
+        SampleType::Int8 => Samples::I8(Cow::Owned(bytemuck::cast_slice(b).to_vec())),
+        SampleType::Uint16 => Samples::U16(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
+        SampleType::Int16 => Samples::I16(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
+        SampleType::Uint32 => Samples::U32(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
+        SampleType::Int32 => Samples::I32(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
+        SampleType::Float32 => Samples::F32(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
+        SampleType::Float64 => Samples::F64(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
+    })
+}
+
+/// Reinterpret unsigned codec output as the header's signedness (the bits are the same).
+fn retype(s: Samples<'_>, t: SampleType) -> Samples<'static> {
+    match (s, t) {
+        (Samples::U8(v), SampleType::Int8) => {
+            Samples::I8(Cow::Owned(bytemuck::cast_slice(&v).to_vec()))
+        }
+        (Samples::U16(v), SampleType::Int16) => {
+            Samples::I16(Cow::Owned(bytemuck::cast_slice(&v).to_vec()))
+        }
+        (s, _) => s.into_owned(),
+    }
+}
+
+/// Expand 1-bit pixels (least significant bit first), starting at bit `first`.
+fn unpack_bits(bytes: &[u8], first: usize, count: usize) -> Result<Vec<u8>> {
+    let end_bit = first + count;
+    if bytes.len() * 8 < end_bit {
+        return Err(Error::Truncated {
+            frame: 0,
+            needed: end_bit.div_ceil(8),
+            available: bytes.len(),
+        });
+    }
+    Ok((first..end_bit)
+        .map(|i| (bytes[i >> 3] >> (i & 7)) & 1)
+        .collect())
+}
+
+/// Clear bits above Bits Stored (unsigned) or sign-extend from it (signed), shifting down when
+/// High Bit is not Bits Stored - 1. Copies only when a value actually changes.
+fn normalize_bits(s: &mut Samples<'_>, info: &ImageInfo) {
+    let ba = info.sample_type.bytes() as u32 * 8;
+    let bs = info.bits_stored as u32;
+    if info.bits_allocated == 1 || bs >= ba || matches!(s, Samples::F32(_) | Samples::F64(_)) {
+        return;
+    }
+    let shift = (info.high_bit as u32 + 1).saturating_sub(bs);
+    macro_rules! fix {
+        ($v:expr, $t:ty, $u:ty, signed) => {{
+            let up = ba - bs;
+            let f = |x: $t| (((x as $u >> shift) << up) as $t) >> up;
+            if $v.iter().any(|x| f(*x) != *x) {
+                let owned: Vec<$t> = $v.iter().map(|x| f(*x)).collect();
+                *$v = Cow::Owned(owned);
+            }
+        }};
+        ($v:expr, $t:ty, unsigned) => {{
+            let mask: $t = ((1u64 << bs) - 1) as $t;
+            let f = |x: $t| (x >> shift) & mask;
+            if $v.iter().any(|x| f(*x) != *x) {
+                let owned: Vec<$t> = $v.iter().map(|x| f(*x)).collect();
+                *$v = Cow::Owned(owned);
+            }
+        }};
+    }
+    match s {
+        Samples::U8(v) => fix!(v, u8, unsigned),
+        Samples::U16(v) => fix!(v, u16, unsigned),
+        Samples::U32(v) => fix!(v, u32, unsigned),
+        Samples::I8(v) => fix!(v, i8, u8, signed),
+        Samples::I16(v) => fix!(v, i16, u16, signed),
+        Samples::I32(v) => fix!(v, i32, u32, signed),
+        Samples::F32(_) | Samples::F64(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unpacks_bits_lsb_first_across_byte_boundaries() {
+        assert_eq!(
+            unpack_bits(&[0b1000_0101, 0b0000_0001], 0, 9).unwrap(),
+            vec![1, 0, 1, 0, 0, 0, 0, 1, 1]
+        );
+        assert_eq!(unpack_bits(&[0b1000_0101], 2, 3).unwrap(), vec![1, 0, 0]);
+        assert!(unpack_bits(&[0], 0, 9).is_err());
+    }
+}

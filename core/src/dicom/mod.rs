@@ -1,0 +1,27 @@
+//! DICOM: open any file a hospital hands out, describe its image, decode one frame.
+//!
+//! - [`open`] parses bytes (any wrapping: Part 10, no preamble, no meta group) into an [`Object`];
+//!   [`ReadDepth::HeaderOnly`] stops before the pixel data for fast listing.
+//! - [`ImageInfo`] is what the header says about the image and its display transforms.
+//! - [`decode_frame`] gives one frame's stored values ([`Frame`]) without decoding the others.
+//! - [`summary`] gives the patient/study/series/instance identity for listings.
+//!
+//! Rendering those values for a screen lives in [`crate::render`].
+
+mod attrs;
+mod color;
+mod decode;
+mod encapsulated;
+mod header;
+mod jpeg;
+mod open;
+mod summary;
+
+pub(crate) use decode::each_samples;
+pub use decode::{decode_frame, ColorModel, Frame, Samples};
+pub use header::{
+    FrameTransforms, ImageInfo, Lut, Photometric, PixelElement, Rescale, SampleType, SyntaxName,
+    VoiFunction, Window,
+};
+pub use open::{open, parse, Object, ReadDepth};
+pub use summary::{summary, Summary};

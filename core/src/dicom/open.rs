@@ -1,0 +1,252 @@
+//! Turning bytes into a parsed DICOM object, whatever the file's wrapping.
+//!
+//! Media in the wild come in four shapes, all handled here:
+//! 1. the standard Part 10 file: 128-byte preamble, `DICM`, file meta group, data set;
+//! 2. `DICM` and the meta group without the preamble;
+//! 3. the meta group without preamble and without `DICM` (seen in JPEG-LS test files);
+//! 4. a bare data set (ACR-NEMA style, no meta group at all), or a meta group that lacks its
+//!    Transfer Syntax UID: the data set's encoding is then recognised from its first element.
+
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use dicom_dictionary_std::tags;
+use dicom_object::{
+    mem::InMemDicomObject, meta::FileMetaTableBuilder, DefaultDicomObject, OpenFileOptions,
+};
+use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
+
+use crate::error::{Error, Result};
+use dicom_encoding::transfer_syntax::TransferSyntaxIndex;
+
+/// A parsed DICOM object with its file meta group (real, or made up for bare data sets).
+pub type Object = DefaultDicomObject;
+
+/// How much of the object to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadDepth {
+    /// Everything, pixel data included.
+    Full,
+    /// Stop before Pixel Data: for listing studies fast. Never reads pixel bytes.
+    HeaderOnly,
+}
+
+const IMPLICIT_LE: &str = "1.2.840.10008.1.2";
+const EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
+const EXPLICIT_BE: &str = "1.2.840.10008.1.2.2";
+
+#[derive(Debug, PartialEq, Eq)]
+enum Layout {
+    /// Part 10 with the meta group starting at this offset (after `DICM`).
+    Meta { dicm_at: usize },
+    /// Meta group at offset 0 without the `DICM` magic.
+    MetaNoMagic,
+    /// A bare data set starting at this offset, in this transfer syntax.
+    Bare { start: usize, ts: &'static str },
+}
+
+fn detect(head: &[u8]) -> Result<Layout> {
+    if head.len() >= 132 && &head[128..132] == b"DICM" {
+        return Ok(Layout::Meta { dicm_at: 128 });
+    }
+    if head.len() >= 4 && &head[0..4] == b"DICM" {
+        return Ok(Layout::Meta { dicm_at: 0 });
+    }
+    if head.len() >= 8 && head[0..2] == [0x02, 0x00] && is_vr(&head[4..6]) {
+        return Ok(Layout::MetaNoMagic);
+    }
+    guess_bare(head, 0).map(|ts| Layout::Bare { start: 0, ts })
+}
+
+fn is_vr(b: &[u8]) -> bool {
+    const VRS: [&[u8; 2]; 34] = [
+        b"AE", b"AS", b"AT", b"CS", b"DA", b"DS", b"DT", b"FL", b"FD", b"IS", b"LO", b"LT", b"OB",
+        b"OD", b"OF", b"OL", b"OV", b"OW", b"PN", b"SH", b"SL", b"SQ", b"SS", b"ST", b"SV", b"TM",
+        b"UC", b"UI", b"UL", b"UN", b"UR", b"US", b"UT", b"UV",
+    ];
+    b.len() >= 2 && VRS.iter().any(|v| v[..] == b[..2])
+}
+
+/// Recognise the encoding of a data set from its first element header.
+fn guess_bare(bytes: &[u8], start: usize) -> Result<&'static str> {
+    let h = bytes
+        .get(start..start + 8)
+        .ok_or_else(|| Error::NotDicom("too short to be DICOM".into()))?;
+    let group_le = u16::from_le_bytes([h[0], h[1]]);
+    let group_be = u16::from_be_bytes([h[0], h[1]]);
+    let explicit = is_vr(&h[4..6]);
+    // Data sets start with a low group number (0008 most of the time); a little-endian read
+    // that gives 0x0800 means the bytes are big endian.
+    let plausible = |g: u16| (0x0002..=0x0030).contains(&g) && g % 2 == 0 || g == 0x0000;
+    match (plausible(group_le), plausible(group_be), explicit) {
+        (true, _, true) => Ok(EXPLICIT_LE),
+        (true, _, false) => {
+            // implicit VR: the 32-bit length must fit in what is left
+            let len = u32::from_le_bytes([h[4], h[5], h[6], h[7]]) as usize;
+            if len == 0xFFFF_FFFF || len <= bytes.len() - start {
+                Ok(IMPLICIT_LE)
+            } else {
+                Err(Error::NotDicom(
+                    "no DICOM preamble, meta group or data set found".into(),
+                ))
+            }
+        }
+        (false, true, true) => Ok(EXPLICIT_BE),
+        _ => Err(Error::NotDicom(
+            "no DICOM preamble, meta group or data set found".into(),
+        )),
+    }
+}
+
+/// Offset just past the meta group, walking its explicit VR little endian elements.
+fn end_of_meta(bytes: &[u8], mut pos: usize) -> Option<usize> {
+    while pos + 8 <= bytes.len() && bytes[pos..pos + 2] == [0x02, 0x00] {
+        let vr = &bytes[pos + 4..pos + 6];
+        if matches!(
+            vr,
+            b"OB" | b"OW" | b"UN" | b"UT" | b"SQ" | b"UC" | b"UR" | b"OF" | b"OD"
+        ) {
+            let len = u32::from_le_bytes(bytes.get(pos + 8..pos + 12)?.try_into().ok()?) as usize;
+            pos = pos.checked_add(12)?.checked_add(len)?;
+        } else {
+            let len = u16::from_le_bytes([bytes[pos + 6], bytes[pos + 7]]) as usize;
+            pos += 8 + len;
+        }
+    }
+    (pos <= bytes.len()).then_some(pos)
+}
+
+/// Parse a whole object held in memory.
+pub fn parse(bytes: &[u8], depth: ReadDepth) -> Result<Object> {
+    let options = || {
+        let o = OpenFileOptions::new().read_preamble(dicom_object::file::ReadPreamble::Never);
+        match depth {
+            ReadDepth::Full => o,
+            ReadDepth::HeaderOnly => o.read_until(tags::PIXEL_DATA),
+        }
+    };
+    match detect(bytes)? {
+        Layout::Meta { dicm_at } => match options().from_reader(&bytes[dicm_at..]) {
+            Ok(obj) => Ok(obj),
+            Err(e) => {
+                // A meta group without a usable Transfer Syntax UID: skip it and recognise
+                // the data set's encoding instead, as pydicom and DCMTK do.
+                let start = end_of_meta(bytes, dicm_at + 4)
+                    .ok_or_else(|| Error::NotDicom(crate::error::one_line(&e.to_string())))?;
+                match guess_bare(bytes, start) {
+                    Ok(ts) => parse_bare(&bytes[start..], ts, depth),
+                    Err(_) => Err(Error::NotDicom(crate::error::one_line(&e.to_string()))),
+                }
+            }
+        },
+        Layout::MetaNoMagic => options()
+            .from_reader(b"DICM".chain(bytes))
+            .map_err(|e| Error::NotDicom(crate::error::one_line(&e.to_string()))),
+        Layout::Bare { start, ts } => parse_bare(&bytes[start..], ts, depth),
+    }
+}
+
+fn parse_bare(bytes: &[u8], ts_uid: &str, _depth: ReadDepth) -> Result<Object> {
+    let ts = TransferSyntaxRegistry
+        .get(ts_uid)
+        .ok_or_else(|| Error::NotDicom(format!("transfer syntax {ts_uid} not registered")))?;
+    let obj = InMemDicomObject::read_dataset_with_ts(bytes, ts)
+        .map_err(|e| Error::NotDicom(crate::error::one_line(&e.to_string())))?;
+    let text = |tag| {
+        obj.element_opt(tag)
+            .ok()
+            .flatten()
+            .and_then(|e| e.to_str().ok())
+            .map(|s| s.trim_end_matches(['\0', ' ']).to_string())
+            .unwrap_or_default()
+    };
+    let meta = FileMetaTableBuilder::new()
+        .media_storage_sop_class_uid(text(tags::SOP_CLASS_UID))
+        .media_storage_sop_instance_uid(text(tags::SOP_INSTANCE_UID))
+        .transfer_syntax(ts_uid)
+        .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+        .build()
+        .map_err(|e| Error::NotDicom(e.to_string()))?;
+    Ok(obj.with_exact_meta(meta))
+}
+
+/// Open a file from disk. `HeaderOnly` reads no further than the Pixel Data element's header.
+pub fn open(path: &Path, depth: ReadDepth) -> Result<Object> {
+    match depth {
+        ReadDepth::Full => {
+            let bytes = std::fs::read(path).map_err(|source| Error::Io {
+                what: "the file",
+                source,
+            })?;
+            parse(&bytes, depth)
+        }
+        ReadDepth::HeaderOnly => {
+            let file = std::fs::File::open(path).map_err(|source| Error::Io {
+                what: "the file",
+                source,
+            })?;
+            let mut head = Vec::with_capacity(4096);
+            let mut reader = BufReader::new(file);
+            (&mut reader)
+                .take(4096)
+                .read_to_end(&mut head)
+                .map_err(|source| Error::Io {
+                    what: "the file",
+                    source,
+                })?;
+            match detect(&head)? {
+                Layout::Meta { dicm_at } if head.len() > dicm_at + 4 => {
+                    let rest = &head[dicm_at..];
+                    match OpenFileOptions::new()
+                        .read_preamble(dicom_object::file::ReadPreamble::Never)
+                        .read_until(tags::PIXEL_DATA)
+                        .from_reader(rest.chain(reader))
+                    {
+                        Ok(obj) => Ok(obj),
+                        // unusual meta group: the full path knows the fallbacks
+                        Err(_) => open(path, ReadDepth::Full),
+                    }
+                }
+                _ => open(path, ReadDepth::Full),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_the_four_wrappings() {
+        let mut p10 = vec![0u8; 128];
+        p10.extend_from_slice(b"DICM\x02\x00\x00\x00UL\x04\x00");
+        assert_eq!(detect(&p10).unwrap(), Layout::Meta { dicm_at: 128 });
+        assert_eq!(
+            detect(b"DICM\x02\x00\x00\x00UL\x04\x00").unwrap(),
+            Layout::Meta { dicm_at: 0 }
+        );
+        assert_eq!(
+            detect(b"\x02\x00\x10\x00UI\x16\x00").unwrap(),
+            Layout::MetaNoMagic
+        );
+        let implicit = b"\x08\x00\x05\x00\x0a\x00\x00\x00ISO_IR 100";
+        assert_eq!(
+            detect(implicit).unwrap(),
+            Layout::Bare {
+                start: 0,
+                ts: IMPLICIT_LE
+            }
+        );
+        let big = b"\x00\x08\x00\x05CS\x00\x0aISO_IR 100";
+        assert_eq!(
+            detect(big).unwrap(),
+            Layout::Bare {
+                start: 0,
+                ts: EXPLICIT_BE
+            }
+        );
+        assert!(matches!(detect(b"%PDF-1.4 hello"), Err(Error::NotDicom(_))));
+        assert!(matches!(detect(b"MZ"), Err(Error::NotDicom(_))));
+    }
+}

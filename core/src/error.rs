@@ -1,0 +1,78 @@
+//! The core's internal error type: full technical context for logs and developers.
+//!
+//! Messages name the problem (a transfer syntax UID, an attribute keyword, a frame number) but
+//! never carry patient data: no names, IDs, dates or UIDs of a study, series or instance.
+//! The app-facing error enum (with messages a patient can read) is mapped from this one in
+//! `uniffi/`, in one place.
+
+use std::fmt;
+
+/// Anything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading a file or a stream failed.
+    #[error("cannot read {what}: {source}")]
+    Io {
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The bytes are not a DICOM data set we can parse.
+    #[error("not a readable DICOM file: {0}")]
+    NotDicom(String),
+    /// The data set parses but an attribute needed for the task is absent or invalid.
+    #[error("invalid or missing {attribute}: {detail}")]
+    BadAttribute {
+        attribute: &'static str,
+        detail: String,
+    },
+    /// The object carries no image (a structured report, a DICOMDIR, a presentation state...).
+    #[error("no pixel data in this object")]
+    NoPixelData,
+    /// A transfer syntax that no decoder here handles.
+    #[error("unsupported transfer syntax {uid} ({name})")]
+    UnsupportedTransferSyntax { uid: String, name: String },
+    /// Pixel data whose layout we do not handle (named).
+    #[error("unsupported pixel data: {0}")]
+    UnsupportedPixelData(String),
+    /// A frame index past the end.
+    #[error("frame {frame} out of range: the object has {frames} frame(s)")]
+    FrameOutOfRange { frame: u32, frames: u32 },
+    /// Pixel data shorter than its attributes promise.
+    #[error("pixel data truncated: frame {frame} needs {needed} bytes, {available} present")]
+    Truncated {
+        frame: u32,
+        needed: usize,
+        available: usize,
+    },
+    /// A codec rejected the compressed stream.
+    #[error("cannot decode {syntax} data: {detail}")]
+    Codec { syntax: String, detail: String },
+    /// A request that does not fit the image (a window of zero width, a preset that is unknown...).
+    #[error("{0}")]
+    InvalidArgument(String),
+}
+
+impl Error {
+    pub(crate) fn bad(attribute: &'static str, detail: impl fmt::Display) -> Self {
+        Error::BadAttribute {
+            attribute,
+            detail: detail.to_string(),
+        }
+    }
+
+    pub(crate) fn codec(syntax: impl fmt::Display, detail: impl fmt::Display) -> Self {
+        Error::Codec {
+            syntax: syntax.to_string(),
+            detail: one_line(&detail.to_string()),
+        }
+    }
+}
+
+/// Squash a multi-line library message into one line (the CLI promises one line on stderr).
+pub(crate) fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

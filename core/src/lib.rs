@@ -1,0 +1,35 @@
+//! # scanpass-core
+//!
+//! Everything Scanpass decides, with no FFI types: the apps (through `scanpass-ffi`), the
+//! `scanpass` command line and the tests all drive this crate.
+//!
+//! Which module to use:
+//! - to read a DICOM file, describe its image and decode a frame: [`dicom`]
+//!   ([`dicom::open`], [`dicom::ImageInfo::from_object`], [`dicom::decode_frame`]);
+//! - to turn a decoded frame into pixels for a screen (window/level, presets, LUTs, palette,
+//!   thumbnails, PNG): [`render`];
+//! - [`Error`] is the internal error with full technical context; messages never carry
+//!   patient data.
+//!
+//! One call does the common case: [`render_file`] opens, decodes and renders one frame.
+
+pub mod dicom;
+mod error;
+pub mod render;
+
+use std::path::Path;
+
+pub use error::{Error, Result};
+
+/// Open `path`, decode `frame` and render it with `voi`: the whole pipeline in one call.
+pub fn render_file(
+    path: &Path,
+    frame: u32,
+    voi: &render::Voi,
+) -> Result<(dicom::ImageInfo, render::Image, render::Applied)> {
+    let obj = dicom::open(path, dicom::ReadDepth::Full)?;
+    let info = dicom::ImageInfo::from_object(&obj)?;
+    let decoded = dicom::decode_frame(&obj, &info, frame)?;
+    let (image, applied) = render::render(&info, &decoded, voi)?;
+    Ok((info, image, applied))
+}
