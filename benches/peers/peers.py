@@ -152,6 +152,95 @@ def window_u8(values, window: tuple[float, float] | None, invert: bool) -> np.nd
 
 
 # ---------------------------------------------------------------------------------------------
+# Output check: is every peer doing the same work? (untimed)
+
+def read_png(path: str) -> np.ndarray | None:
+    """8-bit, non-interlaced PNG (grey, grey+alpha, RGB, RGBA) to (rows, cols, channels);
+    None for anything else. Enough for `scanpass render` output; no PIL in the venv."""
+    import struct
+    import zlib
+
+    data = Path(path).read_bytes()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    i, idat, hdr = 8, [], None
+    while i + 8 <= len(data):
+        (n,) = struct.unpack(">I", data[i:i + 4])
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        if kind == b"IHDR":
+            hdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat.append(body)
+        i += 12 + n
+    if hdr is None:
+        return None
+    w, h, depth, ctype, _, _, interlace = hdr
+    ch = {0: 1, 4: 2, 2: 3, 6: 4}.get(ctype)
+    if depth != 8 or interlace or ch is None:
+        return None
+    stride = w * ch
+    raw = np.frombuffer(zlib.decompress(b"".join(idat)), np.uint8).reshape(h, stride + 1)
+    out = np.zeros((h, stride), np.uint8)
+    prev = np.zeros(stride, np.int32)
+    for y in range(h):
+        f, line = raw[y, 0], raw[y, 1:].astype(np.int32)
+        if f == 0:
+            cur = line
+        elif f == 1:  # Sub: running sum per channel
+            cur = np.cumsum(line.reshape(w, ch), axis=0).reshape(-1) & 255
+        elif f == 2:  # Up
+            cur = (line + prev) & 255
+        else:  # Average, Paeth: left-to-right dependency, pixel by pixel
+            cur = np.zeros(stride, np.int32)
+            lv, pv = line.tolist(), prev.tolist()
+            cv = [0] * stride
+            for x in range(stride):
+                a = cv[x - ch] if x >= ch else 0
+                b = pv[x]
+                c = pv[x - ch] if x >= ch else 0
+                if f == 3:
+                    pred = (a + b) >> 1
+                else:
+                    pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                    pred = a if pa <= pb and pa <= pc else b if pb <= pc else c
+                cv[x] = (lv[x] + pred) & 255
+            cur = np.asarray(cv, np.int32)
+        out[y] = cur
+        prev = cur
+    return out.reshape(h, w, ch)
+
+
+def read_pnm(path: str) -> np.ndarray | None:
+    """Binary 8-bit PGM/PPM (DCMTK's default output) to (rows, cols, channels)."""
+    data = Path(path).read_bytes()
+    m = re.match(rb"(P[56])\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    if not m or int(m.group(4)) != 255:
+        return None
+    w, h, ch = int(m.group(2)), int(m.group(3)), 1 if m.group(1) == b"P5" else 3
+    return np.frombuffer(data, np.uint8, count=w * h * ch, offset=m.end()).reshape(h, w, ch)
+
+
+def compare_u8(got: np.ndarray | None, ref: np.ndarray) -> str:
+    """max and mean |difference| between two 8-bit frames (an alpha channel in got dropped)."""
+    if got is None:
+        return "n/a (PNG format not read)"
+    got = got if got.ndim == 3 else got[..., None]
+    ref = ref if ref.ndim == 3 else ref[..., None]
+    got = got[..., :3] if got.shape[-1] in (3, 4) else got[..., :1]
+    if got.shape[-1] == 3 and ref.shape[-1] == 1:
+        ref = np.repeat(ref, 3, axis=-1)
+    if got.shape != ref.shape:
+        return f"shape {got.shape} vs {ref.shape}"
+    d = np.abs(got.astype(np.int16) - ref.astype(np.int16))
+    return f"max {int(d.max())}, mean {float(d.mean()):.3f}"
+
+
+def mismatch(check: str) -> bool:
+    m = re.match(r"max (\d+), mean ([\d.]+)", check)
+    return m is None or float(m.group(2)) > 1.0 or int(m.group(1)) > 8
+
+
+# ---------------------------------------------------------------------------------------------
 # In-process peers
 
 def pydicom_render(case: Case) -> np.ndarray:
@@ -357,8 +446,10 @@ def run(args) -> tuple[list[Case], list[str], Results, dict]:
                                    if os.path.isdir("/dev/shm") else None))
     try:
         # Capability check, once per peer and file (untimed): a peer that cannot decode a file
-        # is shown as "—" with the reason. Also checks that the two Python peers agree.
-        agree = {}
+        # is shown as "—" with the reason. Also compares the 8-bit outputs with pydicom's.
+        agree: dict[str, str] = {}
+        agree_sp: dict[str, str] = {}
+        agree_dcmtk: dict[str, str] = {}
         for c in cases:
             outs = {}
             for name, fn in INPROC.items():
@@ -367,9 +458,7 @@ def run(args) -> tuple[list[Case], list[str], Results, dict]:
                 except Exception as e:  # noqa: BLE001 - any failure means "cannot decode"
                     res.fail.setdefault(name, {})[c.path] = f"{type(e).__name__}: {e}"[:200]
             if len(outs) == 2:
-                a, b = outs["pydicom"], outs["gdcm"]
-                agree[c.label] = (int(np.abs(a.astype(np.int16) - b.astype(np.int16)).max())
-                                  if a.shape == b.shape else f"shape {a.shape} vs {b.shape}")
+                agree[c.label] = compare_u8(outs["gdcm"], outs["pydicom"])
             if c.dcmtk_cmd is None:
                 res.fail.setdefault("dcmtk", {})[c.path] = c.dcmtk_skip
             else:
@@ -377,14 +466,25 @@ def run(args) -> tuple[list[Case], list[str], Results, dict]:
                 why = check_proc(argv)
                 if why:
                     res.fail.setdefault("dcmtk", {})[c.path] = why
-                elif (m := peak_rss_mb(argv, outdir)) is not None:
-                    res.rss.setdefault("dcmtk", {})[c.path] = m
+                else:
+                    ref = outs.get("pydicom", outs.get("gdcm"))
+                    # same options, but PNM: dcmj2pnm writes interlaced PNG, PNM is simpler
+                    pnm = [a for a in argv[:-1] if a != "+on"] + [str(outdir / "dcmtk.pnm")]
+                    if ref is not None and not check_proc(pnm):
+                        agree_dcmtk[c.label] = compare_u8(read_pnm(pnm[-1]), ref)
+                    if (m := peak_rss_mb(argv, outdir)) is not None:
+                        res.rss.setdefault("dcmtk", {})[c.path] = m
             if args.scanpass:
                 argv = [args.scanpass, "render", c.path, "--out", str(outdir / "scanpass.png")]
                 why = check_proc(argv)
                 if why:
                     res.fail.setdefault("scanpass-render", {})[c.path] = why
-                elif (m := peak_rss_mb(argv, outdir)) is not None:
+                else:
+                    ref = outs.get("pydicom", outs.get("gdcm"))
+                    if ref is not None:
+                        agree_sp[c.label] = compare_u8(read_png(str(outdir / "scanpass.png")),
+                                                       ref)
+                if not why and (m := peak_rss_mb(argv, outdir)) is not None:
                     res.rss.setdefault("scanpass-render", {})[c.path] = m
                 try:  # alone, so that one file it cannot decode does not sink the others
                     if c.path not in scanpass_bench(args.scanpass, [c], 1):
@@ -434,7 +534,8 @@ def run(args) -> tuple[list[Case], list[str], Results, dict]:
                 log(f"  {peer:16s} {time.perf_counter() - t0:7.1f} s")
     finally:
         shutil.rmtree(outdir, ignore_errors=True)
-    return cases, missing, res, {"agree": agree}
+    return cases, missing, res, {"agree": agree, "agree_sp": agree_sp,
+                                  "agree_dcmtk": agree_dcmtk}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -467,7 +568,8 @@ def ratio(res: Results, peer: str, base: str, path: str) -> float | None:
     return a / b if a is not None and b else None
 
 
-def tables(cases: list[Case], res: Results, with_scanpass: bool) -> tuple[str, str]:
+def tables(cases: list[Case], res: Results, with_scanpass: bool,
+           bad: set[str] = frozenset()) -> tuple[str, str]:
     notes: dict[str, int] = {}
     cols = [k for k, _ in PEER_COLUMNS if with_scanpass or not k.startswith("scanpass")]
     titles = dict(PEER_COLUMNS)
@@ -494,7 +596,12 @@ def tables(cases: list[Case], res: Results, with_scanpass: bool) -> tuple[str, s
         best = min(have) if have else None
         row = [c.label] + [fmt_ratio(r) for r, _ in rs]
         row.append(f"{fmt_ratio(best[0])} ({best[1]})" if best else "—")
+        if c.label in bad:
+            row[0] += " ⚠"
         lines.append("| " + " | ".join(row) + " |")
+    if bad:
+        lines.append("\n⚠ scanpass's rendered image differs from the peers' for this file (see "
+                     "Output check): its time there is not a like-for-like comparison.")
     return medians, "\n".join(lines)
 
 
@@ -552,8 +659,9 @@ def versions(args) -> dict[str, str]:
         except Exception:  # noqa: BLE001
             v["scanpass"] = "?"
         root = Path(__file__).resolve().parents[2]
-        b = Path(args.scanpass).resolve()
-        v["scanpass binary"] = str(b.relative_to(root)) if b.is_relative_to(root) else str(b)
+        b = Path(args.scanpass_shown).resolve()
+        v["scanpass binary"] = (str(b.relative_to(root)) if b.is_relative_to(root) else str(b)) \
+            + f" (sha256 {args.scanpass_sha[:12]})"
     try:
         root = Path(__file__).resolve().parents[2]
         rev = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"],
@@ -578,7 +686,8 @@ def machine() -> dict[str, str]:
 
 def report(args, cases, missing, res, extra, started, load0) -> str:
     with_sp = bool(args.scanpass)
-    medians, ratios = tables(cases, res, with_sp)
+    bad = {k for k, v in extra["agree_sp"].items() if mismatch(v)}
+    medians, ratios = tables(cases, res, with_sp, bad)
     rss = rss_table(cases, res)
     ver = versions(args)
     mach = machine()
@@ -589,7 +698,13 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
                      + (f", window C/W {c.window[0]:g}/{c.window[1]:g}" if c.window else
                         (", no window in file: min/max" if c.spp == 1 else ", colour: no window"))
                      for c in cases)
-    agree = ", ".join(f"{k}: {v}" for k, v in extra["agree"].items())
+    check = ["| file | GDCM vs pydicom | DCMTK vs pydicom | scanpass render vs pydicom |",
+             "|---|---|---|---|"]
+    for c in cases:
+        g = extra["agree"].get(c.label, "—")
+        d = extra["agree_dcmtk"].get(c.label, "—")
+        sp = extra["agree_sp"].get(c.label, "—")
+        check.append(f"| {c.label} | {g} | {d} | {sp}{' ⚠' if c.label in bad else ''} |")
     out = [
         "## Decode + window per slice",
         "",
@@ -625,6 +740,17 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
     if rss:
         out += ["### Peak memory per process (MB, max RSS)", "", rss, ""]
     out += [
+        "### Output check (untimed)",
+        "",
+        "|difference| of the 8-bit frame against the pydicom peer's (grey levels 0–255; for "
+        "scanpass, its `render` PNG without alpha; for DCMTK, the same command writing PNM). "
+        "A difference of 1 is rounding (DCMTK truncates), a few levels on the colour file are "
+        "YCbCr→RGB rounding; ⚠ marks a real disagreement (mean > 1 or max > 8).",
+        "",
+        "\n".join(check),
+        "",
+    ]
+    out += [
         "### Method",
         "",
         "Every peer times: open the file, decode frame 0, apply the modality LUT (rescale) and "
@@ -633,8 +759,9 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
         "windowed.",
         "",
         "- **scanpass (in-proc)**: `scanpass bench FILE... --repeat N --json`, one process for "
-        "all files; it decodes and renders frame 0 to RGBA8 (4 bytes a pixel, the peers write "
-        "1 byte a grey pixel) and reports the median per file. Its own warm-up policy applies.",
+        "all files; each call opens the file and decodes and renders frame 0 "
+        "(`render_file(file, 0, Voi::Default)`) to RGBA8 — 4 bytes a pixel, where the Python "
+        "peers make 1 byte a grey pixel. One uncounted warm-up call per file, then the median.",
         "- **pydicom+pylibjpeg**: `dcmread` + `pydicom.pixels.pixel_array(ds, index=0, "
         f"decoding_plugin=...)` (plugins used: {', '.join(plugins)}; forced, because pydicom "
         "would otherwise pick GDCM where it is installed) + `apply_modality_lut` + a numpy "
@@ -651,8 +778,7 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
         "timed the same way, for a fair per-process ratio against DCMTK.",
         "",
         "Process times are wall time from `posix_spawn` to `waitpid` in the Python driver; peak "
-        "memory is GNU `/usr/bin/time -f %M` of one extra, untimed run. Pixel agreement check, max |pydicom − GDCM| of "
-        f"the 8-bit frame (untimed, sanity only): {agree or 'n/a'}.",
+        "memory is GNU `/usr/bin/time -f %M` of one extra, untimed run.",
         "",
         "Files used:",
         "",
@@ -703,8 +829,22 @@ def main() -> None:
     args = ap.parse_args()
     started = _dt.datetime.now(_dt.timezone.utc)
     load0 = os.getloadavg()
-    cases, missing, res, extra = run(args)
-    section = report(args, cases, missing, res, extra, started, load0)
+    snap = None
+    args.scanpass_shown = args.scanpass
+    if args.scanpass:
+        # Time a snapshot: a rebuild of target/release during the run must not mix versions.
+        import hashlib
+
+        snap = Path(tempfile.mkdtemp(prefix="scanpass-bin-"))
+        shutil.copy2(args.scanpass, snap / "scanpass")
+        args.scanpass = str(snap / "scanpass")
+        args.scanpass_sha = hashlib.sha256(Path(args.scanpass).read_bytes()).hexdigest()
+    try:
+        cases, missing, res, extra = run(args)
+        section = report(args, cases, missing, res, extra, started, load0)
+    finally:
+        if snap is not None:
+            shutil.rmtree(snap, ignore_errors=True)
     print(section)
     if args.docs:
         write_docs(Path(args.docs), section)

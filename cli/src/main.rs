@@ -49,6 +49,13 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The main job on embedded defaults: generate a phantom CT series (or take FILE), render a
+    /// slice with its default window and two presets, and print where the pictures are.
+    Demo {
+        file: Option<PathBuf>,
+        #[arg(long, default_value = "scanpass-demo")]
+        out: PathBuf,
+    },
     /// Time decode + render (default window, RGBA8) of the first frame of each file, in-process.
     Bench {
         #[arg(required = true)]
@@ -132,6 +139,7 @@ fn run(cli: Cli) -> CliResult {
             repeat,
             json,
         } => bench(&files, repeat.max(1), json),
+        Command::Demo { file, out } => demo(file, &out),
     }
 }
 
@@ -292,6 +300,36 @@ fn bench(files: &[PathBuf], repeat: usize, as_json: bool) -> CliResult {
         for (f, m, n) in rows {
             println!("{m:>10.3} {n:>10.3}  {f}");
         }
+    }
+    Ok(())
+}
+
+fn demo(file: Option<PathBuf>, out: &Path) -> CliResult {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let file = match file {
+        Some(f) => f,
+        None => {
+            let spec = scanpass_core::phantom::PhantomSpec::default();
+            let series = scanpass_core::phantom::ct_series(spec).map_err(err)?;
+            let dir = out.join("phantom");
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            for (i, bytes) in series.iter().enumerate() {
+                write(&dir.join(format!("IM{:04}", i + 1)), bytes)?;
+            }
+            println!("generated a {}-slice phantom CT series in {}", series.len(), dir.display());
+            dir.join(format!("IM{:04}", series.len() / 2 + 1))
+        }
+    };
+    inspect(&file, false)?;
+    for (name, voi) in [
+        ("default", Voi::Default),
+        ("brain", Voi::preset("ct-brain").map_err(err)?),
+        ("bone", Voi::preset("ct-bone").map_err(err)?),
+    ] {
+        let (_, image, applied) = scanpass_core::render_file(&file, 0, &voi).map_err(err)?;
+        let png = out.join(format!("slice-{name}.png"));
+        write(&png, &render::encode_png(&image).map_err(err)?)?;
+        println!("rendered {} ({applied:?})", png.display());
     }
     Ok(())
 }

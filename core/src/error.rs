@@ -35,6 +35,9 @@ pub enum Error {
     /// Pixel data whose layout we do not handle (named).
     #[error("unsupported pixel data: {0}")]
     UnsupportedPixelData(String),
+    /// The header reads but the pixel data element does not (cut short, bad item structure).
+    #[error("pixel data truncated or malformed ({0})")]
+    BadPixelData(String),
     /// A frame index past the end.
     #[error("frame {frame} out of range: the object has {frames} frame(s)")]
     FrameOutOfRange { frame: u32, frames: u32 },

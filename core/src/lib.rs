@@ -14,6 +14,7 @@
 //! One call does the common case: [`render_file`] opens, decodes and renders one frame.
 
 pub mod dicom;
+pub mod phantom;
 mod error;
 pub mod render;
 

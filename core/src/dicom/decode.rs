@@ -17,6 +17,7 @@ use super::color;
 use super::encapsulated::frame_bytes;
 use super::header::{ImageInfo, Photometric, PixelElement, SampleType};
 use super::jpeg::{self, JpegSamples};
+use super::{jpegls, rle};
 use super::open::Object;
 use crate::error::{one_line, Error, Result};
 
@@ -173,44 +174,53 @@ pub fn decode_frame<'a>(obj: &'a Object, info: &ImageInfo, frame: u32) -> Result
         }
         Value::PixelSequence(seq) => {
             let stream = frame_bytes(seq.fragments(), seq.offset_table(), info.frames, frame)?;
-            if is_jpeg(ts_uid) {
-                let img = jpeg::decode(&stream, &info.transfer_syntax.name, MAX_PIXELS)?;
-                if img.width != info.cols
-                    || img.height != info.rows
-                    || img.components as usize != spp
-                {
-                    return Err(Error::codec(
-                        &info.transfer_syntax.name,
-                        format!(
-                            "stream is {}x{}x{}, header says {}x{}x{}",
-                            img.width, img.height, img.components, info.cols, info.rows, spp
-                        ),
-                    ));
+            let kind = match StreamKind::of_syntax(ts_uid) {
+                StreamKind::Native => StreamKind::sniff(&stream),
+                k => k,
+            };
+            match kind {
+                StreamKind::Jpeg => {
+                    let img = jpeg::decode(&stream, &info.transfer_syntax.name, MAX_PIXELS)?;
+                    check_dims(info, img.width, img.height, img.components)?;
+                    let s = match (img.samples, info.sample_type.bytes()) {
+                        (JpegSamples::U8(v), 1) => Samples::U8(Cow::Owned(v)),
+                        (JpegSamples::U8(v), 2) => {
+                            Samples::U16(Cow::Owned(v.into_iter().map(u16::from).collect()))
+                        }
+                        (JpegSamples::U16(v), 2) => Samples::U16(Cow::Owned(v)),
+                        _ => {
+                            return Err(Error::UnsupportedPixelData(format!(
+                                "{}-bit JPEG in {}-bit samples",
+                                img.precision, info.bits_allocated
+                            )))
+                        }
+                    };
+                    (Raw::Samples(retype(s, info.sample_type)), spp == 3, true)
                 }
-                let _ = (img.precision, img.lossless);
-                let s = match (img.samples, info.sample_type.bytes()) {
-                    (JpegSamples::U8(v), 1) => Samples::U8(Cow::Owned(v)),
-                    (JpegSamples::U8(v), 2) => {
-                        Samples::U16(Cow::Owned(v.into_iter().map(u16::from).collect()))
+                StreamKind::JpegLs => {
+                    let img = jpegls::decode(&stream, &info.transfer_syntax.name, MAX_PIXELS)?;
+                    if img.components as usize != spp {
+                        return Err(Error::codec(&info.transfer_syntax.name, "component count differs from the header"));
                     }
-                    (JpegSamples::U16(v), 2) => Samples::U16(Cow::Owned(v)),
-                    (JpegSamples::U16(v), 1) => Samples::U8(Cow::Owned(
-                        v.into_iter().map(|x| x.min(255) as u8).collect(),
-                    )),
-                    _ => {
-                        return Err(Error::UnsupportedPixelData(format!(
-                            "{}-bit JPEG in {}-bit samples",
-                            img.precision, info.bits_allocated
-                        )))
-                    }
-                };
-                let s = retype(s, info.sample_type);
-                (Raw::Samples(s), spp == 3, true)
-            } else {
-                let bytes = codec_frame(obj, info, frame)?;
-                // JPEG 2000 applies its own inverse colour transform (YBR_ICT/YBR_RCT).
-                let rgb = matches!(info.photometric, Photometric::YbrIct | Photometric::YbrRct);
-                (Raw::Bytes(Cow::Owned(bytes)), rgb, true)
+                    let bytes = widen(img.data, img.bytes_per_sample, info.sample_type.bytes())?;
+                    (Raw::Bytes(Cow::Owned(bytes)), false, true)
+                }
+                StreamKind::Rle => {
+                    let size = if info.bits_allocated == 1 { 1 } else { info.sample_type.bytes() };
+                    let bytes = rle::decode(&stream, pixels, spp, size)?;
+                    (Raw::Bytes(Cow::Owned(bytes)), false, true)
+                }
+                StreamKind::Registry(uid) => {
+                    let bytes = codec_frame(obj, info, frame, uid)?;
+                    // JPEG 2000 applies its own inverse colour transform (YBR_ICT/YBR_RCT).
+                    let rgb = matches!(info.photometric, Photometric::YbrIct | Photometric::YbrRct);
+                    (Raw::Bytes(Cow::Owned(bytes)), rgb, true)
+                }
+                StreamKind::Native => {
+                    return Err(Error::UnsupportedPixelData(
+                        "encapsulated pixel data in an unknown compression".into(),
+                    ))
+                }
             }
         }
         Value::Sequence(_) => {
@@ -268,19 +278,72 @@ pub fn decode_frame<'a>(obj: &'a Object, info: &ImageInfo, frame: u32) -> Result
     })
 }
 
-fn is_jpeg(ts: &str) -> bool {
-    matches!(
-        ts,
-        "1.2.840.10008.1.2.4.50"
-            | "1.2.840.10008.1.2.4.51"
-            | "1.2.840.10008.1.2.4.57"
-            | "1.2.840.10008.1.2.4.70"
-    )
+/// Which decoder reads a compressed frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StreamKind {
+    Jpeg,
+    JpegLs,
+    Rle,
+    /// A codec of dicom-rs's registry, by transfer syntax UID.
+    Registry(&'static str),
+    Native,
+}
+
+impl StreamKind {
+    fn of_syntax(ts: &str) -> StreamKind {
+        match ts {
+            "1.2.840.10008.1.2.4.50" | "1.2.840.10008.1.2.4.51" | "1.2.840.10008.1.2.4.57"
+            | "1.2.840.10008.1.2.4.70" => StreamKind::Jpeg,
+            "1.2.840.10008.1.2.4.80" | "1.2.840.10008.1.2.4.81" => StreamKind::JpegLs,
+            "1.2.840.10008.1.2.5" => StreamKind::Rle,
+            "1.2.840.10008.1.2" | "1.2.840.10008.1.2.1" | "1.2.840.10008.1.2.2"
+            | "1.2.840.10008.1.2.1.99" => StreamKind::Native,
+            _ => match TransferSyntaxRegistry.get(ts) {
+                Some(t) => StreamKind::Registry(t.uid()),
+                None => StreamKind::Registry("unknown"),
+            },
+        }
+    }
+
+    /// Files whose meta group names a native syntax around encapsulated data exist (written by
+    /// converters that forgot to update it): recognise the stream by its first bytes.
+    fn sniff(stream: &[u8]) -> StreamKind {
+        match stream {
+            [0xFF, 0xD8, 0xFF, 0xF7, ..] => StreamKind::JpegLs,
+            [0xFF, 0xD8, 0xFF, ..] => StreamKind::Jpeg,
+            [0xFF, 0x4F, 0xFF, 0x51, ..] | [0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, ..] => {
+                StreamKind::Registry("1.2.840.10008.1.2.4.90")
+            }
+            _ => StreamKind::Native,
+        }
+    }
+}
+
+fn check_dims(info: &ImageInfo, width: u32, height: u32, components: u16) -> Result<()> {
+    if width != info.cols || height != info.rows || components != info.samples_per_pixel {
+        return Err(Error::codec(
+            &info.transfer_syntax.name,
+            format!(
+                "stream is {width}x{height}x{components}, header says {}x{}x{}",
+                info.cols, info.rows, info.samples_per_pixel
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Widen little-endian samples from `from` to `to` bytes (a 7-bit JPEG-LS stream in 16-bit
+/// samples, say).
+fn widen(data: Vec<u8>, from: usize, to: usize) -> Result<Vec<u8>> {
+    match (from, to) {
+        (a, b) if a == b => Ok(data),
+        (1, 2) => Ok(data.iter().flat_map(|v| [*v, 0]).collect()),
+        _ => Err(Error::UnsupportedPixelData(format!("{from}-byte samples in {to}-byte pixels"))),
+    }
 }
 
 /// Decode one frame through dicom-rs's registered codec for the transfer syntax.
-fn codec_frame(obj: &Object, info: &ImageInfo, frame: u32) -> Result<Vec<u8>> {
-    let uid = info.transfer_syntax.uid.as_str();
+fn codec_frame(obj: &Object, info: &ImageInfo, frame: u32, uid: &str) -> Result<Vec<u8>> {
     let unsupported = || Error::UnsupportedTransferSyntax {
         uid: uid.to_string(),
         name: info.transfer_syntax.name.clone(),

@@ -22,7 +22,6 @@ pub(crate) struct JpegImage {
     pub height: u32,
     pub components: u16,
     pub precision: u16,
-    pub lossless: bool,
     pub samples: JpegSamples,
 }
 
@@ -208,7 +207,6 @@ pub(crate) fn decode(stream: &[u8], syntax: &str, max_pixels: usize) -> Result<J
             height: height as u32,
             components,
             precision: precision as u16,
-            lossless,
             samples,
         })
     }

@@ -14,7 +14,9 @@ mod decode;
 mod encapsulated;
 mod header;
 mod jpeg;
+mod jpegls;
 mod open;
+mod rle;
 mod summary;
 
 pub(crate) use decode::each_samples;

@@ -98,6 +98,44 @@ fn guess_bare(bytes: &[u8], start: usize) -> Result<&'static str> {
     }
 }
 
+/// A meta group that dicom-rs refuses (no group length, no Transfer Syntax UID...): take the
+/// Transfer Syntax UID from it when present, else recognise the data set's encoding, as pydicom
+/// and DCMTK do, and read the data set that follows.
+fn lenient_meta(bytes: &[u8], meta_at: usize, depth: ReadDepth) -> Result<Object> {
+    let start = end_of_meta(bytes, meta_at).ok_or_else(|| Error::NotDicom("bad meta group".into()))?;
+    let named = meta_transfer_syntax(&bytes[meta_at..start]);
+    let ts: &str = match named.as_deref() {
+        Some(uid) if TransferSyntaxRegistry.get(uid).is_some() => uid,
+        _ => guess_bare(bytes, start)?,
+    };
+    let ts = TransferSyntaxRegistry
+        .get(ts)
+        .map(|t| t.uid())
+        .ok_or_else(|| Error::NotDicom("unknown transfer syntax".into()))?;
+    parse_bare(&bytes[start..], ts, depth)
+}
+
+/// The value of (0002,0010) in a meta group (explicit VR little endian).
+fn meta_transfer_syntax(meta: &[u8]) -> Option<String> {
+    let mut pos = 0;
+    while pos + 8 <= meta.len() {
+        let elem = u16::from_le_bytes([meta[pos + 2], meta[pos + 3]]);
+        let vr = &meta[pos + 4..pos + 6];
+        let (hdr, len) = if matches!(vr, b"OB" | b"OW" | b"UN" | b"UT" | b"SQ" | b"UC" | b"UR") {
+            (12, u32::from_le_bytes(meta.get(pos + 8..pos + 12)?.try_into().ok()?) as usize)
+        } else {
+            (8, u16::from_le_bytes([meta[pos + 6], meta[pos + 7]]) as usize)
+        };
+        let value = meta.get(pos + hdr..pos.checked_add(hdr)?.checked_add(len)?)?;
+        if elem == 0x0010 {
+            let s = String::from_utf8_lossy(value);
+            return Some(s.trim_end_matches(['\0', ' ']).to_string());
+        }
+        pos += hdr + len;
+    }
+    None
+}
+
 /// Offset just past the meta group, walking its explicit VR little endian elements.
 fn end_of_meta(bytes: &[u8], mut pos: usize) -> Option<usize> {
     while pos + 8 <= bytes.len() && bytes[pos..pos + 2] == [0x02, 0x00] {
@@ -118,6 +156,21 @@ fn end_of_meta(bytes: &[u8], mut pos: usize) -> Option<usize> {
 
 /// Parse a whole object held in memory.
 pub fn parse(bytes: &[u8], depth: ReadDepth) -> Result<Object> {
+    match parse_inner(bytes, depth) {
+        Err(Error::NotDicom(msg)) if depth == ReadDepth::Full => {
+            // Tell a damaged image apart from a file that is not DICOM at all.
+            match parse_inner(bytes, ReadDepth::HeaderOnly) {
+                Ok(head) if head.element_opt(tags::ROWS).ok().flatten().is_some() => {
+                    Err(Error::BadPixelData(msg))
+                }
+                _ => Err(Error::NotDicom(msg)),
+            }
+        }
+        other => other,
+    }
+}
+
+fn parse_inner(bytes: &[u8], depth: ReadDepth) -> Result<Object> {
     let options = || {
         let o = OpenFileOptions::new().read_preamble(dicom_object::file::ReadPreamble::Never);
         match depth {
@@ -128,20 +181,14 @@ pub fn parse(bytes: &[u8], depth: ReadDepth) -> Result<Object> {
     match detect(bytes)? {
         Layout::Meta { dicm_at } => match options().from_reader(&bytes[dicm_at..]) {
             Ok(obj) => Ok(obj),
-            Err(e) => {
-                // A meta group without a usable Transfer Syntax UID: skip it and recognise
-                // the data set's encoding instead, as pydicom and DCMTK do.
-                let start = end_of_meta(bytes, dicm_at + 4)
-                    .ok_or_else(|| Error::NotDicom(crate::error::one_line(&e.to_string())))?;
-                match guess_bare(bytes, start) {
-                    Ok(ts) => parse_bare(&bytes[start..], ts, depth),
-                    Err(_) => Err(Error::NotDicom(crate::error::one_line(&e.to_string()))),
-                }
-            }
+            Err(e) => lenient_meta(bytes, dicm_at + 4, depth)
+                .map_err(|_| Error::NotDicom(crate::error::one_line(&e.to_string()))),
         },
-        Layout::MetaNoMagic => options()
-            .from_reader(b"DICM".chain(bytes))
-            .map_err(|e| Error::NotDicom(crate::error::one_line(&e.to_string()))),
+        Layout::MetaNoMagic => match options().from_reader(b"DICM".chain(bytes)) {
+            Ok(obj) => Ok(obj),
+            Err(e) => lenient_meta(bytes, 0, depth)
+                .map_err(|_| Error::NotDicom(crate::error::one_line(&e.to_string()))),
+        },
         Layout::Bare { start, ts } => parse_bare(&bytes[start..], ts, depth),
     }
 }

@@ -1,0 +1,191 @@
+//! Generated test data: a CT head phantom series (3D Shepp-Logan style ellipsoids in Hounsfield
+//! units) written as real DICOM Part 10 files. Used by the demo, the tests, the fuzz seeds and the
+//! benchmarks wherever a study of any size is needed without shipping patient images.
+//!
+//! Everything is deterministic: the same arguments give the same bytes (UIDs included).
+
+use dicom_core::{DataElement, PrimitiveValue, VR};
+use dicom_dictionary_std::tags;
+use dicom_object::{meta::FileMetaTableBuilder, InMemDicomObject};
+
+use crate::error::{Error, Result};
+
+/// The phantom patient's name, for tests that search for patient data where none may be.
+pub const PATIENT_NAME: &str = "Phantom^Scanpass";
+/// The phantom patient's ID.
+pub const PATIENT_ID: &str = "SP-PHANTOM-0001";
+
+/// Shape of a generated series.
+#[derive(Debug, Clone, Copy)]
+pub struct PhantomSpec {
+    pub slices: u32,
+    pub size: u16,
+    /// Seed of the UIDs and of the noise: different seeds give different studies.
+    pub seed: u64,
+}
+
+impl Default for PhantomSpec {
+    fn default() -> Self {
+        PhantomSpec {
+            slices: 24,
+            size: 256,
+            seed: 1,
+        }
+    }
+}
+
+// (centre x, y, z, semi-axes a, b, c, rotation about z in degrees, HU value; replaces what is below)
+const ELLIPSOIDS: &[([f64; 3], [f64; 3], f64, f64)] = &[
+    ([0.0, 0.0, 0.0], [0.69, 0.92, 0.90], 0.0, 900.0),     // skull
+    ([0.0, -0.0184, 0.0], [0.6624, 0.874, 0.88], 0.0, 35.0), // brain
+    ([0.22, 0.0, -0.25], [0.11, 0.31, 0.22], -18.0, 8.0),   // right ventricle
+    ([-0.22, 0.0, -0.25], [0.16, 0.41, 0.21], 18.0, 8.0),   // left ventricle
+    ([0.0, 0.35, -0.25], [0.21, 0.25, 0.35], 0.0, 55.0),    // a lesion
+    ([0.0, 0.1, -0.25], [0.046, 0.046, 0.046], 0.0, 70.0),
+    ([-0.08, -0.605, -0.25], [0.046, 0.023, 0.02], 0.0, 70.0),
+    ([0.06, -0.605, -0.25], [0.023, 0.046, 0.02], 0.0, 70.0),
+];
+
+/// HU value of the phantom at a point of the unit cube.
+fn hu_at(x: f64, y: f64, z: f64) -> f64 {
+    let mut v = -1000.0;
+    for (c, a, deg, value) in ELLIPSOIDS {
+        let (s, co) = deg.to_radians().sin_cos();
+        let (dx, dy, dz) = (x - c[0], y - c[1], z - c[2]);
+        let (rx, ry) = (dx * co + dy * s, -dx * s + dy * co);
+        if (rx / a[0]).powi(2) + (ry / a[1]).powi(2) + (dz / a[2]).powi(2) <= 1.0 {
+            v = *value;
+        }
+    }
+    v
+}
+
+fn uid(seed: u64, kind: u64, index: u64) -> String {
+    // 2.25 + a decimal 128-bit value (PS3.5 B.2), from a small deterministic mixer
+    let mut h = seed ^ 0x9E37_79B9_7F4A_7C15;
+    let mut mix = |v: u64| {
+        h ^= v;
+        h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h ^= h >> 31;
+        h
+    };
+    let hi = mix(kind) as u128;
+    let lo = mix(index) as u128;
+    format!("2.25.{}", (hi << 64 | lo) >> 1)
+}
+
+/// Generate the series: one Part 10 file (bytes) per slice, in slice order.
+pub fn ct_series(spec: PhantomSpec) -> Result<Vec<Vec<u8>>> {
+    (0..spec.slices).map(|i| ct_slice(spec, i)).collect()
+}
+
+/// Generate slice `index` of the series.
+pub fn ct_slice(spec: PhantomSpec, index: u32) -> Result<Vec<u8>> {
+    let n = spec.size.max(8) as usize;
+    let spacing = 220.0 / n as f64; // a 22 cm field of view
+    let thickness = 200.0 / spec.slices.max(1) as f64;
+    let z_mm = -100.0 + (index as f64 + 0.5) * thickness;
+    let z = z_mm / 100.0;
+    let mut noise = spec.seed.wrapping_mul(6364136223846793005).wrapping_add(index as u64 + 1);
+    let mut pixels = Vec::with_capacity(n * n);
+    for r in 0..n {
+        let y = (r as f64 + 0.5) / n as f64 * 2.0 - 1.0;
+        for c in 0..n {
+            let x = (c as f64 + 0.5) / n as f64 * 2.0 - 1.0;
+            noise = noise.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let jitter = ((noise >> 61) as f64) - 4.0; // -4..3 HU of quantum noise
+            let hu = hu_at(x, y, z) + if hu_at(x, y, z) > -1000.0 { jitter } else { 0.0 };
+            pixels.push((hu + 1024.0).clamp(0.0, 4095.0) as u16);
+        }
+    }
+
+    let study = uid(spec.seed, 1, 0);
+    let series = uid(spec.seed, 2, 0);
+    let instance = uid(spec.seed, 3, index as u64);
+    let mut obj = InMemDicomObject::new_empty();
+    let mut put = |tag, vr, v: PrimitiveValue| {
+        obj.put(DataElement::new(tag, vr, v));
+    };
+    let s = |v: &str| PrimitiveValue::from(v.to_string());
+    put(tags::SPECIFIC_CHARACTER_SET, VR::CS, s("ISO_IR 192"));
+    put(tags::IMAGE_TYPE, VR::CS, s("ORIGINAL\\PRIMARY\\AXIAL"));
+    put(tags::SOP_CLASS_UID, VR::UI, s("1.2.840.10008.5.1.4.1.1.2"));
+    put(tags::SOP_INSTANCE_UID, VR::UI, s(&instance));
+    put(tags::STUDY_DATE, VR::DA, s("20260115"));
+    put(tags::STUDY_TIME, VR::TM, s("101500"));
+    put(tags::ACCESSION_NUMBER, VR::SH, s("SP0001"));
+    put(tags::MODALITY, VR::CS, s("CT"));
+    put(tags::MANUFACTURER, VR::LO, s("Scanpass phantom generator"));
+    put(tags::STUDY_DESCRIPTION, VR::LO, s("Head phantom (generated)"));
+    put(tags::SERIES_DESCRIPTION, VR::LO, s("Axial 3D Shepp-Logan"));
+    put(tags::PATIENT_NAME, VR::PN, s(PATIENT_NAME));
+    put(tags::PATIENT_ID, VR::LO, s(PATIENT_ID));
+    put(tags::PATIENT_BIRTH_DATE, VR::DA, s("19700101"));
+    put(tags::PATIENT_SEX, VR::CS, s("O"));
+    put(tags::BODY_PART_EXAMINED, VR::CS, s("HEAD"));
+    put(tags::SLICE_THICKNESS, VR::DS, s(&format!("{thickness:.4}")));
+    put(tags::STUDY_INSTANCE_UID, VR::UI, s(&study));
+    put(tags::SERIES_INSTANCE_UID, VR::UI, s(&series));
+    put(tags::STUDY_ID, VR::SH, s("1"));
+    put(tags::SERIES_NUMBER, VR::IS, s("1"));
+    put(tags::INSTANCE_NUMBER, VR::IS, s(&(index + 1).to_string()));
+    let origin = -110.0 + spacing / 2.0;
+    put(tags::IMAGE_POSITION_PATIENT, VR::DS, s(&format!("{origin:.4}\\{origin:.4}\\{z_mm:.4}")));
+    put(tags::IMAGE_ORIENTATION_PATIENT, VR::DS, s("1\\0\\0\\0\\1\\0"));
+    put(tags::FRAME_OF_REFERENCE_UID, VR::UI, s(&uid(spec.seed, 4, 0)));
+    put(tags::SLICE_LOCATION, VR::DS, s(&format!("{z_mm:.4}")));
+    put(tags::SAMPLES_PER_PIXEL, VR::US, PrimitiveValue::from(1u16));
+    put(tags::PHOTOMETRIC_INTERPRETATION, VR::CS, s("MONOCHROME2"));
+    put(tags::ROWS, VR::US, PrimitiveValue::from(n as u16));
+    put(tags::COLUMNS, VR::US, PrimitiveValue::from(n as u16));
+    put(tags::PIXEL_SPACING, VR::DS, s(&format!("{spacing:.6}\\{spacing:.6}")));
+    put(tags::BITS_ALLOCATED, VR::US, PrimitiveValue::from(16u16));
+    put(tags::BITS_STORED, VR::US, PrimitiveValue::from(12u16));
+    put(tags::HIGH_BIT, VR::US, PrimitiveValue::from(11u16));
+    put(tags::PIXEL_REPRESENTATION, VR::US, PrimitiveValue::from(0u16));
+    put(tags::WINDOW_CENTER, VR::DS, s("40\\400"));
+    put(tags::WINDOW_WIDTH, VR::DS, s("80\\1800"));
+    put(tags::WINDOW_CENTER_WIDTH_EXPLANATION, VR::LO, s("BRAIN\\BONE"));
+    put(tags::RESCALE_INTERCEPT, VR::DS, s("-1024"));
+    put(tags::RESCALE_SLOPE, VR::DS, s("1"));
+    put(tags::RESCALE_TYPE, VR::LO, s("HU"));
+    put(tags::PIXEL_DATA, VR::OW, PrimitiveValue::U16(pixels.into()));
+
+    let meta = FileMetaTableBuilder::new()
+        .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.2")
+        .media_storage_sop_instance_uid(instance)
+        .transfer_syntax("1.2.840.10008.1.2.1")
+        .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+        .implementation_version_name("SCANPASS_01")
+        .build()
+        .map_err(|e| Error::InvalidArgument(format!("phantom meta: {e}")))?;
+    let file = obj.with_exact_meta(meta);
+    let mut out = Vec::new();
+    file.write_all(&mut out)
+        .map_err(|e| Error::InvalidArgument(format!("phantom write: {e}")))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dicom::{decode_frame, parse, ImageInfo, ReadDepth, Samples};
+
+    #[test]
+    fn phantom_slices_parse_and_hold_the_expected_tissues() {
+        let spec = PhantomSpec { slices: 4, size: 64, seed: 7 };
+        let files = ct_series(spec).unwrap();
+        assert_eq!(files.len(), 4);
+        let obj = parse(&files[2], ReadDepth::Full).unwrap();
+        let info = ImageInfo::from_object(&obj).unwrap();
+        assert_eq!((info.rows, info.cols, info.bits_stored), (64, 64, 12));
+        let f = decode_frame(&obj, &info, 0).unwrap();
+        let Samples::U16(v) = &f.samples else { panic!("u16 expected") };
+        // corner is air (-1000 HU = stored 24), centre row holds brain (~35 HU = ~1059 stored)
+        assert_eq!(v[0], 24);
+        let centre = v[32 * 64 + 32];
+        assert!((1040..1080).contains(&centre), "{centre}");
+        // deterministic
+        assert_eq!(files, ct_series(spec).unwrap());
+    }
+}
