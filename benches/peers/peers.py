@@ -8,14 +8,16 @@ window (first window in the file, else min/max) to 8 bits" per file:
   pydicom   in-process: dcmread + pixels.pixel_array(index=0, plugin=pylibjpeg)
             + apply_modality_lut + numpy window to uint8
   gdcm      in-process: gdcm.ImageReader + GetBuffer -> numpy + the same numpy window
-  scanpass  in-process: `scanpass bench FILE... --repeat N --json` (one process)
+  scanpass  in-process: `scanpass bench FILE --repeat N --json` (one process per file)
   dcmtk     per process: dcmj2pnm (dcml2pnm for JPEG-LS) +on (+Wi 1 | +Wm) -> PNG in /dev/shm
   scanpass  per process: `scanpass render FILE --out X.png`
 
-The whole sequence of peers is repeated `--rounds` times, each round in a rotated peer order, so
-that a burst of load on this shared machine hits every peer rather than one. A peer's figure
-for a file is the median over rounds of its per-round median. Ratios are peer / scanpass
-(>1: scanpass is faster), in-process against in-process and per-process against per-process.
+Each round takes the files one by one and runs every peer on that file back to back, in an
+order rotated per file and round, so that a burst of load on this shared machine hits every peer
+rather than one. A peer's figure for a file is the median over rounds of its per-round median.
+A ratio is peer / scanpass (>1: scanpass is faster), in-process against in-process and
+per-process against per-process, taken per round (the two figures measured seconds apart) and
+then the median over rounds.
 """
 from __future__ import annotations
 
@@ -376,7 +378,7 @@ def time_proc(argv: list[str], repeat: int) -> list[float]:
 
 
 # ---------------------------------------------------------------------------------------------
-# scanpass bench (in-process, one process for all files)
+# scanpass bench (in-process timing inside one scanpass process)
 
 def scanpass_bench(bin_: str, cases: list[Case], repeat: int) -> dict[str, float]:
     argv = [bin_, "bench", *[c.path for c in cases], "--repeat", str(repeat), "--json"]
@@ -408,17 +410,24 @@ def _match(name: str, cases: list[Case], i: int) -> str | None:
 
 @dataclass
 class Results:
-    # peer -> case path -> list of per-round medians
-    rounds: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    # peer -> case path -> round -> that round's median (ms)
+    rounds: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
     rss: dict[str, dict[str, float]] = field(default_factory=dict)
     fail: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def add(self, peer, path, value):
-        self.rounds.setdefault(peer, {}).setdefault(path, []).append(value)
+    def add(self, peer, path, rnd, value):
+        self.rounds.setdefault(peer, {}).setdefault(path, {})[rnd] = value
 
     def med(self, peer, path) -> float | None:
         v = self.rounds.get(peer, {}).get(path)
-        return statistics.median(v) if v else None
+        return statistics.median(v.values()) if v else None
+
+    def ratio(self, peer, base, path) -> float | None:
+        """Median over rounds of peer/base, each round's pair measured back to back."""
+        a = self.rounds.get(peer, {}).get(path, {})
+        b = self.rounds.get(base, {}).get(path, {})
+        r = [a[k] / b[k] for k in a.keys() & b.keys() if b[k] > 0]
+        return statistics.median(r) if r else None
 
 
 PEER_COLUMNS = [  # key, column title
@@ -494,44 +503,38 @@ def run(args) -> tuple[list[Case], list[str], Results, dict]:
 
         peers = ["pydicom", "gdcm", "dcmtk"] + (["scanpass", "scanpass-render"]
                                                 if args.scanpass else [])
+        spent = dict.fromkeys(peers, 0.0)
+        # File by file, all peers back to back (order rotated per file and round), so that the
+        # figures a ratio divides were taken within seconds of each other.
         for rnd in range(args.rounds):
-            k = rnd % len(peers)
-            order = peers[k:] + peers[:k]
-            log(f"round {rnd + 1}/{args.rounds}: {' -> '.join(order)}")
-            for peer in order:
-                t0 = time.perf_counter()
-                if peer == "scanpass":
-                    ok = [c for c in cases if c.path not in res.fail.get("scanpass", {})]
-                    try:
-                        got = scanpass_bench(args.scanpass, ok, args.repeat) if ok else {}
-                    except Exception as e:  # noqa: BLE001
-                        sys.exit(f"scanpass bench failed on files it handled alone: {e}")
-                    for c in ok:
-                        if c.path in got:
-                            res.add("scanpass", c.path, got[c.path])
-                        else:
-                            res.fail.setdefault("scanpass", {})[c.path] = "no result in bench JSON"
-                    log(f"  {peer:16s} {time.perf_counter() - t0:7.1f} s")
-                    continue
-                for c in cases:
+            t_round = time.perf_counter()
+            for i, c in enumerate(cases):
+                k = (rnd + i) % len(peers)
+                for peer in peers[k:] + peers[:k]:
                     if c.path in res.fail.get(peer, {}):
                         continue
-                    if peer in INPROC:
-                        ms = time_inproc(INPROC[peer], c, args.repeat)
-                        res.add(peer, c.path, statistics.median(ms))
-                        continue
-                    if peer == "dcmtk":
-                        argv = [*c.dcmtk_cmd, c.path, str(outdir / "dcmtk.png")]
-                    else:
-                        argv = [args.scanpass, "render", c.path, "--out",
-                                str(outdir / "scanpass.png")]
+                    t0 = time.perf_counter()
                     try:
-                        ms = time_proc(argv, args.proc_repeat)
-                    except RuntimeError as e:
+                        if peer in INPROC:
+                            v = statistics.median(time_inproc(INPROC[peer], c, args.repeat))
+                        elif peer == "scanpass":
+                            got = scanpass_bench(args.scanpass, [c], args.repeat)
+                            if c.path not in got:
+                                raise RuntimeError("no result in bench JSON")
+                            v = got[c.path]
+                        else:
+                            argv = ([*c.dcmtk_cmd, c.path, str(outdir / "dcmtk.png")]
+                                    if peer == "dcmtk" else
+                                    [args.scanpass, "render", c.path, "--out",
+                                     str(outdir / "scanpass.png")])
+                            v = statistics.median(time_proc(argv, args.proc_repeat))
+                    except Exception as e:  # noqa: BLE001 - failed now, though it passed the check
                         res.fail.setdefault(peer, {})[c.path] = str(e)[:200]
                         continue
-                    res.add(peer, c.path, statistics.median(ms))
-                log(f"  {peer:16s} {time.perf_counter() - t0:7.1f} s")
+                    res.add(peer, c.path, rnd, v)
+                    spent[peer] += time.perf_counter() - t0
+            log(f"round {rnd + 1}/{args.rounds}: {time.perf_counter() - t_round:.1f} s ("
+                + ", ".join(f"{p} {t:.1f} s" for p, t in spent.items()) + " so far)")
     finally:
         shutil.rmtree(outdir, ignore_errors=True)
     return cases, missing, res, {"agree": agree, "agree_sp": agree_sp,
@@ -563,11 +566,6 @@ def cell(res: Results, peer: str, path: str, notes: dict[str, int]) -> str:
     return f"— [{n}]"
 
 
-def ratio(res: Results, peer: str, base: str, path: str) -> float | None:
-    a, b = res.med(peer, path), res.med(base, path)
-    return a / b if a is not None and b else None
-
-
 def tables(cases: list[Case], res: Results, with_scanpass: bool,
            bad: set[str] = frozenset()) -> tuple[str, str]:
     notes: dict[str, int] = {}
@@ -591,7 +589,7 @@ def tables(cases: list[Case], res: Results, with_scanpass: bool,
     pairs = [("pydicom", "scanpass", "pydicom"), ("gdcm", "scanpass", "GDCM"),
              ("dcmtk", "scanpass-render", "DCMTK")]
     for c in cases:
-        rs = [(ratio(res, p, b, c.path), name) for p, b, name in pairs]
+        rs = [(res.ratio(p, b, c.path), name) for p, b, name in pairs]
         have = [(r, n) for r, n in rs if r is not None]
         best = min(have) if have else None
         row = [c.label] + [fmt_ratio(r) for r, _ in rs]
@@ -716,8 +714,9 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
         "",
         f"Repeats: {args.repeat} timed calls per file per in-process peer per round after one "
         f"warm-up call; {args.proc_repeat} timed processes per file per per-process peer per "
-        f"round after one warm-up process; {args.rounds} round(s), each running all peers in a "
-        "rotated order. Each figure is the median over rounds of the per-round median.",
+        f"round after one warm-up process; {args.rounds} round(s). A round takes the files one "
+        "by one and runs all peers on the file back to back, the order rotated per file and "
+        "round. Each figure is the median over rounds of the per-round median.",
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in ver.items()) + ".",
         "",
@@ -728,11 +727,13 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
     ]
     if ratios:
         out += [
-            "### Ratios (peer median / scanpass median; > 1 means scanpass is faster)",
+            "### Ratios (peer / scanpass; > 1 means scanpass is faster)",
             "",
             "In-process peers are divided by `scanpass bench` (in-process); DCMTK, timed per "
-            "process, is divided by `scanpass render` (also per process). \"Fastest peer\" is "
-            "the smallest of the three ratios.",
+            "process, is divided by `scanpass render` (also per process). Each ratio is the "
+            "median over rounds of that round's ratio (both figures taken seconds apart), so it "
+            "can differ a little from dividing the medians above. \"Fastest peer\" is the "
+            "smallest of the three ratios.",
             "",
             ratios,
             "",
@@ -758,8 +759,9 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
         "min/max of the frame — to 8 bits; MONOCHROME1 is inverted. 8-bit colour is not "
         "windowed.",
         "",
-        "- **scanpass (in-proc)**: `scanpass bench FILE... --repeat N --json`, one process for "
-        "all files; each call opens the file and decodes and renders frame 0 "
+        "- **scanpass (in-proc)**: `scanpass bench FILE --repeat N --json` (it accepts many "
+        "files; one process per file here, to interleave with the peers; the process start is "
+        "outside the timing). Each call opens the file and decodes and renders frame 0 "
         "(`render_file(file, 0, Voi::Default)`) to RGBA8 — 4 bytes a pixel, where the Python "
         "peers make 1 byte a grey pixel. One uncounted warm-up call per file, then the median.",
         "- **pydicom+pylibjpeg**: `dcmread` + `pydicom.pixels.pixel_array(ds, index=0, "

@@ -14,8 +14,8 @@
 //! One call does the common case: [`render_file`] opens, decodes and renders one frame.
 
 pub mod dicom;
-pub mod phantom;
 mod error;
+pub mod phantom;
 pub mod render;
 
 use std::path::Path;
@@ -33,4 +33,20 @@ pub fn render_file(
     let decoded = dicom::decode_frame(&obj, &info, frame)?;
     let (image, applied) = render::render(&info, &decoded, voi)?;
     Ok((info, image, applied))
+}
+
+/// [`render_file`] into a caller's buffer (resized to rows × cols × 4), as a viewer reuses the
+/// buffer it blits; returns the image description and what was applied.
+pub fn render_file_into(
+    path: &Path,
+    frame: u32,
+    voi: &render::Voi,
+    rgba: &mut Vec<u8>,
+) -> Result<(dicom::ImageInfo, render::Applied)> {
+    let obj = dicom::open(path, dicom::ReadDepth::Full)?;
+    let info = dicom::ImageInfo::from_object(&obj)?;
+    let decoded = dicom::decode_frame(&obj, &info, frame)?;
+    rgba.resize(decoded.rows as usize * decoded.cols as usize * 4, 0);
+    let applied = render::render_into(&info, &decoded, voi, false, rgba)?;
+    Ok((info, applied))
 }

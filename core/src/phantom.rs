@@ -36,11 +36,11 @@ impl Default for PhantomSpec {
 
 // (centre x, y, z, semi-axes a, b, c, rotation about z in degrees, HU value; replaces what is below)
 const ELLIPSOIDS: &[([f64; 3], [f64; 3], f64, f64)] = &[
-    ([0.0, 0.0, 0.0], [0.69, 0.92, 0.90], 0.0, 900.0),     // skull
+    ([0.0, 0.0, 0.0], [0.69, 0.92, 0.90], 0.0, 900.0), // skull
     ([0.0, -0.0184, 0.0], [0.6624, 0.874, 0.88], 0.0, 35.0), // brain
-    ([0.22, 0.0, -0.25], [0.11, 0.31, 0.22], -18.0, 8.0),   // right ventricle
-    ([-0.22, 0.0, -0.25], [0.16, 0.41, 0.21], 18.0, 8.0),   // left ventricle
-    ([0.0, 0.35, -0.25], [0.21, 0.25, 0.35], 0.0, 55.0),    // a lesion
+    ([0.22, 0.0, -0.25], [0.11, 0.31, 0.22], -18.0, 8.0), // right ventricle
+    ([-0.22, 0.0, -0.25], [0.16, 0.41, 0.21], 18.0, 8.0), // left ventricle
+    ([0.0, 0.35, -0.25], [0.21, 0.25, 0.35], 0.0, 55.0), // a lesion
     ([0.0, 0.1, -0.25], [0.046, 0.046, 0.046], 0.0, 70.0),
     ([-0.08, -0.605, -0.25], [0.046, 0.023, 0.02], 0.0, 70.0),
     ([0.06, -0.605, -0.25], [0.023, 0.046, 0.02], 0.0, 70.0),
@@ -86,15 +86,25 @@ pub fn ct_slice(spec: PhantomSpec, index: u32) -> Result<Vec<u8>> {
     let thickness = 200.0 / spec.slices.max(1) as f64;
     let z_mm = -100.0 + (index as f64 + 0.5) * thickness;
     let z = z_mm / 100.0;
-    let mut noise = spec.seed.wrapping_mul(6364136223846793005).wrapping_add(index as u64 + 1);
+    let mut noise = spec
+        .seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(index as u64 + 1);
     let mut pixels = Vec::with_capacity(n * n);
     for r in 0..n {
         let y = (r as f64 + 0.5) / n as f64 * 2.0 - 1.0;
         for c in 0..n {
             let x = (c as f64 + 0.5) / n as f64 * 2.0 - 1.0;
-            noise = noise.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            noise = noise
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let jitter = ((noise >> 61) as f64) - 4.0; // -4..3 HU of quantum noise
-            let hu = hu_at(x, y, z) + if hu_at(x, y, z) > -1000.0 { jitter } else { 0.0 };
+            let hu = hu_at(x, y, z)
+                + if hu_at(x, y, z) > -1000.0 {
+                    jitter
+                } else {
+                    0.0
+                };
             pixels.push((hu + 1024.0).clamp(0.0, 4095.0) as u16);
         }
     }
@@ -116,7 +126,11 @@ pub fn ct_slice(spec: PhantomSpec, index: u32) -> Result<Vec<u8>> {
     put(tags::ACCESSION_NUMBER, VR::SH, s("SP0001"));
     put(tags::MODALITY, VR::CS, s("CT"));
     put(tags::MANUFACTURER, VR::LO, s("Scanpass phantom generator"));
-    put(tags::STUDY_DESCRIPTION, VR::LO, s("Head phantom (generated)"));
+    put(
+        tags::STUDY_DESCRIPTION,
+        VR::LO,
+        s("Head phantom (generated)"),
+    );
     put(tags::SERIES_DESCRIPTION, VR::LO, s("Axial 3D Shepp-Logan"));
     put(tags::PATIENT_NAME, VR::PN, s(PATIENT_NAME));
     put(tags::PATIENT_ID, VR::LO, s(PATIENT_ID));
@@ -130,22 +144,46 @@ pub fn ct_slice(spec: PhantomSpec, index: u32) -> Result<Vec<u8>> {
     put(tags::SERIES_NUMBER, VR::IS, s("1"));
     put(tags::INSTANCE_NUMBER, VR::IS, s(&(index + 1).to_string()));
     let origin = -110.0 + spacing / 2.0;
-    put(tags::IMAGE_POSITION_PATIENT, VR::DS, s(&format!("{origin:.4}\\{origin:.4}\\{z_mm:.4}")));
-    put(tags::IMAGE_ORIENTATION_PATIENT, VR::DS, s("1\\0\\0\\0\\1\\0"));
-    put(tags::FRAME_OF_REFERENCE_UID, VR::UI, s(&uid(spec.seed, 4, 0)));
+    put(
+        tags::IMAGE_POSITION_PATIENT,
+        VR::DS,
+        s(&format!("{origin:.4}\\{origin:.4}\\{z_mm:.4}")),
+    );
+    put(
+        tags::IMAGE_ORIENTATION_PATIENT,
+        VR::DS,
+        s("1\\0\\0\\0\\1\\0"),
+    );
+    put(
+        tags::FRAME_OF_REFERENCE_UID,
+        VR::UI,
+        s(&uid(spec.seed, 4, 0)),
+    );
     put(tags::SLICE_LOCATION, VR::DS, s(&format!("{z_mm:.4}")));
     put(tags::SAMPLES_PER_PIXEL, VR::US, PrimitiveValue::from(1u16));
     put(tags::PHOTOMETRIC_INTERPRETATION, VR::CS, s("MONOCHROME2"));
     put(tags::ROWS, VR::US, PrimitiveValue::from(n as u16));
     put(tags::COLUMNS, VR::US, PrimitiveValue::from(n as u16));
-    put(tags::PIXEL_SPACING, VR::DS, s(&format!("{spacing:.6}\\{spacing:.6}")));
+    put(
+        tags::PIXEL_SPACING,
+        VR::DS,
+        s(&format!("{spacing:.6}\\{spacing:.6}")),
+    );
     put(tags::BITS_ALLOCATED, VR::US, PrimitiveValue::from(16u16));
     put(tags::BITS_STORED, VR::US, PrimitiveValue::from(12u16));
     put(tags::HIGH_BIT, VR::US, PrimitiveValue::from(11u16));
-    put(tags::PIXEL_REPRESENTATION, VR::US, PrimitiveValue::from(0u16));
+    put(
+        tags::PIXEL_REPRESENTATION,
+        VR::US,
+        PrimitiveValue::from(0u16),
+    );
     put(tags::WINDOW_CENTER, VR::DS, s("40\\400"));
     put(tags::WINDOW_WIDTH, VR::DS, s("80\\1800"));
-    put(tags::WINDOW_CENTER_WIDTH_EXPLANATION, VR::LO, s("BRAIN\\BONE"));
+    put(
+        tags::WINDOW_CENTER_WIDTH_EXPLANATION,
+        VR::LO,
+        s("BRAIN\\BONE"),
+    );
     put(tags::RESCALE_INTERCEPT, VR::DS, s("-1024"));
     put(tags::RESCALE_SLOPE, VR::DS, s("1"));
     put(tags::RESCALE_TYPE, VR::LO, s("HU"));
@@ -173,14 +211,20 @@ mod tests {
 
     #[test]
     fn phantom_slices_parse_and_hold_the_expected_tissues() {
-        let spec = PhantomSpec { slices: 4, size: 64, seed: 7 };
+        let spec = PhantomSpec {
+            slices: 4,
+            size: 64,
+            seed: 7,
+        };
         let files = ct_series(spec).unwrap();
         assert_eq!(files.len(), 4);
         let obj = parse(&files[2], ReadDepth::Full).unwrap();
         let info = ImageInfo::from_object(&obj).unwrap();
         assert_eq!((info.rows, info.cols, info.bits_stored), (64, 64, 12));
         let f = decode_frame(&obj, &info, 0).unwrap();
-        let Samples::U16(v) = &f.samples else { panic!("u16 expected") };
+        let Samples::U16(v) = &f.samples else {
+            panic!("u16 expected")
+        };
         // corner is air (-1000 HU = stored 24), centre row holds brain (~35 HU = ~1059 stored)
         assert_eq!(v[0], 24);
         let centre = v[32 * 64 + 32];

@@ -17,8 +17,8 @@ use super::color;
 use super::encapsulated::frame_bytes;
 use super::header::{ImageInfo, Photometric, PixelElement, SampleType};
 use super::jpeg::{self, JpegSamples};
-use super::{jpegls, rle};
 use super::open::Object;
+use super::{jpegls, rle};
 use crate::error::{one_line, Error, Result};
 
 /// Decoded samples of one frame, typed; borrowed from the parsed object where possible.
@@ -200,13 +200,20 @@ pub fn decode_frame<'a>(obj: &'a Object, info: &ImageInfo, frame: u32) -> Result
                 StreamKind::JpegLs => {
                     let img = jpegls::decode(&stream, &info.transfer_syntax.name, MAX_PIXELS)?;
                     if img.components as usize != spp {
-                        return Err(Error::codec(&info.transfer_syntax.name, "component count differs from the header"));
+                        return Err(Error::codec(
+                            &info.transfer_syntax.name,
+                            "component count differs from the header",
+                        ));
                     }
                     let bytes = widen(img.data, img.bytes_per_sample, info.sample_type.bytes())?;
                     (Raw::Bytes(Cow::Owned(bytes)), false, true)
                 }
                 StreamKind::Rle => {
-                    let size = if info.bits_allocated == 1 { 1 } else { info.sample_type.bytes() };
+                    let size = if info.bits_allocated == 1 {
+                        1
+                    } else {
+                        info.sample_type.bytes()
+                    };
                     let bytes = rle::decode(&stream, pixels, spp, size)?;
                     (Raw::Bytes(Cow::Owned(bytes)), false, true)
                 }
@@ -292,11 +299,15 @@ enum StreamKind {
 impl StreamKind {
     fn of_syntax(ts: &str) -> StreamKind {
         match ts {
-            "1.2.840.10008.1.2.4.50" | "1.2.840.10008.1.2.4.51" | "1.2.840.10008.1.2.4.57"
+            "1.2.840.10008.1.2.4.50"
+            | "1.2.840.10008.1.2.4.51"
+            | "1.2.840.10008.1.2.4.57"
             | "1.2.840.10008.1.2.4.70" => StreamKind::Jpeg,
             "1.2.840.10008.1.2.4.80" | "1.2.840.10008.1.2.4.81" => StreamKind::JpegLs,
             "1.2.840.10008.1.2.5" => StreamKind::Rle,
-            "1.2.840.10008.1.2" | "1.2.840.10008.1.2.1" | "1.2.840.10008.1.2.2"
+            "1.2.840.10008.1.2"
+            | "1.2.840.10008.1.2.1"
+            | "1.2.840.10008.1.2.2"
             | "1.2.840.10008.1.2.1.99" => StreamKind::Native,
             _ => match TransferSyntaxRegistry.get(ts) {
                 Some(t) => StreamKind::Registry(t.uid()),
@@ -338,7 +349,9 @@ fn widen(data: Vec<u8>, from: usize, to: usize) -> Result<Vec<u8>> {
     match (from, to) {
         (a, b) if a == b => Ok(data),
         (1, 2) => Ok(data.iter().flat_map(|v| [*v, 0]).collect()),
-        _ => Err(Error::UnsupportedPixelData(format!("{from}-byte samples in {to}-byte pixels"))),
+        _ => Err(Error::UnsupportedPixelData(format!(
+            "{from}-byte samples in {to}-byte pixels"
+        ))),
     }
 }
 

@@ -24,7 +24,8 @@ pub(crate) fn decode(stream: &[u8], syntax: &str, max_pixels: usize) -> Result<J
         return Err(Error::codec(syntax, "implausible frame header"));
     }
     let data = CharLS::default()
-        .decode(stream).map_err(|e| Error::codec(syntax, e))?;
+        .decode(stream)
+        .map_err(|e| Error::codec(syntax, e))?;
     let bytes_per_sample = if info.bits_per_sample <= 8 { 1 } else { 2 };
     let components = info.component_count as usize;
     let data = if components > 1 && scan_components(stream) == Some(1) {
@@ -35,7 +36,8 @@ pub(crate) fn decode(stream: &[u8], syntax: &str, max_pixels: usize) -> Result<J
             for c in 0..components {
                 let src = c * plane + p * bytes_per_sample;
                 let dst = (p * components + c) * bytes_per_sample;
-                out[dst..dst + bytes_per_sample].copy_from_slice(&data[src..src + bytes_per_sample]);
+                out[dst..dst + bytes_per_sample]
+                    .copy_from_slice(&data[src..src + bytes_per_sample]);
             }
         }
         out

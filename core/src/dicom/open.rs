@@ -102,7 +102,8 @@ fn guess_bare(bytes: &[u8], start: usize) -> Result<&'static str> {
 /// Transfer Syntax UID from it when present, else recognise the data set's encoding, as pydicom
 /// and DCMTK do, and read the data set that follows.
 fn lenient_meta(bytes: &[u8], meta_at: usize, depth: ReadDepth) -> Result<Object> {
-    let start = end_of_meta(bytes, meta_at).ok_or_else(|| Error::NotDicom("bad meta group".into()))?;
+    let start =
+        end_of_meta(bytes, meta_at).ok_or_else(|| Error::NotDicom("bad meta group".into()))?;
     let named = meta_transfer_syntax(&bytes[meta_at..start]);
     let ts: &str = match named.as_deref() {
         Some(uid) if TransferSyntaxRegistry.get(uid).is_some() => uid,
@@ -122,9 +123,15 @@ fn meta_transfer_syntax(meta: &[u8]) -> Option<String> {
         let elem = u16::from_le_bytes([meta[pos + 2], meta[pos + 3]]);
         let vr = &meta[pos + 4..pos + 6];
         let (hdr, len) = if matches!(vr, b"OB" | b"OW" | b"UN" | b"UT" | b"SQ" | b"UC" | b"UR") {
-            (12, u32::from_le_bytes(meta.get(pos + 8..pos + 12)?.try_into().ok()?) as usize)
+            (
+                12,
+                u32::from_le_bytes(meta.get(pos + 8..pos + 12)?.try_into().ok()?) as usize,
+            )
         } else {
-            (8, u16::from_le_bytes([meta[pos + 6], meta[pos + 7]]) as usize)
+            (
+                8,
+                u16::from_le_bytes([meta[pos + 6], meta[pos + 7]]) as usize,
+            )
         };
         let value = meta.get(pos + hdr..pos.checked_add(hdr)?.checked_add(len)?)?;
         if elem == 0x0010 {

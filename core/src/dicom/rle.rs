@@ -17,17 +17,30 @@ pub(crate) fn decode(
     if data.len() < 64 {
         return Err(bad("header shorter than 64 bytes"));
     }
-    let word = |i: usize| u32::from_le_bytes([data[4 * i], data[4 * i + 1], data[4 * i + 2], data[4 * i + 3]]) as usize;
+    let word = |i: usize| {
+        u32::from_le_bytes([
+            data[4 * i],
+            data[4 * i + 1],
+            data[4 * i + 2],
+            data[4 * i + 3],
+        ]) as usize
+    };
     let segments = word(0);
     let planes = samples * bytes_per_sample;
     if segments != planes {
-        return Err(bad(&format!("{segments} segments where the header needs {planes}")));
+        return Err(bad(&format!(
+            "{segments} segments where the header needs {planes}"
+        )));
     }
     let mut out = vec![0u8; pixels * planes];
     let mut plane = vec![0u8; pixels];
     for s in 0..segments {
         let start = word(1 + s);
-        let end = if s + 1 < segments { word(2 + s) } else { data.len() };
+        let end = if s + 1 < segments {
+            word(2 + s)
+        } else {
+            data.len()
+        };
         if start < 64 || start > end || end > data.len() {
             return Err(bad("segment offsets out of range"));
         }
@@ -49,7 +62,9 @@ pub(crate) fn decode(
 fn unpack_bits(mut src: &[u8], out: &mut [u8]) {
     let mut o = 0;
     while o < out.len() {
-        let Some((&n, rest)) = src.split_first() else { break };
+        let Some((&n, rest)) = src.split_first() else {
+            break;
+        };
         src = rest;
         let n = n as i8;
         if n >= 0 {
@@ -58,7 +73,9 @@ fn unpack_bits(mut src: &[u8], out: &mut [u8]) {
             src = &src[(n as usize + 1).min(src.len())..];
             o += len;
         } else if n != -128 {
-            let Some((&v, rest)) = src.split_first() else { break };
+            let Some((&v, rest)) = src.split_first() else {
+                break;
+            };
             src = rest;
             let len = ((1 - n as isize) as usize).min(out.len() - o);
             out[o..o + len].fill(v);

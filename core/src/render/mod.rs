@@ -248,27 +248,25 @@ pub fn window(x: f64, c: f64, w: f64, f: VoiFunction) -> f64 {
 }
 
 fn min_max(s: &Samples<'_>) -> Option<(f64, f64)> {
-    fn mm<T: Copy + PartialOrd + Into<f64>>(v: &[T]) -> Option<(f64, f64)> {
-        let mut it = v.iter().copied();
-        let first = it.next()?;
-        let (mut lo, mut hi) = (first, first);
-        for x in it {
-            if x < lo {
-                lo = x;
+    // Integer reductions written with min/max so that LLVM vectorises them.
+    macro_rules! int_mm {
+        ($v:expr, $t:ty) => {{
+            if $v.is_empty() {
+                return None;
             }
-            if x > hi {
-                hi = x;
-            }
-        }
-        Some((lo.into(), hi.into()))
+            let (lo, hi) = $v
+                .iter()
+                .fold((<$t>::MAX, <$t>::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+            Some((lo as f64, hi as f64))
+        }};
     }
     match s {
-        Samples::U8(v) => mm(v),
-        Samples::I8(v) => mm(v),
-        Samples::U16(v) => mm(v),
-        Samples::I16(v) => mm(v),
-        Samples::U32(v) => mm(v),
-        Samples::I32(v) => mm(v),
+        Samples::U8(v) => int_mm!(v, u8),
+        Samples::I8(v) => int_mm!(v, i8),
+        Samples::U16(v) => int_mm!(v, u16),
+        Samples::I16(v) => int_mm!(v, i16),
+        Samples::U32(v) => int_mm!(v, u32),
+        Samples::I32(v) => int_mm!(v, i32),
         Samples::F32(v) => {
             let finite = v.iter().copied().filter(|x| x.is_finite());
             finite.fold(None, |acc: Option<(f64, f64)>, x| {
@@ -370,23 +368,47 @@ fn render_grey(
         },
     };
 
-    let pack = |g: u8| u32::from_le_bytes([g, g, g, 255]).to_le_bytes();
     let span = hi - lo;
-    let integer = !matches!(samples, Samples::F32(_) | Samples::F64(_));
-    if integer && span < (1 << 20) as f64 {
-        // One table over the frame's own value range: every stored value maps in one look-up.
-        let base = lo as i64;
-        let table: Vec<[u8; 4]> = (0..=span as i64)
-            .map(|i| pack(chain.display((base + i) as f64)))
-            .collect();
-        each_samples!(samples, v => lut_pass(v, base, &table, out));
-    } else {
-        each_samples!(samples, v => {
+    let (base, top) = (lo as i64, hi as i64);
+    match samples {
+        // 8 and 16-bit samples index a table as wide as their type: no bounds checks, no clamps.
+        Samples::U8(v) => lut_pass_full(
+            v,
+            &full_table::<256>(&chain, base, top),
+            |x| x as usize,
+            out,
+        ),
+        Samples::I8(v) => lut_pass_full(
+            v,
+            &full_table::<256>(&chain, base, top),
+            |x| x as u8 as usize,
+            out,
+        ),
+        Samples::U16(v) => lut_pass_full(
+            v,
+            &full_table::<65536>(&chain, base, top),
+            |x| x as usize,
+            out,
+        ),
+        Samples::I16(v) => lut_pass_full(
+            v,
+            &full_table::<65536>(&chain, base, top),
+            |x| x as u16 as usize,
+            out,
+        ),
+        Samples::U32(_) | Samples::I32(_) if span < (1 << 20) as f64 => {
+            let t: Vec<u32> = (base..=top)
+                .map(|x| pack(chain.display(x as f64)))
+                .collect();
+            each_samples!(samples, v => lut_pass(v, base, &t, out));
+        }
+        _ => each_samples!(samples, v => {
             for (px, o) in v.iter().zip(out.chunks_exact_mut(4)) {
                 let x: f64 = num_f64(*px);
-                o.copy_from_slice(&pack(if x.is_finite() { chain.display(x) } else { 0 }));
+                let g = if x.is_finite() { chain.display(x) } else { 0 };
+                o.copy_from_slice(&pack(g).to_le_bytes());
             }
-        });
+        }),
     }
     Ok(applied)
 }
@@ -409,11 +431,52 @@ macro_rules! to_f64 {
 to_f64!(u8, i8, u16, i16, u32, i32, f32, f64);
 
 #[inline]
-fn lut_pass<T: ToF64>(v: &[T], base: i64, table: &[[u8; 4]], out: &mut [u8]) {
+fn lut_pass<T: ToF64>(v: &[T], base: i64, table: &[u32], out: &mut [u8]) {
     let last = table.len() as i64 - 1;
     for (px, o) in v.iter().zip(out.chunks_exact_mut(4)) {
         let i = (px.to_i64() - base).clamp(0, last) as usize;
-        o.copy_from_slice(&table[i]);
+        o.copy_from_slice(&table[i].to_le_bytes());
+    }
+}
+
+#[inline]
+fn pack(g: u8) -> u32 {
+    u32::from_le_bytes([g, g, g, 255])
+}
+
+/// A table with one RGBA entry per value of an N-valued sample type (indexed by the value's bit
+/// pattern), filled only over the frame's range [lo, hi]: one chain evaluation per value present.
+fn full_table<const N: usize>(chain: &Chain<'_>, lo: i64, hi: i64) -> Box<[u32; N]> {
+    let mut t: Box<[u32; N]> = vec![0u32; N]
+        .into_boxed_slice()
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("the vector has N entries"));
+    for v in lo..=hi {
+        t[(v as usize) & (N - 1)] = pack(chain.display(v as f64));
+    }
+    t
+}
+
+/// The hot loop of every grayscale render: one table look-up and one 32-bit store per pixel.
+/// `index` maps a sample to its bit pattern, below N by construction.
+#[inline]
+fn lut_pass_full<T: Copy, const N: usize>(
+    v: &[T],
+    table: &[u32; N],
+    index: impl Fn(T) -> usize,
+    out: &mut [u8],
+) {
+    match bytemuck::try_cast_slice_mut::<u8, u32>(out) {
+        Ok(out32) => {
+            for (o, px) in out32.iter_mut().zip(v) {
+                *o = table[index(*px) & (N - 1)];
+            }
+        }
+        Err(_) => {
+            for (o, px) in out.chunks_exact_mut(4).zip(v) {
+                o.copy_from_slice(&table[index(*px) & (N - 1)].to_le_bytes());
+            }
+        }
     }
 }
 
