@@ -761,9 +761,11 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
         "",
         "- **scanpass (in-proc)**: `scanpass bench FILE --repeat N --json` (it accepts many "
         "files; one process per file here, to interleave with the peers; the process start is "
-        "outside the timing). Each call opens the file and decodes and renders frame 0 "
-        "(`render_file(file, 0, Voi::Default)`) to RGBA8 — 4 bytes a pixel, where the Python "
-        "peers make 1 byte a grey pixel. One uncounted warm-up call per file, then the median.",
+        "outside the timing). Each call opens the file, decodes frame 0 and renders it with the "
+        "default window to RGBA8 — 4 bytes a pixel, where the Python peers make 1 byte a grey "
+        "pixel — into an output buffer reused across calls (as a viewer reuses the buffer it "
+        "draws from; the Python peers allocate theirs each call). One uncounted warm-up call "
+        "per file, then the median.",
         "- **pydicom+pylibjpeg**: `dcmread` + `pydicom.pixels.pixel_array(ds, index=0, "
         f"decoding_plugin=...)` (plugins used: {', '.join(plugins)}; forced, because pydicom "
         "would otherwise pick GDCM where it is installed) + `apply_modality_lut` + a numpy "

@@ -253,9 +253,9 @@ fn inspect(file: &Path, as_json: bool) -> CliResult {
 }
 
 fn decode(file: &Path, frame: u32, out: &Path, as_json: bool) -> CliResult {
-    let obj = dicom::open(file, ReadDepth::Full).map_err(err)?;
-    let info = ImageInfo::from_object(&obj).map_err(err)?;
-    let f = dicom::decode_frame(&obj, &info, frame).map_err(err)?;
+    let img = dicom::DicomImage::open(file).map_err(err)?;
+    let f = img.decode_frame(frame).map_err(err)?;
+    let info = img.info().map_err(err)?;
     write(out, &f.samples.to_le_bytes())?;
     if as_json {
         println!(

@@ -28,11 +28,11 @@ pub fn render_file(
     frame: u32,
     voi: &render::Voi,
 ) -> Result<(dicom::ImageInfo, render::Image, render::Applied)> {
-    let obj = dicom::open(path, dicom::ReadDepth::Full)?;
-    let info = dicom::ImageInfo::from_object(&obj)?;
-    let decoded = dicom::decode_frame(&obj, &info, frame)?;
-    let (image, applied) = render::render(&info, &decoded, voi)?;
-    Ok((info, image, applied))
+    let img = dicom::DicomImage::open(path)?;
+    let decoded = img.decode_frame(frame)?;
+    let info = img.info()?;
+    let (image, applied) = render::render(info, &decoded, voi)?;
+    Ok((info.clone(), image, applied))
 }
 
 /// [`render_file`] into a caller's buffer (resized to rows × cols × 4), as a viewer reuses the
@@ -43,10 +43,10 @@ pub fn render_file_into(
     voi: &render::Voi,
     rgba: &mut Vec<u8>,
 ) -> Result<(dicom::ImageInfo, render::Applied)> {
-    let obj = dicom::open(path, dicom::ReadDepth::Full)?;
-    let info = dicom::ImageInfo::from_object(&obj)?;
-    let decoded = dicom::decode_frame(&obj, &info, frame)?;
+    let img = dicom::DicomImage::open(path)?;
+    let decoded = img.decode_frame(frame)?;
+    let info = img.info()?;
     rgba.resize(decoded.rows as usize * decoded.cols as usize * 4, 0);
-    let applied = render::render_into(&info, &decoded, voi, false, rgba)?;
-    Ok((info, applied))
+    let applied = render::render_into(info, &decoded, voi, false, rgba)?;
+    Ok((info.clone(), applied))
 }

@@ -129,7 +129,7 @@ impl Frame<'_> {
 }
 
 /// A decoded frame before bit normalisation and colour conversion.
-enum Raw<'a> {
+pub(crate) enum Raw<'a> {
     /// Typed samples in bits-allocated width; `interleaved` tells whether planar configuration
     /// still has to be undone; `ybr` whether YBR still has to be converted.
     Samples(Samples<'a>),
@@ -157,23 +157,62 @@ pub fn decode_frame<'a>(obj: &'a Object, info: &ImageInfo, frame: u32) -> Result
         .ok()
         .flatten()
         .ok_or(Error::NoPixelData)?;
-    let pixels = info.rows as usize * info.cols as usize;
+    let input = match element.value() {
+        Value::Primitive(p) => {
+            let count = if native_422(info) {
+                pixels(info) * 2
+            } else {
+                pixels(info) * info.samples_per_pixel as usize
+            };
+            FrameInput::Native(native_frame(
+                p,
+                info,
+                frame,
+                count,
+                &info.transfer_syntax.uid,
+            )?)
+        }
+        Value::PixelSequence(seq) => FrameInput::Stream(frame_bytes(
+            seq.fragments(),
+            seq.offset_table(),
+            info.frames,
+            frame,
+        )?),
+        Value::Sequence(_) => {
+            return Err(Error::bad("PixelData", "is a sequence"));
+        }
+    };
+    decode_input(info, frame, input)
+}
+
+/// A frame's data before decoding: native samples or one compressed stream.
+pub(crate) enum FrameInput<'a> {
+    Native(Raw<'a>),
+    Stream(Cow<'a, [u8]>),
+}
+
+fn pixels(info: &ImageInfo) -> usize {
+    info.rows as usize * info.cols as usize
+}
+
+/// Native YBR_FULL_422 keeps two luma and one pair of chroma samples per two pixels.
+pub(crate) fn native_422(info: &ImageInfo) -> bool {
+    info.photometric == Photometric::YbrFull422 && info.samples_per_pixel == 3
+}
+
+/// Decode one frame's input, then normalise bits and colour.
+pub(crate) fn decode_input<'a>(
+    info: &ImageInfo,
+    frame: u32,
+    input: FrameInput<'a>,
+) -> Result<Frame<'a>> {
+    let pixels = pixels(info);
     let spp = info.samples_per_pixel as usize;
     let ts_uid = info.transfer_syntax.uid.as_str();
-    // Native YBR_FULL_422 keeps two luma and one pair of chroma samples per two pixels.
-    let native_422 = info.photometric == Photometric::YbrFull422 && spp == 3;
-
-    let (raw, already_rgb, interleaved) = match element.value() {
-        Value::Primitive(p) => {
-            let count = if native_422 { pixels * 2 } else { pixels * spp };
-            (
-                native_frame(p, info, frame, count, ts_uid)?,
-                false,
-                info.planar_configuration == 0,
-            )
-        }
-        Value::PixelSequence(seq) => {
-            let stream = frame_bytes(seq.fragments(), seq.offset_table(), info.frames, frame)?;
+    let native_422 = native_422(info);
+    let (raw, already_rgb, interleaved) = match input {
+        FrameInput::Native(raw) => (raw, false, info.planar_configuration == 0),
+        FrameInput::Stream(stream) => {
             let kind = match StreamKind::of_syntax(ts_uid) {
                 StreamKind::Native => StreamKind::sniff(&stream),
                 k => k,
@@ -218,7 +257,7 @@ pub fn decode_frame<'a>(obj: &'a Object, info: &ImageInfo, frame: u32) -> Result
                     (Raw::Bytes(Cow::Owned(bytes)), false, true)
                 }
                 StreamKind::Registry(uid) => {
-                    let bytes = codec_frame(obj, info, frame, uid)?;
+                    let bytes = codec_stream(info, &stream, uid)?;
                     // JPEG 2000 applies its own inverse colour transform (YBR_ICT/YBR_RCT).
                     let rgb = matches!(info.photometric, Photometric::YbrIct | Photometric::YbrRct);
                     (Raw::Bytes(Cow::Owned(bytes)), rgb, true)
@@ -229,9 +268,6 @@ pub fn decode_frame<'a>(obj: &'a Object, info: &ImageInfo, frame: u32) -> Result
                     ))
                 }
             }
-        }
-        Value::Sequence(_) => {
-            return Err(Error::bad("PixelData", "is a sequence"));
         }
     };
 
@@ -355,35 +391,92 @@ fn widen(data: Vec<u8>, from: usize, to: usize) -> Result<Vec<u8>> {
     }
 }
 
-/// Decode one frame through dicom-rs's registered codec for the transfer syntax.
-fn codec_frame(obj: &Object, info: &ImageInfo, frame: u32, uid: &str) -> Result<Vec<u8>> {
+/// Decode one compressed frame through dicom-rs's registered reader for the transfer syntax,
+/// handing it a one-frame object that holds just this stream (so that only this frame is read).
+fn codec_stream(info: &ImageInfo, stream: &[u8], uid: &str) -> Result<Vec<u8>> {
+    use dicom_core::value::PixelFragmentSequence;
+    use dicom_core::{DataElement, VR};
     let unsupported = || Error::UnsupportedTransferSyntax {
-        uid: uid.to_string(),
+        uid: info.transfer_syntax.uid.clone(),
         name: info.transfer_syntax.name.clone(),
     };
     let ts = TransferSyntaxRegistry.get(uid).ok_or_else(unsupported)?;
-    match ts.codec() {
-        Codec::EncapsulatedPixelData(Some(reader), _) => {
-            let mut out = Vec::new();
-            reader
-                .decode_frame(obj, frame, &mut out)
-                .map_err(|e| Error::codec(&info.transfer_syntax.name, one_line(&e.to_string())))?;
-            let want = if info.bits_allocated == 1 {
-                (info.rows as usize * info.cols as usize * info.samples_per_pixel as usize)
-                    .div_ceil(8)
-            } else {
-                info.frame_len()
-            };
-            if out.len() < want {
-                return Err(Error::codec(
-                    &info.transfer_syntax.name,
-                    format!("decoded {} bytes, the frame needs {want}", out.len()),
-                ));
-            }
-            Ok(out)
-        }
-        _ => Err(unsupported()),
+    let Codec::EncapsulatedPixelData(Some(reader), _) = ts.codec() else {
+        return Err(unsupported());
+    };
+    let mut o = dicom_object::InMemDicomObject::new_empty();
+    let us = |v: u16| PrimitiveValue::from(v);
+    o.put(DataElement::new(tags::ROWS, VR::US, us(info.rows as u16)));
+    o.put(DataElement::new(
+        tags::COLUMNS,
+        VR::US,
+        us(info.cols as u16),
+    ));
+    o.put(DataElement::new(
+        tags::SAMPLES_PER_PIXEL,
+        VR::US,
+        us(info.samples_per_pixel),
+    ));
+    o.put(DataElement::new(
+        tags::BITS_ALLOCATED,
+        VR::US,
+        us(info.bits_allocated),
+    ));
+    o.put(DataElement::new(
+        tags::BITS_STORED,
+        VR::US,
+        us(info.bits_stored),
+    ));
+    o.put(DataElement::new(tags::HIGH_BIT, VR::US, us(info.high_bit)));
+    o.put(DataElement::new(
+        tags::PIXEL_REPRESENTATION,
+        VR::US,
+        us(info.signed as u16),
+    ));
+    o.put(DataElement::new(
+        tags::PLANAR_CONFIGURATION,
+        VR::US,
+        us(info.planar_configuration),
+    ));
+    o.put(DataElement::new(
+        tags::PHOTOMETRIC_INTERPRETATION,
+        VR::CS,
+        PrimitiveValue::from(info.photometric.as_str().to_string()),
+    ));
+    o.put(DataElement::new(
+        tags::NUMBER_OF_FRAMES,
+        VR::IS,
+        PrimitiveValue::from("1".to_string()),
+    ));
+    o.put(DataElement::new(
+        tags::PIXEL_DATA,
+        VR::OB,
+        Value::PixelSequence(PixelFragmentSequence::new(vec![], vec![stream.to_vec()])),
+    ));
+    let meta = dicom_object::meta::FileMetaTableBuilder::new()
+        .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.7")
+        .media_storage_sop_instance_uid("2.25.1")
+        .transfer_syntax(uid)
+        .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+        .build()
+        .map_err(|e| Error::codec(&info.transfer_syntax.name, e))?;
+    let obj = o.with_exact_meta(meta);
+    let mut out = Vec::new();
+    reader
+        .decode_frame(&obj, 0, &mut out)
+        .map_err(|e| Error::codec(&info.transfer_syntax.name, one_line(&e.to_string())))?;
+    let want = if info.bits_allocated == 1 {
+        (pixels(info) * info.samples_per_pixel as usize).div_ceil(8)
+    } else {
+        info.frame_len()
+    };
+    if out.len() < want {
+        return Err(Error::codec(
+            &info.transfer_syntax.name,
+            format!("decoded {} bytes, the frame needs {want}", out.len()),
+        ));
     }
+    Ok(out)
 }
 
 /// One frame of native (uncompressed) pixel data.
@@ -472,16 +565,37 @@ fn typed_from_bytes(
             available: b.len(),
         });
     }
-    let b = &b[..needed];
+    macro_rules! typed {
+        ($variant:ident, $t:ty) => {
+            match b {
+                // borrowed and aligned: no copy at all
+                Cow::Borrowed(s) => match bytemuck::try_cast_slice::<u8, $t>(&s[..needed]) {
+                    Ok(v) => Samples::$variant(Cow::Borrowed(v)),
+                    Err(_) => {
+                        Samples::$variant(Cow::Owned(bytemuck::pod_collect_to_vec(&s[..needed])))
+                    }
+                },
+                Cow::Owned(s) => {
+                    Samples::$variant(Cow::Owned(bytemuck::pod_collect_to_vec(&s[..needed])))
+                }
+            }
+        };
+    }
     Ok(match t {
-        SampleType::Uint8 => Samples::U8(Cow::Owned(b.to_vec())),
-        SampleType::Int8 => Samples::I8(Cow::Owned(bytemuck::cast_slice(b).to_vec())),
-        SampleType::Uint16 => Samples::U16(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
-        SampleType::Int16 => Samples::I16(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
-        SampleType::Uint32 => Samples::U32(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
-        SampleType::Int32 => Samples::I32(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
-        SampleType::Float32 => Samples::F32(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
-        SampleType::Float64 => Samples::F64(Cow::Owned(bytemuck::pod_collect_to_vec(b))),
+        SampleType::Uint8 => match b {
+            Cow::Borrowed(s) => Samples::U8(Cow::Borrowed(&s[..needed])),
+            Cow::Owned(mut s) => {
+                s.truncate(needed);
+                Samples::U8(Cow::Owned(s))
+            }
+        },
+        SampleType::Int8 => typed!(I8, i8),
+        SampleType::Uint16 => typed!(U16, u16),
+        SampleType::Int16 => typed!(I16, i16),
+        SampleType::Uint32 => typed!(U32, u32),
+        SampleType::Int32 => typed!(I32, i32),
+        SampleType::Float32 => typed!(F32, f32),
+        SampleType::Float64 => typed!(F64, f64),
     })
 }
 
@@ -499,7 +613,7 @@ fn retype(s: Samples<'_>, t: SampleType) -> Samples<'static> {
 }
 
 /// Expand 1-bit pixels (least significant bit first), starting at bit `first`.
-fn unpack_bits(bytes: &[u8], first: usize, count: usize) -> Result<Vec<u8>> {
+pub(crate) fn unpack_bits(bytes: &[u8], first: usize, count: usize) -> Result<Vec<u8>> {
     let end_bit = first + count;
     if bytes.len() * 8 < end_bit {
         return Err(Error::Truncated {

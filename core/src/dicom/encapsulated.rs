@@ -12,23 +12,43 @@ pub(crate) fn frame_bytes<'a>(
     frames: u32,
     frame: u32,
 ) -> Result<Cow<'a, [u8]>> {
+    let lens: Vec<u64> = fragments.iter().map(|f| f.len() as u64).collect();
+    let range = frame_fragments(&lens, offset_table, frames, frame, &|i| {
+        ends_image(&fragments[i])
+    })?;
+    if range.len() == 1 {
+        Ok(Cow::Borrowed(&fragments[range.start]))
+    } else {
+        Ok(Cow::Owned(fragments[range].concat()))
+    }
+}
+
+/// Which fragments (by index) hold frame `frame`, given each fragment's length, the Basic Offset
+/// Table and a test telling whether fragment i ends with an end-of-image marker.
+pub(crate) fn frame_fragments(
+    lens: &[u64],
+    offset_table: &[u32],
+    frames: u32,
+    frame: u32,
+    ends_image: &dyn Fn(usize) -> bool,
+) -> Result<std::ops::Range<usize>> {
     let missing = || Error::UnsupportedPixelData(format!("no fragment holds frame {frame}"));
-    if fragments.is_empty() {
+    if lens.is_empty() {
         return Err(Error::UnsupportedPixelData(
             "encapsulated pixel data without fragments".into(),
         ));
     }
     let (first, last) = if frames == 1 {
-        (0, fragments.len())
-    } else if fragments.len() == frames as usize {
+        (0, lens.len())
+    } else if lens.len() == frames as usize {
         (frame as usize, frame as usize + 1)
     } else if offset_table.len() == frames as usize {
         // fragment start offsets as counted by the table: each item has an 8-byte header
-        let mut starts = Vec::with_capacity(fragments.len());
+        let mut starts = Vec::with_capacity(lens.len());
         let mut at = 0u64;
-        for f in fragments {
+        for l in lens {
             starts.push(at);
-            at += 8 + f.len() as u64;
+            at += 8 + l;
         }
         let begin = offset_table[frame as usize] as u64;
         let end = offset_table
@@ -39,18 +59,15 @@ pub(crate) fn frame_bytes<'a>(
             .iter()
             .position(|s| *s == begin)
             .ok_or_else(missing)?;
-        let last = starts
-            .iter()
-            .position(|s| *s >= end)
-            .unwrap_or(fragments.len());
+        let last = starts.iter().position(|s| *s >= end).unwrap_or(lens.len());
         (first, last)
     } else {
         // split at fragments that end an image
         let mut frame_start = 0;
         let mut index = 0;
         let mut found = None;
-        for (i, f) in fragments.iter().enumerate() {
-            if ends_image(f) {
+        for i in 0..lens.len() {
+            if ends_image(i) {
                 if index == frame {
                     found = Some((frame_start, i + 1));
                     break;
@@ -61,17 +78,13 @@ pub(crate) fn frame_bytes<'a>(
         }
         found.ok_or_else(missing)?
     };
-    if first >= last || last > fragments.len() {
+    if first >= last || last > lens.len() {
         return Err(missing());
     }
-    if last - first == 1 {
-        Ok(Cow::Borrowed(&fragments[first]))
-    } else {
-        Ok(Cow::Owned(fragments[first..last].concat()))
-    }
+    Ok(first..last)
 }
 
-fn ends_image(f: &[u8]) -> bool {
+pub(crate) fn ends_image(f: &[u8]) -> bool {
     let trimmed = match f.iter().rposition(|b| *b != 0) {
         Some(p) => &f[..=p],
         None => return false,

@@ -13,8 +13,10 @@ mod color;
 mod decode;
 mod encapsulated;
 mod header;
+mod image;
 mod jpeg;
 mod jpegls;
+mod locate;
 mod open;
 mod rle;
 mod summary;
@@ -25,5 +27,7 @@ pub use header::{
     FrameTransforms, ImageInfo, Lut, Photometric, PixelElement, Rescale, SampleType, SyntaxName,
     VoiFunction, Window,
 };
+pub use image::DicomImage;
+pub use locate::ByteSource;
 pub use open::{open, parse, Object, ReadDepth};
 pub use summary::{summary, Summary};

@@ -98,6 +98,23 @@ fn guess_bare(bytes: &[u8], start: usize) -> Result<&'static str> {
     }
 }
 
+/// Where the data set starts in `head` (the object's first bytes, enough to hold its meta group)
+/// and which transfer syntax encodes it, read without dicom-rs (the lenient rules above).
+pub(crate) fn dataset_start(head: &[u8]) -> Result<(usize, String)> {
+    let meta_at = match detect(head)? {
+        Layout::Meta { dicm_at } => dicm_at + 4,
+        Layout::MetaNoMagic => 0,
+        Layout::Bare { start, ts } => return Ok((start, ts.to_string())),
+    };
+    let start =
+        end_of_meta(head, meta_at).ok_or_else(|| Error::NotDicom("bad meta group".into()))?;
+    let ts = match meta_transfer_syntax(&head[meta_at..start]) {
+        Some(uid) if TransferSyntaxRegistry.get(&uid).is_some() => uid,
+        _ => guess_bare(head, start)?.to_string(),
+    };
+    Ok((start, ts))
+}
+
 /// A meta group that dicom-rs refuses (no group length, no Transfer Syntax UID...): take the
 /// Transfer Syntax UID from it when present, else recognise the data set's encoding, as pydicom
 /// and DCMTK do, and read the data set that follows.

@@ -1,0 +1,282 @@
+//! [`DicomImage`]: one DICOM object opened for viewing. The header is parsed; the pixel data is
+//! only located, and each frame is read (and decompressed) when asked for. Backed by a buffer (native
+//! frames are then borrowed, not copied), a file, or any [`ByteSource`] such as a decrypting
+//! vault blob: memory stays in proportion to one frame, whatever the object's size.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use super::decode::{decode_frame, decode_input, native_422, FrameInput, Raw};
+use super::encapsulated::{ends_image, frame_fragments};
+use super::header::{ImageInfo, PixelElement};
+use super::locate::{locate, ByteSource, Encoding, Located, PixelLocation};
+use super::open::{dataset_start, parse, Object, ReadDepth};
+use super::summary::{summary, Summary};
+use super::Frame;
+use crate::error::{Error, Result};
+
+/// Files up to this size are read whole by [`DicomImage::open`].
+pub const WHOLE_FILE_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// Bytes of the object read up front to find its meta group and data set start.
+const HEAD: usize = 64 * 1024;
+
+enum Source {
+    Memory(Vec<u8>),
+    Reader(Box<dyn ByteSource + Send + Sync>),
+}
+
+impl Source {
+    fn src(&self) -> &dyn ByteSource {
+        match self {
+            Source::Memory(v) => v,
+            Source::Reader(r) => r.as_ref(),
+        }
+    }
+
+    /// Bytes `start..start+len`: borrowed from memory, read otherwise.
+    fn range(&self, start: u64, len: u64) -> Result<Cow<'_, [u8]>> {
+        let end = start
+            .checked_add(len)
+            .filter(|e| *e <= self.src().len())
+            .ok_or(Error::Truncated {
+                frame: 0,
+                needed: (start + len) as usize,
+                available: self.src().len() as usize,
+            })?;
+        match self {
+            Source::Memory(v) => Ok(Cow::Borrowed(&v[start as usize..end as usize])),
+            Source::Reader(r) => {
+                let mut buf = vec![0u8; len as usize];
+                r.read_at(start, &mut buf).map_err(|source| Error::Io {
+                    what: "pixel data",
+                    source,
+                })?;
+                Ok(Cow::Owned(buf))
+            }
+        }
+    }
+}
+
+enum Pixels {
+    /// Located by the walk: read per frame.
+    Located(Located),
+    /// Parsed whole by dicom-rs (deflated data sets, or data sets the walk cannot follow).
+    Parsed(Box<Object>),
+    /// No image in this object.
+    None,
+}
+
+/// One DICOM object opened for viewing.
+pub struct DicomImage {
+    source: Source,
+    header: Object,
+    info: Option<ImageInfo>,
+    pixels: Pixels,
+}
+
+impl DicomImage {
+    /// Open from bytes in memory.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
+        Self::from_source(Source::Memory(bytes))
+    }
+
+    /// Open a file. Files up to [`WHOLE_FILE_LIMIT`] are read in one go (their frames are then
+    /// borrowed from the buffer); larger ones keep the file open and read each frame when asked.
+    pub fn open(path: &Path) -> Result<Self> {
+        let io = |source| Error::Io {
+            what: "the file",
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        if len <= WHOLE_FILE_LIMIT {
+            let mut bytes = Vec::with_capacity(len as usize);
+            std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(io)?;
+            Self::from_bytes(bytes)
+        } else {
+            Self::from_reader(Box::new(file))
+        }
+    }
+
+    /// Open from any random-access source (a decrypting blob reader, say).
+    pub fn from_reader(reader: Box<dyn ByteSource + Send + Sync>) -> Result<Self> {
+        Self::from_source(Source::Reader(reader))
+    }
+
+    fn from_source(source: Source) -> Result<Self> {
+        let total = source.src().len();
+        let head = source.range(0, total.min(HEAD as u64))?;
+        let start = dataset_start(&head);
+        drop(head);
+        let (located, ts) = match start {
+            Ok((start, ts)) => match Encoding::of_syntax(&ts) {
+                Some(enc) => (locate(source.src(), start as u64, enc).ok(), ts),
+                None => (None, ts),
+            },
+            Err(_) => (None, String::new()),
+        };
+        let header = match &located {
+            Some(Some(loc)) => {
+                let bytes = source.range(0, loc.element_start)?;
+                parse(&bytes, ReadDepth::HeaderOnly).ok()
+            }
+            _ => None,
+        };
+        match (located, header) {
+            (Some(Some(loc)), Some(header)) => {
+                let element = match loc.element {
+                    0x0008 => PixelElement::Float,
+                    0x0009 => PixelElement::Double,
+                    _ => PixelElement::Integer,
+                };
+                let info = ImageInfo::from_header(&header, &ts, element)?;
+                Ok(DicomImage {
+                    source,
+                    header,
+                    info: Some(info),
+                    pixels: Pixels::Located(loc),
+                })
+            }
+            (Some(None), _) => {
+                // no pixel data at all: parse everything there is
+                let bytes = source.range(0, total)?;
+                let header = parse(&bytes, ReadDepth::Full)?;
+                drop(bytes);
+                Ok(DicomImage {
+                    source,
+                    header,
+                    info: None,
+                    pixels: Pixels::None,
+                })
+            }
+            _ => {
+                // the walk could not follow this data set: let dicom-rs read all of it
+                let bytes = source.range(0, total)?;
+                let obj = parse(&bytes, ReadDepth::Full)?;
+                drop(bytes);
+                let info = match ImageInfo::from_object(&obj) {
+                    Ok(i) => Some(i),
+                    Err(Error::NoPixelData) => None,
+                    Err(e) => return Err(e),
+                };
+                let header = obj.clone();
+                Ok(DicomImage {
+                    source,
+                    header,
+                    info,
+                    pixels: Pixels::Parsed(Box::new(obj)),
+                })
+            }
+        }
+    }
+
+    /// The parsed header (everything but the pixel data).
+    pub fn header(&self) -> &Object {
+        &self.header
+    }
+
+    /// Patient, study, series and instance identity.
+    pub fn summary(&self) -> Summary {
+        summary(&self.header)
+    }
+
+    /// The image description; [`Error::NoPixelData`] for objects without an image.
+    pub fn info(&self) -> Result<&ImageInfo> {
+        self.info.as_ref().ok_or(Error::NoPixelData)
+    }
+
+    /// Decode frame `frame` (0-based), reading only its bytes.
+    pub fn decode_frame(&self, frame: u32) -> Result<Frame<'_>> {
+        let info = self.info()?;
+        if frame >= info.frames {
+            return Err(Error::FrameOutOfRange {
+                frame,
+                frames: info.frames,
+            });
+        }
+        let loc = match &self.pixels {
+            Pixels::Parsed(obj) => return decode_frame(obj, info, frame),
+            Pixels::None => return Err(Error::NoPixelData),
+            Pixels::Located(loc) => loc,
+        };
+        let input = match &loc.pixels {
+            PixelLocation::Native { offset, length } => {
+                FrameInput::Native(self.native(info, frame, *offset, *length)?)
+            }
+            PixelLocation::Encapsulated {
+                offset_table,
+                fragments,
+            } => {
+                let lens: Vec<u64> = fragments.iter().map(|(_, l)| *l as u64).collect();
+                let ends = |i: usize| {
+                    let (at, len) = fragments[i];
+                    let tail = (len as u64).min(16);
+                    self.source
+                        .range(at + len as u64 - tail, tail)
+                        .map(|b| ends_image(&b))
+                        .unwrap_or(false)
+                };
+                let range = frame_fragments(&lens, offset_table, info.frames, frame, &ends)?;
+                let stream = if range.len() == 1 {
+                    let (at, len) = fragments[range.start];
+                    self.source.range(at, len as u64)?
+                } else {
+                    let mut joined = Vec::new();
+                    for &(at, len) in &fragments[range] {
+                        joined.extend_from_slice(&self.source.range(at, len as u64)?);
+                    }
+                    Cow::Owned(joined)
+                };
+                FrameInput::Stream(stream)
+            }
+        };
+        decode_input(info, frame, input)
+    }
+
+    fn native(&self, info: &ImageInfo, frame: u32, offset: u64, length: u64) -> Result<Raw<'_>> {
+        let spp = info.samples_per_pixel as u64;
+        let pixels = info.rows as u64 * info.cols as u64;
+        // what the element holds, and what of it the source really has
+        let length = length.min(self.source.src().len().saturating_sub(offset));
+        let check = |from: u64, len: u64| {
+            if from + len > length {
+                Err(Error::Truncated {
+                    frame,
+                    needed: len as usize,
+                    available: length.saturating_sub(from) as usize,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        if info.bits_allocated == 1 {
+            let bits = pixels * spp;
+            let first_bit = frame as u64 * bits;
+            let (from, to) = (first_bit / 8, (first_bit + bits).div_ceil(8));
+            check(from, to - from)?;
+            let bytes = self.source.range(offset + from, to - from)?;
+            let unpacked =
+                super::decode::unpack_bits(&bytes, (first_bit % 8) as usize, bits as usize)?;
+            return Ok(Raw::Samples(super::Samples::U8(Cow::Owned(unpacked))));
+        }
+        let count = if native_422(info) {
+            pixels * 2
+        } else {
+            pixels * spp
+        };
+        let size = info.sample_type.bytes() as u64;
+        let frame_len = count * size;
+        let start = frame as u64 * frame_len;
+        check(start, frame_len)?;
+        let bytes = self.source.range(offset + start, frame_len)?;
+        if info.transfer_syntax.uid == "1.2.840.10008.1.2.2" && size > 1 {
+            let mut owned = bytes.into_owned();
+            for s in owned.chunks_exact_mut(size as usize) {
+                s.reverse();
+            }
+            return Ok(Raw::Bytes(Cow::Owned(owned)));
+        }
+        Ok(Raw::Bytes(bytes))
+    }
+}

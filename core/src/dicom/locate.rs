@@ -1,0 +1,459 @@
+//! Finding the pixel data inside the bytes of a file without parsing (or reading) them: a walk
+//! over the top-level element headers of the data set, skipping values and nested sequences.
+//!
+//! This is what lets Scanpass read a header without touching pixel data, borrow native pixels
+//! straight from the file buffer, and read one frame of a long cine from disk (or from an
+//! encrypted blob) without the others.
+
+use std::io;
+
+use crate::error::{Error, Result};
+
+/// Random access to the bytes of one object (a buffer, a file, a decrypting blob reader).
+pub trait ByteSource {
+    /// Total length in bytes.
+    fn len(&self) -> u64;
+    /// Whether the source holds no byte at all.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Fill `buf` from `offset`; fails when the range passes the end.
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()>;
+}
+
+impl ByteSource for [u8] {
+    fn len(&self) -> u64 {
+        <[u8]>::len(self) as u64
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let start = usize::try_from(offset).map_err(|_| io::ErrorKind::UnexpectedEof)?;
+        let src = self
+            .get(start..start.saturating_add(buf.len()))
+            .ok_or(io::ErrorKind::UnexpectedEof)?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+}
+
+impl ByteSource for Vec<u8> {
+    fn len(&self) -> u64 {
+        self.as_slice().len() as u64
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.as_slice().read_at(offset, buf)
+    }
+}
+
+impl ByteSource for std::fs::File {
+    fn len(&self) -> u64 {
+        self.metadata().map(|m| m.len()).unwrap_or(0)
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::FileExt::read_exact_at(self, buf, offset)
+        }
+        #[cfg(windows)]
+        {
+            let mut done = 0;
+            while done < buf.len() {
+                let n = std::os::windows::fs::FileExt::seek_read(
+                    self,
+                    &mut buf[done..],
+                    offset + done as u64,
+                )?;
+                if n == 0 {
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+                done += n;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// How the data set is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Encoding {
+    pub explicit: bool,
+    pub big_endian: bool,
+}
+
+impl Encoding {
+    pub fn of_syntax(uid: &str) -> Option<Encoding> {
+        match uid {
+            "1.2.840.10008.1.2" => Some(Encoding {
+                explicit: false,
+                big_endian: false,
+            }),
+            "1.2.840.10008.1.2.2" => Some(Encoding {
+                explicit: true,
+                big_endian: true,
+            }),
+            // deflated data sets cannot be walked without inflating them
+            "1.2.840.10008.1.2.1.99" => None,
+            _ => Some(Encoding {
+                explicit: true,
+                big_endian: false,
+            }),
+        }
+    }
+}
+
+/// Where the pixels are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PixelLocation {
+    /// Native pixel data: the value's offset and length.
+    Native { offset: u64, length: u64 },
+    /// Encapsulated pixel data: the Basic Offset Table and each fragment's (offset, length).
+    Encapsulated {
+        offset_table: Vec<u32>,
+        fragments: Vec<(u64, u32)>,
+    },
+}
+
+/// The result of a walk: where the pixel data element starts (its tag), which element it is,
+/// and where its value lies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Located {
+    pub element_start: u64,
+    pub element: u16,
+    pub pixels: PixelLocation,
+}
+
+const SEQ_DELIM: (u16, u16) = (0xFFFE, 0xE0DD);
+const ITEM: (u16, u16) = (0xFFFE, 0xE000);
+const ITEM_DELIM: (u16, u16) = (0xFFFE, 0xE00D);
+const MAX_FRAGMENTS: usize = 1 << 22;
+const MAX_DEPTH: u32 = 64;
+
+struct Walker<'s, S: ByteSource + ?Sized> {
+    src: &'s S,
+    end: u64,
+}
+
+struct Header {
+    group: u16,
+    element: u16,
+    vr: [u8; 2],
+    /// `None` for undefined length.
+    length: Option<u32>,
+    value_at: u64,
+}
+
+fn malformed(what: &str) -> Error {
+    Error::NotDicom(format!("malformed data set: {what}"))
+}
+
+impl<S: ByteSource + ?Sized> Walker<'_, S> {
+    fn read<const N: usize>(&self, at: u64) -> Result<[u8; N]> {
+        let mut b = [0u8; N];
+        self.src
+            .read_at(at, &mut b)
+            .map_err(|_| malformed("element header past the end"))?;
+        Ok(b)
+    }
+    fn u16(&self, b: [u8; 2], big: bool) -> u16 {
+        if big {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
+        }
+    }
+    fn u32(&self, b: [u8; 4], big: bool) -> u32 {
+        if big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        }
+    }
+
+    /// Read an element header at `at` in encoding `enc` (item tags are always without VR).
+    fn header(&self, at: u64, enc: Encoding) -> Result<Header> {
+        let big = enc.big_endian;
+        let t: [u8; 8] = self.read(at)?;
+        let group = self.u16([t[0], t[1]], big);
+        let element = self.u16([t[2], t[3]], big);
+        let undefined = |l: u32| (l != 0xFFFF_FFFF).then_some(l);
+        if group == 0xFFFE || !enc.explicit {
+            let l = self.u32([t[4], t[5], t[6], t[7]], big);
+            return Ok(Header {
+                group,
+                element,
+                vr: *b"UN",
+                length: undefined(l),
+                value_at: at + 8,
+            });
+        }
+        let vr = [t[4], t[5]];
+        match &vr {
+            b"OB" | b"OD" | b"OF" | b"OL" | b"OV" | b"OW" | b"SQ" | b"UC" | b"UN" | b"UR"
+            | b"UT" | b"SV" | b"UV" => {
+                let l: [u8; 4] = self.read(at + 8)?;
+                let l = self.u32(l, big);
+                Ok(Header {
+                    group,
+                    element,
+                    vr,
+                    length: undefined(l),
+                    value_at: at + 12,
+                })
+            }
+            _ if vr.iter().all(|c| c.is_ascii_uppercase()) => {
+                let l = self.u16([t[6], t[7]], big) as u32;
+                Ok(Header {
+                    group,
+                    element,
+                    vr,
+                    length: Some(l),
+                    value_at: at + 8,
+                })
+            }
+            _ => Err(malformed("invalid VR")),
+        }
+    }
+
+    /// Skip an undefined-length sequence whose value starts at `at`; returns the offset after its
+    /// delimiter. Items inside are walked in `enc` (implicit VR LE for UN sequences).
+    fn skip_sequence(&self, mut at: u64, enc: Encoding, depth: u32) -> Result<u64> {
+        if depth > MAX_DEPTH {
+            return Err(malformed("sequences nested too deep"));
+        }
+        loop {
+            let h = self.header(at, enc)?;
+            match (h.group, h.element) {
+                SEQ_DELIM => return Ok(h.value_at),
+                ITEM => {
+                    at = match h.length {
+                        Some(l) => h.value_at + l as u64,
+                        None => self.skip_item(h.value_at, enc, depth + 1)?,
+                    };
+                }
+                _ => return Err(malformed("unexpected element in a sequence")),
+            }
+            if at > self.end {
+                return Err(malformed("sequence past the end"));
+            }
+        }
+    }
+
+    /// Skip the elements of an undefined-length item; returns the offset after its delimiter.
+    fn skip_item(&self, mut at: u64, enc: Encoding, depth: u32) -> Result<u64> {
+        loop {
+            let h = self.header(at, enc)?;
+            if (h.group, h.element) == ITEM_DELIM {
+                return Ok(h.value_at);
+            }
+            at = self.skip_value(&h, enc, depth)?;
+            if at > self.end {
+                return Err(malformed("item past the end"));
+            }
+        }
+    }
+
+    fn skip_value(&self, h: &Header, enc: Encoding, depth: u32) -> Result<u64> {
+        match h.length {
+            Some(l) => Ok(h.value_at + l as u64),
+            None => {
+                // an undefined length is a sequence (or UN holding one, encoded implicit LE)
+                let inner = if &h.vr == b"UN" && enc.explicit {
+                    Encoding {
+                        explicit: false,
+                        big_endian: false,
+                    }
+                } else {
+                    enc
+                };
+                self.skip_sequence(h.value_at, inner, depth + 1)
+            }
+        }
+    }
+}
+
+/// Walk the data set that starts at `start` and locate the pixel data element
+/// ((7FE0,0010), (7FE0,0008) or (7FE0,0009)). `Ok(None)`: the data set has none.
+pub(crate) fn locate<S: ByteSource + ?Sized>(
+    src: &S,
+    start: u64,
+    enc: Encoding,
+) -> Result<Option<Located>> {
+    let w = Walker {
+        src,
+        end: src.len(),
+    };
+    let mut at = start;
+    while at + 8 <= w.end {
+        let h = w.header(at, enc)?;
+        if h.group == 0x7FE0 && matches!(h.element, 0x0010 | 0x0008 | 0x0009) {
+            let pixels = match h.length {
+                Some(l) => PixelLocation::Native {
+                    offset: h.value_at,
+                    length: l as u64,
+                },
+                None => encapsulated(&w, h.value_at)?,
+            };
+            return Ok(Some(Located {
+                element_start: at,
+                element: h.element,
+                pixels,
+            }));
+        }
+        if h.group > 0x7FE0 && h.group != 0xFFFE {
+            return Ok(None);
+        }
+        at = w.skip_value(&h, enc, 0)?;
+    }
+    Ok(None)
+}
+
+fn encapsulated<S: ByteSource + ?Sized>(w: &Walker<'_, S>, mut at: u64) -> Result<PixelLocation> {
+    let item_enc = Encoding {
+        explicit: false,
+        big_endian: false,
+    };
+    let mut offset_table = Vec::new();
+    let mut fragments = Vec::new();
+    let mut first = true;
+    loop {
+        let h = w.header(at, item_enc)?;
+        match (h.group, h.element) {
+            SEQ_DELIM => break,
+            ITEM => {
+                let len = h
+                    .length
+                    .ok_or_else(|| malformed("fragment of undefined length"))?;
+                if h.value_at + len as u64 > w.end {
+                    return Err(Error::BadPixelData(
+                        "fragment past the end of the file".into(),
+                    ));
+                }
+                if first {
+                    if len % 4 != 0 || len > 4 * MAX_FRAGMENTS as u32 {
+                        return Err(malformed("bad basic offset table"));
+                    }
+                    let mut table = vec![0u8; len as usize];
+                    w.src
+                        .read_at(h.value_at, &mut table)
+                        .map_err(|_| malformed("offset table past the end"))?;
+                    offset_table = table
+                        .chunks_exact(4)
+                        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                        .collect();
+                    first = false;
+                } else {
+                    if fragments.len() >= MAX_FRAGMENTS {
+                        return Err(malformed("too many fragments"));
+                    }
+                    fragments.push((h.value_at, len));
+                }
+                at = h.value_at + len as u64;
+            }
+            _ => {
+                // A sequence delimiter missing at the end of the file is tolerated (as pydicom does)
+                if at >= w.end {
+                    break;
+                }
+                return Err(Error::BadPixelData(
+                    "unexpected element among fragments".into(),
+                ));
+            }
+        }
+        if at + 8 > w.end {
+            break;
+        }
+    }
+    Ok(PixelLocation::Encapsulated {
+        offset_table,
+        fragments,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LE: Encoding = Encoding {
+        explicit: true,
+        big_endian: false,
+    };
+
+    fn el(tag: (u16, u16), vr: &[u8; 2], value: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&tag.0.to_le_bytes());
+        v.extend_from_slice(&tag.1.to_le_bytes());
+        v.extend_from_slice(vr);
+        if matches!(vr, b"OB" | b"OW" | b"SQ" | b"UN") {
+            v.extend_from_slice(&[0, 0]);
+            v.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        } else {
+            v.extend_from_slice(&(value.len() as u16).to_le_bytes());
+        }
+        v.extend_from_slice(value);
+        v
+    }
+
+    fn undefined_seq(tag: (u16, u16), items: &[Vec<u8>]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&tag.0.to_le_bytes());
+        v.extend_from_slice(&tag.1.to_le_bytes());
+        v.extend_from_slice(b"SQ\0\0\xFF\xFF\xFF\xFF");
+        for it in items {
+            v.extend_from_slice(&[0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF]);
+            v.extend_from_slice(it);
+            v.extend_from_slice(&[0xFE, 0xFF, 0x0D, 0xE0, 0, 0, 0, 0]);
+        }
+        v.extend_from_slice(&[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
+        v
+    }
+
+    #[test]
+    fn finds_native_pixels_after_nested_undefined_sequences() {
+        let mut d = el((0x0008, 0x0060), b"CS", b"CT");
+        let inner = undefined_seq((0x0040, 0xA730), &[el((0x0040, 0xA040), b"CS", b"NUM ")]);
+        d.extend(undefined_seq((0x0008, 0x1140), &[inner]));
+        d.extend(el((0x0028, 0x0010), b"US", &[2, 0]));
+        let at = d.len() as u64;
+        d.extend(el((0x7FE0, 0x0010), b"OW", &[1, 2, 3, 4]));
+        let loc = locate(&d[..], 0, LE).unwrap().unwrap();
+        assert_eq!(loc.element_start, at);
+        assert_eq!(
+            loc.pixels,
+            PixelLocation::Native {
+                offset: at + 12,
+                length: 4
+            }
+        );
+    }
+
+    #[test]
+    fn lists_fragments_and_the_offset_table() {
+        let mut d = el((0x0028, 0x0010), b"US", &[2, 0]);
+        d.extend_from_slice(&[0xE0, 0x7F, 0x10, 0x00]);
+        d.extend_from_slice(b"OB\0\0\xFF\xFF\xFF\xFF");
+        d.extend_from_slice(&[0xFE, 0xFF, 0x00, 0xE0, 4, 0, 0, 0, 0, 0, 0, 0]); // BOT [0]
+        let frag_at = d.len() as u64 + 8;
+        d.extend_from_slice(&[0xFE, 0xFF, 0x00, 0xE0, 2, 0, 0, 0, 0xAB, 0xCD]);
+        d.extend_from_slice(&[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
+        let loc = locate(&d[..], 0, LE).unwrap().unwrap();
+        assert_eq!(
+            loc.pixels,
+            PixelLocation::Encapsulated {
+                offset_table: vec![0],
+                fragments: vec![(frag_at, 2)]
+            }
+        );
+    }
+
+    #[test]
+    fn garbage_is_an_error_or_nothing_never_a_panic() {
+        assert!(locate(&b"\x08\x00\x60\x00zz\x02\x00CT"[..], 0, LE).is_err());
+        assert_eq!(locate(&[0u8; 4][..], 0, LE).unwrap(), None);
+        let mut loop_seq = Vec::new();
+        for _ in 0..100 {
+            loop_seq.extend_from_slice(&[0x08, 0x00, 0x40, 0x11]);
+            loop_seq.extend_from_slice(b"SQ\0\0\xFF\xFF\xFF\xFF");
+            loop_seq.extend_from_slice(&[0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF]);
+        }
+        assert!(locate(&loop_seq[..], 0, LE).is_err());
+    }
+}
