@@ -46,6 +46,9 @@ enum Command {
         frame: u32,
         #[command(flatten)]
         voi: VoiArgs,
+        /// Write a thumbnail whose longer side is at most this many pixels.
+        #[arg(long)]
+        thumbnail: Option<u32>,
         #[arg(long)]
         out: PathBuf,
     },
@@ -128,10 +131,15 @@ fn run(cli: Cli) -> CliResult {
             file,
             frame,
             voi,
+            thumbnail,
             out,
         } => {
             let voi = voi.voi().map_err(err)?;
             let (_, image, _) = scanpass_core::render_file(&file, frame, &voi).map_err(err)?;
+            let image = match thumbnail {
+                Some(px) => render::thumbnail(&image, px),
+                None => image,
+            };
             write(&out, &render::encode_png(&image).map_err(err)?)
         }
         Command::Bench {

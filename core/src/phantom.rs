@@ -204,6 +204,87 @@ pub fn ct_slice(spec: PhantomSpec, index: u32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// A multi-frame ultrasound-like cine: `frames` frames of `rows` × `cols` 8-bit grey, native
+/// (explicit VR little endian), a bright disc moving across a speckled background. Frame `i` has
+/// the disc centred at column `i mod cols`, so a test can tell frames apart.
+pub fn cine(frames: u32, rows: u16, cols: u16) -> Result<Vec<u8>> {
+    let (r, c) = (rows.max(2) as usize, cols.max(2) as usize);
+    let mut pixels = Vec::with_capacity(frames as usize * r * c);
+    let mut noise = 0x2545_F491_4F6C_DD1Du64;
+    for f in 0..frames as usize {
+        let cx = (f % c) as f64;
+        let cy = r as f64 / 2.0;
+        let rad = (r.min(c) as f64 / 6.0).max(1.0);
+        for y in 0..r {
+            for x in 0..c {
+                noise ^= noise << 13;
+                noise ^= noise >> 7;
+                noise ^= noise << 17;
+                let d = ((x as f64 - cx).powi(2) + (y as f64 - cy).powi(2)).sqrt();
+                let v = if d <= rad {
+                    220
+                } else {
+                    30 + (noise >> 58) as u8
+                };
+                pixels.push(v);
+            }
+        }
+    }
+    let mut obj = InMemDicomObject::new_empty();
+    let mut put = |tag, vr, v: PrimitiveValue| {
+        obj.put(DataElement::new(tag, vr, v));
+    };
+    let s = |v: &str| PrimitiveValue::from(v.to_string());
+    let instance = uid(frames as u64, 5, rows as u64 * 65536 + cols as u64);
+    put(
+        tags::SOP_CLASS_UID,
+        VR::UI,
+        s("1.2.840.10008.5.1.4.1.1.3.1"),
+    );
+    put(tags::SOP_INSTANCE_UID, VR::UI, s(&instance));
+    put(tags::MODALITY, VR::CS, s("US"));
+    put(tags::PATIENT_NAME, VR::PN, s(PATIENT_NAME));
+    put(tags::PATIENT_ID, VR::LO, s(PATIENT_ID));
+    put(
+        tags::STUDY_INSTANCE_UID,
+        VR::UI,
+        s(&uid(frames as u64, 6, 0)),
+    );
+    put(
+        tags::SERIES_INSTANCE_UID,
+        VR::UI,
+        s(&uid(frames as u64, 7, 0)),
+    );
+    put(tags::SERIES_DESCRIPTION, VR::LO, s("Cine loop (generated)"));
+    put(tags::NUMBER_OF_FRAMES, VR::IS, s(&frames.to_string()));
+    put(tags::FRAME_TIME, VR::DS, s("33.3"));
+    put(tags::SAMPLES_PER_PIXEL, VR::US, PrimitiveValue::from(1u16));
+    put(tags::PHOTOMETRIC_INTERPRETATION, VR::CS, s("MONOCHROME2"));
+    put(tags::ROWS, VR::US, PrimitiveValue::from(rows));
+    put(tags::COLUMNS, VR::US, PrimitiveValue::from(cols));
+    put(tags::BITS_ALLOCATED, VR::US, PrimitiveValue::from(8u16));
+    put(tags::BITS_STORED, VR::US, PrimitiveValue::from(8u16));
+    put(tags::HIGH_BIT, VR::US, PrimitiveValue::from(7u16));
+    put(
+        tags::PIXEL_REPRESENTATION,
+        VR::US,
+        PrimitiveValue::from(0u16),
+    );
+    put(tags::PIXEL_DATA, VR::OB, PrimitiveValue::U8(pixels.into()));
+    let meta = FileMetaTableBuilder::new()
+        .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.3.1")
+        .media_storage_sop_instance_uid(instance)
+        .transfer_syntax("1.2.840.10008.1.2.1")
+        .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+        .build()
+        .map_err(|e| Error::InvalidArgument(format!("phantom meta: {e}")))?;
+    let mut out = Vec::new();
+    obj.with_exact_meta(meta)
+        .write_all(&mut out)
+        .map_err(|e| Error::InvalidArgument(format!("phantom write: {e}")))?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
