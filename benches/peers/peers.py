@@ -439,6 +439,10 @@ PEER_COLUMNS = [  # key, column title
 ]
 
 
+def short_err(e: Exception, c: Case) -> str:
+    return str(e).replace(c.path, Path(c.path).name)[:200]
+
+
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -499,7 +503,7 @@ def run(args) -> tuple[list[Case], list[str], Results, dict]:
                     if c.path not in scanpass_bench(args.scanpass, [c], 1):
                         raise RuntimeError("no result in bench JSON")
                 except Exception as e:  # noqa: BLE001
-                    res.fail.setdefault("scanpass", {})[c.path] = str(e)[:200]
+                    res.fail.setdefault("scanpass", {})[c.path] = short_err(e, c)
 
         peers = ["pydicom", "gdcm", "dcmtk"] + (["scanpass", "scanpass-render"]
                                                 if args.scanpass else [])
@@ -529,7 +533,7 @@ def run(args) -> tuple[list[Case], list[str], Results, dict]:
                                      str(outdir / "scanpass.png")])
                             v = statistics.median(time_proc(argv, args.proc_repeat))
                     except Exception as e:  # noqa: BLE001 - failed now, though it passed the check
-                        res.fail.setdefault(peer, {})[c.path] = str(e)[:200]
+                        res.fail.setdefault(peer, {})[c.path] = short_err(e, c)
                         continue
                     res.add(peer, c.path, rnd, v)
                     spent[peer] += time.perf_counter() - t0

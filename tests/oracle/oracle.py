@@ -237,7 +237,18 @@ def n_frames(ds) -> int:
     try:
         n = int(v) if v not in (None, "") else 1
     except (TypeError, ValueError):
-        raise OracleError(f"invalid NumberOfFrames {v!r}")
+        # Scanpass's documented rule (core/src/dicom/image.rs, infer_frames): an unparsable
+        # NumberOfFrames over native pixel data holding a whole number (>= 2) of frames counts
+        # those frames. Mirror it here, and tell pydicom, so both sides are compared frame by frame.
+        kw = pixel_keyword(ds)
+        if kw != "PixelData" or ds.file_meta.TransferSyntaxUID.is_compressed:
+            raise OracleError(f"invalid NumberOfFrames {v!r}")
+        frame_len = int(ds.Rows) * int(ds.Columns) * expected_samples(ds) * (int(ds.BitsAllocated) // 8)
+        total = len(ds.PixelData)
+        if frame_len == 0 or total < 2 * frame_len or total % frame_len:
+            raise OracleError(f"invalid NumberOfFrames {v!r}")
+        n = total // frame_len
+        ds.NumberOfFrames = n
     return max(n, 1)
 
 

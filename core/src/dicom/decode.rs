@@ -209,7 +209,8 @@ pub(crate) fn decode_input<'a>(
     let pixels = pixels(info);
     let spp = info.samples_per_pixel as usize;
     let ts_uid = info.transfer_syntax.uid.as_str();
-    let native_422 = native_422(info);
+    // only native data carries YBR_FULL_422 subsampled; codecs return full-size samples
+    let native_422 = matches!(input, FrameInput::Native(_)) && native_422(info);
     let (raw, already_rgb, interleaved) = match input {
         FrameInput::Native(raw) => (raw, false, info.planar_configuration == 0),
         FrameInput::Stream(stream) => {
@@ -219,7 +220,13 @@ pub(crate) fn decode_input<'a>(
             };
             match kind {
                 StreamKind::Jpeg => {
-                    let img = jpeg::decode(&stream, &info.transfer_syntax.name, MAX_PIXELS)?;
+                    let rgb_declared = info.photometric == Photometric::Rgb;
+                    let img = jpeg::decode(
+                        &stream,
+                        &info.transfer_syntax.name,
+                        MAX_PIXELS,
+                        rgb_declared,
+                    )?;
                     check_dims(info, img.width, img.height, img.components)?;
                     let s = match (img.samples, info.sample_type.bytes()) {
                         (JpegSamples::U8(v), 1) => Samples::U8(Cow::Owned(v)),

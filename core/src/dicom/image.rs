@@ -58,6 +58,47 @@ impl Source {
     }
 }
 
+/// The bytes before `end`, without the given ranges (unknown-VR sequences dicom-rs cannot read).
+fn header_bytes<'s>(
+    source: &'s Source,
+    end: u64,
+    skip: &[std::ops::Range<u64>],
+) -> Result<Cow<'s, [u8]>> {
+    let bytes = source.range(0, end)?;
+    if skip.is_empty() {
+        return Ok(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0usize;
+    for r in skip {
+        let (s, e) = (r.start as usize, (r.end as usize).min(bytes.len()));
+        if s >= at && s <= e {
+            out.extend_from_slice(&bytes[at..s]);
+            at = e;
+        }
+    }
+    out.extend_from_slice(&bytes[at..]);
+    Ok(Cow::Owned(out))
+}
+
+/// Number of Frames that does not parse (the `1A` of pydicom's badVR.dcm) while the native pixel
+/// data holds a whole number of frames: count the frames there are rather than show only the
+/// first. A valid Number of Frames is always believed.
+fn infer_frames(info: &mut ImageInfo, header: &Object, loc: &Located) {
+    use dicom_dictionary_std::tags;
+    let declared = header.element_opt(tags::NUMBER_OF_FRAMES).ok().flatten();
+    let valid = declared.as_ref().is_some_and(|e| e.to_int::<i64>().is_ok());
+    if declared.is_none() || valid || info.bits_allocated == 1 {
+        return;
+    }
+    if let PixelLocation::Native { length, .. } = loc.pixels {
+        let frame_len = info.frame_len() as u64;
+        if frame_len > 0 && length >= 2 * frame_len && length % frame_len == 0 {
+            info.frames = (length / frame_len).min(1_000_000) as u32;
+        }
+    }
+}
+
 enum Pixels {
     /// Located by the walk: read per frame.
     Located(Located),
@@ -116,38 +157,45 @@ impl DicomImage {
             },
             Err(_) => (None, String::new()),
         };
-        let header = match &located {
-            Some(Some(loc)) => {
-                let bytes = source.range(0, loc.element_start)?;
-                parse(&bytes, ReadDepth::HeaderOnly).ok()
+        let (walk, header) = match located {
+            Some(walk) => {
+                let end = walk
+                    .pixels
+                    .as_ref()
+                    .map(|p| p.element_start)
+                    .unwrap_or(total);
+                let bytes = header_bytes(&source, end, &walk.unknown_sequences)?;
+                let depth = if walk.pixels.is_some() {
+                    ReadDepth::HeaderOnly
+                } else {
+                    ReadDepth::Full
+                };
+                (Some(walk), parse(&bytes, depth).ok())
             }
-            _ => None,
+            None => (None, None),
         };
-        match (located, header) {
-            (Some(Some(loc)), Some(header)) => {
+        match (walk, header) {
+            (Some(walk), Some(header)) => {
+                let Some(loc) = walk.pixels else {
+                    return Ok(DicomImage {
+                        source,
+                        header,
+                        info: None,
+                        pixels: Pixels::None,
+                    });
+                };
                 let element = match loc.element {
                     0x0008 => PixelElement::Float,
                     0x0009 => PixelElement::Double,
                     _ => PixelElement::Integer,
                 };
-                let info = ImageInfo::from_header(&header, &ts, element)?;
+                let mut info = ImageInfo::from_header(&header, &ts, element)?;
+                infer_frames(&mut info, &header, &loc);
                 Ok(DicomImage {
                     source,
                     header,
                     info: Some(info),
                     pixels: Pixels::Located(loc),
-                })
-            }
-            (Some(None), _) => {
-                // no pixel data at all: parse everything there is
-                let bytes = source.range(0, total)?;
-                let header = parse(&bytes, ReadDepth::Full)?;
-                drop(bytes);
-                Ok(DicomImage {
-                    source,
-                    header,
-                    info: None,
-                    pixels: Pixels::None,
                 })
             }
             _ => {

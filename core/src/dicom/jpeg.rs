@@ -25,14 +25,24 @@ pub(crate) struct JpegImage {
     pub samples: JpegSamples,
 }
 
-/// Some encoders (the NEMA WG04 12-bit JPLY set among them) write a sequential-DCT scan header with
-/// spectral selection end Se = 0 instead of 63. IJG libjpeg 6b (DCMTK) and GDCM ignore Se for
-/// sequential scans; libjpeg-turbo rejects it. Returns a copy with Se set to 63 when the frame is
-/// sequential (SOF0/SOF1) and a scan says otherwise; `None` when nothing needs fixing.
-fn sequential_scan_end_fix(stream: &[u8]) -> Option<Vec<u8>> {
+/// Stream fix-ups that make libjpeg-turbo read what DCMTK and GDCM read; `None` when the stream
+/// needs none (the common case: no copy).
+///
+/// 1. Some encoders (the NEMA WG04 12-bit JPLY set among them) write a sequential-DCT scan header
+///    with spectral selection end Se = 0 instead of 63. IJG libjpeg 6b (DCMTK) and GDCM ignore Se
+///    for sequential scans; libjpeg-turbo rejects it. Se is set to 63 when the frame is sequential
+///    (SOF0/SOF1).
+/// 2. A three-component stream without JFIF or Adobe marker is taken by libjpeg for YCbCr unless its
+///    component IDs spell 'R','G','B'. When the DICOM header says RGB (the stream was written
+///    without colour transform, as DCMTK and GDCM assume), the IDs are rewritten to 'R','G','B' in
+///    the frame and scan headers so that no conversion is applied.
+fn fix_up(stream: &[u8], rgb_declared: bool) -> Option<Vec<u8>> {
     let mut pos = 2; // after SOI
     let mut sequential = false;
-    let mut fixes = Vec::new();
+    let mut marked = false; // JFIF or Adobe marker seen
+    let mut se_fixes = Vec::new();
+    let mut sof_ids: Vec<usize> = Vec::new();
+    let mut sos_ids: Vec<usize> = Vec::new();
     while pos + 4 <= stream.len() {
         if stream[pos] != 0xFF {
             return None;
@@ -43,28 +53,56 @@ fn sequential_scan_end_fix(stream: &[u8]) -> Option<Vec<u8>> {
             continue;
         }
         let len = u16::from_be_bytes([stream[pos + 2], stream[pos + 3]]) as usize;
+        let body = stream.get(pos + 4..pos + 2 + len)?;
         match marker {
-            0xC0 | 0xC1 => sequential = true,
+            0xE0 if body.starts_with(b"JFIF") => marked = true,
+            0xEE if body.starts_with(b"Adobe") => marked = true,
+            0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
+                sequential = matches!(marker, 0xC0 | 0xC1);
+                let n = *body.get(5)? as usize;
+                for c in 0..n {
+                    sof_ids.push(pos + 4 + 6 + 3 * c);
+                }
+                body.get(6 + 3 * n - 1)?;
+            }
             0xDA => {
-                let ns = *stream.get(pos + 4)? as usize;
+                let ns = *body.first()? as usize;
+                for c in 0..ns {
+                    sos_ids.push(pos + 4 + 1 + 2 * c);
+                }
                 let se_at = pos + 4 + 1 + 2 * ns + 1;
                 if sequential && stream.get(se_at - 1) == Some(&0) && stream.get(se_at) != Some(&63)
                 {
-                    fixes.push(se_at);
+                    se_fixes.push(se_at);
                 }
-                break; // entropy-coded data follows; one scan is all sequential files carry
+                break; // entropy-coded data follows
             }
             0xD9 => break,
             _ => {}
         }
         pos = pos.checked_add(2 + len)?;
     }
-    if fixes.is_empty() {
+    let recolour = rgb_declared
+        && !marked
+        && sof_ids.len() == 3
+        && sof_ids.iter().map(|i| stream[*i]).collect::<Vec<_>>() != b"RGB";
+    if se_fixes.is_empty() && !recolour {
         return None;
     }
     let mut out = stream.to_vec();
-    for at in fixes {
+    for at in se_fixes {
         out[at] = 63;
+    }
+    if recolour {
+        let old: Vec<u8> = sof_ids.iter().map(|i| stream[*i]).collect();
+        for (k, i) in sof_ids.iter().enumerate() {
+            out[*i] = b"RGB"[k];
+        }
+        for i in &sos_ids {
+            if let Some(k) = old.iter().position(|id| *id == stream[*i]) {
+                out[*i] = b"RGB"[k];
+            }
+        }
     }
     Some(out)
 }
@@ -98,9 +136,14 @@ impl Handle {
 
 /// Decode one JPEG stream. Three-component images come out as RGB (libjpeg converts YCbCr by the
 /// stream's own markers, as DCMTK and GDCM do); one-component images as grey.
-pub(crate) fn decode(stream: &[u8], syntax: &str, max_pixels: usize) -> Result<JpegImage> {
+pub(crate) fn decode(
+    stream: &[u8],
+    syntax: &str,
+    max_pixels: usize,
+    rgb_declared: bool,
+) -> Result<JpegImage> {
     let patched;
-    let stream = match sequential_scan_end_fix(stream) {
+    let stream = match fix_up(stream, rgb_declared) {
         Some(fixed) => {
             patched = fixed;
             &patched[..]
@@ -221,12 +264,26 @@ mod tests {
         // SOI, SOF1 (len 11, 1 component), SOS (len 8, 1 component, Ss=0 Se=0 AhAl=0), data
         let mut j = vec![0xFF, 0xD8, 0xFF, 0xC1, 0, 11, 12, 0, 1, 0, 1, 1, 1, 0x11, 0];
         j.extend_from_slice(&[0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0, 0, 0x12, 0xFF, 0xD9]);
-        let fixed = sequential_scan_end_fix(&j).unwrap();
+        let fixed = fix_up(&j, false).unwrap();
         assert_eq!(fixed[15 + 8], 63);
-        assert_eq!(sequential_scan_end_fix(&fixed), None);
+        assert_eq!(fix_up(&fixed, false), None);
         // a lossless (SOF3) stream has Se = 0 by design and is left alone
         let mut l = j.clone();
         l[3] = 0xC3;
-        assert_eq!(sequential_scan_end_fix(&l), None);
+        assert_eq!(fix_up(&l, false), None);
+    }
+
+    #[test]
+    fn rgb_declared_streams_without_markers_get_rgb_component_ids() {
+        // SOI, SOF0 with 3 components (ids 0,1,2), SOS naming them, EOI
+        let mut j = vec![0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0, 1, 0, 1, 3];
+        j.extend_from_slice(&[0, 0x11, 0, 1, 0x11, 0, 2, 0x11, 0]);
+        j.extend_from_slice(&[0xFF, 0xDA, 0, 12, 3, 0, 0, 1, 0x11, 2, 0x11, 0, 63, 0]);
+        j.extend_from_slice(&[0xFF, 0xD9]);
+        let fixed = fix_up(&j, true).unwrap();
+        assert_eq!([fixed[12], fixed[15], fixed[18]], *b"RGB");
+        assert_eq!([fixed[26], fixed[28], fixed[30]], *b"RGB");
+        // not when the header says YBR, nor when a JFIF marker is present
+        assert_eq!(fix_up(&j, false), None);
     }
 }

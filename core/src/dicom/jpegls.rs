@@ -15,6 +15,30 @@ pub(crate) struct JlsImage {
 }
 
 pub(crate) fn decode(stream: &[u8], syntax: &str, max_pixels: usize) -> Result<JlsImage> {
+    match decode_once(stream, syntax, max_pixels) {
+        Err(e) => {
+            // CharLS 2.3+ refuses a zero byte between the scan data and the end-of-image marker
+            // (team-charls/charls#365), which some encoders (the WG04 MR1_JLSL file) write.
+            // DCMTK and libjpeg accept it; so do we, by dropping that byte.
+            let end = stream
+                .iter()
+                .rposition(|b| *b != 0)
+                .map(|p| p + 1)
+                .unwrap_or(0);
+            let body = &stream[..end];
+            if body.len() >= 3 && body.ends_with(&[0xFF, 0xD9]) && body[body.len() - 3] == 0 {
+                let mut fixed = body[..body.len() - 3].to_vec();
+                fixed.extend_from_slice(&[0xFF, 0xD9]);
+                decode_once(&fixed, syntax, max_pixels).map_err(|_| e)
+            } else {
+                Err(e)
+            }
+        }
+        ok => ok,
+    }
+}
+
+fn decode_once(stream: &[u8], syntax: &str, max_pixels: usize) -> Result<JlsImage> {
     // CharLS wants a fresh decoder per call sequence
     let info = CharLS::default()
         .get_frame_info(stream)

@@ -270,17 +270,24 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
     }
 }
 
+/// What a walk over the top level of a data set found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Walk {
+    /// The pixel data element, if any.
+    pub pixels: Option<Located>,
+    /// Top-level elements of VR UN with undefined length (sequences of unknown private tags,
+    /// CP-246): byte ranges dicom-rs 0.10 cannot parse, left out of the header it reads.
+    pub unknown_sequences: Vec<std::ops::Range<u64>>,
+}
+
 /// Walk the data set that starts at `start` and locate the pixel data element
-/// ((7FE0,0010), (7FE0,0008) or (7FE0,0009)). `Ok(None)`: the data set has none.
-pub(crate) fn locate<S: ByteSource + ?Sized>(
-    src: &S,
-    start: u64,
-    enc: Encoding,
-) -> Result<Option<Located>> {
+/// ((7FE0,0010), (7FE0,0008) or (7FE0,0009)).
+pub(crate) fn locate<S: ByteSource + ?Sized>(src: &S, start: u64, enc: Encoding) -> Result<Walk> {
     let w = Walker {
         src,
         end: src.len(),
     };
+    let mut walk = Walk::default();
     let mut at = start;
     while at + 8 <= w.end {
         let h = w.header(at, enc)?;
@@ -292,18 +299,23 @@ pub(crate) fn locate<S: ByteSource + ?Sized>(
                 },
                 None => encapsulated(&w, h.value_at)?,
             };
-            return Ok(Some(Located {
+            walk.pixels = Some(Located {
                 element_start: at,
                 element: h.element,
                 pixels,
-            }));
+            });
+            return Ok(walk);
         }
         if h.group > 0x7FE0 && h.group != 0xFFFE {
-            return Ok(None);
+            return Ok(walk);
         }
-        at = w.skip_value(&h, enc, 0)?;
+        let next = w.skip_value(&h, enc, 0)?;
+        if enc.explicit && &h.vr == b"UN" && h.length.is_none() {
+            walk.unknown_sequences.push(at..next);
+        }
+        at = next;
     }
-    Ok(None)
+    Ok(walk)
 }
 
 fn encapsulated<S: ByteSource + ?Sized>(w: &Walker<'_, S>, mut at: u64) -> Result<PixelLocation> {
@@ -414,7 +426,7 @@ mod tests {
         d.extend(el((0x0028, 0x0010), b"US", &[2, 0]));
         let at = d.len() as u64;
         d.extend(el((0x7FE0, 0x0010), b"OW", &[1, 2, 3, 4]));
-        let loc = locate(&d[..], 0, LE).unwrap().unwrap();
+        let loc = locate(&d[..], 0, LE).unwrap().pixels.unwrap();
         assert_eq!(loc.element_start, at);
         assert_eq!(
             loc.pixels,
@@ -434,7 +446,7 @@ mod tests {
         let frag_at = d.len() as u64 + 8;
         d.extend_from_slice(&[0xFE, 0xFF, 0x00, 0xE0, 2, 0, 0, 0, 0xAB, 0xCD]);
         d.extend_from_slice(&[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
-        let loc = locate(&d[..], 0, LE).unwrap().unwrap();
+        let loc = locate(&d[..], 0, LE).unwrap().pixels.unwrap();
         assert_eq!(
             loc.pixels,
             PixelLocation::Encapsulated {
@@ -447,7 +459,7 @@ mod tests {
     #[test]
     fn garbage_is_an_error_or_nothing_never_a_panic() {
         assert!(locate(&b"\x08\x00\x60\x00zz\x02\x00CT"[..], 0, LE).is_err());
-        assert_eq!(locate(&[0u8; 4][..], 0, LE).unwrap(), None);
+        assert_eq!(locate(&[0u8; 4][..], 0, LE).unwrap(), Walk::default());
         let mut loop_seq = Vec::new();
         for _ in 0..100 {
             loop_seq.extend_from_slice(&[0x08, 0x00, 0x40, 0x11]);
