@@ -422,11 +422,15 @@ class Results:
         v = self.rounds.get(peer, {}).get(path)
         return statistics.median(v.values()) if v else None
 
-    def ratio(self, peer, base, path) -> float | None:
-        """Median over rounds of peer/base, each round's pair measured back to back."""
+    def ratios(self, peer, base, path) -> list[float]:
+        """peer/base per round, each round's pair measured back to back."""
         a = self.rounds.get(peer, {}).get(path, {})
         b = self.rounds.get(base, {}).get(path, {})
-        r = [a[k] / b[k] for k in a.keys() & b.keys() if b[k] > 0]
+        return [a[k] / b[k] for k in sorted(a.keys() & b.keys()) if b[k] > 0]
+
+    def ratio(self, peer, base, path) -> float | None:
+        """Median over rounds of peer/base."""
+        r = self.ratios(peer, base, path)
         return statistics.median(r) if r else None
 
 
@@ -596,7 +600,13 @@ def tables(cases: list[Case], res: Results, with_scanpass: bool,
         rs = [(res.ratio(p, b, c.path), name) for p, b, name in pairs]
         have = [(r, n) for r, n in rs if r is not None]
         best = min(have) if have else None
-        row = [c.label] + [fmt_ratio(r) for r, _ in rs]
+        row = [c.label]
+        for p, b, _ in pairs:
+            r = res.ratios(p, b, c.path)
+            cell_ = fmt_ratio(statistics.median(r) if r else None)
+            if len(r) > 1:
+                cell_ += f" ({min(r):.2g}–{max(r):.2g})"
+            row.append(cell_)
         row.append(f"{fmt_ratio(best[0])} ({best[1]})" if best else "—")
         if c.label in bad:
             row[0] += " ⚠"
@@ -736,8 +746,8 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
             "In-process peers are divided by `scanpass bench` (in-process); DCMTK, timed per "
             "process, is divided by `scanpass render` (also per process). Each ratio is the "
             "median over rounds of that round's ratio (both figures taken seconds apart), so it "
-            "can differ a little from dividing the medians above. \"Fastest peer\" is the "
-            "smallest of the three ratios.",
+            "can differ a little from dividing the medians above; in brackets, the lowest and "
+            "highest round. \"Fastest peer\" is the smallest of the three ratios.",
             "",
             ratios,
             "",
@@ -787,6 +797,24 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
         "",
         "Process times are wall time from `posix_spawn` to `waitpid` in the Python driver; peak "
         "memory is GNU `/usr/bin/time -f %M` of one extra, untimed run.",
+        "",
+        "Caveats:",
+        "",
+        "- Noise: this machine is shared (see the load average above); a ratio can move by "
+        "half or more from round to round (the bracketed range). Treat ratios between about "
+        "0.7 and 1.4 as a tie, and compare runs by ratio, never by milliseconds.",
+        "- Not identical work: scanpass writes 4 bytes a pixel (RGBA8) into a reused buffer; "
+        "the Python peers write 1 byte a grey pixel (3 for colour) into a new array and run "
+        "their glue (pydicom's file parsing, the numpy window) in the interpreter, which is part "
+        "of what a Python user of those libraries pays and weighs most on the fastest rows. "
+        "The Output check above confirms that all produce the same image.",
+        "- Per-process figures are dominated by process start and library loading (DCMTK loads "
+        "its data dictionary on each start), and include PNG encoding at each tool's default "
+        "compression; they answer \"open one file from the command line\", not \"next slice "
+        "in a running viewer\".",
+        "- pydicom's decoder choice is forced to pylibjpeg (JPEG, JPEG-LS, JPEG 2000, RLE); "
+        "with its defaults pydicom would use GDCM where installed, and its own pure-Python "
+        "RLE decoder is much slower.",
         "",
         "Files used:",
         "",

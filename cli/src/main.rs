@@ -17,6 +17,9 @@ use serde_json::json;
     about = "Own, carry, show and share your medical images"
 )]
 struct Cli {
+    /// The vault folder (default: the OS's data folder, e.g. ~/.local/share/scanpass/vault).
+    #[arg(long, global = true, env = "SCANPASS_VAULT")]
+    vault: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -39,9 +42,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Render one frame for display to a PNG.
+    /// Render one frame for display to a PNG: `render FILE` or `render SERIES INDEX` from the
+    /// vault (the study id may come first: `render STUDY SERIES INDEX`).
     Render {
-        file: PathBuf,
+        #[arg(num_args = 1..=3, required = true)]
+        target: Vec<String>,
         #[arg(long, default_value_t = 0)]
         frame: u32,
         #[command(flatten)]
@@ -59,6 +64,30 @@ enum Command {
         #[arg(long, default_value = "scanpass-demo")]
         out: PathBuf,
     },
+    /// Import files, folders (CD/USB copies, with or without DICOMDIR) into the vault.
+    Import {
+        #[arg(required = true)]
+        sources: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the studies in the vault.
+    Studies {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the series of a study.
+    Series {
+        study: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a study from the vault (its key and files are destroyed).
+    Delete { study: String },
+    /// Forget the cached vault key: the next command needs SCANPASS_PASSPHRASE.
+    Lock,
+    /// Check the passphrase and keep the vault key in the desktop key store until `lock`.
+    Unlock,
     /// Time decode + render (default window, RGBA8) of the first frame of each file, in-process.
     Bench {
         #[arg(required = true)]
@@ -90,7 +119,9 @@ impl VoiArgs {
     }
 }
 
-type CliResult = Result<(), String>;
+mod vault_cmd;
+
+pub(crate) type CliResult = Result<(), String>;
 
 fn main() -> ExitCode {
     // A panic is a bug; if one happens anyway, report it on one line rather than a backtrace.
@@ -128,13 +159,19 @@ fn run(cli: Cli) -> CliResult {
             json,
         } => decode(&file, frame, &out, json),
         Command::Render {
-            file,
+            target,
             frame,
             voi,
             thumbnail,
             out,
         } => {
             let voi = voi.voi().map_err(err)?;
+            if target.len() > 1 {
+                let dir = vault_cmd::vault_dir(cli.vault)?;
+                let (series, index) = (&target[target.len() - 2], &target[target.len() - 1]);
+                return vault_cmd::render(&dir, series, index, frame, &voi, &out, thumbnail);
+            }
+            let file = PathBuf::from(&target[0]);
             let (_, image, _) = scanpass_core::render_file(&file, frame, &voi).map_err(err)?;
             let image = match thumbnail {
                 Some(px) => render::thumbnail(&image, px),
@@ -148,14 +185,24 @@ fn run(cli: Cli) -> CliResult {
             json,
         } => bench(&files, repeat.max(1), json),
         Command::Demo { file, out } => demo(file, &out),
+        Command::Import { sources, json } => {
+            vault_cmd::import(&vault_cmd::vault_dir(cli.vault)?, &sources, json)
+        }
+        Command::Studies { json } => vault_cmd::studies(&vault_cmd::vault_dir(cli.vault)?, json),
+        Command::Series { study, json } => {
+            vault_cmd::series(&vault_cmd::vault_dir(cli.vault)?, &study, json)
+        }
+        Command::Delete { study } => vault_cmd::delete(&vault_cmd::vault_dir(cli.vault)?, &study),
+        Command::Lock => vault_cmd::lock(&vault_cmd::vault_dir(cli.vault)?),
+        Command::Unlock => vault_cmd::unlock(&vault_cmd::vault_dir(cli.vault)?),
     }
 }
 
-fn err(e: scanpass_core::Error) -> String {
+pub(crate) fn err(e: scanpass_core::Error) -> String {
     e.to_string()
 }
 
-fn write(path: &Path, bytes: &[u8]) -> CliResult {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> CliResult {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 

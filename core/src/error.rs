@@ -51,6 +51,27 @@ pub enum Error {
     /// A codec rejected the compressed stream.
     #[error("cannot decode {syntax} data: {detail}")]
     Codec { syntax: String, detail: String },
+    /// The vault is locked: unlock it first.
+    #[error("the vault is locked")]
+    Locked,
+    /// The passphrase or platform credential does not unlock the vault.
+    #[error("wrong passphrase or key")]
+    WrongKey,
+    /// Stored bytes fail their integrity check (altered, damaged, or another key).
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
+    /// The index or the blob store failed (disk full, permissions...).
+    #[error("storage error: {0}")]
+    Storage(String),
+    /// The platform key store refused.
+    #[error("key store: {0}")]
+    KeyStore(String),
+    /// No such study, series or instance.
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// The operation was cancelled by the user.
+    #[error("cancelled")]
+    Cancelled,
     /// A request that does not fit the image (a window of zero width, a preset that is unknown...).
     #[error("{0}")]
     InvalidArgument(String),

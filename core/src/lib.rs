@@ -6,6 +6,8 @@
 //! Which module to use:
 //! - to read a DICOM file, describe its image and decode a frame: [`dicom`]
 //!   ([`dicom::open`], [`dicom::ImageInfo::from_object`], [`dicom::decode_frame`]);
+//! - to keep studies encrypted on the device and read them back: [`vault::Vault`], filled by
+//!   [`import::import`];
 //! - to turn a decoded frame into pixels for a screen (window/level, presets, LUTs, palette,
 //!   thumbnails, PNG): [`render`];
 //! - [`Error`] is the internal error with full technical context; messages never carry
@@ -15,8 +17,10 @@
 
 pub mod dicom;
 mod error;
+pub mod import;
 pub mod phantom;
 pub mod render;
+pub mod vault;
 
 use std::path::Path;
 

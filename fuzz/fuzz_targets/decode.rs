@@ -3,7 +3,16 @@
 //!
 //! Errors are expected and fine. Panics, aborts, hangs (libFuzzer `-timeout`) and huge
 //! allocations (`-rss_limit_mb` / `-malloc_limit_mb`) are bugs in scanpass-core.
+//!
+//! `SCANPASS_FUZZ_ALLOC_CAP_MB=N` makes the Rust allocator refuse (return null for) any single
+//! request over N MiB, as a phone's allocator would: fallible allocations then fail with an error
+//! and the run goes on, while an infallible one aborts and is reported as a crash with its stack.
+//! Long campaigns use it so that inputs merely claiming a huge length (dicom-rs allocates and
+//! zero-fills the declared length before reading) stop costing an out-of-memory restart each.
 #![no_main]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use libfuzzer_sys::fuzz_target;
 use scanpass_core::dicom::{decode_frame, parse, ColorModel, ImageInfo, ReadDepth};
@@ -13,7 +22,44 @@ use scanpass_core::render::{render, Voi};
 /// splitting, per-frame transforms) without letting one input decode thousands of frames.
 const MAX_FRAMES: u32 = 4;
 
-fuzz_target!(|data: &[u8]| {
+/// Largest single allocation the Rust allocator grants (unlimited unless the variable is set).
+static ALLOC_CAP: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+struct Capped;
+
+// SAFETY: forwards to the system allocator, or returns null, which GlobalAlloc allows.
+unsafe impl GlobalAlloc for Capped {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.size() > ALLOC_CAP.load(Ordering::Relaxed) {
+            return std::ptr::null_mut();
+        }
+        System.alloc(layout)
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if layout.size() > ALLOC_CAP.load(Ordering::Relaxed) {
+            return std::ptr::null_mut();
+        }
+        System.alloc_zeroed(layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > ALLOC_CAP.load(Ordering::Relaxed) {
+            return std::ptr::null_mut();
+        }
+        System.realloc(ptr, layout, new_size)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Capped = Capped;
+
+fuzz_target!(init: {
+    if let Some(mb) = std::env::var("SCANPASS_FUZZ_ALLOC_CAP_MB").ok().and_then(|v| v.parse::<usize>().ok()) {
+        ALLOC_CAP.store(mb << 20, Ordering::Relaxed);
+    }
+}, |data: &[u8]| {
     let Ok(obj) = parse(data, ReadDepth::Full) else {
         return;
     };

@@ -29,5 +29,5 @@ pub use header::{
 };
 pub use image::DicomImage;
 pub use locate::ByteSource;
-pub use open::{open, parse, Object, ReadDepth};
+pub use open::{has_dicom_magic, looks_like_dicom, open, parse, Object, ReadDepth};
 pub use summary::{summary, Summary};

@@ -1,0 +1,217 @@
+//! The vault commands of `scanpass`: import, list, render, delete, lock, unlock. Each opens the
+//! vault (creating it on first import), unlocks it through the core's desktop key rules and prints.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use scanpass_core::import::{self, CancelToken, ImportEvent, ImportListener, Source};
+use scanpass_core::render::{self, Voi};
+use scanpass_core::vault::{keystore::desktop, Vault};
+
+use crate::{err, write, CliResult};
+
+/// The vault folder: `--vault`, else the OS's data folder (e.g. `~/.local/share/scanpass/vault`).
+pub fn vault_dir(arg: Option<PathBuf>) -> Result<PathBuf, String> {
+    match arg {
+        Some(d) => Ok(d),
+        None => dirs::data_dir()
+            .map(|d| d.join("scanpass").join("vault"))
+            .ok_or_else(|| "no data folder on this system: pass --vault DIR".to_string()),
+    }
+}
+
+fn passphrase() -> Option<String> {
+    std::env::var("SCANPASS_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
+}
+
+/// Open and unlock an existing vault.
+pub fn open(dir: &Path) -> Result<Vault, String> {
+    if !Vault::exists(dir) {
+        return Err(format!(
+            "no vault in {} (import something first)",
+            dir.display()
+        ));
+    }
+    let vault = Vault::open(dir).map_err(err)?;
+    desktop::unlock(&vault, passphrase().as_deref()).map_err(err)?;
+    Ok(vault)
+}
+
+struct Progress {
+    tty: bool,
+}
+
+impl ImportListener for Progress {
+    fn on_event(&self, e: &ImportEvent) {
+        if !self.tty {
+            return;
+        }
+        let mut err = std::io::stderr();
+        match e {
+            ImportEvent::Found { files, bytes } => {
+                let _ = writeln!(err, "found {files} files ({:.1} MB)", *bytes as f64 / 1e6);
+            }
+            ImportEvent::Processed { done, files, bytes } => {
+                let width = 30;
+                let filled = if *files == 0 {
+                    width
+                } else {
+                    (*done as usize * width) / *files as usize
+                };
+                let _ = write!(
+                    err,
+                    "\r[{}{}] {done}/{files} files, {:.1} MB",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled),
+                    *bytes as f64 / 1e6
+                );
+                if done == files {
+                    let _ = writeln!(err);
+                }
+            }
+            ImportEvent::FileError { path, error } => {
+                let _ = write!(err, "\r{path}: {error}\n");
+            }
+        }
+    }
+}
+
+pub fn import(dir: &Path, sources: &[String], as_json: bool) -> CliResult {
+    let vault = desktop::open_or_create(dir, passphrase().as_deref()).map_err(err)?;
+    let sources: Vec<Source> = sources
+        .iter()
+        .map(|s| Source::Path(PathBuf::from(s)))
+        .collect();
+    let cancel = CancelToken::new();
+    let listener = Progress {
+        tty: std::io::stderr().is_terminal() && !as_json,
+    };
+    let s = import::import(&vault, &sources, &listener, &cancel).map_err(err)?;
+    if as_json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&s).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!(
+            "{} new instance(s) in {} series of {} study(ies); {} duplicate(s), {} skipped (not DICOM), {} error(s)",
+            s.instances_added, s.series, s.studies, s.duplicates, s.skipped, s.errors.len()
+        );
+        if s.conflicts > 0 {
+            println!(
+                "{} file(s) reuse an instance UID with other content: kept and flagged",
+                s.conflicts
+            );
+        }
+        if s.mixed_patients {
+            println!(
+                "warning: these files belong to {} different patients",
+                s.patients
+            );
+        }
+        for e in &s.errors {
+            println!("  {}: {}", e.path, e.error);
+        }
+    }
+    Ok(())
+}
+
+pub fn studies(dir: &Path, as_json: bool) -> CliResult {
+    let vault = open(dir)?;
+    let rows = vault.studies().map_err(err)?;
+    if as_json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
+        );
+    } else {
+        for s in rows {
+            println!(
+                "{}  {}  {}  {}  [{}]  {} series, {} images",
+                s.id,
+                s.study_date.as_deref().unwrap_or("-"),
+                s.patient_name.as_deref().unwrap_or("-"),
+                s.description.as_deref().unwrap_or("-"),
+                s.modalities.join(","),
+                s.series_count,
+                s.instance_count
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn series(dir: &Path, study: &str, as_json: bool) -> CliResult {
+    let vault = open(dir)?;
+    let rows = vault.series(study).map_err(err)?;
+    if as_json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
+        );
+    } else {
+        for s in rows {
+            println!(
+                "{}  #{}  {}  {}  {} images",
+                s.id,
+                s.number
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                s.modality.as_deref().unwrap_or("-"),
+                s.description.as_deref().unwrap_or("-"),
+                s.instance_count
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn render(
+    dir: &Path,
+    series: &str,
+    index: &str,
+    frame: u32,
+    voi: &Voi,
+    out: &Path,
+    thumb: Option<u32>,
+) -> CliResult {
+    let vault = open(dir)?;
+    let index: usize = index
+        .parse()
+        .map_err(|_| format!("INDEX must be a number, got {index:?}"))?;
+    let (image, _) = vault.render(series, index, frame, voi).map_err(err)?;
+    let image = match thumb {
+        Some(px) => render::thumbnail(&image, px),
+        None => image,
+    };
+    write(out, &render::encode_png(&image).map_err(err)?)
+}
+
+pub fn delete(dir: &Path, study: &str) -> CliResult {
+    let vault = open(dir)?;
+    vault.delete_study(study).map_err(err)?;
+    println!("deleted study {study}");
+    Ok(())
+}
+
+pub fn lock(dir: &Path) -> CliResult {
+    if !Vault::exists(dir) {
+        return Err(format!("no vault in {}", dir.display()));
+    }
+    let vault = Vault::open(dir).map_err(err)?;
+    desktop::lock(&vault).map_err(err)?;
+    println!("locked: the next command needs the passphrase");
+    Ok(())
+}
+
+pub fn unlock(dir: &Path) -> CliResult {
+    if !Vault::exists(dir) {
+        return Err(format!("no vault in {}", dir.display()));
+    }
+    let vault = Vault::open(dir).map_err(err)?;
+    desktop::unlock_and_cache(&vault, passphrase().as_deref()).map_err(err)?;
+    println!("unlocked until `scanpass lock`");
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Import: what a patient receives (a CD or USB copy, a folder, loose files, a zip, a link) into
+//! the vault. Sources are expanded into candidate files ([`scan`]); each candidate is read, parsed,
+//! stored encrypted and indexed on its own, so that one bad file is reported and the import goes
+//! on, and cancelling never leaves a half-imported instance.
+
+pub mod scan;
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::dicom::DicomImage;
+use crate::error::{Error, Result};
+use crate::vault::{Stored, Vault};
+
+/// Where to import from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file, a folder (searched recursively; a DICOMDIR in it is read), or a zip archive.
+    Path(PathBuf),
+}
+
+/// Progress, as the import goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportEvent {
+    /// The sources were searched: this many candidate files, this many bytes.
+    Found { files: u64, bytes: u64 },
+    /// One more file done (stored, skipped as duplicate, or failed).
+    Processed { done: u64, files: u64, bytes: u64 },
+    /// A file could not be imported; the import goes on.
+    FileError { path: String, error: String },
+}
+
+/// Receives import progress. Called from the importing thread.
+pub trait ImportListener: Send + Sync {
+    fn on_event(&self, event: &ImportEvent);
+}
+
+/// A listener that ignores everything.
+pub struct Silent;
+impl ImportListener for Silent {
+    fn on_event(&self, _: &ImportEvent) {}
+}
+
+/// Cancels an import from another thread.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst)
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// One file that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    /// Where it was, relative to the source named (never a patient attribute).
+    pub path: String,
+    pub error: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    /// Studies that received new instances.
+    pub studies: usize,
+    /// Series that received new instances.
+    pub series: usize,
+    pub instances_added: usize,
+    /// Files already in the vault with the same content.
+    pub duplicates: usize,
+    /// Files whose SOP Instance UID is already in the vault with other content (kept, flagged).
+    pub conflicts: usize,
+    /// Files that were not DICOM (viewers, autorun files, web pages on a CD), skipped.
+    pub skipped: usize,
+    pub errors: Vec<FileError>,
+    /// How many different patients the imported files belong to.
+    pub patients: usize,
+    /// More than one patient: the app should say so before the patient shares anything.
+    pub mixed_patients: bool,
+    pub cancelled: bool,
+}
+
+/// Import `sources` into an unlocked vault.
+pub fn import(
+    vault: &Vault,
+    sources: &[Source],
+    listener: &dyn ImportListener,
+    cancel: &CancelToken,
+) -> Result<ImportSummary> {
+    if !vault.is_unlocked() {
+        return Err(Error::Locked);
+    }
+    let mut summary = ImportSummary::default();
+    let mut candidates = Vec::new();
+    for source in sources {
+        let found = scan::expand(source)?;
+        for e in found.missing {
+            listener.on_event(&ImportEvent::FileError {
+                path: e.path.clone(),
+                error: e.error.clone(),
+            });
+            summary.errors.push(e);
+        }
+        candidates.extend(found.files);
+    }
+    let total_bytes: u64 = candidates.iter().map(|c| c.size).sum();
+    listener.on_event(&ImportEvent::Found {
+        files: candidates.len() as u64,
+        bytes: total_bytes,
+    });
+
+    let mut studies = HashSet::new();
+    let mut series = BTreeSet::new();
+    let mut patients = HashSet::new();
+    let mut bytes_done = 0u64;
+    for (done, c) in candidates.iter().enumerate() {
+        if cancel.is_cancelled() {
+            summary.cancelled = true;
+            break;
+        }
+        match import_one(vault, c) {
+            Ok(Some(Stored::Added {
+                study_id,
+                series_id,
+                conflict,
+                patient,
+            })) => {
+                summary.instances_added += 1;
+                summary.conflicts += conflict as usize;
+                studies.insert(study_id);
+                series.insert(series_id);
+                patients.insert(patient);
+            }
+            Ok(Some(Stored::Duplicate)) => summary.duplicates += 1,
+            Ok(None) => summary.skipped += 1,
+            Err(e @ (Error::Locked | Error::Storage(_) | Error::KeyStore(_))) => return Err(e),
+            Err(e) => {
+                let fe = FileError {
+                    path: c.display.clone(),
+                    error: e.to_string(),
+                };
+                listener.on_event(&ImportEvent::FileError {
+                    path: fe.path.clone(),
+                    error: fe.error.clone(),
+                });
+                summary.errors.push(fe);
+            }
+        }
+        bytes_done += c.size;
+        listener.on_event(&ImportEvent::Processed {
+            done: done as u64 + 1,
+            files: candidates.len() as u64,
+            bytes: bytes_done,
+        });
+    }
+    for s in &series {
+        if let Err(e) = vault.make_thumbnail(s) {
+            summary.errors.push(FileError {
+                path: "(thumbnail)".into(),
+                error: e.to_string(),
+            });
+        }
+    }
+    summary.studies = studies.len();
+    summary.series = series.len();
+    summary.patients = patients.len();
+    summary.mixed_patients = patients.len() > 1;
+    Ok(summary)
+}
+
+/// Read, check and store one candidate. `Ok(None)`: not DICOM, skipped.
+fn import_one(vault: &Vault, c: &scan::Candidate) -> Result<Option<Stored>> {
+    let mut bytes = c.read()?;
+    if !crate::dicom::looks_like_dicom(&bytes) {
+        return Ok(None);
+    }
+    let image = match DicomImage::from_bytes(bytes.clone()) {
+        Ok(i) => i,
+        // a file that only vaguely looked like a bare data set: not DICOM after all
+        Err(Error::NotDicom(_)) if !crate::dicom::has_dicom_magic(&bytes) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if image.summary().sop_class_uid.as_deref() == Some("1.2.840.10008.1.3.10") {
+        return Ok(None); // a DICOMDIR: read by the scan, not stored
+    }
+    vault.store(&mut bytes, &image).map(Some)
+}

@@ -1,0 +1,93 @@
+//! The vault index: patients' studies, series and instances in SQLite, encrypted whole by
+//! SQLCipher (see docs/adr/0004-vault-encryption.md), schema changes in numbered migrations.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::crypto::Key;
+use crate::error::{Error, Result};
+
+/// Numbered migrations, applied in order; `PRAGMA user_version` records the last one applied.
+const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/001_init.sql"))];
+
+pub(crate) struct Index {
+    pub conn: Connection,
+}
+
+fn storage(e: rusqlite::Error) -> Error {
+    Error::Storage(crate::error::one_line(&e.to_string()))
+}
+
+impl Index {
+    /// Open (or create) the index at `path` with the vault key.
+    pub fn open(path: &Path, vault_key: &Key) -> Result<Index> {
+        let conn = Connection::open(path).map_err(storage)?;
+        let db_key = vault_key.derive("scanpass index v1", b"");
+        let hex_key = zeroize::Zeroizing::new(hex::encode(db_key.expose()));
+        // a raw 256-bit key: SQLCipher skips its own passphrase derivation
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()))
+            .map_err(storage)?;
+        // the first read tells a wrong key (or a damaged file) apart
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                return Err(Error::Integrity(
+                    "the vault index cannot be opened with this key".into(),
+                ))
+            }
+            Err(e) => return Err(storage(e)),
+        }
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+             PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+        )
+        .map_err(storage)?;
+        let mut index = Index { conn };
+        index.migrate()?;
+        Ok(index)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current: u32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(storage)?;
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            let tx = self.conn.transaction().map_err(storage)?;
+            tx.execute_batch(sql).map_err(storage)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {version}"))
+                .map_err(storage)?;
+            tx.commit().map_err(storage)?;
+        }
+        Ok(())
+    }
+
+    /// The SQLCipher version linked in (a check that the index really is encrypted).
+    pub fn cipher_version(&self) -> Result<String> {
+        self.conn
+            .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+            .optional()
+            .map_err(storage)?
+            .ok_or_else(|| Error::Storage("SQLCipher is not linked".into()))
+    }
+}
+
+/// Helper for callers: run `f` in one transaction.
+pub(crate) fn in_transaction<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    let tx = conn.transaction().map_err(storage)?;
+    let out = f(&tx)?;
+    tx.commit().map_err(storage)?;
+    Ok(out)
+}
+
+pub(crate) fn sql(e: rusqlite::Error) -> Error {
+    storage(e)
+}

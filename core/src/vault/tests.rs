@@ -1,0 +1,218 @@
+use super::*;
+use crate::import::{import, CancelToken, ImportEvent, ImportListener, Silent, Source};
+use crate::phantom::{self, PhantomSpec};
+
+pub(crate) fn temp_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("sp-{tag}-{}-{}", std::process::id(), new_id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn fast_store(dir: &Path) -> PassphraseKeyStore {
+    PassphraseKeyStore::new(dir, "test passphrase").with_cost(1024, 1)
+}
+
+/// A CD-like folder: a phantom series with extension-less upper-case names, shuffled, plus the
+/// usual non-DICOM passengers.
+fn cd_folder(slices: u32, seed: u64) -> PathBuf {
+    let cd = temp_dir("cd");
+    std::fs::create_dir_all(cd.join("DICOM/ST000001")).unwrap();
+    let files = phantom::ct_series(PhantomSpec {
+        slices,
+        size: 32,
+        seed,
+    })
+    .unwrap();
+    for (i, f) in files.iter().enumerate() {
+        // reverse order on disk: import must order by geometry, not by name
+        let name = format!("IM{:06}", slices as usize - i);
+        std::fs::write(cd.join("DICOM/ST000001").join(name), f).unwrap();
+    }
+    std::fs::write(cd.join("AUTORUN.INF"), "[autorun]\nopen=viewer.exe\n").unwrap();
+    std::fs::write(cd.join("VIEWER.EXE"), b"MZ\x90\x00 not a real program").unwrap();
+    std::fs::write(cd.join("INDEX.HTM"), "<html>viewer</html>").unwrap();
+    cd
+}
+
+struct Recorder(Mutex<Vec<ImportEvent>>);
+impl ImportListener for Recorder {
+    fn on_event(&self, e: &ImportEvent) {
+        self.0.lock().unwrap().push(e.clone());
+    }
+}
+
+#[test]
+fn import_a_cd_folder_then_list_order_render_and_dedupe() {
+    let dir = temp_dir("vault");
+    let keys = fast_store(&dir);
+    let vault = Vault::create(&dir, &keys).unwrap();
+    assert!(vault.cipher_version().unwrap().starts_with('4'));
+    let cd = cd_folder(12, 5);
+    let rec = Recorder(Mutex::new(vec![]));
+    let s = import(
+        &vault,
+        &[Source::Path(cd.clone())],
+        &rec,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert_eq!(
+        (s.studies, s.series, s.instances_added, s.duplicates),
+        (1, 1, 12, 0)
+    );
+    assert_eq!(
+        s.skipped, 3,
+        "autorun, viewer and web page are skipped: {s:?}"
+    );
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert!(!s.mixed_patients);
+    let events = rec.0.lock().unwrap();
+    assert!(matches!(events[0], ImportEvent::Found { files: 15, .. }));
+    assert!(matches!(
+        events.last(),
+        Some(ImportEvent::Processed {
+            done: 15,
+            files: 15,
+            ..
+        })
+    ));
+    drop(events);
+
+    let studies = vault.studies().unwrap();
+    assert_eq!(studies.len(), 1);
+    assert_eq!(
+        studies[0].patient_name.as_deref(),
+        Some(phantom::PATIENT_NAME)
+    );
+    assert_eq!(studies[0].modalities, vec!["CT".to_string()]);
+    let series = vault.series(&studies[0].id).unwrap();
+    assert_eq!(series[0].instance_count, 12);
+    let inst = vault.instances(&series[0].id).unwrap();
+    // ordered by position along the normal (z), which is instance number order here
+    let numbers: Vec<i64> = inst.iter().map(|i| i.number.unwrap()).collect();
+    assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
+
+    let (img, _) = vault.render(&series[0].id, 5, 0, &Voi::Default).unwrap();
+    let direct = crate::dicom::DicomImage::from_bytes(
+        phantom::ct_slice(
+            PhantomSpec {
+                slices: 12,
+                size: 32,
+                seed: 5,
+            },
+            5,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let (want, _) = render::render(
+        direct.info().unwrap(),
+        &direct.decode_frame(0).unwrap(),
+        &Voi::Default,
+    )
+    .unwrap();
+    assert_eq!(img, want, "the vault renders exactly what the file renders");
+    let png = vault.thumbnail(&series[0].id).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+
+    // a second import of the same CD adds nothing
+    let again = import(&vault, &[Source::Path(cd)], &Silent, &CancelToken::new()).unwrap();
+    assert_eq!((again.instances_added, again.duplicates), (0, 12));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn nothing_identifying_is_on_disk_in_plain_text() {
+    let dir = temp_dir("vault");
+    let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
+    let cd = cd_folder(6, 9);
+    import(
+        &vault,
+        &[Source::Path(cd.clone())],
+        &Silent,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    vault.lock();
+    drop(vault);
+    let first = std::fs::read(cd.join("DICOM/ST000001/IM000001")).unwrap();
+    let head = crate::dicom::parse(&first, crate::dicom::ReadDepth::HeaderOnly).unwrap();
+    let s = crate::dicom::summary(&head);
+    let needles: Vec<String> = [
+        Some("Phantom".to_string()),
+        s.patient_id,
+        s.study_instance_uid,
+        s.series_instance_uid,
+        s.sop_instance_uid,
+        Some("19700101".into()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut files = 0;
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            files += 1;
+            let bytes = std::fs::read(&p).unwrap();
+            let name = p.to_string_lossy().to_string();
+            for n in &needles {
+                assert!(!name.contains(n.as_str()), "{n} in a file name");
+                assert!(
+                    !bytes.windows(n.len()).any(|w| w == n.as_bytes()),
+                    "{n} found in {name}"
+                );
+            }
+        }
+    }
+    assert!(files > 6, "searched {files} files");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn lock_wrong_passphrase_delete_and_integrity() {
+    let dir = temp_dir("vault");
+    let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
+    import(
+        &vault,
+        &[Source::Path(cd_folder(4, 2))],
+        &Silent,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let study = vault.studies().unwrap()[0].id.clone();
+    let series = vault.series(&study).unwrap()[0].id.clone();
+
+    vault.lock();
+    assert!(matches!(vault.studies(), Err(Error::Locked)));
+    let wrong = PassphraseKeyStore::new(&dir, "not it");
+    assert!(matches!(vault.unlock(&wrong), Err(Error::WrongKey)));
+    vault.unlock(&fast_store(&dir)).unwrap();
+
+    // flip a byte in one stored image: a clear integrity error for that image, the rest reads
+    let inst = vault.instances(&series).unwrap();
+    let path = vault.blobs.path(&inst[1].blob_id);
+    let mut b = std::fs::read(&path).unwrap();
+    let at = b.len() - 100;
+    b[at] ^= 0x40;
+    std::fs::write(&path, b).unwrap();
+    assert!(matches!(
+        vault.render(&series, 1, 0, &Voi::Default),
+        Err(Error::Integrity(_))
+    ));
+    vault.render(&series, 0, 0, &Voi::Default).unwrap();
+
+    vault.delete_study(&study).unwrap();
+    assert!(vault.studies().unwrap().is_empty());
+    assert!(vault.blobs.list().unwrap().is_empty(), "blobs removed");
+    assert!(matches!(
+        vault.series(&study),
+        Err(Error::NotFound("study"))
+    ));
+    std::fs::remove_dir_all(&dir).ok();
+}
