@@ -562,6 +562,10 @@ def fmt_ratio(v: float | None) -> str:
     return "—" if v is None else f"{v:.2f}" if v < 10 else f"{v:.1f}"
 
 
+def fmt_range(v: float) -> str:
+    return f"{v:.0f}" if v >= 10 else f"{v:.2g}"
+
+
 def cell(res: Results, peer: str, path: str, notes: dict[str, int]) -> str:
     v = res.med(peer, path)
     if v is not None:
@@ -605,7 +609,7 @@ def tables(cases: list[Case], res: Results, with_scanpass: bool,
             r = res.ratios(p, b, c.path)
             cell_ = fmt_ratio(statistics.median(r) if r else None)
             if len(r) > 1:
-                cell_ += f" ({min(r):.2g}–{max(r):.2g})"
+                cell_ += f" ({fmt_range(min(r))}–{fmt_range(max(r))})"
             row.append(cell_)
         row.append(f"{fmt_ratio(best[0])} ({best[1]})" if best else "—")
         if c.label in bad:

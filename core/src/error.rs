@@ -75,6 +75,14 @@ pub enum Error {
     /// A request that does not fit the image (a window of zero width, a preset that is unknown...).
     #[error("{0}")]
     InvalidArgument(String),
+    /// A zip archive (or an entry in one) that cannot be opened safely: damaged, encrypted, a
+    /// compression method not supported, or sizes past the import's limits.
+    #[error("zip archive: {0}")]
+    Archive(String),
+    /// A provider link failed: refused, unreachable, timed out, an HTTP error status, a malformed
+    /// response. Never carries the link itself or its access token.
+    #[error("download: {0}")]
+    Network(String),
 }
 
 impl Error {

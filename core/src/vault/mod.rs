@@ -15,6 +15,7 @@
 
 pub mod blobs;
 pub mod crypto;
+pub mod export;
 mod index;
 pub mod keystore;
 

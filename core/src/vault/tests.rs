@@ -216,3 +216,96 @@ fn lock_wrong_passphrase_delete_and_integrity() {
     ));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Cancels the import once `after` files are processed.
+struct CancelAfter {
+    after: u64,
+    token: CancelToken,
+}
+impl ImportListener for CancelAfter {
+    fn on_event(&self, e: &ImportEvent) {
+        if let ImportEvent::Processed { done, .. } = e {
+            if *done >= self.after {
+                self.token.cancel();
+            }
+        }
+    }
+}
+
+#[test]
+fn cancel_half_way_keeps_whole_instances_and_a_rerun_completes() {
+    let dir = temp_dir("vault");
+    let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
+    let cd = cd_folder(10, 11);
+    let token = CancelToken::new();
+    let listener = CancelAfter { after: 4, token: token.clone() };
+    let s = import(&vault, &[Source::Path(cd.clone())], &listener, &token).unwrap();
+    assert!(s.cancelled);
+    assert!(s.instances_added < 10, "{s:?}");
+    let series = vault.series(&vault.studies().unwrap()[0].id).unwrap()[0].id.clone();
+    let n = vault.instances(&series).unwrap().len();
+    assert_eq!(n, s.instances_added);
+    for i in 0..n {
+        vault.render(&series, i, 0, &Voi::Default).unwrap();
+    }
+    let rest = import(&vault, &[Source::Path(cd)], &Silent, &CancelToken::new()).unwrap();
+    assert_eq!(rest.instances_added + s.instances_added, 10);
+    assert_eq!(rest.duplicates, s.instances_added);
+    assert_eq!(vault.instances(&series).unwrap().len(), 10);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_bad_file_is_reported_and_the_rest_imported_conflicts_and_mixed_patients_flagged() {
+    let dir = temp_dir("vault");
+    let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
+    let cd = cd_folder(5, 21);
+    // a damaged DICOM file (real magic, truncated inside the header)
+    let good = std::fs::read(cd.join("DICOM/ST000001/IM000001")).unwrap();
+    std::fs::write(cd.join("DICOM/ST000001/BROKEN"), &good[..300]).unwrap();
+    // the same instance UID with other content (one pixel changed)
+    let mut other = good.clone();
+    let last = other.len() - 2;
+    other[last] ^= 0x01;
+    std::fs::write(cd.join("DICOM/CONFLICT"), &other).unwrap();
+    // another patient's study
+    let mut stranger = crate::dicom::parse(&phantom::ct_slice(PhantomSpec { slices: 2, size: 16, seed: 99 }, 0).unwrap(), crate::dicom::ReadDepth::Full).unwrap();
+    stranger.put(dicom_core::DataElement::new(
+        dicom_dictionary_std::tags::PATIENT_ID,
+        dicom_core::VR::LO,
+        dicom_core::PrimitiveValue::from("SOMEONE-ELSE-42".to_string()),
+    ));
+    let mut bytes = Vec::new();
+    stranger.write_all(&mut bytes).unwrap();
+    std::fs::write(cd.join("OTHER"), bytes).unwrap();
+
+    let s = import(&vault, &[Source::Path(cd)], &Silent, &CancelToken::new()).unwrap();
+    assert_eq!(s.instances_added, 7, "{s:?}");
+    assert_eq!(s.conflicts, 1);
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+    assert!(s.errors[0].path.ends_with("BROKEN"));
+    assert!(s.mixed_patients && s.patients == 2);
+    let study = vault.studies().unwrap().into_iter().find(|st| st.instance_count == 6).unwrap();
+    let series = vault.series(&study.id).unwrap()[0].id.clone();
+    assert_eq!(vault.instances(&series).unwrap().iter().filter(|i| i.conflict).count(), 1);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_flipped_byte_in_the_index_is_a_clear_error() {
+    let dir = temp_dir("vault");
+    let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
+    import(&vault, &[Source::Path(cd_folder(3, 4))], &Silent, &CancelToken::new()).unwrap();
+    vault.lock();
+    drop(vault);
+    let db = dir.join("index.db");
+    // fold the WAL into the main file first so that the flip hits real content
+    let mut b = std::fs::read(&db).unwrap();
+    assert!(b.len() >= 4096 * 2, "index is {} bytes", b.len());
+    b[4096 + 200] ^= 0x10;
+    std::fs::write(&db, b).unwrap();
+    let vault = Vault::open(&dir).unwrap();
+    let outcome = vault.unlock(&fast_store(&dir)).and_then(|_| vault.studies().map(|_| ()));
+    assert!(matches!(outcome, Err(Error::Integrity(_))), "{outcome:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
