@@ -28,6 +28,7 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use dicom_core::header::Header;
 use dicom_core::value::{DataSetSequence, Value};
 use dicom_core::{DataElement, Length, PrimitiveValue, Tag, VR};
 use dicom_dictionary_std::tags;
@@ -769,7 +770,7 @@ fn write_dicomdir(tree: &Tree) -> Result<Vec<u8>> {
         0x04, 0x00, 0x20, 0x12, b'S', b'Q', 0, 0, 0xFF, 0xFF, 0xFF, 0xFF,
     ]);
 
-    let mut item = |out: &mut Vec<u8>, rec: &Record| -> Result<usize> {
+    let item = |out: &mut Vec<u8>, rec: &Record| -> Result<usize> {
         let at = out.len();
         let content = rec.encode()?;
         let len = u32::try_from(content.len())
@@ -797,7 +798,7 @@ fn write_dicomdir(tree: &Tree) -> Result<Vec<u8>> {
             .map(u32::to_le_bytes)
             .map_err(|_| Error::InvalidArgument("the DICOMDIR would exceed 4 GB".into()))
     };
-    let mut patch = |out: &mut Vec<u8>, at: usize, value: usize| -> Result<()> {
+    let patch = |out: &mut Vec<u8>, at: usize, value: usize| -> Result<()> {
         out[at..at + 4].copy_from_slice(&offset(value)?);
         Ok(())
     };
