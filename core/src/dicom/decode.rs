@@ -260,8 +260,14 @@ pub(crate) fn decode_input<'a>(
                     } else {
                         info.sample_type.bytes()
                     };
-                    let bytes = rle::decode(&stream, pixels, spp, size)?;
-                    (Raw::Bytes(Cow::Owned(bytes)), false, true)
+                    if size == 2 && spp == 1 && info.bits_allocated == 16 {
+                        let v = rle::decode_u16(&stream, pixels)?;
+                        let s = retype(Samples::U16(Cow::Owned(v)), info.sample_type);
+                        (Raw::Samples(s), false, true)
+                    } else {
+                        let bytes = rle::decode(&stream, pixels, spp, size)?;
+                        (Raw::Bytes(Cow::Owned(bytes)), false, true)
+                    }
                 }
                 StreamKind::Registry(uid) => {
                     let bytes = codec_stream(info, &stream, uid)?;

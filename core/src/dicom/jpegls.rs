@@ -15,27 +15,24 @@ pub(crate) struct JlsImage {
 }
 
 pub(crate) fn decode(stream: &[u8], syntax: &str, max_pixels: usize) -> Result<JlsImage> {
-    match decode_once(stream, syntax, max_pixels) {
-        Err(e) => {
-            // CharLS 2.3+ refuses a zero byte between the scan data and the end-of-image marker
-            // (team-charls/charls#365), which some encoders (the WG04 MR1_JLSL file) write.
-            // DCMTK and libjpeg accept it; so do we, by dropping that byte.
-            let end = stream
-                .iter()
-                .rposition(|b| *b != 0)
-                .map(|p| p + 1)
-                .unwrap_or(0);
-            let body = &stream[..end];
-            if body.len() >= 3 && body.ends_with(&[0xFF, 0xD9]) && body[body.len() - 3] == 0 {
-                let mut fixed = body[..body.len() - 3].to_vec();
-                fixed.extend_from_slice(&[0xFF, 0xD9]);
-                decode_once(&fixed, syntax, max_pixels).map_err(|_| e)
-            } else {
-                Err(e)
-            }
+    // CharLS 2.3+ refuses a zero byte between the scan data and the end-of-image marker
+    // (team-charls/charls#365), which some encoders (the WG04 MR1_JLSL file) write; DCMTK and
+    // libjpeg accept it. Dropping that byte first is safe: it holds only zero bits, which a decoder
+    // reaching the marker reads as zeros anyway. The stream as given is the fallback.
+    let end = stream
+        .iter()
+        .rposition(|b| *b != 0)
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let body = &stream[..end];
+    if body.len() >= 3 && body.ends_with(&[0xFF, 0xD9]) && body[body.len() - 3] == 0 {
+        let mut fixed = body[..body.len() - 3].to_vec();
+        fixed.extend_from_slice(&[0xFF, 0xD9]);
+        if let Ok(img) = decode_once(&fixed, syntax, max_pixels) {
+            return Ok(img);
         }
-        ok => ok,
     }
+    decode_once(stream, syntax, max_pixels)
 }
 
 fn decode_once(stream: &[u8], syntax: &str, max_pixels: usize) -> Result<JlsImage> {

@@ -13,6 +13,38 @@ pub(crate) fn decode(
     samples: usize,
     bytes_per_sample: usize,
 ) -> Result<Vec<u8>> {
+    let planes = decode_planes(data, pixels, samples * bytes_per_sample)?;
+    if samples == 1 && bytes_per_sample == 1 {
+        return Ok(planes);
+    }
+    // segment order: sample 0 MSB..LSB, sample 1 MSB..LSB, ...; output little endian, interleaved
+    let stride = samples * bytes_per_sample;
+    let mut out = vec![0u8; pixels * stride];
+    for (s, plane) in planes.chunks_exact(pixels).enumerate() {
+        let sample = s / bytes_per_sample;
+        let byte = bytes_per_sample - 1 - s % bytes_per_sample;
+        let offset = sample * bytes_per_sample + byte;
+        for (dst, v) in out[offset..].iter_mut().step_by(stride).zip(plane) {
+            *dst = *v;
+        }
+    }
+    Ok(out)
+}
+
+/// Decode 16-bit single-sample RLE (most CT, MR, CR) straight to `u16`: the two byte planes are
+/// joined in one vectorisable pass.
+pub(crate) fn decode_u16(data: &[u8], pixels: usize) -> Result<Vec<u16>> {
+    let planes = decode_planes(data, pixels, 2)?;
+    let (msb, lsb) = planes.split_at(pixels);
+    Ok(msb
+        .iter()
+        .zip(lsb)
+        .map(|(h, l)| (*h as u16) << 8 | *l as u16)
+        .collect())
+}
+
+/// Every segment's bytes, plane after plane.
+fn decode_planes(data: &[u8], pixels: usize, planes: usize) -> Result<Vec<u8>> {
     let bad = |d: &str| Error::codec(SYNTAX, d);
     if data.len() < 64 {
         return Err(bad("header shorter than 64 bytes"));
@@ -26,15 +58,17 @@ pub(crate) fn decode(
         ]) as usize
     };
     let segments = word(0);
-    let planes = samples * bytes_per_sample;
     if segments != planes {
         return Err(bad(&format!(
             "{segments} segments where the header needs {planes}"
         )));
     }
     let mut out = vec![0u8; pixels * planes];
-    let mut plane = vec![0u8; pixels];
-    for s in 0..segments {
+    for (s, plane) in out
+        .chunks_exact_mut(pixels.max(1))
+        .enumerate()
+        .take(segments)
+    {
         let start = word(1 + s);
         let end = if s + 1 < segments {
             word(2 + s)
@@ -44,15 +78,7 @@ pub(crate) fn decode(
         if start < 64 || start > end || end > data.len() {
             return Err(bad("segment offsets out of range"));
         }
-        unpack_bits(&data[start..end], &mut plane);
-        // segment order: sample 0 MSB..LSB, sample 1 MSB..LSB, ...
-        let sample = s / bytes_per_sample;
-        let byte = bytes_per_sample - 1 - s % bytes_per_sample;
-        let stride = samples * bytes_per_sample;
-        let offset = sample * bytes_per_sample + byte;
-        for (dst, v) in out[offset..].iter_mut().step_by(stride).zip(&plane) {
-            *dst = *v;
-        }
+        unpack_bits(&data[start..end], plane);
     }
     Ok(out)
 }
