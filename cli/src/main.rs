@@ -64,10 +64,15 @@ enum Command {
         #[arg(long, default_value = "scanpass-demo")]
         out: PathBuf,
     },
-    /// Import files, folders (CD/USB copies, with or without DICOMDIR) into the vault.
+    /// Import files, folders (CD/USB copies, with or without DICOMDIR), zip archives and provider
+    /// links (https://..., a DICOMweb study URL or a link to a zip) into the vault.
     Import {
         #[arg(required = true)]
         sources: Vec<String>,
+        /// Send the access token held in this environment variable with links (as a bearer
+        /// token; never on the command line, where other users could read it).
+        #[arg(long, value_name = "VAR")]
+        bearer_env: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -81,6 +86,17 @@ enum Command {
         study: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Export a study decrypted as a DICOM File-set (DICOMDIR, DICOM/ folders, README.TXT: the
+    /// layout of a hospital CD) into a folder, or into a zip file with --zip.
+    Export {
+        study: String,
+        /// The folder to create, or an existing one without a file-set (a USB stick); with
+        /// --zip, the zip file to create.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        zip: bool,
     },
     /// Delete a study from the vault (its key and files are destroyed).
     Delete { study: String },
@@ -185,12 +201,22 @@ fn run(cli: Cli) -> CliResult {
             json,
         } => bench(&files, repeat.max(1), json),
         Command::Demo { file, out } => demo(file, &out),
-        Command::Import { sources, json } => {
-            vault_cmd::import(&vault_cmd::vault_dir(cli.vault)?, &sources, json)
-        }
+        Command::Import {
+            sources,
+            bearer_env,
+            json,
+        } => vault_cmd::import(
+            &vault_cmd::vault_dir(cli.vault)?,
+            &sources,
+            bearer_env.as_deref(),
+            json,
+        ),
         Command::Studies { json } => vault_cmd::studies(&vault_cmd::vault_dir(cli.vault)?, json),
         Command::Series { study, json } => {
             vault_cmd::series(&vault_cmd::vault_dir(cli.vault)?, &study, json)
+        }
+        Command::Export { study, out, zip } => {
+            vault_cmd::export(&vault_cmd::vault_dir(cli.vault)?, &study, &out, zip)
         }
         Command::Delete { study } => vault_cmd::delete(&vault_cmd::vault_dir(cli.vault)?, &study),
         Command::Lock => vault_cmd::lock(&vault_cmd::vault_dir(cli.vault)?),

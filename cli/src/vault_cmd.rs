@@ -1,4 +1,4 @@
-//! The vault commands of `scanpass`: import, list, render, delete, lock, unlock. Each opens the
+//! The vault commands of `scanpass`: import, list, render, export, delete, lock, unlock. Each opens the
 //! vault (creating it on first import), unlocks it through the core's desktop key rules and prints.
 
 use std::io::{IsTerminal, Write};
@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use scanpass_core::import::{self, CancelToken, ImportEvent, ImportListener, Source};
 use scanpass_core::render::{self, Voi};
+use scanpass_core::vault::export::{self, ExportFormat, ExportListener};
 use scanpass_core::vault::{keystore::desktop, Vault};
 
 use crate::{err, write, CliResult};
@@ -78,11 +79,41 @@ impl ImportListener for Progress {
     }
 }
 
-pub fn import(dir: &Path, sources: &[String], as_json: bool) -> CliResult {
+/// `http://` and `https://` arguments are links (the core refuses plain http to other machines);
+/// anything else is a path.
+fn is_link(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+pub fn import(
+    dir: &Path,
+    sources: &[String],
+    bearer_env: Option<&str>,
+    as_json: bool,
+) -> CliResult {
+    let bearer = match bearer_env {
+        Some(var) => Some(
+            std::env::var(var)
+                .ok()
+                .filter(|t| !t.trim().is_empty())
+                .ok_or_else(|| format!("--bearer-env: {var} is not set"))?,
+        ),
+        None => None,
+    };
     let vault = desktop::open_or_create(dir, passphrase().as_deref()).map_err(err)?;
     let sources: Vec<Source> = sources
         .iter()
-        .map(|s| Source::Path(PathBuf::from(s)))
+        .map(|s| {
+            if is_link(s) {
+                Source::Url {
+                    url: s.clone(),
+                    bearer: bearer.clone(),
+                }
+            } else {
+                Source::Path(PathBuf::from(s))
+            }
+        })
         .collect();
     let cancel = CancelToken::new();
     let listener = Progress {
@@ -187,6 +218,58 @@ pub fn render(
         None => image,
     };
     write(out, &render::encode_png(&image).map_err(err)?)
+}
+
+/// A progress bar on stderr while exporting (when it is a terminal).
+struct ExportProgress;
+
+impl ExportListener for ExportProgress {
+    fn on_progress(&self, done: u64, total: u64) {
+        let width = 30;
+        let filled = (done as usize * width) / total.max(1) as usize;
+        let mut err = std::io::stderr();
+        let _ = write!(
+            err,
+            "\r[{}{}] {done}/{total} files",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+        if done == total {
+            let _ = writeln!(err);
+        }
+    }
+}
+
+pub fn export(dir: &Path, study: &str, out: &Path, zip: bool) -> CliResult {
+    let vault = open(dir)?;
+    let format = if zip {
+        ExportFormat::Zip
+    } else {
+        ExportFormat::Folder
+    };
+    let tty = std::io::stderr().is_terminal();
+    let listener: &dyn ExportListener = if tty {
+        &ExportProgress
+    } else {
+        &import::Silent
+    };
+    let s = export::export_study(&vault, study, out, format, listener, &CancelToken::new())
+        .map_err(err)?;
+    println!(
+        "exported {} instance(s) in {} series ({:.1} MB) to {}{}",
+        s.instances,
+        s.series,
+        s.bytes as f64 / 1e6,
+        out.display(),
+        if zip { "" } else { " (open its DICOMDIR)" }
+    );
+    if s.meta_groups_written > 0 {
+        println!(
+            "{} file(s) had no DICOM file header: one was written in front of the unchanged data",
+            s.meta_groups_written
+        );
+    }
+    Ok(())
 }
 
 pub fn delete(dir: &Path, study: &str) -> CliResult {

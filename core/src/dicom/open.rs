@@ -77,7 +77,7 @@ fn guess_bare(bytes: &[u8], start: usize) -> Result<&'static str> {
     let explicit = is_vr(&h[4..6]);
     // Data sets start with a low group number (0008 most of the time); a little-endian read
     // that gives 0x0800 means the bytes are big endian.
-    let plausible = |g: u16| (0x0002..=0x0030).contains(&g) && g % 2 == 0 || g == 0x0000;
+    let plausible = |g: u16| (0x0002..=0x0030).contains(&g) && g.is_multiple_of(2) || g == 0x0000;
     match (plausible(group_le), plausible(group_be), explicit) {
         (true, _, true) => Ok(EXPLICIT_LE),
         (true, _, false) => {

@@ -3,7 +3,11 @@
 //! stored encrypted and indexed on its own, so that one bad file is reported and the import goes
 //! on, and cancelling never leaves a half-imported instance.
 
+pub mod multipart;
 pub mod scan;
+mod tmp;
+pub mod url;
+pub mod zip;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
@@ -17,10 +21,28 @@ use crate::error::{Error, Result};
 use crate::vault::{Stored, Vault};
 
 /// Where to import from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Source {
     /// A file, a folder (searched recursively; a DICOMDIR in it is read), or a zip archive.
     Path(PathBuf),
+    /// A provider link: a DICOMweb WADO-RS study URL (`.../studies/<uid>`), or a link to a zip
+    /// (or a single DICOM file). https, or http to this device only; `bearer` is sent as an
+    /// `Authorization: Bearer` token and never appears in errors or `Debug` output.
+    Url { url: String, bearer: Option<String> },
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            // the link names a study (its UID) and the token opens it: neither is printed
+            Source::Url { bearer, .. } => f
+                .debug_struct("Url")
+                .field("url", &"(hidden)")
+                .field("bearer", &bearer.as_ref().map(|_| "(hidden)"))
+                .finish(),
+        }
+    }
 }
 
 /// Progress, as the import goes.
@@ -103,8 +125,20 @@ pub fn import(
     }
     let mut summary = ImportSummary::default();
     let mut candidates = Vec::new();
+    let ctx = scan::Context {
+        tmp: vault.dir().join("import-tmp"),
+        cancel,
+    };
+    tmp::sweep(&ctx.tmp);
     for source in sources {
-        let found = scan::expand(source)?;
+        let found = match scan::expand(source, &ctx) {
+            Ok(found) => found,
+            Err(Error::Cancelled) => {
+                summary.cancelled = true;
+                return Ok(summary);
+            }
+            Err(e) => return Err(e),
+        };
         for e in found.missing {
             listener.on_event(&ImportEvent::FileError {
                 path: e.path.clone(),
@@ -124,12 +158,13 @@ pub fn import(
     let mut series = BTreeSet::new();
     let mut patients = HashSet::new();
     let mut bytes_done = 0u64;
+    let mut reader = scan::Reader::default();
     for (done, c) in candidates.iter().enumerate() {
         if cancel.is_cancelled() {
             summary.cancelled = true;
             break;
         }
-        match import_one(vault, c) {
+        match import_one(vault, &mut reader, c) {
             Ok(Some(Stored::Added {
                 study_id,
                 series_id,
@@ -180,8 +215,12 @@ pub fn import(
 }
 
 /// Read, check and store one candidate. `Ok(None)`: not DICOM, skipped.
-fn import_one(vault: &Vault, c: &scan::Candidate) -> Result<Option<Stored>> {
-    let mut bytes = c.read()?;
+fn import_one(
+    vault: &Vault,
+    reader: &mut scan::Reader,
+    c: &scan::Candidate,
+) -> Result<Option<Stored>> {
+    let mut bytes = reader.read(c)?;
     if !crate::dicom::looks_like_dicom(&bytes) {
         return Ok(None);
     }
@@ -191,8 +230,14 @@ fn import_one(vault: &Vault, c: &scan::Candidate) -> Result<Option<Stored>> {
         Err(Error::NotDicom(_)) if !crate::dicom::has_dicom_magic(&bytes) => return Ok(None),
         Err(e) => return Err(e),
     };
-    if image.summary().sop_class_uid.as_deref() == Some("1.2.840.10008.1.3.10") {
-        return Ok(None); // a DICOMDIR: read by the scan, not stored
+    // a DICOMDIR (on a CD, or in a zip of one): read by the scan, not stored. Its SOP class is in
+    // the file meta group only: the data set has none.
+    const DICOMDIR: &str = "1.2.840.10008.1.3.10";
+    let meta_class = image.header().meta().media_storage_sop_class_uid();
+    if image.summary().sop_class_uid.as_deref() == Some(DICOMDIR)
+        || meta_class.trim_end_matches(['\0', ' ']) == DICOMDIR
+    {
+        return Ok(None);
     }
     vault.store(&mut bytes, &image).map(Some)
 }

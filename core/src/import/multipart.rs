@@ -258,7 +258,10 @@ pub fn index<R: Read>(mut r: R, boundary: &str) -> Result<(Vec<(u64, u64)>, bool
     finish(spans, truncated)
 }
 
-fn finish(spans: Vec<(u64, u64)>, truncated: bool) -> Result<(Vec<(u64, u64)>, bool), MultipartError> {
+fn finish(
+    spans: Vec<(u64, u64)>,
+    truncated: bool,
+) -> Result<(Vec<(u64, u64)>, bool), MultipartError> {
     if spans.is_empty() && !truncated {
         return Err(MultipartError::NoParts);
     }
@@ -380,7 +383,10 @@ mod tests {
             "multipart/related; boundary",
             "multipart/related;;;",
         ] {
-            assert!(boundary(bad).is_err() || bad.contains("unterminated"), "{bad}");
+            assert!(
+                boundary(bad).is_err() || bad.contains("unterminated"),
+                "{bad}"
+            );
         }
         assert_eq!(
             boundary("multipart/related; boundary=\"unterminated").unwrap(),
@@ -399,8 +405,14 @@ mod tests {
         let b = body(&parts);
         let p = parse(&b, CT).unwrap();
         assert!(!p.truncated);
-        assert_eq!(bodies(&p, &b), parts.iter().map(|x| x.to_vec()).collect::<Vec<_>>());
-        assert_eq!(p.parts[0].content_type.as_deref(), Some("application/dicom"));
+        assert_eq!(
+            bodies(&p, &b),
+            parts.iter().map(|x| x.to_vec()).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            p.parts[0].content_type.as_deref(),
+            Some("application/dicom")
+        );
 
         // first line is the boundary, LF only, no headers, padding after the boundary
         let b = b"--b0und-ary \t\n\nhello\n--b0und-ary\nX-A: 1\n\nworld\n--b0und-ary--";
@@ -436,17 +448,29 @@ mod tests {
             (b"", Err(MultipartError::NoParts)),
             (b"no boundary anywhere", Err(MultipartError::NoParts)),
             (b"--b0und-ary--", Err(MultipartError::NoParts)),
-            (b"--b0und-aryX\r\nnot a boundary line", Err(MultipartError::NoParts)),
+            (
+                b"--b0und-aryX\r\nnot a boundary line",
+                Err(MultipartError::NoParts),
+            ),
             // cut short: the open part is dropped and the body is flagged
             (b"--b0und-ary\r\n\r\ncut", Ok(0)),
             (b"--b0und-ary\r\n\r\nA\r\n--b0und-ary\r\n\r\ncut", Ok(1)),
             // boundary at the very end, no closing dashes
             (b"--b0und-ary\r\n\r\nA\r\n--b0und-ary", Ok(1)),
-            (b"--b0und-ary\r\n\r\nA\r\n--b0und-ary-", Ok(1)),
+            // "--b0und-ary-" is not a boundary line: the part never ends
+            (b"--b0und-ary\r\n\r\nA\r\n--b0und-ary-", Ok(0)),
             // headers never end: a part with no body
             (b"--b0und-ary\r\nContent-Type: x\r\n--b0und-ary--", Ok(1)),
-            (b"\r\n\r\n--b0und-ary\r\n--b0und-ary\r\n--b0und-ary--", Ok(2)),
-            (b"--b0und-ary\r--b0und-ary\n\n--b0und-ary--\r\n", Ok(1)),
+            // the CRLF ending a boundary line cannot start the next one: one part, whose body
+            // is "--b0und-ary"
+            (
+                b"\r\n\r\n--b0und-ary\r\n--b0und-ary\r\n--b0und-ary--",
+                Ok(1),
+            ),
+            (
+                b"--b0und-ary\r--b0und-ary\n\n--b0und-ary--\r\n",
+                Err(MultipartError::NoParts),
+            ),
         ];
         for (b, want) in cases {
             let got = parse(b, CT).map(|p| p.parts.len());

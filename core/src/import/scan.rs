@@ -1,32 +1,89 @@
 //! Expanding an import source into candidate files: folders walked recursively (links not
 //! followed), names taken as they are (CDs carry files without extension, upper-cased or mangled
-//! names), DICOMDIR read to report the files it names that are missing.
+//! names), DICOMDIR read to report the files it names that are missing; zip archives (found by
+//! their bytes) listed entry by entry ([`super::zip`]); provider links fetched ([`super::url`]).
 
 use std::collections::HashSet;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use dicom_dictionary_std::tags;
 
-use super::{FileError, Source};
+use super::tmp::TempFile;
+use super::zip::{self as archive, Archive, Budget};
+use super::{CancelToken, FileError, Source};
 use crate::dicom::{parse, ReadDepth};
 use crate::error::{Error, Result};
 
 /// One file to try.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    /// Where it is, for reading.
-    pub path: PathBuf,
+    /// Where its bytes are.
+    pub origin: Origin,
     /// How to name it in reports: relative to the source.
     pub display: String,
     pub size: u64,
 }
 
+/// Where a candidate's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A file on disk.
+    File(PathBuf),
+    /// Entry `index` of a zip archive.
+    Zip { archive: Arc<Archive>, index: usize },
+    /// A byte range of a temporary file (one part of a downloaded DICOMweb response, or a
+    /// downloaded DICOM file).
+    Span {
+        file: Arc<TempFile>,
+        offset: u64,
+        len: u64,
+    },
+}
+
 impl Candidate {
+    /// Read the whole candidate (a zip entry reopens its archive; see [`Reader`] for many).
     pub fn read(&self) -> Result<Vec<u8>> {
-        std::fs::read(&self.path).map_err(|source| Error::Io {
-            what: "the file",
-            source,
-        })
+        Reader::default().read(self)
+    }
+}
+
+/// Reads candidates one after another, keeping the last zip archive open.
+#[derive(Default)]
+pub struct Reader {
+    zip: Option<(Arc<Archive>, archive::Open)>,
+}
+
+impl Reader {
+    pub fn read(&mut self, c: &Candidate) -> Result<Vec<u8>> {
+        match &c.origin {
+            Origin::File(path) => std::fs::read(path).map_err(|source| Error::Io {
+                what: "the file",
+                source,
+            }),
+            Origin::Zip { archive: a, index } => {
+                let open = match self.zip.take() {
+                    Some((cached, open)) if Arc::ptr_eq(&cached, a) => open,
+                    _ => archive::open(a)?,
+                };
+                let (_, open) = self.zip.insert((a.clone(), open));
+                archive::read_entry(open, *index)
+            }
+            Origin::Span { file, offset, len } => {
+                let io = |source| Error::Io {
+                    what: "a downloaded file",
+                    source,
+                };
+                let len = (*len).min(MAX_FILE);
+                let mut f = std::fs::File::open(file.path()).map_err(io)?;
+                f.seek(SeekFrom::Start(*offset)).map_err(io)?;
+                // grown by read_to_end, which reports an allocation failure as an error
+                let mut buf = Vec::with_capacity(len.min(64 << 20) as usize);
+                f.take(len).read_to_end(&mut buf).map_err(io)?;
+                Ok(buf)
+            }
+        }
     }
 }
 
@@ -34,15 +91,29 @@ impl Candidate {
 #[derive(Debug, Default)]
 pub struct Found {
     pub files: Vec<Candidate>,
-    /// Files a DICOMDIR names that are not there.
+    /// Problems found while searching: files a DICOMDIR names that are not there, zip entries
+    /// not opened, a cut download.
     pub missing: Vec<FileError>,
 }
 
-/// Files larger than this are not DICOM objects a patient receives (and would not fit a phone).
-const MAX_FILE: u64 = 4 << 30;
+/// What expanding a source needs besides the source.
+pub struct Context<'a> {
+    /// Where temporary files go (downloads, nested zips).
+    pub tmp: PathBuf,
+    pub cancel: &'a CancelToken,
+}
 
-pub fn expand(source: &Source) -> Result<Found> {
+/// Files larger than this are not DICOM objects a patient receives (and would not fit a phone).
+pub(crate) const MAX_FILE: u64 = 4 << 30;
+
+pub fn expand(source: &Source, ctx: &Context) -> Result<Found> {
+    let mut budget = Budget::default();
     match source {
+        Source::Url { url, bearer } => {
+            let mut found = Found::default();
+            super::url::expand(url, bearer.as_deref(), ctx, &mut budget, &mut found)?;
+            Ok(found)
+        }
         Source::Path(p) => {
             let meta = std::fs::metadata(p).map_err(|source| Error::Io {
                 what: "the import source",
@@ -50,7 +121,7 @@ pub fn expand(source: &Source) -> Result<Found> {
             })?;
             let mut found = Found::default();
             if meta.is_dir() {
-                walk(p, p, &mut found, 0)?;
+                walk(p, p, &mut found, 0, ctx, &mut budget)?;
                 found.files.sort_by(|a, b| a.display.cmp(&b.display));
                 check_dicomdirs(p, &mut found);
             } else {
@@ -58,8 +129,13 @@ pub fn expand(source: &Source) -> Result<Found> {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
+                if archive::sniff(p) {
+                    let a = Arc::new(Archive::file(p.clone()));
+                    archive::expand(a, &name, false, ctx, &mut budget, &mut found)?;
+                    return Ok(found);
+                }
                 found.files.push(Candidate {
-                    path: p.clone(),
+                    origin: Origin::File(p.clone()),
                     display: name,
                     size: meta.len(),
                 });
@@ -69,7 +145,14 @@ pub fn expand(source: &Source) -> Result<Found> {
     }
 }
 
-fn walk(root: &Path, dir: &Path, found: &mut Found, depth: u32) -> Result<()> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    found: &mut Found,
+    depth: u32,
+    ctx: &Context,
+    budget: &mut Budget,
+) -> Result<()> {
     if depth > 32 {
         return Ok(());
     }
@@ -81,7 +164,7 @@ fn walk(root: &Path, dir: &Path, found: &mut Found, depth: u32) -> Result<()> {
         let Ok(ft) = e.file_type() else { continue };
         let path = e.path();
         if ft.is_dir() {
-            walk(root, &path, found, depth + 1)?;
+            walk(root, &path, found, depth + 1, ctx, budget)?;
         } else if ft.is_file() {
             let size = e.metadata().map(|m| m.len()).unwrap_or(0);
             if !(8..=MAX_FILE).contains(&size) {
@@ -92,8 +175,13 @@ fn walk(root: &Path, dir: &Path, found: &mut Found, depth: u32) -> Result<()> {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .into_owned();
+            if archive::sniff(&path) {
+                let a = Arc::new(Archive::file(path));
+                archive::expand(a, &display, false, ctx, budget, found)?;
+                continue;
+            }
             found.files.push(Candidate {
-                path,
+                origin: Origin::File(path),
                 display,
                 size,
             });
@@ -112,10 +200,11 @@ fn check_dicomdirs(root: &Path, found: &mut Found) {
     let dirs: Vec<Candidate> = found
         .files
         .iter()
-        .filter(|c| {
-            c.path
+        .filter(|c| match &c.origin {
+            Origin::File(p) => p
                 .file_name()
-                .is_some_and(|n| n.eq_ignore_ascii_case("DICOMDIR"))
+                .is_some_and(|n| n.eq_ignore_ascii_case("DICOMDIR")),
+            _ => false,
         })
         .cloned()
         .collect();

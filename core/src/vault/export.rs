@@ -378,8 +378,6 @@ struct Key(Tag, VR, Need, &'static [Tag]);
 const PATIENT_KEYS: &[Key] = &[
     Key(tags::PATIENT_NAME, VR::PN, Need::Two, &[]),
     Key(tags::PATIENT_ID, VR::LO, Need::One, &[]),
-    Key(tags::PATIENT_BIRTH_DATE, VR::DA, Need::IfPresent, &[]),
-    Key(tags::PATIENT_SEX, VR::CS, Need::IfPresent, &[]),
 ];
 
 const STUDY_KEYS: &[Key] = &[
@@ -626,7 +624,7 @@ impl Record {
                             .flatten()
                             .and_then(|c| c.to_str().ok().map(|s| s.trim().to_string()));
                     }
-                    self.keys.put(retag(e, *tag, *vr));
+                    self.keys.put(acr_nema_dates(retag(e, *tag, *vr)));
                 }
                 None if *need != Need::IfPresent
                     && self.keys.element_opt(*tag).ok().flatten().is_none() =>
@@ -683,9 +681,8 @@ impl Record {
             ));
         }
         let ts = dicom_transfer_syntax_registry::entries::EXPLICIT_VR_LITTLE_ENDIAN.erased();
-        keys.write_dataset_with_ts(&mut b, &ts).map_err(|e| {
-            Error::InvalidArgument(format!("cannot encode a directory record: {e}"))
-        })?;
+        keys.write_dataset_with_ts(&mut b, &ts)
+            .map_err(|e| Error::bad("directory record", e))?;
         Ok(b)
     }
 }
@@ -724,6 +721,28 @@ fn all_strings(obj: &InMemDicomObject) -> Vec<String> {
     v
 }
 
+/// Dates and times in the ACR-NEMA forms still found in old files (`1996.10.29`, `15:18:59`),
+/// which DICOM readers accept but a DICOMDIR must not carry: `19961029`, `151859`.
+fn acr_nema_dates(e: InMemElement) -> InMemElement {
+    let vr = e.vr();
+    if !matches!(vr, VR::DA | VR::TM) {
+        return e;
+    }
+    let Ok(v) = e.to_str() else { return e };
+    let v = v.trim();
+    let fixed = match vr {
+        VR::DA if v.len() == 10 && v.as_bytes()[4] == b'.' && v.as_bytes()[7] == b'.' => {
+            v.replace('.', "")
+        }
+        VR::TM if v.contains(':') => v.replace(':', ""),
+        _ => return e,
+    };
+    if !fixed.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return e;
+    }
+    DataElement::new(e.tag(), vr, PrimitiveValue::from(fixed))
+}
+
 /// A copy of `e` under `tag` (a fallback's value moves to the key), with the key's VR where
 /// the file's was unknown, and sequences re-made with undefined lengths (the values may be
 /// re-encoded in another character set, so stored lengths would not hold).
@@ -757,7 +776,8 @@ struct Tree {
 fn write_dicomdir(tree: &Tree) -> Result<Vec<u8>> {
     let mut out = vec![0u8; 128];
     out.extend_from_slice(b"DICM");
-    let instance_uid = format!("2.25.{}", u128::from_le_bytes(rand::random::<[u8; 16]>()));
+    // 2.25 + a random 128-bit number (PS3.5 B.2), top bit set: always 39 digits
+    let instance_uid = format!("2.25.{}", rand::random::<u128>() | 1 << 127);
     out.extend_from_slice(&meta_group(DICOMDIR_SOP_CLASS, &instance_uid, EXPLICIT_LE));
     put(&mut out, (0x0004, 0x1130), b"CS", FILE_SET_ID.as_bytes());
     put(&mut out, (0x0004, 0x1200), b"UL", &0u32.to_le_bytes());
@@ -841,14 +861,15 @@ WHAT IS HERE
   README.TXT   this file
 
 The images are exactly as the hospital produced them: nothing was recompressed or
-altered. The layout follows the DICOM standard for media (PS3.10 File-set, PS3.11
-General Purpose profiles) and IHE Portable Data for Imaging (PDI). There is no viewer
-program on this medium and nothing to install or run.
+altered (a file that came without the standard DICOM file header was given one). The
+layout follows the DICOM standard for media (PS3.10 File-set, PS3.11 General Purpose
+profiles) and IHE Portable Data for Imaging (PDI). There is no viewer program on this
+medium and nothing to install or run.
 
 This file contains no patient information; the patient's details are inside the DICOM
 files.
 
-Created by: Scanpass {} (https://github.com/scanpass), on behalf of the patient.
+Created with Scanpass {}.
 ",
         env!("CARGO_PKG_VERSION")
     );
@@ -863,7 +884,7 @@ enum Target {
     NewFolder,
     /// An existing folder: `tmp` is inside it; its entries are moved out, DICOMDIR last.
     IntoFolder,
-    Zip(Option<zip::ZipWriter<BufWriter<File>>>),
+    Zip(Option<Box<zip::ZipWriter<BufWriter<File>>>>),
 }
 
 struct Sink {
@@ -956,7 +977,7 @@ impl Sink {
                 Ok(Sink {
                     out: out.to_path_buf(),
                     tmp,
-                    target: Target::Zip(Some(zip::ZipWriter::new(BufWriter::new(file)))),
+                    target: Target::Zip(Some(Box::new(zip::ZipWriter::new(BufWriter::new(file))))),
                     done: false,
                 })
             }
@@ -1008,7 +1029,7 @@ impl Sink {
                 let zip = zip
                     .take()
                     .ok_or_else(|| Error::Storage("zip closed".into()))?;
-                let file = zip
+                let file = (*zip)
                     .finish()
                     .map_err(zip_err)?
                     .into_inner()
@@ -1113,4 +1134,165 @@ fn zip_now() -> zip::DateTime {
 }
 
 #[cfg(test)]
-mod tests {}
+mod tests {
+    use super::*;
+    use crate::phantom::{self, PhantomSpec};
+
+    fn slice() -> Vec<u8> {
+        let spec = PhantomSpec {
+            slices: 2,
+            size: 8,
+            seed: 3,
+        };
+        phantom::ct_slice(spec, 1).unwrap()
+    }
+
+    #[test]
+    fn elements_are_padded_and_long_vrs_get_32_bit_lengths() {
+        let mut b = Vec::new();
+        put(&mut b, (0x0002, 0x0010), b"UI", b"1.2.3");
+        assert_eq!(b, b"\x02\x00\x10\x00UI\x06\x001.2.3\0");
+        b.clear();
+        put(&mut b, (0x0004, 0x1430), b"CS", b"IMAGE");
+        assert_eq!(&b[6..], b"\x06\x00IMAGE ");
+        b.clear();
+        put(&mut b, (0x0002, 0x0001), b"OB", &[0, 1]);
+        assert_eq!(b, b"\x02\x00\x01\x00OB\0\0\x02\0\0\0\0\x01");
+    }
+
+    #[test]
+    fn every_wrapping_becomes_a_part10_file_with_the_data_set_unchanged() {
+        let p10 = slice();
+        let meta_end = end_of_meta(&p10, 132).unwrap();
+        let data_set = p10[meta_end..].to_vec();
+        // as stored: Part 10 with a non-zero preamble (zeroed at import, zeroed again here)
+        let mut stored = p10.clone();
+        stored[..4].copy_from_slice(b"MZ\x90\0");
+        let f = prepare(&mut stored).unwrap();
+        assert!(!f.meta_written && f.prefix.is_empty() && f.body_start == 0);
+        assert_eq!(stored, p10);
+        // no preamble, no magic: the file's meta group is kept
+        let mut no_preamble = p10[128..].to_vec();
+        let f = prepare(&mut no_preamble).unwrap();
+        assert_eq!([f.prefix.as_slice(), &no_preamble].concat(), p10);
+        let mut no_magic = p10[132..].to_vec();
+        let f = prepare(&mut no_magic).unwrap();
+        assert!(!f.meta_written);
+        assert_eq!([f.prefix.as_slice(), &no_magic].concat(), p10);
+        // a bare data set gets a meta group naming it
+        let mut bare = data_set.clone();
+        let f = prepare(&mut bare).unwrap();
+        assert!(f.meta_written);
+        let file = [f.prefix.as_slice(), &bare[f.body_start..]].concat();
+        assert!(file.ends_with(&data_set));
+        let meta = FileMetaTable::from_reader(&file[128..]).unwrap();
+        assert_eq!(clean(meta.transfer_syntax()), EXPLICIT_LE);
+        assert_eq!(
+            clean(meta.media_storage_sop_class_uid()),
+            "1.2.840.10008.5.1.4.1.1.2"
+        );
+        assert_eq!(clean(meta.media_storage_sop_instance_uid()), f.sop_instance);
+        assert!(parse(&file, ReadDepth::Full).is_ok());
+        // a meta group without its Transfer Syntax UID is replaced, the data set kept
+        let mut broken = b"DICM".to_vec();
+        let mut group = Vec::new();
+        put(&mut group, (0x0002, 0x0001), b"OB", &[0, 1]);
+        put(
+            &mut group,
+            (0x0002, 0x0002),
+            b"UI",
+            b"1.2.840.10008.5.1.4.1.1.2",
+        );
+        put(
+            &mut broken,
+            (0x0002, 0x0000),
+            b"UL",
+            &(group.len() as u32).to_le_bytes(),
+        );
+        broken.extend_from_slice(&group);
+        broken.extend_from_slice(&data_set);
+        let f = prepare(&mut broken).unwrap();
+        assert!(f.meta_written);
+        assert_eq!(&broken[f.body_start..], &data_set[..]);
+        assert_eq!(f.transfer_syntax, EXPLICIT_LE);
+    }
+
+    #[test]
+    fn record_offsets_sit_where_the_patcher_writes() {
+        let rec = Record::new("IMAGE");
+        let mut item = vec![0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0];
+        item.extend(rec.encode().unwrap());
+        assert_eq!(&item[NEXT_AT - 8..NEXT_AT - 2], b"\x04\x00\x00\x14UL");
+        assert_eq!(&item[LOWER_AT - 8..LOWER_AT - 2], b"\x04\x00\x20\x14UL");
+    }
+
+    #[test]
+    fn acr_nema_dates_and_times_are_rewritten_in_the_index_only() {
+        let el = |vr, v: &str| DataElement::new(tags::STUDY_DATE, vr, PrimitiveValue::from(v));
+        let text = |e: InMemElement| e.to_str().unwrap().to_string();
+        assert_eq!(text(acr_nema_dates(el(VR::DA, "1996.10.29"))), "19961029");
+        assert_eq!(text(acr_nema_dates(el(VR::TM, "15:18:59.5"))), "151859.5");
+        assert_eq!(text(acr_nema_dates(el(VR::DA, "20240101"))), "20240101");
+        assert_eq!(text(acr_nema_dates(el(VR::LO, "1996.10.29"))), "1996.10.29");
+        assert_eq!(text(acr_nema_dates(el(VR::TM, "ab:cd"))), "ab:cd");
+    }
+
+    #[test]
+    fn record_types_follow_the_sop_class() {
+        assert_eq!(record_type("1.2.840.10008.5.1.4.1.1.2"), "IMAGE");
+        assert_eq!(record_type("1.2.840.10008.5.1.4.1.1.88.22"), "SR DOCUMENT");
+        assert_eq!(
+            record_type("1.2.840.10008.5.1.4.1.1.88.59"),
+            "KEY OBJECT DOC"
+        );
+        assert_eq!(record_type("1.2.840.10008.5.1.4.1.1.11.1"), "PRESENTATION");
+        assert_eq!(record_type("1.2.840.10008.5.1.4.1.1.104.1"), "ENCAP DOC");
+        assert_eq!(record_type("1.2.840.10008.5.1.4.1.1.481.1"), "IMAGE");
+        assert_eq!(record_type("1.2.840.10008.5.1.4.1.1.481.2"), "RT DOSE");
+        assert_eq!(record_type("1.2.840.10008.5.1.4.1.1.9.1.1"), "WAVEFORM");
+        assert_eq!(record_type(""), "IMAGE");
+    }
+
+    #[test]
+    fn non_ascii_keys_carry_a_character_set_that_encodes_them() {
+        let name = |cs: Option<&str>| {
+            let mut ds = InMemDicomObject::new_empty();
+            if let Some(cs) = cs {
+                ds.put(DataElement::new(
+                    tags::SPECIFIC_CHARACTER_SET,
+                    VR::CS,
+                    PrimitiveValue::from(cs),
+                ));
+            }
+            ds.put(DataElement::new(
+                tags::PATIENT_NAME,
+                VR::PN,
+                PrimitiveValue::from("Müller^Jörg"),
+            ));
+            ds.put(DataElement::new(
+                tags::PATIENT_ID,
+                VR::LO,
+                PrimitiveValue::from("42"),
+            ));
+            let mut rec = Record::new("PATIENT");
+            rec.fill(&ds, PATIENT_KEYS);
+            rec.encode().unwrap()
+        };
+        let latin1 = name(Some("ISO_IR 100"));
+        assert!(latin1.windows(10).any(|w| w == b"ISO_IR 100"));
+        assert!(latin1.windows(11).any(|w| w == b"M\xfcller^J\xf6rg"));
+        // unknown to the encoder (or code extensions): UTF-8
+        let utf8 = name(Some("ISO 2022 IR 6\\ISO 2022 IR 87"));
+        assert!(utf8.windows(10).any(|w| w == b"ISO_IR 192"));
+        assert!(utf8.windows(13).any(|w| w == "Müller^Jörg".as_bytes()));
+        let none = name(None);
+        assert!(none.windows(10).any(|w| w == b"ISO_IR 192"));
+    }
+
+    #[test]
+    fn readme_names_no_patient_and_zip_time_is_plausible() {
+        let r = readme();
+        assert!(r.contains("DICOMDIR") && r.contains("\r\n") && r.is_ascii());
+        assert!(zip_now().year() >= 2024);
+    }
+}

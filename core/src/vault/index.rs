@@ -18,7 +18,10 @@ pub(crate) struct Index {
 fn storage(e: rusqlite::Error) -> Error {
     match &e {
         rusqlite::Error::SqliteFailure(f, _)
-            if matches!(f.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) =>
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            ) =>
         {
             Error::Integrity("the vault index is damaged or was written with another key".into())
         }
@@ -31,7 +34,8 @@ impl Index {
     pub fn open(path: &Path, vault_key: &Key) -> Result<Index> {
         let conn = Connection::open(path).map_err(storage)?;
         // SQLCipher logs decryption failures to stderr by default; errors reach the caller typed
-        conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(storage)?;
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")
+            .map_err(storage)?;
         let db_key = vault_key.derive("scanpass index v1", b"");
         let hex_key = zeroize::Zeroizing::new(hex::encode(db_key.expose()));
         // a raw 256-bit key: SQLCipher skips its own passphrase derivation

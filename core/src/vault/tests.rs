@@ -238,11 +238,16 @@ fn cancel_half_way_keeps_whole_instances_and_a_rerun_completes() {
     let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
     let cd = cd_folder(10, 11);
     let token = CancelToken::new();
-    let listener = CancelAfter { after: 4, token: token.clone() };
+    let listener = CancelAfter {
+        after: 4,
+        token: token.clone(),
+    };
     let s = import(&vault, &[Source::Path(cd.clone())], &listener, &token).unwrap();
     assert!(s.cancelled);
     assert!(s.instances_added < 10, "{s:?}");
-    let series = vault.series(&vault.studies().unwrap()[0].id).unwrap()[0].id.clone();
+    let series = vault.series(&vault.studies().unwrap()[0].id).unwrap()[0]
+        .id
+        .clone();
     let n = vault.instances(&series).unwrap().len();
     assert_eq!(n, s.instances_added);
     for i in 0..n {
@@ -269,7 +274,19 @@ fn a_bad_file_is_reported_and_the_rest_imported_conflicts_and_mixed_patients_fla
     other[last] ^= 0x01;
     std::fs::write(cd.join("DICOM/CONFLICT"), &other).unwrap();
     // another patient's study
-    let mut stranger = crate::dicom::parse(&phantom::ct_slice(PhantomSpec { slices: 2, size: 16, seed: 99 }, 0).unwrap(), crate::dicom::ReadDepth::Full).unwrap();
+    let mut stranger = crate::dicom::parse(
+        &phantom::ct_slice(
+            PhantomSpec {
+                slices: 2,
+                size: 16,
+                seed: 99,
+            },
+            0,
+        )
+        .unwrap(),
+        crate::dicom::ReadDepth::Full,
+    )
+    .unwrap();
     stranger.put(dicom_core::DataElement::new(
         dicom_dictionary_std::tags::PATIENT_ID,
         dicom_core::VR::LO,
@@ -285,9 +302,22 @@ fn a_bad_file_is_reported_and_the_rest_imported_conflicts_and_mixed_patients_fla
     assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
     assert!(s.errors[0].path.ends_with("BROKEN"));
     assert!(s.mixed_patients && s.patients == 2);
-    let study = vault.studies().unwrap().into_iter().find(|st| st.instance_count == 6).unwrap();
+    let study = vault
+        .studies()
+        .unwrap()
+        .into_iter()
+        .find(|st| st.instance_count == 6)
+        .unwrap();
     let series = vault.series(&study.id).unwrap()[0].id.clone();
-    assert_eq!(vault.instances(&series).unwrap().iter().filter(|i| i.conflict).count(), 1);
+    assert_eq!(
+        vault
+            .instances(&series)
+            .unwrap()
+            .iter()
+            .filter(|i| i.conflict)
+            .count(),
+        1
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -295,7 +325,13 @@ fn a_bad_file_is_reported_and_the_rest_imported_conflicts_and_mixed_patients_fla
 fn a_flipped_byte_in_the_index_is_a_clear_error() {
     let dir = temp_dir("vault");
     let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
-    import(&vault, &[Source::Path(cd_folder(3, 4))], &Silent, &CancelToken::new()).unwrap();
+    import(
+        &vault,
+        &[Source::Path(cd_folder(3, 4))],
+        &Silent,
+        &CancelToken::new(),
+    )
+    .unwrap();
     vault.lock();
     drop(vault);
     let db = dir.join("index.db");
@@ -305,7 +341,9 @@ fn a_flipped_byte_in_the_index_is_a_clear_error() {
     b[4096 + 200] ^= 0x10;
     std::fs::write(&db, b).unwrap();
     let vault = Vault::open(&dir).unwrap();
-    let outcome = vault.unlock(&fast_store(&dir)).and_then(|_| vault.studies().map(|_| ()));
+    let outcome = vault
+        .unlock(&fast_store(&dir))
+        .and_then(|_| vault.studies().map(|_| ()));
     assert!(matches!(outcome, Err(Error::Integrity(_))), "{outcome:?}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -8,6 +8,9 @@
 //!
 //! Usage: `make-seeds [--out DIR] [--strict]` (default DIR: `fuzz/corpus/decode`). `--strict` exits
 //! with status 1 when a seed does not decode to what it was made from.
+//! `make-seeds --check FILE...` runs files through the fuzz target's pipeline and says what happened.
+//! `make-seeds --regressions [DIR]` writes instead the hand-made files of `fuzz/regressions/`
+//! (default DIR), inputs that once made scanpass-core allocate far more than their size.
 
 use std::path::PathBuf;
 
@@ -974,6 +977,111 @@ fn seeds() -> Vec<Seed> {
     out
 }
 
+// ---------------------------------------------------------------------------------------------
+// Regressions: small files that made scanpass-core allocate or work out of proportion to their
+// size (see fuzz/regressions/README.md). Not seeds: each costs the fuzzer an out-of-memory restart.
+
+/// Set the SOFn frame size of a JPEG or JPEG-LS stream (the first SOF marker segment).
+fn patch_sof(stream: &mut [u8], width: u16, height: u16) {
+    let mut pos = 2;
+    while pos + 9 < stream.len() {
+        let marker = stream[pos + 1];
+        if matches!(marker, 0xC0..=0xC3 | 0xF7) {
+            stream[pos + 5..pos + 7].copy_from_slice(&height.to_be_bytes());
+            stream[pos + 7..pos + 9].copy_from_slice(&width.to_be_bytes());
+            return;
+        }
+        pos += 2 + u16::from_be_bytes([stream[pos + 2], stream[pos + 3]]) as usize;
+    }
+    panic!("no SOF marker");
+}
+
+fn regressions() -> Vec<(&'static str, Vec<u8>)> {
+    let mut out = Vec::new();
+    let b32 = phantom(32, 1);
+    let grey8: Vec<u8> = b32.px.iter().map(|v| (v >> 4) as u8).collect();
+    {
+        // dicom-parser allocates (and zero-fills) an element's declared length before reading
+        // it. A bare implicit VR data set: Specific Character Set, then Image Type (CS) declared
+        // 4 GiB long: 34 bytes make the text reader resize a buffer to 4 GiB (infallibly).
+        let mut b = vec![0x08, 0x00, 0x05, 0x00, 10, 0, 0, 0];
+        b.extend_from_slice(b"ISO_IR 100");
+        b.extend_from_slice(&[0x08, 0x00, 0x08, 0x00, 0xF0, 0xFF, 0xFF, 0xFF]);
+        b.extend_from_slice(b"ORIGINAL");
+        out.push(("dicom-parser-4gib-text-length", b));
+        // the same with Pixel Data (OB) of an ordinary Part 10 file declared 4 GiB long
+        let mut o = b32.obj.clone();
+        no_voi(&mut o);
+        bits(&mut o, 8, 8, 7, false);
+        pixels_u8(&mut o, grey8.clone());
+        let mut b = write(&o);
+        let at = b
+            .windows(8)
+            .position(|w| w == b"\xE0\x7F\x10\x00OB\x00\x00")
+            .expect("pixel data header");
+        b[at + 8..at + 12].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+        out.push(("dicom-parser-4gib-pixel-data-length", b));
+    }
+    {
+        // RLE, 8 bits, 65535 x 65535 declared: one 66-byte segment stands for 4 GiB of pixels
+        let mut o = b32.obj.clone();
+        no_voi(&mut o);
+        bits(&mut o, 8, 8, 7, false);
+        us(&mut o, tags::ROWS, 65535);
+        us(&mut o, tags::COLUMNS, 65535);
+        encapsulate(&mut o, &[vec![rle_frame(&grey8, 1, 1, 32)]], true);
+        out.push(("rle-65535x65535-bomb", with_ts(o, RLE_LOSSLESS)));
+    }
+    {
+        // segmented palette whose one indirect segment replays 65535 linear segments of 65535
+        // entries each: 400 KB of words expand to 4.3 G entries
+        let mut o = b32.obj.clone();
+        no_voi(&mut o);
+        text(&mut o, tags::PHOTOMETRIC_INTERPRETATION, VR::CS, "PALETTE COLOR");
+        bits(&mut o, 8, 8, 7, false);
+        pixels_u8(&mut o, grey8.clone());
+        let mut seg: Vec<u16> = vec![0, 1, 0, 2, 65535, 7, 0];
+        for k in 0..65535u32 {
+            seg.extend_from_slice(&[1, 65535, (k % 2 * 65535) as u16]);
+        }
+        // the bomb in the red table; green and blue are an ordinary ramp
+        let ramp: Vec<u16> = vec![0, 1, 0, 1, 255, 65535];
+        for (d, data, words) in [
+            (tags::RED_PALETTE_COLOR_LOOKUP_TABLE_DESCRIPTOR, tags::SEGMENTED_RED_PALETTE_COLOR_LOOKUP_TABLE_DATA, &seg),
+            (tags::GREEN_PALETTE_COLOR_LOOKUP_TABLE_DESCRIPTOR, tags::SEGMENTED_GREEN_PALETTE_COLOR_LOOKUP_TABLE_DATA, &ramp),
+            (tags::BLUE_PALETTE_COLOR_LOOKUP_TABLE_DESCRIPTOR, tags::SEGMENTED_BLUE_PALETTE_COLOR_LOOKUP_TABLE_DATA, &ramp),
+        ] {
+            put(&mut o, d, VR::US, PrimitiveValue::U16(vec![256, 0, 16].into()));
+            put(&mut o, data, VR::OW, PrimitiveValue::U16(words.clone().into()));
+        }
+        out.push(("palette-segmented-indirect-bomb", write(&o)));
+    }
+    {
+        // a 32x32 header around a JPEG whose frame header says 16384 x 16384 x 3 (lossless, 16
+        // bits): the stream is decoded in full before its size is compared with the header's
+        let rgb16: Vec<u16> = colour(&grey8, 32).iter().map(|c| *c as u16 * 257).collect();
+        let mut j = turbojpeg(JpegInput::P16(&rgb16), 32, 32, 3, &lossless(16, 1, tj::TJSAMP_TJSAMP_444));
+        patch_sof(&mut j, 16384, 16384);
+        let mut o = b32.obj.clone();
+        rgb_header(&mut o, "RGB", 0);
+        bits(&mut o, 16, 16, 15, false);
+        encapsulate(&mut o, &[vec![j]], true);
+        out.push(("jpeg-frame-16384-in-32x32-header", with_ts(o, JPEG_LOSSLESS_SV1)));
+    }
+    {
+        // the same for JPEG-LS: 16384 x 16384, 3 components of 16 bits
+        let rgb16: Vec<u8> = colour(&grey8, 32).iter().flat_map(|c| (*c as u16 * 257).to_le_bytes()).collect();
+        let mut j = jpeg_ls(&rgb16, 32, 32, 16, 3, 0, InterleaveMode::Sample);
+        patch_sof(&mut j, 16384, 16384);
+        let mut o = b32.obj.clone();
+        rgb_header(&mut o, "RGB", 0);
+        bits(&mut o, 16, 16, 15, false);
+        encapsulate(&mut o, &[vec![j]], true);
+        out.push(("jpegls-frame-16384-in-32x32-header", with_ts(o, JPEG_LS_LOSSLESS)));
+    }
+    out
+}
+
 /// YBR_FULL to RGB as a reference (PS3.3 C.7.6.3.1.2).
 fn to_rgb_ref(ybr: &[u8]) -> Vec<u8> {
     ybr.chunks_exact(3)
@@ -1131,6 +1239,29 @@ fn check(seed: &Seed) -> Row {
     row
 }
 
+/// What the fuzz target does to one input, as text: parse, describe, decode up to 4 frames, render.
+fn run_pipeline(bytes: &[u8]) -> String {
+    let obj = match parse(bytes, ReadDepth::Full) {
+        Ok(o) => o,
+        Err(e) => return format!("parse error: {e}"),
+    };
+    let info = match ImageInfo::from_object(&obj) {
+        Ok(i) => i,
+        Err(e) => return format!("describe error: {e}"),
+    };
+    let mut notes = Vec::new();
+    for f in 0..info.frames.min(4) {
+        match decode_frame(&obj, &info, f) {
+            Ok(frame) => match render(&info, &frame, &Voi::Default) {
+                Ok((img, _)) => notes.push(format!("frame {f}: rendered {}x{}", img.width, img.height)),
+                Err(e) => notes.push(format!("frame {f}: render error: {e}")),
+            },
+            Err(e) => notes.push(format!("frame {f}: decode error: {e}")),
+        }
+    }
+    notes.join("; ")
+}
+
 fn short_syntax(uid: &str) -> String {
     match uid {
         IMPLICIT_LE => "implicit LE",
@@ -1152,20 +1283,45 @@ fn short_syntax(uid: &str) -> String {
 fn main() {
     let mut out_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/decode"));
     let mut strict = false;
+    let mut regressions_dir: Option<PathBuf> = None;
+    let mut check_files: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--out" => out_dir = PathBuf::from(args.next().expect("--out DIR")),
             "--strict" => strict = true,
+            "--regressions" => {
+                regressions_dir = Some(PathBuf::from(args.next().unwrap_or_else(|| {
+                    concat!(env!("CARGO_MANIFEST_DIR"), "/regressions").to_string()
+                })))
+            }
+            "--check" => check_files.extend(args.by_ref().map(PathBuf::from)),
             "-h" | "--help" => {
-                println!("usage: make-seeds [--out DIR] [--strict]");
+                println!("usage: make-seeds [--out DIR] [--strict] | --regressions [DIR] | --check FILE...");
                 return;
             }
             other => {
-                eprintln!("unknown argument {other:?}; usage: make-seeds [--out DIR] [--strict]");
+                eprintln!("unknown argument {other:?}; usage: make-seeds [--out DIR] [--strict] | --regressions [DIR] | --check FILE...");
                 std::process::exit(2);
             }
         }
+    }
+    if check_files.len() > 0 {
+        for path in &check_files {
+            let bytes = std::fs::read(path).expect("read file");
+            let start = std::time::Instant::now();
+            println!("{}: {} ({:.2} s)", path.display(), run_pipeline(&bytes), start.elapsed().as_secs_f64());
+        }
+        return;
+    }
+    if let Some(dir) = regressions_dir {
+        std::fs::create_dir_all(&dir).expect("create the regressions folder");
+        for (name, bytes) in regressions() {
+            let path = dir.join(format!("{name}.dcm"));
+            std::fs::write(&path, bytes).expect("write regression");
+            println!("{}", path.display());
+        }
+        return;
     }
     std::fs::create_dir_all(&out_dir).expect("create the corpus folder");
     let seeds = seeds();
