@@ -199,7 +199,10 @@ pub fn import(
             bytes: bytes_done,
         });
     }
-    for s in &series {
+    // series that gained instances, and any an interrupted import left without a thumbnail
+    let mut need: BTreeSet<String> = series.iter().cloned().collect();
+    need.extend(vault.series_without_thumbnail()?);
+    for s in &need {
         if let Err(e) = vault.make_thumbnail(s) {
             summary.errors.push(FileError {
                 path: "(thumbnail)".into(),

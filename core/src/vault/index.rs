@@ -41,6 +41,10 @@ impl Index {
         // a raw 256-bit key: SQLCipher skips its own passphrase derivation
         conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()))
             .map_err(storage)?;
+        // SQLCipher logs decryption failures to stderr (and resets the level when keyed): silence
+        // it after the key; errors reach the caller typed
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")
+            .map_err(storage)?;
         // the first read tells a wrong key (or a damaged file) apart
         match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
@@ -50,7 +54,7 @@ impl Index {
                 if e.code == rusqlite::ErrorCode::NotADatabase =>
             {
                 return Err(Error::Integrity(
-                    "the vault index cannot be opened with this key".into(),
+                    "the vault index is damaged, or the key is wrong".into(),
                 ))
             }
             Err(e) => return Err(storage(e)),

@@ -259,9 +259,21 @@ pub mod desktop {
     pub fn unlock_and_cache(vault: &Vault, passphrase: Option<&str>) -> Result<()> {
         unlock(vault, passphrase)?;
         let key = vault.key_copy()?;
+        let id = cache_id(vault);
         KeyringKeyStore
-            .store(&cache_id(vault), &key)
-            .map_err(|e: KeyStoreError| Error::KeyStore(e.to_string()))
+            .store(&id, &key)
+            .map_err(|e: KeyStoreError| Error::KeyStore(e.to_string()))?;
+        // some stores accept a key and cannot give it back (the Linux kernel keyring inside a
+        // container): say so rather than pretend the vault stays unlocked
+        match KeyringKeyStore.load(&id) {
+            Ok(Some(back)) if back == key => Ok(()),
+            _ => {
+                let _ = KeyringKeyStore.delete(&id);
+                Err(Error::KeyStore(
+                    "the desktop key store does not keep keys here: use SCANPASS_PASSPHRASE".into(),
+                ))
+            }
+        }
     }
 
     /// Forget the cached key: the next command needs the passphrase again.

@@ -656,6 +656,22 @@ impl Vault {
         })
     }
 
+    /// Series that have instances but no thumbnail (an import was interrupted before making it).
+    pub(crate) fn series_without_thumbnail(&self) -> Result<Vec<String>> {
+        self.with(|u| {
+            let mut stmt = u
+                .index
+                .conn
+                .prepare(
+                    "SELECT s.id FROM series s WHERE NOT EXISTS (SELECT 1 FROM thumbnail t WHERE t.series_id = s.id)
+                     AND EXISTS (SELECT 1 FROM instance i WHERE i.series_id = s.id)",
+                )
+                .map_err(sql)?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(sql)?;
+            rows.collect::<std::result::Result<_, _>>().map_err(sql)
+        })
+    }
+
     /// Make (or remake) the thumbnail of a series from its middle instance.
     pub(crate) fn make_thumbnail(&self, series_id: &str) -> Result<()> {
         let rows = self.instances(series_id)?;
