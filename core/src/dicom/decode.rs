@@ -137,8 +137,6 @@ pub(crate) enum Raw<'a> {
     Bytes(Cow<'a, [u8]>),
 }
 
-const MAX_PIXELS: usize = 1 << 28;
-
 /// Decode frame `frame` (0-based) of `obj`.
 pub fn decode_frame<'a>(obj: &'a Object, info: &ImageInfo, frame: u32) -> Result<Frame<'a>> {
     if frame >= info.frames {
@@ -224,7 +222,7 @@ pub(crate) fn decode_input<'a>(
                     let img = jpeg::decode(
                         &stream,
                         &info.transfer_syntax.name,
-                        MAX_PIXELS,
+                        (info.cols, info.rows),
                         rgb_declared,
                     )?;
                     check_dims(info, img.width, img.height, img.components)?;
@@ -244,7 +242,7 @@ pub(crate) fn decode_input<'a>(
                     (Raw::Samples(retype(s, info.sample_type)), spp == 3, true)
                 }
                 StreamKind::JpegLs => {
-                    let img = jpegls::decode(&stream, &info.transfer_syntax.name, MAX_PIXELS)?;
+                    let img = jpegls::decode(&stream, &info.transfer_syntax.name, pixels)?;
                     if img.components as usize != spp {
                         return Err(Error::codec(
                             &info.transfer_syntax.name,

@@ -598,6 +598,9 @@ fn expand_segmented(words: &[u16], max_entries: usize) -> Option<Vec<u16>> {
             1 => {
                 let y1 = *words.get(i + 2)? as f64;
                 let y0 = *out.last()? as f64;
+                if out.len() + len > max_entries.max(65536) {
+                    return None;
+                }
                 for k in 1..=len {
                     out.push((y0 + (y1 - y0) * k as f64 / len as f64).round() as u16);
                 }
@@ -608,6 +611,9 @@ fn expand_segmented(words: &[u16], max_entries: usize) -> Option<Vec<u16>> {
                 // indirect: copy `len` segments starting at word offset `off`
                 let mut j = off;
                 for _ in 0..len {
+                    if out.len() > max_entries.max(65536) {
+                        return None;
+                    }
                     let (sop, slen) = (*words.get(j)?, *words.get(j + 1)? as usize);
                     match sop {
                         0 => {
@@ -617,6 +623,9 @@ fn expand_segmented(words: &[u16], max_entries: usize) -> Option<Vec<u16>> {
                         1 => {
                             let y1 = *words.get(j + 2)? as f64;
                             let y0 = *out.last()? as f64;
+                            if out.len() + slen > max_entries.max(65536) {
+                                return None;
+                            }
                             for k in 1..=slen {
                                 out.push((y0 + (y1 - y0) * k as f64 / slen as f64).round() as u16);
                             }

@@ -152,7 +152,14 @@ impl DicomImage {
         drop(head);
         let (located, ts) = match start {
             Ok((start, ts)) => match Encoding::of_syntax(&ts) {
-                Some(enc) => (locate(source.src(), start as u64, enc).ok(), ts),
+                Some(enc) => match locate(source.src(), start as u64, enc) {
+                    Ok(walk) => (Some(walk), ts),
+                    // dicom-rs would allocate what such an element claims: refuse here
+                    Err(Error::NotDicom(m)) if m.ends_with(super::locate::OVERRUN) => {
+                        return Err(Error::NotDicom(m))
+                    }
+                    Err(_) => (None, ts),
+                },
                 None => (None, ts),
             },
             Err(_) => (None, String::new()),

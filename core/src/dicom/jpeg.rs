@@ -139,9 +139,10 @@ impl Handle {
 pub(crate) fn decode(
     stream: &[u8],
     syntax: &str,
-    max_pixels: usize,
+    expect: (u32, u32),
     rgb_declared: bool,
 ) -> Result<JpegImage> {
+    let max_pixels = (expect.0 as usize * expect.1 as usize).max(1);
     let patched;
     let stream = match fix_up(stream, rgb_declared) {
         Some(fixed) => {
@@ -174,6 +175,16 @@ pub(crate) fn decode(
         let colorspace = h.get(tj::TJPARAM_TJPARAM_COLORSPACE);
         if width <= 0 || height <= 0 {
             return Err(Error::codec(syntax, "empty image"));
+        }
+        // compare with the DICOM header before allocating anything
+        if (width as u32, height as u32) != expect {
+            return Err(Error::codec(
+                syntax,
+                format!(
+                    "stream is {width}x{height}, header says {}x{}",
+                    expect.0, expect.1
+                ),
+            ));
         }
         let (components, format) = match colorspace as u32 {
             tj::TJCS_TJCS_GRAY => (1u16, tj::TJPF_TJPF_GRAY),

@@ -41,7 +41,7 @@ fn decode_once(stream: &[u8], syntax: &str, max_pixels: usize) -> Result<JlsImag
         .get_frame_info(stream)
         .map_err(|e| Error::codec(syntax, e))?;
     let pixels = info.width as usize * info.height as usize;
-    if pixels == 0 || pixels > max_pixels || !(1..=4).contains(&info.component_count) {
+    if pixels == 0 || pixels > max_pixels.max(1) || !(1..=4).contains(&info.component_count) {
         return Err(Error::codec(syntax, "implausible frame header"));
     }
     let data = CharLS::default()

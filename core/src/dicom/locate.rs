@@ -253,7 +253,17 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
 
     fn skip_value(&self, h: &Header, enc: Encoding, depth: u32) -> Result<u64> {
         match h.length {
-            Some(l) => Ok(h.value_at + l as u64),
+            Some(l) => {
+                let end = h.value_at + l as u64;
+                if end > self.end {
+                    return Err(overrun());
+                }
+                if &h.vr == b"SQ" && depth < MAX_DEPTH {
+                    // look inside: dicom-rs allocates what nested elements claim before reading
+                    self.check_items(h.value_at, end, enc, depth + 1)?;
+                }
+                Ok(end)
+            }
             None => {
                 // an undefined length is a sequence (or UN holding one, encoded implicit LE)
                 let inner = if &h.vr == b"UN" && enc.explicit {
@@ -268,6 +278,45 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
             }
         }
     }
+}
+
+impl<S: ByteSource + ?Sized> Walker<'_, S> {
+    /// Check the items of a defined-length sequence value `[at, end)`: every item and element
+    /// must end within it.
+    fn check_items(&self, mut at: u64, end: u64, enc: Encoding, depth: u32) -> Result<()> {
+        while at + 8 <= end {
+            let h = self.header(at, enc)?;
+            match (h.group, h.element) {
+                ITEM => match h.length {
+                    Some(l) => {
+                        let item_end = h.value_at + l as u64;
+                        if item_end > end {
+                            return Err(overrun());
+                        }
+                        let mut e = h.value_at;
+                        while e + 8 <= item_end {
+                            let eh = self.header(e, enc)?;
+                            e = self.skip_value(&eh, enc, depth + 1)?;
+                            if e > item_end {
+                                return Err(overrun());
+                            }
+                        }
+                        at = item_end;
+                    }
+                    None => at = self.skip_item(h.value_at, enc, depth + 1)?,
+                },
+                _ => return Ok(()), // not an item: leave it to the parser
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The message of a walk that found an element longer than what holds it.
+pub(crate) const OVERRUN: &str = "an element claims more bytes than the file holds";
+
+fn overrun() -> Error {
+    malformed(OVERRUN)
 }
 
 /// What a walk over the top level of a data set found.

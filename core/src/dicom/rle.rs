@@ -63,6 +63,11 @@ fn decode_planes(data: &[u8], pixels: usize, planes: usize) -> Result<Vec<u8>> {
             "{segments} segments where the header needs {planes}"
         )));
     }
+    // PackBits turns 2 bytes into at most 128: a frame larger than that cannot come from this data
+    // (and would be a decompression bomb)
+    if (pixels as u128 * planes as u128) > 64 * data.len() as u128 + 128 * planes as u128 {
+        return Err(bad("the data is far too short for the frame size"));
+    }
     let mut out = vec![0u8; pixels * planes];
     for (s, plane) in out
         .chunks_exact_mut(pixels.max(1))
