@@ -29,5 +29,6 @@ pub use header::{
 };
 pub use image::DicomImage;
 pub use locate::ByteSource;
+pub(crate) use open::end_of_meta;
 pub use open::{has_dicom_magic, looks_like_dicom, open, parse, Object, ReadDepth};
 pub use summary::{summary, Summary};

@@ -172,12 +172,12 @@ pub fn has_dicom_magic(head: &[u8]) -> bool {
 }
 
 /// Offset just past the meta group, walking its explicit VR little endian elements.
-fn end_of_meta(bytes: &[u8], mut pos: usize) -> Option<usize> {
+pub(crate) fn end_of_meta(bytes: &[u8], mut pos: usize) -> Option<usize> {
     while pos + 8 <= bytes.len() && bytes[pos..pos + 2] == [0x02, 0x00] {
         let vr = &bytes[pos + 4..pos + 6];
         if matches!(
             vr,
-            b"OB" | b"OW" | b"UN" | b"UT" | b"SQ" | b"UC" | b"UR" | b"OF" | b"OD"
+            b"OB" | b"OD" | b"OF" | b"OL" | b"OV" | b"OW" | b"SQ" | b"UC" | b"UN" | b"UR" | b"UT"
         ) {
             let len = u32::from_le_bytes(bytes.get(pos + 8..pos + 12)?.try_into().ok()?) as usize;
             pos = pos.checked_add(12)?.checked_add(len)?;

@@ -239,7 +239,7 @@ fn prepare(bytes: &mut [u8]) -> Result<Part10> {
     }
     // write a meta group: identity from the data set, the syntax the data set was read with
     let body_start = match meta_at {
-        Some(at) => end_of_meta(bytes, at)
+        Some(at) => crate::dicom::end_of_meta(bytes, at)
             .ok_or_else(|| Error::NotDicom("a stored file's meta group does not read".into()))?,
         None => 0,
     };
@@ -272,21 +272,6 @@ fn prepare(bytes: &mut [u8]) -> Result<Part10> {
 /// A UID or code string without its padding.
 fn clean(s: &str) -> String {
     s.trim_end_matches(['\0', ' ']).trim_start().to_string()
-}
-
-/// Offset just past the meta group starting at `pos` (explicit VR little endian group 0002).
-fn end_of_meta(bytes: &[u8], mut pos: usize) -> Option<usize> {
-    while pos + 8 <= bytes.len() && bytes[pos..pos + 2] == [0x02, 0x00] {
-        let vr = &bytes[pos + 4..pos + 6];
-        if long_vr(vr) {
-            let len = u32::from_le_bytes(bytes.get(pos + 8..pos + 12)?.try_into().ok()?) as usize;
-            pos = pos.checked_add(12)?.checked_add(len)?;
-        } else {
-            let len = u16::from_le_bytes([bytes[pos + 6], bytes[pos + 7]]) as usize;
-            pos += 8 + len;
-        }
-    }
-    (pos <= bytes.len()).then_some(pos)
 }
 
 /// A file meta group (PS3.10 7.1), group length included.
@@ -1163,7 +1148,7 @@ mod tests {
     #[test]
     fn every_wrapping_becomes_a_part10_file_with_the_data_set_unchanged() {
         let p10 = slice();
-        let meta_end = end_of_meta(&p10, 132).unwrap();
+        let meta_end = crate::dicom::end_of_meta(&p10, 132).unwrap();
         let data_set = p10[meta_end..].to_vec();
         // as stored: Part 10 with a non-zero preamble (zeroed at import, zeroed again here)
         let mut stored = p10.clone();

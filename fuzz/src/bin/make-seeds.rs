@@ -1020,7 +1020,18 @@ fn regressions() -> Vec<(&'static str, Vec<u8>)> {
             .position(|w| w == b"\xE0\x7F\x10\x00OB\x00\x00")
             .expect("pixel data header");
         b[at + 8..at + 12].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
-        out.push(("dicom-parser-4gib-pixel-data-length", b));
+        out.push(("dicom-parser-4gib-pixel-data-length", b.clone()));
+        // the same data set deflated (1.2.840.10008.1.2.1.99): the walk that guards dicom-rs
+        // cannot look inside a deflated data set
+        let mut d = o.clone();
+        set_ts(&mut d, DEFLATED_LE);
+        let file = write(&d);
+        let meta_len = u32::from_le_bytes(file[140..144].try_into().unwrap()) as usize;
+        let mut bytes = file[..144 + meta_len].to_vec();
+        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut z, &b[144 + meta_len..]).unwrap();
+        bytes.extend_from_slice(&z.finish().unwrap());
+        out.push(("dicom-parser-4gib-pixel-data-length-deflated", bytes));
     }
     {
         // RLE, 8 bits, 65535 x 65535 declared: one 66-byte segment stands for 4 GiB of pixels
