@@ -17,7 +17,7 @@
 use std::io;
 use std::sync::Mutex;
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, XChaCha20Poly1305};
 use hkdf::Hkdf;
 use rand::RngCore;
@@ -230,27 +230,40 @@ impl<S: ByteSource> BlobReader<S> {
         self.len.div_ceil(CHUNK as u64).max(1)
     }
 
-    fn decrypt_chunk(&self, index: u64) -> io::Result<Zeroizing<Vec<u8>>> {
-        let plain = if index + 1 == self.chunks() {
-            self.len - index * CHUNK as u64
+    fn chunk_len(&self, index: u64) -> usize {
+        if index + 1 == self.chunks() {
+            (self.len - index * CHUNK as u64) as usize
         } else {
-            CHUNK as u64
-        };
+            CHUNK
+        }
+    }
+
+    /// Decrypt chunk `index` into `dst` (exactly its plaintext length), in place: the ciphertext
+    /// is read straight into `dst`, the tag beside it.
+    fn decrypt_chunk_into(&self, index: u64, dst: &mut [u8]) -> io::Result<()> {
         let at = HEADER as u64 + index * (CHUNK + TAG) as u64;
-        let mut ct = vec![0u8; plain as usize + TAG];
-        self.source.read_at(at, &mut ct)?;
+        self.source.read_at(at, dst)?;
+        let mut tag = [0u8; TAG];
+        self.source.read_at(at + dst.len() as u64, &mut tag)?;
         self.cipher
-            .decrypt(
+            .decrypt_in_place_detached(
                 chunk_nonce(index, index + 1 == self.chunks())
                     .as_ref()
                     .into(),
-                Payload {
-                    msg: &ct,
-                    aad: &self.header,
-                },
+                &self.header,
+                dst,
+                tag.as_ref().into(),
             )
-            .map(Zeroizing::new)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, IntegrityError))
+            .map_err(|_| {
+                dst.fill(0); // never hand out unauthenticated plaintext
+                io::Error::new(io::ErrorKind::InvalidData, IntegrityError)
+            })
+    }
+
+    fn decrypt_chunk(&self, index: u64) -> io::Result<Zeroizing<Vec<u8>>> {
+        let mut buf = Zeroizing::new(vec![0u8; self.chunk_len(index)]);
+        self.decrypt_chunk_into(index, &mut buf)?;
+        Ok(buf)
     }
 
     /// Decrypt the whole blob (verifying every chunk).
@@ -275,6 +288,14 @@ impl<S: ByteSource> ByteSource for BlobReader<S> {
         while at < end {
             let index = at / CHUNK as u64;
             let within = (at % CHUNK as u64) as usize;
+            let whole = self.chunk_len(index);
+            if within == 0 && end - at >= whole as u64 {
+                // a whole chunk requested: decrypt it in place in the caller's buffer
+                let dst = (at - offset) as usize;
+                self.decrypt_chunk_into(index, &mut buf[dst..dst + whole])?;
+                at += whole as u64;
+                continue;
+            }
             let mut cache = self
                 .cache
                 .lock()
