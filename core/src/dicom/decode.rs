@@ -416,39 +416,18 @@ fn codec_stream(info: &ImageInfo, stream: &[u8], uid: &str) -> Result<Vec<u8>> {
         return Err(unsupported());
     };
     let mut o = dicom_object::InMemDicomObject::new_empty();
-    let us = |v: u16| PrimitiveValue::from(v);
-    o.put(DataElement::new(tags::ROWS, VR::US, us(info.rows as u16)));
-    o.put(DataElement::new(
-        tags::COLUMNS,
-        VR::US,
-        us(info.cols as u16),
-    ));
-    o.put(DataElement::new(
-        tags::SAMPLES_PER_PIXEL,
-        VR::US,
-        us(info.samples_per_pixel),
-    ));
-    o.put(DataElement::new(
-        tags::BITS_ALLOCATED,
-        VR::US,
-        us(info.bits_allocated),
-    ));
-    o.put(DataElement::new(
-        tags::BITS_STORED,
-        VR::US,
-        us(info.bits_stored),
-    ));
-    o.put(DataElement::new(tags::HIGH_BIT, VR::US, us(info.high_bit)));
-    o.put(DataElement::new(
-        tags::PIXEL_REPRESENTATION,
-        VR::US,
-        us(info.signed as u16),
-    ));
-    o.put(DataElement::new(
-        tags::PLANAR_CONFIGURATION,
-        VR::US,
-        us(info.planar_configuration),
-    ));
+    for (tag, v) in [
+        (tags::ROWS, info.rows as u16),
+        (tags::COLUMNS, info.cols as u16),
+        (tags::SAMPLES_PER_PIXEL, info.samples_per_pixel),
+        (tags::BITS_ALLOCATED, info.bits_allocated),
+        (tags::BITS_STORED, info.bits_stored),
+        (tags::HIGH_BIT, info.high_bit),
+        (tags::PIXEL_REPRESENTATION, info.signed as u16),
+        (tags::PLANAR_CONFIGURATION, info.planar_configuration),
+    ] {
+        o.put(DataElement::new(tag, VR::US, PrimitiveValue::from(v)));
+    }
     o.put(DataElement::new(
         tags::PHOTOMETRIC_INTERPRETATION,
         VR::CS,
