@@ -15,6 +15,13 @@ fn fuzz_regressions_are_handled() {
         }
         n += 1;
         let bytes = std::fs::read(&p).unwrap();
+        // the plain parser path (dicom-rs behind our length guard) too
+        if let Ok(obj) = scanpass_core::dicom::parse(&bytes, scanpass_core::dicom::ReadDepth::Full)
+        {
+            if let Ok(info) = scanpass_core::dicom::ImageInfo::from_object(&obj) {
+                let _ = scanpass_core::dicom::decode_frame(&obj, &info, 0);
+            }
+        }
         if let Ok(img) = DicomImage::from_bytes(bytes) {
             if let Ok(info) = img.info() {
                 for f in 0..info.frames.min(4) {

@@ -18,26 +18,6 @@ use crate::error::{Error, Result};
 /// Files up to this size are read whole by [`DicomImage::open`].
 pub const WHOLE_FILE_LIMIT: u64 = 8 * 1024 * 1024;
 
-const DEFLATED: &str = "1.2.840.10008.1.2.1.99";
-
-/// Largest inflated data set accepted (a phone must not be made to allocate more).
-const MAX_INFLATED: u64 = 1 << 30;
-
-fn inflate_bounded(deflated: &[u8]) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::DeflateDecoder::new(deflated)
-        .take(MAX_INFLATED + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| Error::NotDicom(format!("deflated data set does not inflate: {e}")))?;
-    if out.len() as u64 > MAX_INFLATED {
-        return Err(Error::NotDicom(
-            "deflated data set inflates past 1 GiB".into(),
-        ));
-    }
-    Ok(out)
-}
-
 /// Bytes of the object read up front to find its meta group and data set start.
 const HEAD: usize = 64 * 1024;
 
@@ -171,12 +151,12 @@ impl DicomImage {
         let start = dataset_start(&head);
         drop(head);
         if let Ok((at, ts)) = &start {
-            if ts == DEFLATED {
+            if ts == super::open::DEFLATED {
                 // inflate the data set ourselves (bounded), then read it as the explicit VR little
                 // endian data set it is: the walk can then check every length before dicom-rs
                 // allocates what an element claims
                 let deflated = source.range(*at as u64, total - *at as u64)?;
-                let inflated = inflate_bounded(&deflated)?;
+                let inflated = super::open::inflate_bounded(&deflated)?;
                 return Self::from_source(Source::Memory(inflated));
             }
         }

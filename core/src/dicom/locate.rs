@@ -355,9 +355,7 @@ pub(crate) fn locate<S: ByteSource + ?Sized>(src: &S, start: u64, enc: Encoding)
             });
             return Ok(walk);
         }
-        if h.group > 0x7FE0 && h.group != 0xFFFE {
-            return Ok(walk);
-        }
+        // every element is walked, those after group 7FE0 too: all of their lengths are checked
         let next = w.skip_value(&h, enc, 0)?;
         if enc.explicit && &h.vr == b"UN" && h.length.is_none() {
             walk.unknown_sequences.push(at..next);

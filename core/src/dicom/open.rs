@@ -189,8 +189,70 @@ pub(crate) fn end_of_meta(bytes: &[u8], mut pos: usize) -> Option<usize> {
     (pos <= bytes.len()).then_some(pos)
 }
 
+pub(crate) const DEFLATED: &str = "1.2.840.10008.1.2.1.99";
+
+/// Largest inflated data set accepted (a phone must not be made to allocate more).
+const MAX_INFLATED: u64 = 1 << 30;
+
+pub(crate) fn inflate_bounded(deflated: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(deflated)
+        .take(MAX_INFLATED + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::NotDicom(format!("deflated data set does not inflate: {e}")))?;
+    if out.len() as u64 > MAX_INFLATED {
+        return Err(Error::NotDicom(
+            "deflated data set inflates past 1 GiB".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Before dicom-rs reads a data set: walk its element headers and refuse any element that claims
+/// more bytes than there are (dicom-parser 0.10 allocates and zero-fills a declared length before
+/// reading it, which a 34-byte file can turn into a 4 GiB allocation or an abort).
+fn guard(bytes: &[u8], depth: ReadDepth) -> Result<()> {
+    use super::locate::{locate, Encoding, PixelLocation, OVERRUN};
+    let Ok((start, ts)) = dataset_start(bytes) else {
+        return Ok(()); // the parse below fails on its own
+    };
+    let (data, start, enc) = if ts == DEFLATED {
+        let inflated = inflate_bounded(&bytes[start..])?;
+        (
+            std::borrow::Cow::Owned(inflated),
+            0,
+            Encoding::of_syntax(EXPLICIT_LE),
+        )
+    } else {
+        (
+            std::borrow::Cow::Borrowed(bytes),
+            start,
+            Encoding::of_syntax(&ts),
+        )
+    };
+    let Some(enc) = enc else { return Ok(()) };
+    match locate(&data[..], start as u64, enc) {
+        Ok(walk) => match walk.pixels.map(|p| p.pixels) {
+            Some(PixelLocation::Native { offset, length })
+                if depth == ReadDepth::Full && offset + length > data.len() as u64 =>
+            {
+                Err(Error::BadPixelData(format!(
+                    "the pixel data claims {length} bytes, {} present",
+                    (data.len() as u64).saturating_sub(offset)
+                )))
+            }
+            _ => Ok(()),
+        },
+        Err(Error::NotDicom(m)) if m.ends_with(OVERRUN) => Err(Error::NotDicom(m)),
+        Err(Error::BadPixelData(m)) if depth == ReadDepth::Full => Err(Error::BadPixelData(m)),
+        Err(_) => Ok(()), // a walk we cannot follow: dicom-rs may, with its own checks
+    }
+}
+
 /// Parse a whole object held in memory.
 pub fn parse(bytes: &[u8], depth: ReadDepth) -> Result<Object> {
+    guard(bytes, depth)?;
     match parse_inner(bytes, depth) {
         Err(Error::NotDicom(msg)) if depth == ReadDepth::Full => {
             // Tell a damaged image apart from a file that is not DICOM at all.
@@ -267,6 +329,14 @@ pub fn open(path: &Path, depth: ReadDepth) -> Result<Object> {
                 what: "the file",
                 source,
             })?;
+            // files of ordinary size: read whole and parse with the length guard
+            if file.metadata().map(|m| m.len()).unwrap_or(u64::MAX) <= 8 * 1024 * 1024 {
+                let bytes = std::fs::read(path).map_err(|source| Error::Io {
+                    what: "the file",
+                    source,
+                })?;
+                return parse(&bytes, ReadDepth::HeaderOnly);
+            }
             let mut head = Vec::with_capacity(4096);
             let mut reader = BufReader::new(file);
             (&mut reader)

@@ -1010,6 +1010,14 @@ fn regressions() -> Vec<(&'static str, Vec<u8>)> {
         b.extend_from_slice(&[0x08, 0x00, 0x08, 0x00, 0xF0, 0xFF, 0xFF, 0xFF]);
         b.extend_from_slice(b"ORIGINAL");
         out.push(("dicom-parser-4gib-text-length", b));
+        // the same claim in an element after group 7FE0 (a private (7FE1,0010) here): the walk
+        // that checks lengths for DicomImage stops at the first group past 7FE0, and the whole
+        // file then goes to dicom-rs, which allocates what the element claims
+        let mut b = vec![0x08, 0x00, 0x05, 0x00, 10, 0, 0, 0];
+        b.extend_from_slice(b"ISO_IR 100");
+        b.extend_from_slice(&[0xE1, 0x7F, 0x10, 0x00, 0xF0, 0xFF, 0xFF, 0xF0]);
+        b.extend_from_slice(b"SCANPASS");
+        out.push(("walk-stops-past-7fe0-4gib-element", b));
         // the same with Pixel Data (OB) of an ordinary Part 10 file declared 4 GiB long
         let mut o = b32.obj.clone();
         no_voi(&mut o);
