@@ -244,9 +244,16 @@ fn guard(bytes: &[u8], depth: ReadDepth) -> Result<()> {
             }
             _ => Ok(()),
         },
-        Err(Error::NotDicom(m)) if m.ends_with(OVERRUN) => Err(Error::NotDicom(m)),
-        Err(Error::BadPixelData(m)) if depth == ReadDepth::Full => Err(Error::BadPixelData(m)),
-        Err(_) => Ok(()), // a walk we cannot follow: dicom-rs may, with its own checks
+        Err(Error::BadPixelData(m)) if depth != ReadDepth::Full => {
+            let _ = m; // pixel data is not read: its damage does not matter here
+            Ok(())
+        }
+        // a data set our walk cannot follow is not handed to dicom-rs, which would allocate
+        // whatever its element headers claim
+        Err(e) => {
+            let _ = OVERRUN;
+            Err(e)
+        }
     }
 }
 
@@ -291,6 +298,9 @@ fn parse_inner(bytes: &[u8], depth: ReadDepth) -> Result<Object> {
 }
 
 fn parse_bare(bytes: &[u8], ts_uid: &str, _depth: ReadDepth) -> Result<Object> {
+    if let Some(enc) = super::locate::Encoding::of_syntax(ts_uid) {
+        super::locate::locate(bytes, 0, enc)?;
+    }
     let ts = TransferSyntaxRegistry
         .get(ts_uid)
         .ok_or_else(|| Error::NotDicom(format!("transfer syntax {ts_uid} not registered")))?;
