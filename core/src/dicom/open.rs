@@ -214,9 +214,8 @@ pub(crate) fn inflate_bounded(deflated: &[u8]) -> Result<Vec<u8>> {
 /// reading it, which a 34-byte file can turn into a 4 GiB allocation or an abort).
 fn guard(bytes: &[u8], depth: ReadDepth) -> Result<()> {
     use super::locate::{locate, Encoding, PixelLocation, OVERRUN};
-    let Ok((start, ts)) = dataset_start(bytes) else {
-        return Ok(()); // the parse below fails on its own
-    };
+    // a meta group or data set start we cannot read is not handed to dicom-rs either
+    let (start, ts) = dataset_start(bytes)?;
     let (data, start, enc) = if ts == DEFLATED {
         let inflated = inflate_bounded(&bytes[start..])?;
         (
