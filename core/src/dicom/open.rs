@@ -241,6 +241,16 @@ fn guard(bytes: &[u8], depth: ReadDepth) -> Result<()> {
                     (data.len() as u64).saturating_sub(offset)
                 )))
             }
+            // a full read goes on past the pixel data: check what follows it too
+            Some(PixelLocation::Native { offset, length }) if depth == ReadDepth::Full => {
+                locate(&data[..], offset + length, enc).map(|_| ())
+            }
+            Some(PixelLocation::Encapsulated { fragments, .. }) if depth == ReadDepth::Full => {
+                match fragments.last() {
+                    Some((at, len)) => locate(&data[..], at + *len as u64 + 8, enc).map(|_| ()),
+                    None => Ok(()),
+                }
+            }
             _ => Ok(()),
         },
         Err(Error::BadPixelData(m)) if depth != ReadDepth::Full => {
