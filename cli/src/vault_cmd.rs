@@ -149,54 +149,55 @@ pub fn import(
     Ok(())
 }
 
-pub fn studies(dir: &Path, as_json: bool) -> CliResult {
-    let vault = open(dir)?;
-    let rows = vault.studies().map_err(err)?;
+/// Print rows as pretty JSON, or one line each.
+fn print_rows<T: serde::Serialize>(
+    rows: &[T],
+    as_json: bool,
+    line: impl Fn(&T) -> String,
+) -> CliResult {
     if as_json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(rows).map_err(|e| e.to_string())?
         );
     } else {
-        for s in rows {
-            println!(
-                "{}  {}  {}  {}  [{}]  {} series, {} images",
-                s.id,
-                s.study_date.as_deref().unwrap_or("-"),
-                s.patient_name.as_deref().unwrap_or("-"),
-                s.description.as_deref().unwrap_or("-"),
-                s.modalities.join(","),
-                s.series_count,
-                s.instance_count
-            );
+        for r in rows {
+            println!("{}", line(r));
         }
     }
     Ok(())
 }
 
+pub fn studies(dir: &Path, as_json: bool) -> CliResult {
+    let rows = open(dir)?.studies().map_err(err)?;
+    print_rows(&rows, as_json, |s| {
+        format!(
+            "{}  {}  {}  {}  [{}]  {} series, {} images",
+            s.id,
+            s.study_date.as_deref().unwrap_or("-"),
+            s.patient_name.as_deref().unwrap_or("-"),
+            s.description.as_deref().unwrap_or("-"),
+            s.modalities.join(","),
+            s.series_count,
+            s.instance_count
+        )
+    })
+}
+
 pub fn series(dir: &Path, study: &str, as_json: bool) -> CliResult {
-    let vault = open(dir)?;
-    let rows = vault.series(study).map_err(err)?;
-    if as_json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
-        );
-    } else {
-        for s in rows {
-            println!(
-                "{}  #{}  {}  {}  {} images",
-                s.id,
-                s.number
-                    .map(|n| n.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                s.modality.as_deref().unwrap_or("-"),
-                s.description.as_deref().unwrap_or("-"),
-                s.instance_count
-            );
-        }
-    }
-    Ok(())
+    let rows = open(dir)?.series(study).map_err(err)?;
+    print_rows(&rows, as_json, |s| {
+        format!(
+            "{}  #{}  {}  {}  {} images",
+            s.id,
+            s.number
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "-".into()),
+            s.modality.as_deref().unwrap_or("-"),
+            s.description.as_deref().unwrap_or("-"),
+            s.instance_count
+        )
+    })
 }
 
 pub fn render(
