@@ -54,6 +54,8 @@ enum Command {
         /// Write a thumbnail whose longer side is at most this many pixels.
         #[arg(long)]
         thumbnail: Option<u32>,
+        /// A PNG; or, when the name ends in `.rgba`, the raw RGBA8 bytes row by row (what the
+        /// apps receive), for checksums.
         #[arg(long)]
         out: PathBuf,
     },
@@ -137,7 +139,7 @@ impl VoiArgs {
 
 mod vault_cmd;
 
-pub(crate) type CliResult = Result<(), String>;
+pub(crate) type CliResult<T = ()> = Result<T, String>;
 
 fn main() -> ExitCode {
     // A panic is a bug; if one happens anyway, report it on one line rather than a backtrace.
@@ -193,7 +195,7 @@ fn run(cli: Cli) -> CliResult {
                 Some(px) => render::thumbnail(&image, px),
                 None => image,
             };
-            write(&out, &render::encode_png(&image).map_err(err)?)
+            write(&out, &encode_image(&out, image)?)
         }
         Command::Bench {
             files,
@@ -331,6 +333,18 @@ fn inspect(file: &Path, as_json: bool) -> CliResult {
         None => println!("Image        none (no pixel data)"),
     }
     Ok(())
+}
+
+/// The bytes to write for a rendered image: raw RGBA8 for a `.rgba` file, else PNG.
+pub(crate) fn encode_image(out: &Path, image: render::Image) -> CliResult<Vec<u8>> {
+    if out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("rgba"))
+    {
+        Ok(image.rgba)
+    } else {
+        render::encode_png(&image).map_err(err)
+    }
 }
 
 fn decode(file: &Path, frame: u32, out: &Path, as_json: bool) -> CliResult {

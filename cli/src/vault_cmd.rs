@@ -218,7 +218,7 @@ pub fn render(
         Some(px) => render::thumbnail(&image, px),
         None => image,
     };
-    write(out, &render::encode_png(&image).map_err(err)?)
+    write(out, &crate::encode_image(out, image)?)
 }
 
 /// A progress bar on stderr while exporting (when it is a terminal).

@@ -8,6 +8,7 @@
 //!   ([`dicom::open`], [`dicom::ImageInfo::from_object`], [`dicom::decode_frame`]);
 //! - to keep studies encrypted on the device and read them back: [`vault::Vault`], filled by
 //!   [`import::import`];
+//! - to show a stored series slice by slice (window/level, prefetch, cine): [`viewer::Viewer`];
 //! - to turn a decoded frame into pixels for a screen (window/level, presets, LUTs, palette,
 //!   thumbnails, PNG): [`render`];
 //! - [`Error`] is the internal error with full technical context; messages never carry
@@ -21,6 +22,7 @@ pub mod import;
 pub mod phantom;
 pub mod render;
 pub mod vault;
+pub mod viewer;
 
 use std::path::Path;
 

@@ -62,6 +62,10 @@ impl Samples<'_> {
         // every target Scanpass ships to (x86-64, arm64, armv7) is little endian
         each_samples!(self, v => bytemuck::cast_slice(v).to_vec())
     }
+    /// Bytes the samples occupy.
+    pub fn byte_len(&self) -> usize {
+        each_samples!(self, v => std::mem::size_of_val(&**v))
+    }
     pub fn sample_type(&self) -> SampleType {
         match self {
             Samples::U8(_) => SampleType::Uint8,

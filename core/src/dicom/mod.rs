@@ -8,7 +8,7 @@
 //!
 //! Rendering those values for a screen lives in [`crate::render`].
 
-mod attrs;
+pub(crate) mod attrs;
 mod color;
 mod decode;
 mod encapsulated;

@@ -76,6 +76,33 @@ pub struct InstanceRow {
     orientation: Option<[f64; 6]>,
 }
 
+impl InstanceRow {
+    /// Image Position (Patient) of the first frame, in mm, when the file gives it.
+    pub fn position(&self) -> Option<[f64; 3]> {
+        self.position
+    }
+    /// Image Orientation (Patient): row then column direction cosines, when the file gives it.
+    pub fn orientation(&self) -> Option<[f64; 6]> {
+        self.orientation
+    }
+}
+
+/// A patient as listed: the studies of one (Patient ID, Patient's Name) pair. A vault usually
+/// holds one patient; a CD from a hospital can hold several (see [`crate::import::ImportSummary`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatientRow {
+    /// Opaque and stable for as long as the studies are kept: pass it to [`Vault::studies_of`].
+    pub id: String,
+    pub name: Option<String>,
+    pub patient_id: Option<String>,
+    pub study_count: u32,
+    /// The newest study date (DICOM DA, `YYYYMMDD`), when any study has one.
+    pub latest_study_date: Option<String>,
+}
+
+/// Called when the vault locks, so that whatever holds decrypted pixels drops them.
+pub type LockHook = dyn Fn() + Send + Sync;
+
 struct Unlocked {
     key: Key,
     index: Index,
@@ -87,14 +114,27 @@ struct Unlocked {
 pub struct Vault {
     dir: PathBuf,
     id: String,
+    key_check: Option<String>,
     blobs: BlobStore,
     state: Mutex<Option<Unlocked>>,
+    lock_hooks: Mutex<Vec<std::sync::Weak<LockHook>>>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct VaultFile {
     id: String,
     format: u32,
+    /// A check value of the vault key (HKDF output, 128 bits; says nothing of the key), so that a
+    /// wrong key is told apart from a damaged index. Absent in vaults made before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key_check: Option<String>,
+}
+
+fn key_check(key: &Key, vault_id: &str) -> String {
+    hex::encode(
+        &key.derive("scanpass key check v1", vault_id.as_bytes())
+            .expose()[..16],
+    )
 }
 
 fn io_err(what: &'static str) -> impl Fn(std::io::Error) -> Error {
@@ -126,6 +166,7 @@ impl Vault {
         keys.store(&id, &key)
             .map_err(|e| Error::KeyStore(e.to_string()))?;
         let file = serde_json::to_vec_pretty(&VaultFile {
+            key_check: Some(key_check(&key, &id)),
             id: id.clone(),
             format: FORMAT,
         })
@@ -151,8 +192,10 @@ impl Vault {
         Ok(Vault {
             dir: dir.to_path_buf(),
             id: file.id,
+            key_check: file.key_check,
             blobs,
             state: Mutex::new(None),
+            lock_hooks: Mutex::new(Vec::new()),
         })
     }
 
@@ -197,6 +240,12 @@ impl Vault {
     }
 
     fn unlock_with(&self, key: Key) -> Result<()> {
+        if let Some(check) = &self.key_check {
+            let ours = key_check(&key, &self.id);
+            if !subtle_eq(ours.as_bytes(), check.as_bytes()) {
+                return Err(Error::WrongKey);
+            }
+        }
         let index = Index::open(&self.dir.join("index.db"), &key)?;
         *self.lock_state() = Some(Unlocked {
             key,
@@ -207,9 +256,26 @@ impl Vault {
         Ok(())
     }
 
-    /// Lock: forget every key and close the index.
+    /// Lock: forget every key and close the index; viewers drop the pixels they hold
+    /// ([`Vault::on_lock`]).
     pub fn lock(&self) {
         *self.lock_state() = None; // keys zeroize on drop
+        let hooks: Vec<_> = {
+            let mut hooks = self.lock_hooks.lock().unwrap_or_else(|p| p.into_inner());
+            hooks.retain(|h| h.strong_count() > 0);
+            hooks.iter().filter_map(|h| h.upgrade()).collect()
+        };
+        for hook in hooks {
+            hook();
+        }
+    }
+
+    /// Run `hook` whenever the vault locks, for as long as the caller keeps it alive (the vault
+    /// holds it weakly).
+    pub fn on_lock(&self, hook: &Arc<LockHook>) {
+        let mut hooks = self.lock_hooks.lock().unwrap_or_else(|p| p.into_inner());
+        hooks.retain(|h| h.strong_count() > 0);
+        hooks.push(Arc::downgrade(hook));
     }
 
     /// Whether the vault is unlocked.
@@ -310,6 +376,44 @@ impl Vault {
         })
     }
 
+    /// The patients of the vault: studies grouped by (Patient ID, Patient's Name), newest first.
+    pub fn patients(&self) -> Result<Vec<PatientRow>> {
+        let mut out: Vec<PatientRow> = Vec::new();
+        for s in self.studies()? {
+            let id = patient_key(&s.patient_id, &s.patient_name);
+            match out.iter_mut().find(|p| p.id == id) {
+                Some(p) => {
+                    p.study_count += 1;
+                    if s.study_date > p.latest_study_date {
+                        p.latest_study_date = s.study_date.clone();
+                    }
+                }
+                None => out.push(PatientRow {
+                    id,
+                    name: s.patient_name.clone(),
+                    patient_id: s.patient_id.clone(),
+                    study_count: 1,
+                    latest_study_date: s.study_date.clone(),
+                }),
+            }
+        }
+        out.sort_by(|a, b| b.latest_study_date.cmp(&a.latest_study_date));
+        Ok(out)
+    }
+
+    /// The studies of one patient (an id from [`Vault::patients`]), newest first.
+    pub fn studies_of(&self, patient: &str) -> Result<Vec<StudyRow>> {
+        let rows: Vec<StudyRow> = self
+            .studies()?
+            .into_iter()
+            .filter(|s| patient_key(&s.patient_id, &s.patient_name) == patient)
+            .collect();
+        if rows.is_empty() {
+            return Err(Error::NotFound("patient"));
+        }
+        Ok(rows)
+    }
+
     /// The series of a study, by series number.
     pub fn series(&self, study_id: &str) -> Result<Vec<SeriesRow>> {
         self.with(|u| {
@@ -403,7 +507,8 @@ impl Vault {
         Ok(rows)
     }
 
-    fn study_of_series(&self, series_id: &str) -> Result<String> {
+    /// The study a series belongs to.
+    pub fn study_of_series(&self, series_id: &str) -> Result<String> {
         self.with(|u| {
             u.index
                 .conn
@@ -425,6 +530,12 @@ impl Vault {
         let row = rows.get(index).ok_or(Error::NotFound("instance"))?;
         let study = self.study_of_series(series_id)?;
         self.open_blob(&study, &row.blob_id)
+    }
+
+    /// Open a listed instance of `study_id` (a row from [`Vault::instances`]) without listing
+    /// the series again, as a viewer does slice after slice.
+    pub fn open_row(&self, study_id: &str, row: &InstanceRow) -> Result<DicomImage> {
+        self.open_blob(study_id, &row.blob_id)
     }
 
     fn open_blob(&self, study_id: &str, blob: &BlobId) -> Result<DicomImage> {
@@ -820,6 +931,27 @@ fn sort_for_display(rows: &mut [InstanceRow]) {
         }
         None => rows.sort_by(|a, b| a.number.cmp(&b.number).then(a.id.cmp(&b.id))),
     }
+}
+
+/// Constant-time equality of two check values.
+fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The opaque id of a patient: a hash of the identity under a per-process random salt, so that it
+/// is stable while the app runs but says nothing of the patient if it is logged or kept.
+fn patient_key(id: &Option<String>, name: &Option<String>) -> String {
+    use sha2::Digest;
+    static SALT: std::sync::OnceLock<[u8; 16]> = std::sync::OnceLock::new();
+    let salt = SALT.get_or_init(rand::random);
+    let mut h = sha2::Sha256::new();
+    h.update(salt);
+    for part in [id, name] {
+        let v = part.as_deref().unwrap_or("").trim();
+        h.update((v.len() as u64).to_le_bytes());
+        h.update(v.as_bytes());
+    }
+    hex::encode(&h.finalize()[..8])
 }
 
 /// Shared handle for long operations on another thread.

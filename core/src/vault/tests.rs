@@ -347,3 +347,35 @@ fn a_flipped_byte_in_the_index_is_a_clear_error() {
     assert!(matches!(outcome, Err(Error::Integrity(_))), "{outcome:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A key store that hands back a key other than the vault's.
+struct OtherKey;
+impl KeyStore for OtherKey {
+    fn load(&self, _: &str) -> Result<Option<Key>, KeyStoreError> {
+        Ok(Some(Key::from_bytes([7; 32])))
+    }
+    fn store(&self, _: &str, _: &Key) -> Result<(), KeyStoreError> {
+        Ok(())
+    }
+    fn delete(&self, _: &str) -> Result<(), KeyStoreError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn another_key_is_a_wrong_key_not_a_damaged_vault() {
+    let dir = temp_dir("keycheck");
+    let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
+    vault.lock();
+    assert!(matches!(vault.unlock(&OtherKey), Err(Error::WrongKey)));
+    assert!(!vault.is_unlocked());
+    let json = std::fs::read_to_string(dir.join("vault.json")).unwrap();
+    assert!(json.contains("key_check"), "{json}");
+    // a vault written before the check value: the index tells, as damaged-or-wrong
+    let old: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let old = serde_json::json!({"id": old["id"], "format": old["format"]});
+    std::fs::write(dir.join("vault.json"), old.to_string()).unwrap();
+    let vault = Vault::open(&dir).unwrap();
+    assert!(matches!(vault.unlock(&OtherKey), Err(Error::Integrity(_))));
+    vault.unlock(&fast_store(&dir)).unwrap();
+}

@@ -1,0 +1,582 @@
+//! A viewer session over one series of the vault: what a reading screen needs, in slice order.
+//!
+//! - Slices are the frames of the series' instances in display order (along the slice normal when
+//!   the geometry is shared, else by instance number), so a CT of 300 single-frame files and an
+//!   enhanced CT of one 300-frame file scroll alike.
+//! - [`Viewer::render_into`] decrypts and decodes slice `n` (or takes it from the cache), applies
+//!   the window, and writes RGBA8 into the caller's buffer. After each render a background thread
+//!   decodes the neighbours, ahead first when the user scrolls forward, into a cache bounded in
+//!   bytes, so the next swipe finds its slice ready.
+//! - Multi-frame objects with a frame time (ultrasound, angiography) report a [`Cine`] rate.
+//! - Locking the vault empties the cache: no decrypted pixels outlive the key.
+//!
+//! Thread safety: every method takes `&self` and may be called from any thread; renders of
+//! different slices run in parallel, and the prefetch thread never holds a lock while it decodes.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use crate::dicom::{DicomImage, Frame, ImageInfo};
+use crate::error::{Error, Result};
+use crate::render::{self, Applied, Voi};
+use crate::vault::{InstanceRow, LockHook, Vault};
+
+/// Decoded slices kept at most (bytes of decoded samples), unless one slice is larger.
+pub const DEFAULT_CACHE_BYTES: usize = 192 * 1024 * 1024;
+/// Slices decoded ahead and behind the one shown.
+pub const DEFAULT_PREFETCH_RADIUS: usize = 4;
+
+/// The shape of a series, for measurement and layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Geometry {
+    /// Rows and columns of the first slice (slices of another size render at their own size).
+    pub rows: u32,
+    pub cols: u32,
+    /// Row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing).
+    pub pixel_spacing: Option<(f64, f64)>,
+    /// Distance between neighbouring slice centres in mm, along the slice normal (the median
+    /// of the gaps between positions), when every slice has a position and one orientation.
+    pub slice_spacing: Option<f64>,
+    /// Slice Thickness in mm, as the file states it.
+    pub slice_thickness: Option<f64>,
+    /// Image Orientation (Patient) shared by the slices.
+    pub orientation: Option<[f64; 6]>,
+}
+
+/// Cine playback of a multi-frame series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cine {
+    pub frames: u32,
+    /// Time between frames in ms: Frame Time, else 1000 / Cine Rate, else 1000 / Recommended
+    /// Display Frame Rate.
+    pub frame_interval_ms: f64,
+}
+
+/// Where a slice comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliceInfo {
+    /// Index of the instance in display order.
+    pub instance: u32,
+    /// Frame within that instance.
+    pub frame: u32,
+    pub instance_number: Option<i64>,
+    /// Image Position (Patient) of the instance's first frame.
+    pub position: Option<[f64; 3]>,
+}
+
+/// What a render produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub width: u32,
+    pub height: u32,
+    pub applied: Applied,
+}
+
+#[derive(Clone, Copy)]
+struct Slice {
+    instance: usize,
+    frame: u32,
+}
+
+struct Decoded {
+    info: Arc<ImageInfo>,
+    frame: Frame<'static>,
+    bytes: usize,
+}
+
+#[derive(Default)]
+struct Cache {
+    slices: HashMap<usize, Arc<Decoded>>,
+    /// least recently used first
+    order: VecDeque<usize>,
+    bytes: usize,
+}
+
+impl Cache {
+    fn get(&mut self, n: usize) -> Option<Arc<Decoded>> {
+        let hit = self.slices.get(&n).cloned()?;
+        self.touch(n);
+        Some(hit)
+    }
+
+    fn touch(&mut self, n: usize) {
+        if let Some(i) = self.order.iter().position(|&k| k == n) {
+            self.order.remove(i);
+        }
+        self.order.push_back(n);
+    }
+
+    fn insert(&mut self, n: usize, d: Arc<Decoded>, limit: usize) {
+        if let Some(old) = self.slices.insert(n, d.clone()) {
+            self.bytes -= old.bytes;
+        }
+        self.bytes += d.bytes;
+        self.touch(n);
+        while self.bytes > limit && self.order.len() > 1 {
+            let Some(victim) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(v) = self.slices.remove(&victim) {
+                self.bytes -= v.bytes;
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = Cache::default();
+    }
+}
+
+/// The prefetch thread's orders: the slice shown last and which way the user is going.
+#[derive(Default)]
+struct Want {
+    centre: Option<usize>,
+    forward: bool,
+    /// bumped on every new order, so the thread can drop stale work
+    generation: u64,
+    stop: bool,
+}
+
+struct Inner {
+    vault: Arc<Vault>,
+    study: String,
+    instances: Vec<InstanceRow>,
+    slices: Vec<Slice>,
+    /// image description per instance, read on first use
+    infos: Mutex<HashMap<usize, Arc<ImageInfo>>>,
+    /// the multi-frame instance opened last (its header is not re-read for every cine frame)
+    open_multi: Mutex<Option<(usize, Arc<DicomImage>)>>,
+    cache: Mutex<Cache>,
+    cache_limit: usize,
+    radius: usize,
+    want: Mutex<Want>,
+    wake: Condvar,
+    locked: AtomicBool,
+}
+
+/// A viewer session over one series. Dropping it stops its prefetch thread.
+pub struct Viewer {
+    inner: Arc<Inner>,
+    geometry: Geometry,
+    cine: Option<Cine>,
+    worker: Option<JoinHandle<()>>,
+    _on_lock: Arc<LockHook>,
+}
+
+fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Viewer {
+    /// Open a session over `series_id` with the default cache and prefetch radius.
+    pub fn open(vault: Arc<Vault>, series_id: &str) -> Result<Viewer> {
+        Self::with_limits(
+            vault,
+            series_id,
+            DEFAULT_CACHE_BYTES,
+            DEFAULT_PREFETCH_RADIUS,
+        )
+    }
+
+    /// Open a session with a cache of at most `cache_bytes` of decoded samples (at least one
+    /// slice is always kept) and `radius` slices prefetched on each side (0: no prefetch).
+    pub fn with_limits(
+        vault: Arc<Vault>,
+        series_id: &str,
+        cache_bytes: usize,
+        radius: usize,
+    ) -> Result<Viewer> {
+        let instances = vault.instances(series_id)?;
+        let study = vault.study_of_series(series_id)?;
+        let slices: Vec<Slice> = instances
+            .iter()
+            .enumerate()
+            .flat_map(|(i, row)| {
+                (0..row.frames.max(1)).map(move |frame| Slice { instance: i, frame })
+            })
+            .collect();
+        if slices.is_empty() {
+            return Err(Error::NotFound("image in this series"));
+        }
+        // the first instance's header gives the geometry and the cine rate
+        let first = vault.open_row(&study, &instances[0])?;
+        let info = first.info()?;
+        let header = first.header();
+        let geometry = Geometry {
+            rows: info.rows,
+            cols: info.cols,
+            pixel_spacing: info.pixel_spacing,
+            slice_spacing: slice_spacing(&instances),
+            slice_thickness: crate::dicom::attrs::float(header, tags::SLICE_THICKNESS),
+            orientation: instances[0].orientation(),
+        };
+        let cine = instances
+            .iter()
+            .any(|r| r.frames > 1)
+            .then(|| cine_interval(header))
+            .flatten()
+            .map(|frame_interval_ms| Cine {
+                frames: slices.len() as u32,
+                frame_interval_ms,
+            });
+        let inner = Arc::new(Inner {
+            vault: vault.clone(),
+            study,
+            instances,
+            slices,
+            infos: Mutex::new(HashMap::from([(0, Arc::new(info.clone()))])),
+            open_multi: Mutex::new(None),
+            cache: Mutex::new(Cache::default()),
+            cache_limit: cache_bytes,
+            radius,
+            want: Mutex::new(Want::default()),
+            wake: Condvar::new(),
+            locked: AtomicBool::new(false),
+        });
+        let weak = Arc::downgrade(&inner);
+        let on_lock: Arc<LockHook> = Arc::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.locked.store(true, Ordering::SeqCst);
+                guard(&inner.cache).clear();
+                *guard(&inner.open_multi) = None;
+            }
+        });
+        vault.on_lock(&on_lock);
+        let worker = if radius > 0 {
+            let inner = inner.clone();
+            Some(
+                std::thread::Builder::new()
+                    .name("scanpass-prefetch".into())
+                    .spawn(move || inner.prefetch_loop())
+                    .map_err(|e| {
+                        Error::Storage(format!("cannot start the prefetch thread: {e}"))
+                    })?,
+            )
+        } else {
+            None
+        };
+        Ok(Viewer {
+            inner,
+            geometry,
+            cine,
+            worker,
+            _on_lock: on_lock,
+        })
+    }
+
+    /// How many slices (frames of all instances) the series has.
+    pub fn slice_count(&self) -> u32 {
+        self.inner.slices.len() as u32
+    }
+
+    pub fn geometry(&self) -> &Geometry {
+        &self.geometry
+    }
+
+    /// The cine rate, for a series of multi-frame objects that state one.
+    pub fn cine(&self) -> Option<&Cine> {
+        self.cine.as_ref()
+    }
+
+    /// Where slice `n` comes from.
+    pub fn slice_info(&self, n: u32) -> Result<SliceInfo> {
+        let s = self.inner.slice(n)?;
+        let row = &self.inner.instances[s.instance];
+        Ok(SliceInfo {
+            instance: s.instance as u32,
+            frame: s.frame,
+            instance_number: row.number,
+            position: row.position(),
+        })
+    }
+
+    /// The image description of slice `n` (windows, rescale, photometric...).
+    pub fn info(&self, n: u32) -> Result<Arc<ImageInfo>> {
+        let s = self.inner.slice(n)?;
+        self.inner.info(s.instance)
+    }
+
+    /// Render slice `n` with `voi` into `out[prefix..]` (`out` is resized to `prefix` + width ×
+    /// height × 4), keeping `out[..prefix]` for the caller's own header. Blocks while the slice
+    /// is decrypted and decoded unless it is cached; then asks for its neighbours.
+    pub fn render_into(
+        &self,
+        n: u32,
+        voi: &Voi,
+        out: &mut Vec<u8>,
+        prefix: usize,
+    ) -> Result<Rendered> {
+        let decoded = self.inner.decoded(n as usize)?;
+        self.inner.ask_prefetch(n as usize);
+        let (w, h) = (decoded.frame.cols, decoded.frame.rows);
+        out.resize(prefix + w as usize * h as usize * 4, 0);
+        let applied = render::render_into(
+            &decoded.info,
+            &decoded.frame,
+            voi,
+            false,
+            &mut out[prefix..],
+        )?;
+        Ok(Rendered {
+            width: w,
+            height: h,
+            applied,
+        })
+    }
+
+    /// Render slice `n` into a new RGBA8 image.
+    pub fn render(&self, n: u32, voi: &Voi) -> Result<(render::Image, Applied)> {
+        let mut rgba = Vec::new();
+        let r = self.render_into(n, voi, &mut rgba, 0)?;
+        Ok((
+            render::Image {
+                width: r.width,
+                height: r.height,
+                rgba,
+            },
+            r.applied,
+        ))
+    }
+
+    /// Whether slice `n` is decoded and waiting in the cache (for tests and diagnostics).
+    pub fn is_cached(&self, n: u32) -> bool {
+        guard(&self.inner.cache).slices.contains_key(&(n as usize))
+    }
+
+    /// Bytes of decoded samples held in the cache now.
+    pub fn cached_bytes(&self) -> usize {
+        guard(&self.inner.cache).bytes
+    }
+
+    /// Wait until the prefetch thread has nothing left to do (for tests and benchmarks).
+    pub fn wait_prefetch_idle(&self) {
+        let mut want = guard(&self.inner.want);
+        while want.centre.is_some() && !want.stop {
+            want = self
+                .inner
+                .wake
+                .wait(want)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        guard(&self.inner.want).stop = true;
+        self.inner.wake.notify_all();
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+        guard(&self.inner.cache).clear();
+    }
+}
+
+impl Inner {
+    fn slice(&self, n: u32) -> Result<Slice> {
+        self.slices
+            .get(n as usize)
+            .copied()
+            .ok_or(Error::FrameOutOfRange {
+                frame: n,
+                frames: self.slices.len() as u32,
+            })
+    }
+
+    fn check_unlocked(&self) -> Result<()> {
+        if self.vault.is_unlocked() {
+            self.locked.store(false, Ordering::SeqCst);
+            Ok(())
+        } else {
+            guard(&self.cache).clear();
+            Err(Error::Locked)
+        }
+    }
+
+    fn open(&self, instance: usize) -> Result<Arc<DicomImage>> {
+        let multi = self.instances[instance].frames > 1;
+        if multi {
+            if let Some((i, img)) = guard(&self.open_multi).as_ref() {
+                if *i == instance {
+                    return Ok(img.clone());
+                }
+            }
+        }
+        let img = Arc::new(
+            self.vault
+                .open_row(&self.study, &self.instances[instance])?,
+        );
+        if multi {
+            *guard(&self.open_multi) = Some((instance, img.clone()));
+        }
+        Ok(img)
+    }
+
+    fn info(&self, instance: usize) -> Result<Arc<ImageInfo>> {
+        if let Some(i) = guard(&self.infos).get(&instance) {
+            return Ok(i.clone());
+        }
+        let img = self.open(instance)?;
+        let info = Arc::new(img.info()?.clone());
+        guard(&self.infos).insert(instance, info.clone());
+        Ok(info)
+    }
+
+    /// Slice `n` decoded: from the cache, else decrypted and decoded now (and cached).
+    fn decoded(&self, n: usize) -> Result<Arc<Decoded>> {
+        self.check_unlocked()?;
+        if let Some(hit) = guard(&self.cache).get(n) {
+            return Ok(hit);
+        }
+        let s = self.slice(n as u32)?;
+        let img = self.open(s.instance)?;
+        let info = match guard(&self.infos).get(&s.instance) {
+            Some(i) => i.clone(),
+            None => Arc::new(img.info()?.clone()),
+        };
+        guard(&self.infos).insert(s.instance, info.clone());
+        let frame = img.decode_frame(s.frame)?.into_owned();
+        let d = Arc::new(Decoded {
+            bytes: frame.samples.byte_len(),
+            info,
+            frame,
+        });
+        // a lock that came while decoding must not leave pixels behind
+        if self.locked.load(Ordering::SeqCst) || !self.vault.is_unlocked() {
+            return Err(Error::Locked);
+        }
+        guard(&self.cache).insert(n, d.clone(), self.cache_limit);
+        Ok(d)
+    }
+
+    fn ask_prefetch(&self, n: usize) {
+        if self.radius == 0 {
+            return;
+        }
+        let mut want = guard(&self.want);
+        want.forward = match want.centre {
+            Some(prev) if n < prev => false,
+            Some(prev) if n > prev => true,
+            Some(_) => want.forward,
+            None => true,
+        };
+        want.centre = Some(n);
+        want.generation += 1;
+        self.wake.notify_all();
+    }
+
+    /// The neighbours of `centre`, nearest first, the scrolling direction first at each distance.
+    fn neighbours(&self, centre: usize, forward: bool) -> Vec<usize> {
+        let len = self.slices.len();
+        let mut out = Vec::with_capacity(self.radius * 2);
+        for d in 1..=self.radius {
+            let ahead = centre.checked_add(d).filter(|&i| i < len);
+            let behind = centre.checked_sub(d);
+            let (a, b) = if forward {
+                (ahead, behind)
+            } else {
+                (behind, ahead)
+            };
+            out.extend(a);
+            out.extend(b);
+        }
+        out
+    }
+
+    fn prefetch_loop(&self) {
+        loop {
+            let (centre, forward, generation) = {
+                let mut want = guard(&self.want);
+                loop {
+                    if want.stop {
+                        return;
+                    }
+                    if let Some(c) = want.centre {
+                        break (c, want.forward, want.generation);
+                    }
+                    want = self.wake.wait(want).unwrap_or_else(|p| p.into_inner());
+                }
+            };
+            // prefetch no more than the cache holds beside the slice shown, nearest first
+            let budget = {
+                let cache = guard(&self.cache);
+                match cache.slices.get(&centre) {
+                    Some(d) if d.bytes > 0 => (self.cache_limit / d.bytes).saturating_sub(1),
+                    _ => usize::MAX,
+                }
+            };
+            for n in self.neighbours(centre, forward).into_iter().take(budget) {
+                {
+                    let want = guard(&self.want);
+                    if want.stop || want.generation != generation {
+                        break;
+                    }
+                }
+                if guard(&self.cache).slices.contains_key(&n) {
+                    continue;
+                }
+                // a failure (a damaged file, a lock) shows when that slice is asked for
+                if self.decoded(n).is_err() && self.locked.load(Ordering::SeqCst) {
+                    break;
+                }
+            }
+            let mut want = guard(&self.want);
+            if want.generation == generation {
+                want.centre = None;
+                self.wake.notify_all();
+            }
+        }
+    }
+}
+
+use dicom_dictionary_std::tags;
+
+/// The median gap between neighbouring slice positions along the shared normal.
+fn slice_spacing(rows: &[InstanceRow]) -> Option<f64> {
+    let o = rows.first()?.orientation()?;
+    let n = [
+        o[1] * o[5] - o[2] * o[4],
+        o[2] * o[3] - o[0] * o[5],
+        o[0] * o[4] - o[1] * o[3],
+    ];
+    let mut d: Vec<f64> = rows
+        .iter()
+        .map(|r| {
+            let same = r
+                .orientation()
+                .is_some_and(|x| x.iter().zip(&o).all(|(a, b)| (a - b).abs() < 1e-3));
+            let p = r.position().filter(|_| same)?;
+            Some(p[0] * n[0] + p[1] * n[1] + p[2] * n[2])
+        })
+        .collect::<Option<_>>()?;
+    if d.len() < 2 {
+        return None;
+    }
+    d.sort_by(f64::total_cmp);
+    let mut gaps: Vec<f64> = d.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_by(f64::total_cmp);
+    let m = gaps[gaps.len() / 2];
+    (m.is_finite() && m > 1e-6).then_some(m)
+}
+
+fn cine_interval(header: &crate::dicom::Object) -> Option<f64> {
+    use crate::dicom::attrs::float;
+    let ok = |v: f64| (v.is_finite() && v > 0.0).then_some(v);
+    float(header, tags::FRAME_TIME)
+        .and_then(ok)
+        .or_else(|| {
+            float(header, tags::CINE_RATE)
+                .and_then(ok)
+                .map(|r| 1000.0 / r)
+        })
+        .or_else(|| {
+            float(header, tags::RECOMMENDED_DISPLAY_FRAME_RATE)
+                .and_then(ok)
+                .map(|r| 1000.0 / r)
+        })
+}
+
+#[cfg(test)]
+mod tests;

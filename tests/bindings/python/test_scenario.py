@@ -1,0 +1,221 @@
+"""The bindings scenario (tests/bindings/SCENARIO.md) in Python, through the generated module."""
+
+import asyncio
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+import unittest
+
+import scanpass_ffi as sp
+
+SAMPLES = os.environ["SCANPASS_SAMPLES"]
+SLICE = int(os.environ.get("SCANPASS_SLICE", "96"))
+EXPECT_DEFAULT = os.environ["SCANPASS_EXPECT_DEFAULT"]
+EXPECT_CUSTOM = os.environ["SCANPASS_EXPECT_CUSTOM"]
+
+
+class MemoryKeyStore(sp.KeyStore):
+    """A key store written in Python: what an app's platform store does, kept in memory."""
+
+    def __init__(self):
+        self.keys = {}
+        self.calls = []
+        self.lock = threading.Lock()
+
+    def load(self, vault_id):
+        with self.lock:
+            self.calls.append("load")
+            return self.keys.get(vault_id)
+
+    def store(self, vault_id, key):
+        with self.lock:
+            self.calls.append("store")
+            self.keys[vault_id] = bytes(key)
+
+    def delete(self, vault_id):
+        with self.lock:
+            self.keys.pop(vault_id, None)
+
+
+class OtherKeyStore(sp.KeyStore):
+    def load(self, vault_id):
+        return bytes(range(32))
+
+    def store(self, vault_id, key):
+        pass
+
+    def delete(self, vault_id):
+        pass
+
+
+class RefusingKeyStore(sp.KeyStore):
+    def load(self, vault_id):
+        raise sp.KeyStoreError.WrongSecret()
+
+    def store(self, vault_id, key):
+        raise sp.KeyStoreError.Unavailable("read-only")
+
+    def delete(self, vault_id):
+        pass
+
+
+class Recorder(sp.ImportListener):
+    def __init__(self, cancel=None, cancel_after=None):
+        self.events = []
+        self.cancel = cancel
+        self.cancel_after = cancel_after
+
+    def on_event(self, event):
+        self.events.append(event)
+        if (
+            self.cancel is not None
+            and event.is_PROCESSED()
+            and event.done >= self.cancel_after
+        ):
+            self.cancel.cancel()
+
+
+def sha(slice_):
+    return hashlib.sha256(slice_.take_rgba()).hexdigest()
+
+
+class Scenario(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="scanpass-py-")
+        cls.store = MemoryKeyStore()
+        cls.vault = sp.Vault.create(os.path.join(cls.tmp, "vault"), cls.store)
+        cls.rec = Recorder()
+        cls.summary = cls.vault.import_from(
+            [sp.ImportSource.PATH(os.path.join(SAMPLES, "SAG-anon"))],
+            cls.rec,
+            sp.CancelHandle(),
+        )
+        studies = [s for s in cls.vault.studies() if s.instance_count == 192]
+        cls.study = studies[0]
+        cls.series = cls.vault.series(cls.study.id)[0]
+        cls.viewer = cls.vault.open_viewer(cls.series.id)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_1_key_store_in_python_keeps_the_vault_key(self):
+        self.assertEqual(list(self.store.keys), [self.vault.id()])
+        self.assertEqual(len(self.store.keys[self.vault.id()]), 32)
+        self.assertIn("store", self.store.calls)
+
+    def test_2_lock_unlock_and_wrong_keys(self):
+        v = sp.Vault.create(os.path.join(self.tmp, "v2"), MemoryKeyStore())
+        store = MemoryKeyStore()
+        v = sp.Vault.create(os.path.join(self.tmp, "v3"), store)
+        v.lock()
+        self.assertFalse(v.is_unlocked())
+        with self.assertRaises(sp.ScanpassError.Locked):
+            v.studies()
+        v.unlock(store)
+        self.assertTrue(v.is_unlocked())
+        v.lock()
+        with self.assertRaises(sp.ScanpassError.WrongKey) as e:
+            v.unlock(OtherKeyStore())
+        self.assertIn("passphrase", str(e.exception))
+        with self.assertRaises(sp.ScanpassError.WrongKey):
+            v.unlock(RefusingKeyStore())
+        with self.assertRaises(sp.ScanpassError.KeyStore):
+            sp.Vault.create(os.path.join(self.tmp, "v4"), RefusingKeyStore())
+        self.assertFalse(v.is_unlocked())
+
+    def test_3_import_reports_progress_through_a_python_listener(self):
+        s = self.summary
+        self.assertEqual((s.instances_added, s.skipped, s.errors), (192, 2, []))
+        self.assertFalse(s.cancelled)
+        self.assertEqual(s.patients, 1)
+        ev = self.rec.events
+        self.assertTrue(ev[0].is_FOUND(), ev[0])
+        self.assertEqual(ev[0].files, 194)
+        done = [e.done for e in ev if e.is_PROCESSED()]
+        self.assertEqual(done, list(range(1, 195)))
+
+    def test_4_cancel_half_way(self):
+        v = sp.Vault.create(os.path.join(self.tmp, "cancel"), MemoryKeyStore())
+        cancel = sp.CancelHandle()
+        rec = Recorder(cancel, 30)
+        s = v.import_from(
+            [sp.ImportSource.PATH(os.path.join(SAMPLES, "pydicom"))], rec, cancel
+        )
+        self.assertTrue(s.cancelled)
+        self.assertTrue(cancel.is_cancelled())
+        found = rec.events[0].files
+        self.assertEqual(found, 137)
+        done = max(e.done for e in rec.events if e.is_PROCESSED())
+        self.assertGreaterEqual(done, 30)
+        self.assertLess(done, found)
+
+    def test_5_library_lists_patients_studies_series_and_thumbnails(self):
+        patients = self.vault.patients()
+        self.assertEqual(len(patients), 1)
+        self.assertEqual(patients[0].study_count, 1)
+        self.assertEqual(
+            [s.id for s in self.vault.studies_of(patients[0].id)], [self.study.id]
+        )
+        self.assertEqual(self.study.modalities, ["MR"])
+        self.assertEqual(self.series.instance_count, 192)
+        self.assertEqual(self.series.modality, "MR")
+        png = self.vault.thumbnail(self.series.id)
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+
+    def test_6_render_matches_the_rust_side(self):
+        v = self.viewer
+        self.assertEqual(v.slice_count(), 192)
+        g = v.geometry()
+        self.assertEqual((g.rows, g.cols), (256, 256))
+        s = v.render(SLICE, sp.Window.DEFAULT())
+        self.assertEqual((s.width(), s.height()), (256, 256))
+        rgba = s.take_rgba()
+        self.assertIsInstance(rgba, bytes)
+        self.assertEqual(len(rgba), 256 * 256 * 4)
+        self.assertEqual(hashlib.sha256(rgba).hexdigest(), EXPECT_DEFAULT)
+        with self.assertRaises(sp.ScanpassError.InvalidInput):
+            s.take_rgba()
+        c = v.render(SLICE, sp.Window.CUSTOM(center=300.0, width=600.0))
+        self.assertEqual((c.window().center, c.window().width), (300.0, 600.0))
+        self.assertEqual(sha(c), EXPECT_CUSTOM)
+        a = asyncio.run(v.render_async(SLICE, sp.Window.DEFAULT()))
+        self.assertEqual(sha(a), EXPECT_DEFAULT)
+
+    def test_7_typed_errors(self):
+        store = MemoryKeyStore()
+        v = sp.Vault.create(os.path.join(self.tmp, "errors"), store)
+        pyd = os.path.join(SAMPLES, "pydicom")
+        s = v.import_from(
+            [
+                sp.ImportSource.PATH(os.path.join(pyd, "waveform_ecg.dcm")),
+                sp.ImportSource.PATH(os.path.join(pyd, "MR_truncated.dcm")),
+            ],
+            None,
+            sp.CancelHandle(),
+        )
+        self.assertEqual(s.instances_added, 2)
+        by_modality = {}
+        for st in v.studies():
+            for se in v.series(st.id):
+                by_modality[se.modality] = se
+        with self.assertRaises(sp.ScanpassError.NoImage):
+            v.open_viewer(by_modality["ECG"].id)
+        mr = v.open_viewer(by_modality["MR"].id)
+        with self.assertRaises(sp.ScanpassError.Damaged) as e:
+            mr.render(0, sp.Window.DEFAULT())
+        self.assertNotIn("MR1", str(e.exception))
+        with self.assertRaises(sp.ScanpassError.InvalidInput):
+            self.viewer.render(192, sp.Window.DEFAULT())
+        with self.assertRaises(sp.ScanpassError.InvalidInput):
+            self.viewer.render(0, sp.Window.CUSTOM(center=0.0, width=0.0))
+        v.lock()
+        with self.assertRaises(sp.ScanpassError.Locked):
+            mr.render(0, sp.Window.DEFAULT())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

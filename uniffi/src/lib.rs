@@ -1,0 +1,74 @@
+//! # scanpass-ffi: the API the Android and iOS apps call
+//!
+//! uniffi generates Kotlin, Swift and Python bindings from this crate (`scripts/bindgen`). It holds
+//! no logic: every call maps onto `scanpass-core` and every error onto [`ScanpassError`].
+//!
+//! What is here:
+//! - [`Vault`]: create, open, unlock and lock the encrypted vault. Its key is kept by a
+//!   [`KeyStore`]: the app's own (Android Keystore, iOS Keychain), or the built-in
+//!   [`passphrase_key_store`] and [`desktop_key_store`];
+//! - import ([`Vault::import_from`]): from paths or a link, with an [`ImportListener`] for progress
+//!   and a [`CancelHandle`];
+//! - the library: [`Vault::patients`], [`Vault::studies`], [`Vault::series`],
+//!   [`Vault::thumbnail`] (PNG bytes);
+//! - [`Viewer`]: one series slice by slice, rendered to RGBA with a [`Window`], its neighbours
+//!   decoded ahead in the background, cine rate for multi-frame objects.
+//!
+//! ## Threads and blocking
+//! Every object is safe to use from any thread, and every call may be made from any thread.
+//! Calls that read or write storage or decode images **block** the calling thread: `Vault.create`,
+//! `Vault.open`, `unlock` (a key derivation of about 0.3 s with a passphrase), the library
+//! listings, `thumbnail`, `delete_study`, `import_from` (seconds to minutes), `open_viewer` and
+//! `Viewer.render` (milliseconds; instant when prefetched). Apps call them off the main thread,
+//! or use the `async` variants (`import_from_async`, `render_async`: Kotlin `suspend`, Swift
+//! `async`), which run the work on a thread of their own and never block the caller's executor.
+//! Quick calls that do not block: `lock`, `is_unlocked`, `id`, `slice_count`, `geometry`,
+//! `cine`, `presets`, the [`CancelHandle`] methods.
+//!
+//! Callbacks into the app ([`KeyStore`], [`ImportListener`]) come on the thread doing the work,
+//! never the app's main thread.
+//!
+//! ## Errors
+//! [`ScanpassError`] is small and its messages are written for the patient; nothing in them names
+//! the patient. The technical detail stays in the core's error, mapped in one place
+//! (`error.rs`).
+
+uniffi::setup_scaffolding!();
+
+mod error;
+mod import;
+mod keys;
+mod library;
+mod pixels;
+mod viewer;
+
+pub use error::{KeyStoreError, ScanpassError};
+pub use import::{
+    CancelHandle, FileError, ImportEvent, ImportListener, ImportSource, ImportSummary,
+};
+pub use keys::{desktop_key_store, passphrase_key_store, KeyStore};
+pub use library::{Patient, Series, Study, Vault};
+pub use pixels::Pixels;
+pub use viewer::{AppliedWindow, Cine, Geometry, Preset, RenderedSlice, SliceInfo, Viewer, Window};
+
+/// The version of the Scanpass core these bindings were built from.
+#[uniffi::export]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Run `work` on a thread of its own and await its result: how the `async` calls keep blocking
+/// work off the caller's executor without a runtime of their own.
+pub(crate) async fn on_thread<T: Send + 'static>(
+    name: &str,
+    work: impl FnOnce() -> Result<T, ScanpassError> + Send + 'static,
+) -> Result<T, ScanpassError> {
+    let (tx, rx) = futures_channel::oneshot::channel();
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            let _ = tx.send(work());
+        })
+        .map_err(|_| ScanpassError::Storage)?;
+    rx.await.map_err(|_| ScanpassError::Internal)?
+}

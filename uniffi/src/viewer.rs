@@ -1,0 +1,243 @@
+//! A viewer session over one series.
+
+use std::sync::{Arc, Mutex};
+
+use scanpass_core::render::{self, presets, Applied, Voi};
+use scanpass_core::vault::Vault as CoreVault;
+use scanpass_core::viewer as core;
+
+use crate::error::ScanpassError;
+use crate::pixels::Pixels;
+
+type Result<T> = std::result::Result<T, ScanpassError>;
+
+/// Which window (contrast) to show a slice with.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum Window {
+    /// What a reader expects on opening: the file's own window, else the slice's full range.
+    Default,
+    /// The slice's full value range.
+    Auto,
+    /// A named preset (`ct-brain`, `ct-lung`...; see [`presets`]).
+    Preset { id: String },
+    /// Centre and width in the modality's units (Hounsfield units for CT); width > 0.
+    Custom { center: f64, width: f64 },
+    /// The n-th window the file itself offers.
+    FromFile { index: u32 },
+}
+
+impl TryFrom<Window> for Voi {
+    type Error = ScanpassError;
+    fn try_from(w: Window) -> Result<Voi> {
+        Ok(match w {
+            Window::Default => Voi::Default,
+            Window::Auto => Voi::Auto,
+            Window::Preset { id } => Voi::preset(&id)?,
+            Window::Custom { center, width } if width > 0.0 && center.is_finite() => {
+                Voi::Window { center, width }
+            }
+            Window::Custom { .. } => return Err(ScanpassError::InvalidInput),
+            Window::FromFile { index } => Voi::FileWindow(index as usize),
+        })
+    }
+}
+
+/// A named window for a menu.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Preset {
+    /// Pass as `Window.Preset(id)`.
+    pub id: String,
+    pub label: String,
+    pub modality: String,
+    pub center: f64,
+    pub width: f64,
+}
+
+impl From<&presets::Preset> for Preset {
+    fn from(p: &presets::Preset) -> Self {
+        Preset {
+            id: p.id.into(),
+            label: p.label.into(),
+            modality: p.modality.into(),
+            center: p.center,
+            width: p.width,
+        }
+    }
+}
+
+/// The presets for `modality` (all of them when none is given), in menu order.
+#[uniffi::export]
+pub fn presets(modality: Option<String>) -> Vec<Preset> {
+    presets::PRESETS
+        .iter()
+        .filter(|p| modality.as_deref().is_none_or(|m| p.modality == m))
+        .map(Preset::from)
+        .collect()
+}
+
+/// The shape of a series, for measurement and layout.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Geometry {
+    pub rows: u32,
+    pub cols: u32,
+    /// Millimetres between pixel centres, down a column and along a row.
+    pub row_spacing_mm: Option<f64>,
+    pub column_spacing_mm: Option<f64>,
+    /// Millimetres between neighbouring slices.
+    pub slice_spacing_mm: Option<f64>,
+    pub slice_thickness_mm: Option<f64>,
+    /// Row then column direction cosines (6 numbers), when the slices share one orientation.
+    pub orientation: Option<Vec<f64>>,
+}
+
+/// Cine playback of a multi-frame series.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Cine {
+    pub frames: u32,
+    pub frame_interval_ms: f64,
+}
+
+/// Where a slice comes from.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SliceInfo {
+    pub instance: u32,
+    pub frame: u32,
+    pub instance_number: Option<i64>,
+    /// Image Position (Patient), mm.
+    pub position: Option<Vec<f64>>,
+}
+
+/// The window a render applied (to show in the corner, and to start a drag from).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AppliedWindow {
+    pub center: f64,
+    pub width: f64,
+}
+
+/// One rendered slice: its size, the window applied, and its RGBA8 pixels (row by row, 4 bytes
+/// a pixel, alpha 255).
+#[derive(uniffi::Object)]
+pub struct RenderedSlice {
+    width: u32,
+    height: u32,
+    window: Option<AppliedWindow>,
+    rgba: Mutex<Option<Pixels>>,
+}
+
+#[uniffi::export]
+impl RenderedSlice {
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+    /// The window applied; none for colour images and VOI LUTs.
+    pub fn window(&self) -> Option<AppliedWindow> {
+        self.window.clone()
+    }
+    /// The pixels, width × height × 4 bytes. They move to the caller without a copy on the Rust
+    /// side: call this once; later calls fail with `InvalidInput`.
+    pub fn take_rgba(&self) -> Result<Pixels> {
+        self.rgba
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or(ScanpassError::InvalidInput)
+    }
+}
+
+/// A viewer session over one series: slices in display order (along the slice normal), rendered
+/// with a window; after each render the neighbours are decoded ahead in the background, into a
+/// cache bounded at 192 MiB. Locking the vault empties the cache. Safe from any thread.
+#[derive(uniffi::Object)]
+pub struct Viewer {
+    inner: core::Viewer,
+}
+
+impl Viewer {
+    pub(crate) fn open(vault: Arc<CoreVault>, series_id: &str) -> Result<Arc<Viewer>> {
+        Ok(Arc::new(Viewer {
+            inner: core::Viewer::open(vault, series_id)?,
+        }))
+    }
+
+    fn render_now(&self, n: u32, window: Window) -> Result<Arc<RenderedSlice>> {
+        let voi = Voi::try_from(window)?;
+        let (rgba, r) = Pixels::render_with(|buf, at| self.inner.render_into(n, &voi, buf, at))?;
+        Ok(Arc::new(RenderedSlice {
+            width: r.width,
+            height: r.height,
+            window: match r.applied {
+                Applied::Window { center, width, .. } => Some(AppliedWindow { center, width }),
+                Applied::VoiLut { .. } | Applied::Colour => None,
+            },
+            rgba: Mutex::new(Some(rgba)),
+        }))
+    }
+}
+
+#[uniffi::export]
+impl Viewer {
+    /// Slices: the frames of all the series' images.
+    pub fn slice_count(&self) -> u32 {
+        self.inner.slice_count()
+    }
+
+    pub fn geometry(&self) -> Geometry {
+        let g = self.inner.geometry();
+        Geometry {
+            rows: g.rows,
+            cols: g.cols,
+            row_spacing_mm: g.pixel_spacing.map(|s| s.0),
+            column_spacing_mm: g.pixel_spacing.map(|s| s.1),
+            slice_spacing_mm: g.slice_spacing,
+            slice_thickness_mm: g.slice_thickness,
+            orientation: g.orientation.map(|o| o.to_vec()),
+        }
+    }
+
+    /// The cine rate, for multi-frame images that state one.
+    pub fn cine(&self) -> Option<Cine> {
+        self.inner.cine().map(|c| Cine {
+            frames: c.frames,
+            frame_interval_ms: c.frame_interval_ms,
+        })
+    }
+
+    /// The presets for this series' modality.
+    pub fn presets(&self) -> Vec<Preset> {
+        let modality = self.inner.info(0).ok().and_then(|i| i.modality.clone());
+        match modality {
+            Some(m) => render::presets::for_modality(&m)
+                .map(Preset::from)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn slice_info(&self, n: u32) -> Result<SliceInfo> {
+        let s = self.inner.slice_info(n)?;
+        Ok(SliceInfo {
+            instance: s.instance,
+            frame: s.frame,
+            instance_number: s.instance_number,
+            position: s.position.map(|p| p.to_vec()),
+        })
+    }
+
+    /// Render slice `n` with `window`. Blocks while the slice is decrypted and decoded (instant
+    /// when prefetched).
+    pub fn render(&self, n: u32, window: Window) -> Result<Arc<RenderedSlice>> {
+        self.render_now(n, window)
+    }
+
+    /// [`Viewer::render`] on a thread of its own.
+    pub async fn render_async(
+        self: Arc<Self>,
+        n: u32,
+        window: Window,
+    ) -> Result<Arc<RenderedSlice>> {
+        crate::on_thread("scanpass-render", move || self.render_now(n, window)).await
+    }
+}
