@@ -132,7 +132,10 @@ impl Cache {
 /// The prefetch thread's orders: the slice shown last and which way the user is going.
 #[derive(Default)]
 struct Want {
+    /// the slice whose neighbours are to be decoded; none when there is nothing to do
     centre: Option<usize>,
+    /// the slice shown last, for the direction
+    last: Option<usize>,
     forward: bool,
     /// bumped on every new order, so the thread can drop stale work
     generation: u64,
@@ -456,15 +459,35 @@ impl Inner {
             return;
         }
         let mut want = guard(&self.want);
-        want.forward = match want.centre {
+        want.forward = match want.last {
             Some(prev) if n < prev => false,
             Some(prev) if n > prev => true,
             Some(_) => want.forward,
             None => true,
         };
-        want.centre = Some(n);
-        want.generation += 1;
-        self.wake.notify_all();
+        want.last = Some(n);
+        // wake the thread only when a neighbour is missing: scrolling through cached slices
+        // costs no thread switch
+        let missing = {
+            let cache = guard(&self.cache);
+            self.neighbours(n, want.forward)
+                .into_iter()
+                .take(self.budget(&cache, n))
+                .any(|k| !cache.slices.contains_key(&k))
+        };
+        if missing {
+            want.centre = Some(n);
+            want.generation += 1;
+            self.wake.notify_all();
+        }
+    }
+
+    /// How many neighbours of `centre` the cache holds beside it.
+    fn budget(&self, cache: &Cache, centre: usize) -> usize {
+        match cache.slices.get(&centre) {
+            Some(d) if d.bytes > 0 => (self.cache_limit / d.bytes).saturating_sub(1),
+            _ => usize::MAX,
+        }
     }
 
     /// The neighbours of `centre`, nearest first, the scrolling direction first at each distance.
@@ -500,13 +523,7 @@ impl Inner {
                 }
             };
             // prefetch no more than the cache holds beside the slice shown, nearest first
-            let budget = {
-                let cache = guard(&self.cache);
-                match cache.slices.get(&centre) {
-                    Some(d) if d.bytes > 0 => (self.cache_limit / d.bytes).saturating_sub(1),
-                    _ => usize::MAX,
-                }
-            };
+            let budget = self.budget(&guard(&self.cache), centre);
             for n in self.neighbours(centre, forward).into_iter().take(budget) {
                 {
                     let want = guard(&self.want);

@@ -23,6 +23,19 @@ impl Pixels {
         Ok((Pixels(buf), out))
     }
 
+    /// A filled buffer of `len` bytes, for the lowering benchmark (`examples/lowering.rs`).
+    #[doc(hidden)]
+    pub fn for_bench(len: usize) -> (Pixels, ()) {
+        let filled = Self::render_with::<_, std::convert::Infallible>(|buf, at| {
+            buf.resize(at + len, 7);
+            Ok(())
+        });
+        match filled {
+            Ok(done) => done,
+            Err(never) => match never {},
+        }
+    }
+
     /// The pixel bytes, without the prefix.
     pub fn bytes(&self) -> &[u8] {
         &self.0[PREFIX..]
