@@ -7,7 +7,7 @@
 //! 4. a bare data set (ACR-NEMA style, no meta group at all), or a meta group that lacks its
 //!    Transfer Syntax UID: the data set's encoding is then recognised from its first element.
 
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 use dicom_dictionary_std::tags;
@@ -344,42 +344,9 @@ pub fn open(path: &Path, depth: ReadDepth) -> Result<Object> {
             parse(&bytes, depth)
         }
         ReadDepth::HeaderOnly => {
-            let file = std::fs::File::open(path).map_err(|source| Error::Io {
-                what: "the file",
-                source,
-            })?;
-            // files of ordinary size: read whole and parse with the length guard
-            if file.metadata().map(|m| m.len()).unwrap_or(u64::MAX) <= 8 * 1024 * 1024 {
-                let bytes = std::fs::read(path).map_err(|source| Error::Io {
-                    what: "the file",
-                    source,
-                })?;
-                return parse(&bytes, ReadDepth::HeaderOnly);
-            }
-            let mut head = Vec::with_capacity(4096);
-            let mut reader = BufReader::new(file);
-            (&mut reader)
-                .take(4096)
-                .read_to_end(&mut head)
-                .map_err(|source| Error::Io {
-                    what: "the file",
-                    source,
-                })?;
-            match detect(&head)? {
-                Layout::Meta { dicm_at } if head.len() > dicm_at + 4 => {
-                    let rest = &head[dicm_at..];
-                    match OpenFileOptions::new()
-                        .read_preamble(dicom_object::file::ReadPreamble::Never)
-                        .read_until(tags::PIXEL_DATA)
-                        .from_reader(rest.chain(reader))
-                    {
-                        Ok(obj) => Ok(obj),
-                        // unusual meta group: the full path knows the fallbacks
-                        Err(_) => open(path, ReadDepth::Full),
-                    }
-                }
-                _ => open(path, ReadDepth::Full),
-            }
+            // read lazily through the walk, which checks every length against the file before
+            // dicom-rs reads the header (files of ordinary size are read whole the same way)
+            Ok(super::DicomImage::open(path)?.header().clone())
         }
     }
 }
