@@ -66,6 +66,9 @@ pub enum Error {
     /// The platform key store refused.
     #[error("key store: {0}")]
     KeyStore(String),
+    /// Something that must be new is there already (a vault in a folder).
+    #[error("a {0} already exists there")]
+    AlreadyExists(&'static str),
     /// No such study, series or instance.
     #[error("no such {0}")]
     NotFound(&'static str),

@@ -1,5 +1,7 @@
 //! The app-facing errors, and the one place the core's errors map onto them.
 
+use std::io::ErrorKind;
+
 use scanpass_core::Error;
 
 /// What went wrong, in words a patient can read. Each case is one thing the app can act on
@@ -25,6 +27,12 @@ pub enum ScanpassError {
     Integrity,
     #[error("Scanpass could not save to this device. Check that there is free space.")]
     Storage,
+    #[error(
+        "Scanpass could not read these files. Check that the disk, stick or folder is still there."
+    )]
+    CannotRead,
+    #[error("There is already a Scanpass library in this folder.")]
+    VaultExists,
     #[error("This item is no longer in your library.")]
     NotFound,
     #[error("The import was stopped.")]
@@ -33,7 +41,7 @@ pub enum ScanpassError {
     Network,
     #[error("This zip file is damaged or protected and cannot be opened.")]
     Archive,
-    #[error("Scanpass cannot do that with this image.")]
+    #[error("Scanpass cannot do that here.")]
     InvalidInput,
     #[error("Something went wrong inside Scanpass.")]
     Internal,
@@ -55,7 +63,17 @@ impl From<Error> for ScanpassError {
             | Error::Truncated { .. }
             | Error::Codec { .. } => Self::Damaged,
             Error::Integrity(_) => Self::Integrity,
-            Error::Io { .. } | Error::Storage(_) => Self::Storage,
+            Error::Io { source, .. } => match source.kind() {
+                // the device's own storage refused a write
+                ErrorKind::StorageFull
+                | ErrorKind::QuotaExceeded
+                | ErrorKind::ReadOnlyFilesystem
+                | ErrorKind::FileTooLarge => Self::Storage,
+                // a source that is gone, unreadable or cut short: the files, not the device
+                _ => Self::CannotRead,
+            },
+            Error::Storage(_) => Self::Storage,
+            Error::AlreadyExists(_) => Self::VaultExists,
             Error::NotFound(_) => Self::NotFound,
             Error::Cancelled => Self::Cancelled,
             Error::Network(_) => Self::Network,

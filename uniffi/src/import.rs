@@ -41,10 +41,25 @@ pub enum ImportEvent {
     FileFailed { path: String, error: String },
 }
 
-/// Receives import progress, on the importing thread (not the app's main thread).
+/// Receives import progress on the importing thread: never the app's main thread, and with
+/// `import_from_async` not always the same thread, so an implementation must be thread-safe.
+/// An exception it throws is ignored and the import goes on.
 #[uniffi::export(with_foreign)]
 pub trait ImportListener: Send + Sync {
-    fn on_event(&self, event: ImportEvent);
+    fn on_event(&self, event: ImportEvent) -> Result<(), ListenerError>;
+}
+
+/// What a listener may throw; it does not stop the import.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum ListenerError {
+    #[error("listener failed: {reason}")]
+    Failed { reason: String },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Self::Failed { reason: e.reason }
+    }
 }
 
 pub(crate) struct Listener(pub Option<Arc<dyn ImportListener>>);
@@ -52,13 +67,15 @@ pub(crate) struct Listener(pub Option<Arc<dyn ImportListener>>);
 impl core::ImportListener for Listener {
     fn on_event(&self, event: &core::ImportEvent) {
         let Some(l) = &self.0 else { return };
-        l.on_event(match event.clone() {
+        // an app's listener that fails (touching a view off the main thread, say) must not stop
+        // the import
+        let _ = l.on_event(match event.clone() {
             core::ImportEvent::Found { files, bytes } => ImportEvent::Found { files, bytes },
             core::ImportEvent::Processed { done, files, bytes } => {
                 ImportEvent::Processed { done, files, bytes }
             }
             core::ImportEvent::FileError { path, error } => ImportEvent::FileFailed { path, error },
-        })
+        });
     }
 }
 

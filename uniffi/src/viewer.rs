@@ -33,7 +33,9 @@ impl TryFrom<Window> for Voi {
             Window::Default => Voi::Default,
             Window::Auto => Voi::Auto,
             Window::Preset { id } => Voi::preset(&id)?,
-            Window::Custom { center, width } if width > 0.0 && center.is_finite() => {
+            Window::Custom { center, width }
+                if width > 0.0 && width.is_finite() && center.is_finite() =>
+            {
                 Voi::Window { center, width }
             }
             Window::Custom { .. } => return Err(ScanpassError::InvalidInput),

@@ -157,9 +157,7 @@ impl Vault {
     pub fn create(dir: &Path, keys: &dyn KeyStore) -> Result<Vault> {
         std::fs::create_dir_all(dir).map_err(io_err("the vault folder"))?;
         if dir.join("vault.json").exists() {
-            return Err(Error::InvalidArgument(
-                "a vault already exists there".into(),
-            ));
+            return Err(Error::AlreadyExists("vault"));
         }
         let id = new_id();
         let key = Key::random();

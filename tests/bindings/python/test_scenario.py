@@ -61,6 +61,17 @@ class RefusingKeyStore(sp.KeyStore):
         pass
 
 
+class ThrowingListener(sp.ImportListener):
+    """A listener that fails on every event, as a UI listener touching a view off its thread."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def on_event(self, event):
+        self.calls += 1
+        raise RuntimeError("listener broke")
+
+
 class Recorder(sp.ImportListener):
     def __init__(self, cancel=None, cancel_after=None):
         self.events = []
@@ -126,6 +137,8 @@ class Scenario(unittest.TestCase):
         with self.assertRaises(sp.ScanpassError.KeyStore):
             sp.Vault.create(os.path.join(self.tmp, "v4"), RefusingKeyStore())
         self.assertFalse(v.is_unlocked())
+        with self.assertRaises(sp.ScanpassError.VaultExists):
+            sp.Vault.create(os.path.join(self.tmp, "v3"), MemoryKeyStore())
 
     def test_3_import_reports_progress_through_a_python_listener(self):
         s = self.summary
@@ -212,6 +225,23 @@ class Scenario(unittest.TestCase):
             self.viewer.render(192, sp.Window.DEFAULT())
         with self.assertRaises(sp.ScanpassError.InvalidInput):
             self.viewer.render(0, sp.Window.CUSTOM(center=0.0, width=0.0))
+        with self.assertRaises(sp.ScanpassError.InvalidInput):
+            self.viewer.render(0, sp.Window.CUSTOM(center=0.0, width=float("inf")))
+        with self.assertRaises(sp.ScanpassError.CannotRead):
+            v.import_from(
+                [sp.ImportSource.PATH(os.path.join(self.tmp, "no-such-cd"))],
+                None,
+                sp.CancelHandle(),
+            )
+        # a listener that throws does not stop the import
+        broken = ThrowingListener()
+        s = v.import_from(
+            [sp.ImportSource.PATH(os.path.join(pyd, "CT_small.dcm"))],
+            broken,
+            sp.CancelHandle(),
+        )
+        self.assertEqual(s.instances_added, 1)
+        self.assertGreater(broken.calls, 1)
         v.lock()
         with self.assertRaises(sp.ScanpassError.Locked):
             mr.render(0, sp.Window.DEFAULT())

@@ -1,0 +1,324 @@
+// The bindings scenario (tests/bindings/SCENARIO.md) in Kotlin on the JVM, through the generated
+// bindings (scripts/bindgen kotlin): JUnit 4, run by tests/bindings/kotlin/run.
+package app.scanpass.test
+
+import app.scanpass.ffi.CancelHandle
+import app.scanpass.ffi.ImportEvent
+import app.scanpass.ffi.ImportListener
+import app.scanpass.ffi.ImportSource
+import app.scanpass.ffi.KeyStore
+import app.scanpass.ffi.KeyStoreException
+import app.scanpass.ffi.RenderedSlice
+import app.scanpass.ffi.ScanpassException
+import app.scanpass.ffi.Series
+import app.scanpass.ffi.Study
+import app.scanpass.ffi.Vault
+import app.scanpass.ffi.Viewer
+import app.scanpass.ffi.Window
+import java.io.File
+import java.nio.file.Files
+import java.security.MessageDigest
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.atomic.AtomicInteger
+import kotlinx.coroutines.runBlocking
+import org.junit.AfterClass
+import org.junit.Assert.assertArrayEquals
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertTrue
+import org.junit.BeforeClass
+import org.junit.FixMethodOrder
+import org.junit.Test
+import org.junit.runners.MethodSorters
+
+private fun env(name: String): String =
+    System.getenv(name) ?: throw IllegalStateException("$name is not set (run tests/bindings/run kotlin)")
+
+private val SAMPLES: String by lazy { env("SCANPASS_SAMPLES") }
+private val SLICE: UInt by lazy { (System.getenv("SCANPASS_SLICE") ?: "96").toUInt() }
+private val EXPECT_DEFAULT: String by lazy { env("SCANPASS_EXPECT_DEFAULT") }
+private val EXPECT_CUSTOM: String by lazy { env("SCANPASS_EXPECT_CUSTOM") }
+
+/** A key store written in Kotlin: what the app's Android Keystore wrapper does, kept in memory. */
+class MemoryKeyStore : KeyStore {
+    val keys = ConcurrentHashMap<String, ByteArray>()
+    val loads = AtomicInteger()
+    val stores = AtomicInteger()
+
+    override fun load(vaultId: String): ByteArray? {
+        loads.incrementAndGet()
+        return keys[vaultId]?.copyOf()
+    }
+
+    override fun store(vaultId: String, key: ByteArray) {
+        stores.incrementAndGet()
+        keys[vaultId] = key.copyOf()
+    }
+
+    override fun delete(vaultId: String) {
+        keys.remove(vaultId)
+    }
+}
+
+/** Hands back 32 bytes that are not the vault's key. */
+class OtherKeyStore : KeyStore {
+    override fun load(vaultId: String): ByteArray? = ByteArray(32) { it.toByte() }
+    override fun store(vaultId: String, key: ByteArray) {}
+    override fun delete(vaultId: String) {}
+}
+
+/** The user gave the wrong passphrase / biometric. */
+class RefusingKeyStore : KeyStore {
+    override fun load(vaultId: String): ByteArray? = throw KeyStoreException.WrongSecret()
+    override fun store(vaultId: String, key: ByteArray) = throw KeyStoreException.Unavailable("read-only")
+    override fun delete(vaultId: String) {}
+}
+
+/** A listener that fails on every event, as a UI listener touching a view off its thread. */
+class ThrowingListener : ImportListener {
+    val calls = java.util.concurrent.atomic.AtomicInteger()
+
+    override fun onEvent(event: ImportEvent) {
+        calls.incrementAndGet()
+        throw IllegalStateException("listener broke")
+    }
+}
+
+/** Records import events (called on the importing thread); optionally cancels after `cancelAfter`. */
+class Recorder(private val cancel: CancelHandle? = null, private val cancelAfter: ULong = 0UL) : ImportListener {
+    val events = CopyOnWriteArrayList<ImportEvent>()
+
+    override fun onEvent(event: ImportEvent) {
+        events.add(event)
+        if (cancel != null && event is ImportEvent.Processed && event.done >= cancelAfter) {
+            cancel.cancel()
+        }
+    }
+
+    fun processed(): List<ULong> = events.filterIsInstance<ImportEvent.Processed>().map { it.done }
+}
+
+fun sha256(bytes: ByteArray): String =
+    MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
+
+fun sha(slice: RenderedSlice): String = sha256(slice.takeRgba())
+
+/** Runs `block` and returns the exception of type T it throws; fails when it throws nothing or another. */
+inline fun <reified T : Throwable> assertThrowsType(what: String, block: () -> Unit): T {
+    try {
+        block()
+    } catch (e: Throwable) {
+        if (e is T) return e
+        throw AssertionError("$what: expected ${T::class.java.name}, got $e", e)
+    }
+    throw AssertionError("$what: expected ${T::class.java.name}, nothing was thrown")
+}
+
+fun path(vararg parts: String): ImportSource = ImportSource.Path(File(SAMPLES, parts.joinToString("/")).path)
+
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+class ScenarioTest {
+    companion object {
+        lateinit var tmp: File
+        lateinit var store: MemoryKeyStore
+        lateinit var vault: Vault
+        lateinit var rec: Recorder
+        lateinit var summary: app.scanpass.ffi.ImportSummary
+        lateinit var study: Study
+        lateinit var series: Series
+        lateinit var viewer: Viewer
+
+        @BeforeClass
+        @JvmStatic
+        fun setUp() {
+            tmp = Files.createTempDirectory("scanpass-kt-").toFile()
+            store = MemoryKeyStore()
+            vault = Vault.create(File(tmp, "vault").path, store)
+            rec = Recorder()
+            summary = CancelHandle().use { vault.importFrom(listOf(path("SAG-anon")), rec, it) }
+            study = vault.studies().first { it.instanceCount == 192u }
+            series = vault.series(study.id).first()
+            viewer = vault.openViewer(series.id)
+        }
+
+        @AfterClass
+        @JvmStatic
+        fun tearDown() {
+            if (::viewer.isInitialized) viewer.close()
+            if (::vault.isInitialized) vault.close()
+            if (::tmp.isInitialized) tmp.deleteRecursively()
+        }
+    }
+
+    @Test
+    fun test1_keyStoreInKotlinKeepsTheVaultKey() {
+        assertEquals(setOf(vault.id()), store.keys.keys.toSet())
+        assertEquals(32, store.keys.getValue(vault.id()).size)
+        assertEquals("Vault.create stores the key once", 1, store.stores.get())
+        assertTrue(vault.isUnlocked())
+    }
+
+    @Test
+    fun test2_lockUnlockAndWrongKeys() {
+        val s = MemoryKeyStore()
+        Vault.create(File(tmp, "v2").path, s).use { v ->
+            assertTrue(v.isUnlocked())
+            v.lock()
+            assertFalse(v.isUnlocked())
+            assertThrowsType<ScanpassException.Locked>("studies() while locked") { v.studies() }
+            val loadsBefore = s.loads.get()
+            v.unlock(s)
+            assertTrue(v.isUnlocked())
+            assertTrue("unlock loads the key from the store", s.loads.get() > loadsBefore)
+            assertEquals(0, v.studies().size)
+
+            v.lock()
+            val e = assertThrowsType<ScanpassException.WrongKey>("unlock with other 32 bytes") {
+                v.unlock(OtherKeyStore())
+            }
+            assertTrue("message: ${e.message}", e.message.orEmpty().contains("passphrase"))
+            assertFalse(v.isUnlocked())
+            assertThrowsType<ScanpassException.WrongKey>("unlock with a store throwing WrongSecret") {
+                v.unlock(RefusingKeyStore())
+            }
+            assertFalse(v.isUnlocked())
+            // the right key still opens it after the failures
+            v.unlock(s)
+            assertTrue(v.isUnlocked())
+        }
+        assertThrowsType<ScanpassException.KeyStore>("create with a store that cannot store") {
+            Vault.create(File(tmp, "v4").path, RefusingKeyStore()).close()
+        }
+        assertThrowsType<ScanpassException.VaultExists>("create where a vault is") {
+            Vault.create(File(tmp, "v2").path, MemoryKeyStore()).close()
+        }
+    }
+
+    @Test
+    fun test3_importReportsProgressThroughAKotlinListener() {
+        assertEquals(192u, summary.instancesAdded)
+        assertEquals(2u, summary.skipped)
+        assertEquals(emptyList<Any>(), summary.errors)
+        assertFalse(summary.cancelled)
+        assertEquals(1u, summary.patients)
+        assertFalse(summary.mixedPatients)
+        val first = rec.events.first()
+        assertTrue("first event: $first", first is ImportEvent.Found)
+        assertEquals(194UL, (first as ImportEvent.Found).files)
+        assertEquals((1UL..194UL).toList(), rec.processed())
+        assertTrue(rec.events.none { it is ImportEvent.FileFailed })
+    }
+
+    @Test
+    fun test4_cancelHalfWay() {
+        val v = Vault.create(File(tmp, "cancel").path, MemoryKeyStore())
+        v.use {
+            val cancel = CancelHandle()
+            val r = Recorder(cancel, 30UL)
+            val s = v.importFrom(listOf(path("pydicom")), r, cancel)
+            assertTrue("summary.cancelled", s.cancelled)
+            assertTrue(cancel.isCancelled())
+            val found = r.events.first()
+            assertTrue("first event: $found", found is ImportEvent.Found)
+            assertEquals(137UL, (found as ImportEvent.Found).files)
+            val done = r.processed().maxOrNull()
+            assertNotNull("no Processed event", done)
+            assertTrue("done $done >= 30", done!! >= 30UL)
+            assertTrue("done $done < 137", done < 137UL)
+            cancel.close()
+        }
+    }
+
+    @Test
+    fun test5_libraryListsPatientsStudiesSeriesAndThumbnails() {
+        val patients = vault.patients()
+        assertEquals(1, patients.size)
+        assertEquals(1u, patients[0].studyCount)
+        assertEquals(listOf(study.id), vault.studiesOf(patients[0].id).map { it.id })
+        assertEquals(listOf(study.id), vault.studies().map { it.id })
+        assertEquals(listOf("MR"), study.modalities)
+        assertEquals(192u, study.instanceCount)
+        assertEquals(1, vault.series(study.id).size)
+        assertEquals(192u, series.instanceCount)
+        assertEquals("MR", series.modality)
+        val png = vault.thumbnail(series.id)
+        assertArrayEquals(
+            byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte(), 0x0d, 0x0a, 0x1a, 0x0a),
+            png.copyOfRange(0, minOf(8, png.size)),
+        )
+    }
+
+    @Test
+    fun test6_renderMatchesTheRustSide() {
+        assertEquals(192u, viewer.sliceCount())
+        val g = viewer.geometry()
+        assertEquals(256u to 256u, g.rows to g.cols)
+
+        val s = viewer.render(SLICE, Window.Default)
+        assertEquals(256u to 256u, s.width() to s.height())
+        val rgba = s.takeRgba()
+        assertEquals(256 * 256 * 4, rgba.size)
+        assertTrue("alpha 255", (3 until rgba.size step 4).all { rgba[it] == 0xFF.toByte() })
+        assertEquals(EXPECT_DEFAULT, sha256(rgba))
+        assertThrowsType<ScanpassException.InvalidInput>("takeRgba() a second time") { s.takeRgba() }
+
+        val c = viewer.render(SLICE, Window.Custom(300.0, 600.0))
+        val w = c.window()
+        assertNotNull("applied window", w)
+        assertEquals(300.0 to 600.0, w!!.center to w.width)
+        assertEquals(EXPECT_CUSTOM, sha(c))
+
+        val a = runBlocking { viewer.renderAsync(SLICE, Window.Default) }
+        assertEquals(EXPECT_DEFAULT, sha(a))
+    }
+
+    @Test
+    fun test7_typedErrors() {
+        val v = Vault.create(File(tmp, "errors").path, MemoryKeyStore())
+        v.use {
+            val s = CancelHandle().use { cancel ->
+                runBlocking {
+                    v.importFromAsync(
+                        listOf(path("pydicom", "waveform_ecg.dcm"), path("pydicom", "MR_truncated.dcm")),
+                        null,
+                        cancel,
+                    )
+                }
+            }
+            assertEquals(2u, s.instancesAdded)
+            val byModality = v.studies().flatMap { v.series(it.id) }.associateBy { it.modality }
+            assertEquals(setOf("ECG", "MR"), byModality.keys)
+            assertThrowsType<ScanpassException.NoImage>("openViewer on the ECG") {
+                v.openViewer(byModality.getValue("ECG").id)
+            }
+            val mr = v.openViewer(byModality.getValue("MR").id)
+            val e = assertThrowsType<ScanpassException.Damaged>("render of the truncated MR") {
+                mr.render(0u, Window.Default)
+            }
+            assertFalse("message names the file: ${e.message}", e.message.orEmpty().contains("MR1"))
+            assertThrowsType<ScanpassException.InvalidInput>("slice 192 of 192") {
+                viewer.render(192u, Window.Default)
+            }
+            assertThrowsType<ScanpassException.InvalidInput>("window width 0") {
+                viewer.render(0u, Window.Custom(0.0, 0.0))
+            }
+            assertThrowsType<ScanpassException.InvalidInput>("window width infinite") {
+                viewer.render(0u, Window.Custom(0.0, Double.POSITIVE_INFINITY))
+            }
+            assertThrowsType<ScanpassException.CannotRead>("import of a path that is not there") {
+                CancelHandle().use { v.importFrom(listOf(ImportSource.Path(File(tmp, "no-such-cd").path)), null, it) }
+            }
+            val broken = ThrowingListener()
+            val added = CancelHandle().use { v.importFrom(listOf(path("pydicom", "CT_small.dcm")), broken, it) }
+            assertEquals("a throwing listener does not stop the import", 1u, added.instancesAdded)
+            assertTrue("the listener was called: ${broken.calls.get()}", broken.calls.get() > 1)
+            v.lock()
+            assertThrowsType<ScanpassException.Locked>("render after lock()") {
+                mr.render(0u, Window.Default)
+            }
+            mr.close()
+        }
+    }
+}
