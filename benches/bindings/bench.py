@@ -14,14 +14,15 @@ vault.unlock(sp.passphrase_key_store(vault_dir, os.environ["BENCH_PASSPHRASE"]))
 viewer = vault.open_viewer(os.environ["BENCH_SERIES"])
 n = viewer.slice_count()
 window = sp.Window.DEFAULT()
-for i in range(n):
-    viewer.render(i, window).take_rgba()
+for _ in range(1 + int(os.environ.get("BENCH_WARM", "10"))):
+    for i in range(n):
+        viewer.render(i, window).rgba
 per_render = []
 checksum = 0
 for _ in range(rounds):
     t = time.perf_counter()
     for i in range(n):
-        rgba = viewer.render(i, window).take_rgba()
+        rgba = viewer.render(i, window).rgba
         checksum += rgba[len(rgba) // 2]
     per_render.append((time.perf_counter() - t) * 1e6 / n)
 per_render.sort()

@@ -3,7 +3,8 @@
 //! Rust viewer does); prints the median time per render over the rounds as one JSON line. The
 //! bindings run the same loop through uniffi, where each render hands over a new buffer.
 //!
-//! Environment: BENCH_VAULT, BENCH_PASSPHRASE, BENCH_SERIES, BENCH_ROUNDS (default 20).
+//! Environment: BENCH_VAULT, BENCH_PASSPHRASE, BENCH_SERIES, BENCH_ROUNDS (default 20),
+//! BENCH_WARM (untimed rounds first, default 10).
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -30,10 +31,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         viewer.render(i, &Voi::Default)?;
     }
     viewer.wait_prefetch_idle();
+    // warm-up rounds, as every language does (a JIT compiles its hot loop meanwhile)
+    let warm: usize = std::env::var("BENCH_WARM")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(10);
+    let mut rgba = Vec::new();
+    for _ in 0..warm {
+        for i in 0..n {
+            viewer.render_into(i, &Voi::Default, &mut rgba, 0)?;
+        }
+    }
     let mut per_render = Vec::with_capacity(rounds);
     let mut checksum = 0u64;
     // a Rust viewer renders into the buffer it blits, reused from slice to slice
-    let mut rgba = Vec::new();
     for _ in 0..rounds {
         let t = Instant::now();
         for i in 0..n {

@@ -1,9 +1,9 @@
 //! What handing pixels to the app costs on the Rust side: uniffi's standard `Vec<u8>` lowering
-//! (serialised byte by byte into a new buffer) against `Pixels` (the rendered buffer handed over
-//! as it is). Prints one JSON line per size with the median ns of each over many rounds.
+//! (serialised byte by byte into a new buffer) against the rendered-slice wire (the rendered
+//! buffer handed over as it is). Prints one JSON line per size with the median ns of each over many rounds.
 use std::time::Instant;
 
-use scanpass_ffi::Pixels;
+use scanpass_ffi::RenderedSliceWire;
 use uniffi::Lower;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -24,9 +24,9 @@ fn main() {
             std_ns.push(t.elapsed().as_nanos() as f64);
             std::hint::black_box(buf.destroy_into_vec());
 
-            let (p, ()) = Pixels::for_bench(len);
+            let p = RenderedSliceWire::for_bench(len);
             let t = Instant::now();
-            let buf = <Pixels as Lower<scanpass_ffi::UniFfiTag>>::lower(p);
+            let buf = <RenderedSliceWire as Lower<scanpass_ffi::UniFfiTag>>::lower(p);
             ours_ns.push(t.elapsed().as_nanos() as f64);
             std::hint::black_box(buf.destroy_into_vec());
         }

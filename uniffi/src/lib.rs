@@ -12,7 +12,8 @@
 //! - the library: [`Vault::patients`], [`Vault::studies`], [`Vault::series`],
 //!   [`Vault::thumbnail`] (PNG bytes);
 //! - [`Viewer`]: one series slice by slice, rendered to RGBA with a [`Window`], its neighbours
-//!   decoded ahead in the background, cine rate for multi-frame objects.
+//!   decoded ahead in the background, cine rate for multi-frame objects; a render is one
+//!   [`RenderedSlice`] record whose pixels are copied once, on the app's side (`pixels.rs`).
 //!
 //! ## Threads and blocking
 //! Every object is safe to use from any thread, and every call may be made from any thread.
@@ -48,8 +49,8 @@ pub use import::{
 };
 pub use keys::{desktop_key_store, passphrase_key_store, KeyStore};
 pub use library::{Patient, Series, Study, Vault};
-pub use pixels::Pixels;
-pub use viewer::{AppliedWindow, Cine, Geometry, Preset, RenderedSlice, SliceInfo, Viewer, Window};
+pub use pixels::RenderedSliceWire;
+pub use viewer::{Cine, Geometry, Preset, RenderedSlice, SliceInfo, Viewer, Window};
 
 /// The version of the Scanpass core these bindings were built from.
 #[uniffi::export]

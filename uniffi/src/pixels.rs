@@ -1,50 +1,82 @@
-//! RGBA pixels handed to the app with one copy: the core renders straight into the buffer that
-//! crosses the FFI, behind the 4-byte length prefix uniffi's byte arrays carry, so the Rust side
-//! copies nothing and the foreign side copies once (into its `ByteArray`, `Data` or `bytes`).
+//! Rendered slices handed to the app with one copy.
+//!
+//! uniffi lowers a `Vec<u8>` byte by byte into a new buffer, and the foreign side copies that
+//! buffer again into its own array: two copies of every slice, and the first alone costs more than
+//! rendering it (`examples/lowering.rs`). A [`RenderedSliceWire`] is instead the serialized
+//! [`RenderedSlice`](crate::RenderedSlice) record built in place: the core renders the pixels
+//! straight into the buffer behind room for the record's other fields, which are filled in after,
+//! and the buffer crosses the FFI as it is. The foreign side copies once, into its `ByteArray`,
+//! `Data` or `bytes`. One record, not an object with a getter, also keeps a render to one call
+//! through the FFI, which matters on the JVM, where each call costs tens of microseconds.
 
+use bytes::BufMut;
 use uniffi::{metadata::codes, MetadataBuffer, RustBuffer};
 
-/// Bytes, seen by the app as a byte array. Built only by [`Pixels::render_with`].
-pub struct Pixels(Vec<u8>);
+/// The window fields of a rendered slice.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct WindowFields {
+    pub windowed: bool,
+    pub center: f64,
+    pub width: f64,
+}
 
-/// Bytes of the length prefix of a serialized byte array.
-const PREFIX: usize = 4;
+/// A [`crate::RenderedSlice`] serialized as uniffi does, pixels last.
+pub struct RenderedSliceWire(Vec<u8>);
 
-impl Pixels {
-    /// Fill a buffer through `fill(buffer, prefix)`, which writes from `buffer[prefix..]` on;
-    /// the length prefix is set after.
-    pub(crate) fn render_with<T, E>(
-        fill: impl FnOnce(&mut Vec<u8>, usize) -> Result<T, E>,
-    ) -> Result<(Pixels, T), E> {
-        let mut buf = vec![0u8; PREFIX];
-        let out = fill(&mut buf, PREFIX)?;
-        let len = i32::try_from(buf.len() - PREFIX).unwrap_or(i32::MAX);
-        buf[..PREFIX].copy_from_slice(&len.to_be_bytes());
-        Ok((Pixels(buf), out))
+/// The record's fields before the pixels: width u32, height u32, windowed (bool, one byte),
+/// window_center f64, window_width f64, and the pixel array's i32 length.
+const HEADER: usize = 4 + 4 + 1 + 8 + 8 + 4;
+
+impl RenderedSliceWire {
+    /// Render through `fill(buffer, at)`, which writes the RGBA from `buffer[at..]` on (resizing
+    /// the buffer) and returns the size and window; the header is written after.
+    pub(crate) fn build<E>(
+        fill: impl FnOnce(&mut Vec<u8>, usize) -> Result<(u32, u32, WindowFields), E>,
+    ) -> Result<Self, E> {
+        let mut buf = vec![0u8; HEADER];
+        let (width, height, w) = fill(&mut buf, HEADER)?;
+        let len = i32::try_from(buf.len() - HEADER).unwrap_or(i32::MAX);
+        let mut head = &mut buf[..HEADER];
+        head.put_u32(width);
+        head.put_u32(height);
+        head.put_i8(w.windowed as i8);
+        head.put_f64(w.center);
+        head.put_f64(w.width);
+        head.put_i32(len);
+        Ok(RenderedSliceWire(buf))
     }
 
-    /// A filled buffer of `len` bytes, for the lowering benchmark (`examples/lowering.rs`).
+    /// A filled buffer of `len` pixel bytes, for the lowering benchmark.
     #[doc(hidden)]
-    pub fn for_bench(len: usize) -> (Pixels, ()) {
-        let filled = Self::render_with::<_, std::convert::Infallible>(|buf, at| {
+    pub fn for_bench(len: usize) -> Self {
+        let built = Self::build::<std::convert::Infallible>(|buf, at| {
             buf.resize(at + len, 7);
-            Ok(())
+            Ok((
+                1,
+                1,
+                WindowFields {
+                    windowed: false,
+                    center: 0.0,
+                    width: 0.0,
+                },
+            ))
         });
-        match filled {
-            Ok(done) => done,
+        match built {
+            Ok(w) => w,
             Err(never) => match never {},
         }
     }
 
-    /// The pixel bytes, without the prefix.
-    pub fn bytes(&self) -> &[u8] {
-        &self.0[PREFIX..]
+    /// The pixel bytes.
+    pub fn rgba(&self) -> &[u8] {
+        &self.0[HEADER..]
     }
 }
 
-// SAFETY: the buffer is exactly what uniffi's `Vec<u8>` lowering writes (a big-endian i32 length,
-// then the bytes), and the type id says so, so the generated bindings read it as a byte array.
-unsafe impl uniffi::Lower<crate::UniFfiTag> for Pixels {
+// SAFETY: the buffer is exactly what uniffi's derived lowering of `RenderedSlice` writes (tested
+// below against the derive itself), and the type id names that record, so the generated bindings
+// read it as one.
+unsafe impl uniffi::Lower<crate::UniFfiTag> for RenderedSliceWire {
     type FfiType = RustBuffer;
 
     fn lower(obj: Self) -> RustBuffer {
@@ -56,28 +88,62 @@ unsafe impl uniffi::Lower<crate::UniFfiTag> for Pixels {
     }
 }
 
-impl uniffi::TypeId<crate::UniFfiTag> for Pixels {
-    const TYPE_ID_META: MetadataBuffer =
-        MetadataBuffer::from_code(codes::TYPE_VEC).concat_value(codes::TYPE_U8);
+impl uniffi::TypeId<crate::UniFfiTag> for RenderedSliceWire {
+    // the record's own type id: `RenderedSlice` in this crate's `viewer` module
+    const TYPE_ID_META: MetadataBuffer = MetadataBuffer::from_code(codes::TYPE_RECORD)
+        .concat_str(crate::viewer::MODULE_PATH)
+        .concat_str("RenderedSlice");
 }
 
-uniffi::derive_ffi_traits!(impl LowerReturn<crate::UniFfiTag> for Pixels);
+uniffi::derive_ffi_traits!(impl LowerReturn<crate::UniFfiTag> for RenderedSliceWire);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::RenderedSlice;
+    use uniffi::TypeId;
 
-    #[test]
-    fn the_buffer_is_what_uniffi_writes_for_a_byte_vector() {
-        let (p, ()) = Pixels::render_with::<_, ()>(|buf, at| {
-            buf.resize(at + 5, 0);
-            buf[at..].copy_from_slice(b"RGBA!");
-            Ok(())
+    fn wire(windowed: bool) -> (RenderedSliceWire, RenderedSlice) {
+        let rgba: Vec<u8> = (0..=255u8).cycle().take(3 * 2 * 4).collect();
+        let w = WindowFields {
+            windowed,
+            center: -600.5,
+            width: 1500.25,
+        };
+        let px = rgba.clone();
+        let ours = RenderedSliceWire::build::<()>(|buf, at| {
+            buf.resize(at + px.len(), 0);
+            buf[at..].copy_from_slice(&px);
+            Ok((3, 2, w))
         })
         .unwrap();
-        let mut want = Vec::new();
-        <Vec<u8> as uniffi::Lower<crate::UniFfiTag>>::write(b"RGBA!".to_vec(), &mut want);
-        assert_eq!(p.0, want);
-        assert_eq!(p.bytes(), b"RGBA!");
+        let record = RenderedSlice {
+            width: 3,
+            height: 2,
+            windowed,
+            window_center: -600.5,
+            window_width: 1500.25,
+            rgba,
+        };
+        (ours, record)
+    }
+
+    #[test]
+    fn the_wire_is_what_uniffi_writes_for_the_record() {
+        for windowed in [true, false] {
+            let (ours, record) = wire(windowed);
+            let mut theirs = Vec::new();
+            <RenderedSlice as uniffi::Lower<crate::UniFfiTag>>::write(record.clone(), &mut theirs);
+            assert_eq!(ours.0, theirs, "windowed {windowed}");
+            assert_eq!(ours.rgba(), &record.rgba[..]);
+        }
+    }
+
+    #[test]
+    fn the_wire_carries_the_records_type_id() {
+        assert_eq!(
+            <RenderedSliceWire as TypeId<crate::UniFfiTag>>::TYPE_ID_META.as_ref(),
+            <RenderedSlice as TypeId<crate::UniFfiTag>>::TYPE_ID_META.as_ref()
+        );
     }
 }

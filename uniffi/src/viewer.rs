@@ -1,13 +1,13 @@
 //! A viewer session over one series.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use scanpass_core::render::{self, presets, Applied, Voi};
 use scanpass_core::vault::Vault as CoreVault;
 use scanpass_core::viewer as core;
 
 use crate::error::ScanpassError;
-use crate::pixels::Pixels;
+use crate::pixels::{RenderedSliceWire, WindowFields};
 
 type Result<T> = std::result::Result<T, ScanpassError>;
 
@@ -109,44 +109,23 @@ pub struct SliceInfo {
     pub position: Option<Vec<f64>>,
 }
 
-/// The window a render applied (to show in the corner, and to start a drag from).
+/// This module's path, as uniffi's derives record it (the rendered-slice wire names its record
+/// by it).
+pub(crate) const MODULE_PATH: &str = module_path!();
+
+/// One rendered slice: its size, the window applied, and its pixels. Built in place by the
+/// viewer ([`RenderedSliceWire`]): the fields here are the wire layout, in this order.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct AppliedWindow {
-    pub center: f64,
-    pub width: f64,
-}
-
-/// One rendered slice: its size, the window applied, and its RGBA8 pixels (row by row, 4 bytes
-/// a pixel, alpha 255).
-#[derive(uniffi::Object)]
 pub struct RenderedSlice {
-    width: u32,
-    height: u32,
-    window: Option<AppliedWindow>,
-    rgba: Mutex<Option<Pixels>>,
-}
-
-#[uniffi::export]
-impl RenderedSlice {
-    pub fn width(&self) -> u32 {
-        self.width
-    }
-    pub fn height(&self) -> u32 {
-        self.height
-    }
-    /// The window applied; none for colour images and VOI LUTs.
-    pub fn window(&self) -> Option<AppliedWindow> {
-        self.window.clone()
-    }
-    /// The pixels, width × height × 4 bytes. They move to the caller without a copy on the Rust
-    /// side: call this once; later calls fail with `InvalidInput`.
-    pub fn take_rgba(&self) -> Result<Pixels> {
-        self.rgba
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .ok_or(ScanpassError::InvalidInput)
-    }
+    pub width: u32,
+    pub height: u32,
+    /// Whether a window was applied (grey images); false for colour images and VOI LUTs.
+    pub windowed: bool,
+    /// The window applied, in modality units (to show in a corner and start a drag from).
+    pub window_center: f64,
+    pub window_width: f64,
+    /// RGBA8, row by row, 4 bytes a pixel, alpha 255: width × height × 4 bytes.
+    pub rgba: Vec<u8>,
 }
 
 /// A viewer session over one series: slices in display order (along the slice normal), rendered
@@ -164,18 +143,24 @@ impl Viewer {
         }))
     }
 
-    fn render_now(&self, n: u32, window: Window) -> Result<Arc<RenderedSlice>> {
+    fn render_now(&self, n: u32, window: Window) -> Result<RenderedSliceWire> {
         let voi = Voi::try_from(window)?;
-        let (rgba, r) = Pixels::render_with(|buf, at| self.inner.render_into(n, &voi, buf, at))?;
-        Ok(Arc::new(RenderedSlice {
-            width: r.width,
-            height: r.height,
-            window: match r.applied {
-                Applied::Window { center, width, .. } => Some(AppliedWindow { center, width }),
-                Applied::VoiLut { .. } | Applied::Colour => None,
-            },
-            rgba: Mutex::new(Some(rgba)),
-        }))
+        RenderedSliceWire::build(|buf, at| {
+            let r = self.inner.render_into(n, &voi, buf, at)?;
+            let w = match r.applied {
+                Applied::Window { center, width, .. } => WindowFields {
+                    windowed: true,
+                    center,
+                    width,
+                },
+                Applied::VoiLut { .. } | Applied::Colour => WindowFields {
+                    windowed: false,
+                    center: 0.0,
+                    width: 0.0,
+                },
+            };
+            Ok::<_, ScanpassError>((r.width, r.height, w))
+        })
     }
 }
 
@@ -228,9 +213,10 @@ impl Viewer {
         })
     }
 
-    /// Render slice `n` with `window`. Blocks while the slice is decrypted and decoded (instant
-    /// when prefetched).
-    pub fn render(&self, n: u32, window: Window) -> Result<Arc<RenderedSlice>> {
+    /// Render slice `n` with `window` into a [`RenderedSlice`]. Blocks while the slice is
+    /// decrypted and decoded (instant when prefetched). One call through the FFI; the pixels are
+    /// copied once, into the app's own array.
+    pub fn render(&self, n: u32, window: Window) -> Result<RenderedSliceWire> {
         self.render_now(n, window)
     }
 
@@ -239,7 +225,7 @@ impl Viewer {
         self: Arc<Self>,
         n: u32,
         window: Window,
-    ) -> Result<Arc<RenderedSlice>> {
+    ) -> Result<RenderedSliceWire> {
         crate::on_thread("scanpass-render", move || self.render_now(n, window)).await
     }
 }

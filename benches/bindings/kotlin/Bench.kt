@@ -10,13 +10,14 @@ fun main() {
     val viewer = vault.openViewer(System.getenv("BENCH_SERIES"))
     val n = viewer.sliceCount().toInt()
     val window = Window.Default
-    for (i in 0 until n) viewer.render(i.toUInt(), window).use { it.takeRgba() }
+    val warm = (System.getenv("BENCH_WARM") ?: "10").toInt()
+    repeat(1 + warm) { for (i in 0 until n) viewer.render(i.toUInt(), window).rgba }
     val perRender = DoubleArray(rounds)
     var checksum = 0L
     for (r in 0 until rounds) {
         val t = System.nanoTime()
         for (i in 0 until n) {
-            val rgba = viewer.render(i.toUInt(), window).use { it.takeRgba() }
+            val rgba = viewer.render(i.toUInt(), window).rgba
             checksum += (rgba[rgba.size / 2].toInt() and 0xff)
         }
         perRender[r] = (System.nanoTime() - t) / 1e3 / n

@@ -11,13 +11,14 @@ try vault.unlock(keys: passphraseKeyStore(vaultDir: dir, passphrase: env["BENCH_
 let viewer = try vault.openViewer(seriesId: env["BENCH_SERIES"]!)
 let n = Int(viewer.sliceCount())
 let window = Window.default
-for i in 0..<n { _ = try viewer.render(n: UInt32(i), window: window).takeRgba() }
+let warm = Int(env["BENCH_WARM"] ?? "10")!
+for _ in 0...warm { for i in 0..<n { _ = try viewer.render(n: UInt32(i), window: window).rgba } }
 var perRender: [Double] = []
 var checksum = 0
 for _ in 0..<rounds {
     let t = DispatchTime.now().uptimeNanoseconds
     for i in 0..<n {
-        let rgba = try viewer.render(n: UInt32(i), window: window).takeRgba()
+        let rgba = try viewer.render(n: UInt32(i), window: window).rgba
         checksum += Int(rgba[rgba.count / 2])
     }
     perRender.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e3 / Double(n))

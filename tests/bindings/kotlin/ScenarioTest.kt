@@ -103,7 +103,7 @@ class Recorder(private val cancel: CancelHandle? = null, private val cancelAfter
 fun sha256(bytes: ByteArray): String =
     MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
 
-fun sha(slice: RenderedSlice): String = sha256(slice.takeRgba())
+fun sha(slice: RenderedSlice): String = sha256(slice.rgba)
 
 /** Runs `block` and returns the exception of type T it throws; fails when it throws nothing or another. */
 inline fun <reified T : Throwable> assertThrowsType(what: String, block: () -> Unit): T {
@@ -257,17 +257,16 @@ class ScenarioTest {
         assertEquals(256u to 256u, g.rows to g.cols)
 
         val s = viewer.render(SLICE, Window.Default)
-        assertEquals(256u to 256u, s.width() to s.height())
-        val rgba = s.takeRgba()
+        assertEquals(256u to 256u, s.width to s.height)
+        val rgba = s.rgba
         assertEquals(256 * 256 * 4, rgba.size)
         assertTrue("alpha 255", (3 until rgba.size step 4).all { rgba[it] == 0xFF.toByte() })
         assertEquals(EXPECT_DEFAULT, sha256(rgba))
-        assertThrowsType<ScanpassException.InvalidInput>("takeRgba() a second time") { s.takeRgba() }
+        assertTrue("a grey slice is windowed", s.windowed)
 
         val c = viewer.render(SLICE, Window.Custom(300.0, 600.0))
-        val w = c.window()
-        assertNotNull("applied window", w)
-        assertEquals(300.0 to 600.0, w!!.center to w.width)
+        assertTrue(c.windowed)
+        assertEquals(300.0 to 600.0, c.windowCenter to c.windowWidth)
         assertEquals(EXPECT_CUSTOM, sha(c))
 
         val a = runBlocking { viewer.renderAsync(SLICE, Window.Default) }

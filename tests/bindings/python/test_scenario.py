@@ -89,7 +89,7 @@ class Recorder(sp.ImportListener):
 
 
 def sha(slice_):
-    return hashlib.sha256(slice_.take_rgba()).hexdigest()
+    return hashlib.sha256(slice_.rgba).hexdigest()
 
 
 class Scenario(unittest.TestCase):
@@ -185,18 +185,18 @@ class Scenario(unittest.TestCase):
         g = v.geometry()
         self.assertEqual((g.rows, g.cols), (256, 256))
         s = v.render(SLICE, sp.Window.DEFAULT())
-        self.assertEqual((s.width(), s.height()), (256, 256))
-        rgba = s.take_rgba()
-        self.assertIsInstance(rgba, bytes)
-        self.assertEqual(len(rgba), 256 * 256 * 4)
-        self.assertEqual(hashlib.sha256(rgba).hexdigest(), EXPECT_DEFAULT)
-        with self.assertRaises(sp.ScanpassError.InvalidInput):
-            s.take_rgba()
+        self.assertEqual((s.width, s.height), (256, 256))
+        self.assertIsInstance(s.rgba, bytes)
+        self.assertEqual(len(s.rgba), 256 * 256 * 4)
+        self.assertEqual(set(s.rgba[3::4]), {255})
+        self.assertEqual(sha(s), EXPECT_DEFAULT)
+        self.assertTrue(s.windowed)
         c = v.render(SLICE, sp.Window.CUSTOM(center=300.0, width=600.0))
-        self.assertEqual((c.window().center, c.window().width), (300.0, 600.0))
+        self.assertEqual((c.window_center, c.window_width), (300.0, 600.0))
         self.assertEqual(sha(c), EXPECT_CUSTOM)
         a = asyncio.run(v.render_async(SLICE, sp.Window.DEFAULT()))
         self.assertEqual(sha(a), EXPECT_DEFAULT)
+        self.assertEqual((a.window_center, a.window_width), (s.window_center, s.window_width))
 
     def test_7_typed_errors(self):
         store = MemoryKeyStore()

@@ -1,0 +1,17 @@
+// Entry point of the scenario test binary: XCTest on Linux has no test discovery, so the tests are
+// listed here, in the order they run (the order of SCENARIO.md).
+
+import XCTest
+
+XCTMain([
+    testCase([
+        ("test_0_sha256_is_right", ScenarioTests.test_0_sha256_is_right),
+        ("test_1_key_store_in_swift_keeps_the_vault_key", ScenarioTests.test_1_key_store_in_swift_keeps_the_vault_key),
+        ("test_2_lock_unlock_and_wrong_keys", ScenarioTests.test_2_lock_unlock_and_wrong_keys),
+        ("test_3_import_reports_progress_through_a_swift_listener", ScenarioTests.test_3_import_reports_progress_through_a_swift_listener),
+        ("test_4_cancel_half_way", ScenarioTests.test_4_cancel_half_way),
+        ("test_5_library_lists_patients_studies_series_and_thumbnails", ScenarioTests.test_5_library_lists_patients_studies_series_and_thumbnails),
+        ("test_6_render_matches_the_rust_side", asyncTest(ScenarioTests.test_6_render_matches_the_rust_side)),
+        ("test_7_typed_errors", asyncTest(ScenarioTests.test_7_typed_errors)),
+    ]),
+])
