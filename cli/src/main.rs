@@ -106,6 +106,11 @@ enum Command {
     Lock,
     /// Check the passphrase and keep the vault key in the desktop key store until `lock`.
     Unlock,
+    /// Request your images from a provider: the law's deadlines, the letter, the tracking.
+    Request {
+        #[command(subcommand)]
+        command: request_cmd::RequestCommand,
+    },
     /// Time decode + render (default window, RGBA8) of the first frame of each file, in-process.
     Bench {
         #[arg(required = true)]
@@ -137,6 +142,7 @@ impl VoiArgs {
     }
 }
 
+mod request_cmd;
 mod vault_cmd;
 
 pub(crate) type CliResult<T = ()> = Result<T, String>;
@@ -223,6 +229,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Delete { study } => vault_cmd::delete(&vault_cmd::vault_dir(cli.vault)?, &study),
         Command::Lock => vault_cmd::lock(&vault_cmd::vault_dir(cli.vault)?),
         Command::Unlock => vault_cmd::unlock(&vault_cmd::vault_dir(cli.vault)?),
+        Command::Request { command } => request_cmd::run(cli.vault, command),
     }
 }
 

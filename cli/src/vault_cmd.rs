@@ -21,7 +21,7 @@ pub fn vault_dir(arg: Option<PathBuf>) -> Result<PathBuf, String> {
     }
 }
 
-fn passphrase() -> Option<String> {
+pub(crate) fn passphrase() -> Option<String> {
     std::env::var("SCANPASS_PASSPHRASE")
         .ok()
         .filter(|p| !p.is_empty())

@@ -8,6 +8,8 @@
 //!   ([`dicom::open`], [`dicom::ImageInfo::from_object`], [`dicom::decode_frame`]);
 //! - to keep studies encrypted on the device and read them back: [`vault::Vault`], filled by
 //!   [`import::import`];
+//! - to request one's images from a provider (the law of each jurisdiction, the wizard, the
+//!   letters, the deadline tracking): [`request`], stored with [`vault::Vault::create_request`];
 //! - to show a stored series slice by slice (window/level, prefetch, cine): [`viewer::Viewer`];
 //! - to turn a decoded frame into pixels for a screen (window/level, presets, LUTs, palette,
 //!   thumbnails, PNG): [`render`];
@@ -21,6 +23,7 @@ mod error;
 pub mod import;
 pub mod phantom;
 pub mod render;
+pub mod request;
 pub mod vault;
 pub mod viewer;
 

@@ -9,7 +9,10 @@ use super::crypto::Key;
 use crate::error::{Error, Result};
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` records the last one applied.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/001_init.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../../migrations/001_init.sql")),
+    (2, include_str!("../../migrations/002_requests.sql")),
+];
 
 pub(crate) struct Index {
     pub conn: Connection,

@@ -2,7 +2,8 @@
 //!
 //! Layout of a vault folder (nothing in it names the patient):
 //! - `vault.json`: the vault id and format version (no secrets, no patient data);
-//! - `index.db`: the SQLCipher-encrypted index (studies, series, instances, sealed study keys);
+//! - `index.db`: the SQLCipher-encrypted index (studies, series, instances, sealed study keys,
+//!   records requests);
 //! - `blobs/xx/<id>`: one encrypted blob per stored DICOM file or thumbnail ([`crypto`]);
 //! - `passphrase.key`: only when a [`PassphraseKeyStore`] keeps the vault key.
 //!
@@ -18,6 +19,7 @@ pub mod crypto;
 pub mod export;
 mod index;
 pub mod keystore;
+mod requests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

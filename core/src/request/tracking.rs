@@ -1,0 +1,833 @@
+//! One request as stored, and its tracking: sent (date, channel) → due date from the rule →
+//! extension notice (within the legal limit) → received (linked to the imported study) or refused;
+//! reminders a week before and on the due date; overdue → follow-up letter → complaint draft.
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::answers::{Answers, FieldError};
+use super::dates::deadline;
+use super::rules::Rule;
+use super::wizard::Wizard;
+
+/// How long the follow-up letter gives the provider before a complaint.
+pub const FOLLOW_UP_DAYS: u64 = 14;
+
+/// How the request was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    Email,
+    Post,
+    Fax,
+    Portal,
+    InPerson,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Post => "post",
+            Channel::Fax => "fax",
+            Channel::Portal => "portal",
+            Channel::InPerson => "in-person",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Channel> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "email" | "e-mail" => Some(Channel::Email),
+            "post" | "mail" | "letter" => Some(Channel::Post),
+            "fax" => Some(Channel::Fax),
+            "portal" | "web" | "form" => Some(Channel::Portal),
+            "in-person" | "in person" | "hand" => Some(Channel::InPerson),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    pub on: NaiveDate,
+    pub channel: Channel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// When the provider's notice came.
+    pub noticed_on: NaiveDate,
+    /// The due date it sets (never past the legal limit).
+    pub until: NaiveDate,
+    /// Whether the notice came in time to extend (else the original due date stands).
+    pub in_time: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Received {
+    pub on: NaiveDate,
+    /// The vault study the images were imported as, when known.
+    pub study_id: Option<String>,
+}
+
+/// What happened to a request, as recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Tracking {
+    pub sent: Option<Sent>,
+    pub extension: Option<Extension>,
+    pub received: Option<Received>,
+    pub refused_on: Option<NaiveDate>,
+    pub follow_up_on: Option<NaiveDate>,
+    pub complaint_on: Option<NaiveDate>,
+}
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// The wizard is not finished.
+    Draft,
+    /// The letter is ready but not marked sent.
+    Ready,
+    Sent,
+    /// The provider extended the time limit (in time) and the new date has not passed.
+    Extended,
+    /// The due date has passed without images or a decision.
+    Overdue,
+    Received,
+    Refused,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Ready => "ready",
+            Status::Sent => "sent",
+            Status::Extended => "extended",
+            Status::Overdue => "overdue",
+            Status::Received => "received",
+            Status::Refused => "refused",
+        }
+    }
+}
+
+/// A tracking event from the patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mark {
+    Sent {
+        on: NaiveDate,
+        channel: Channel,
+    },
+    /// An extension notice; `until` is the date the provider gave, if any.
+    Extended {
+        on: NaiveDate,
+        until: Option<NaiveDate>,
+    },
+    Received {
+        on: NaiveDate,
+        study_id: Option<String>,
+    },
+    Refused {
+        on: NaiveDate,
+    },
+}
+
+/// A reminder the shell schedules (a notification on a phone, a line in `request list`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Reminder {
+    pub on: NaiveDate,
+    pub kind: ReminderKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReminderKind {
+    /// A week before the due date.
+    DueInAWeek,
+    /// On the due date.
+    DueToday,
+    /// The day after: time for the follow-up letter.
+    FollowUp,
+    /// The follow-up's time is up: the complaint draft is ready.
+    Complaint,
+}
+
+/// One request as stored in the vault (encrypted in the index).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestRecord {
+    /// The format of this record (1).
+    pub version: u32,
+    pub created_on: NaiveDate,
+    /// While the wizard is unfinished: its state, to resume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wizard: Option<Wizard>,
+    /// Once the wizard is finished: the answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<Answers>,
+    #[serde(default)]
+    pub tracking: Tracking,
+}
+
+/// A request as listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestSummary {
+    pub id: String,
+    pub provider: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub status: String,
+    pub sent_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    /// The latest date an extension could set (None before sending, or without a legal
+    /// extension).
+    pub extension_limit: Option<NaiveDate>,
+    pub received_on: Option<NaiveDate>,
+    pub study_id: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
+    /// When the complaint draft becomes available, once a follow-up was made.
+    pub complaint_ready_on: Option<NaiveDate>,
+    /// The last day to complain, where the rule sets one.
+    pub complaint_by: Option<NaiveDate>,
+    /// The next reminder on or after today.
+    pub next_reminder: Option<Reminder>,
+    pub reminders: Vec<Reminder>,
+}
+
+fn err(field: &str, problem: &str) -> FieldError {
+    FieldError::new(field, problem)
+}
+
+fn add_days(d: NaiveDate, n: u64) -> NaiveDate {
+    d.checked_add_days(Days::new(n)).unwrap_or(d)
+}
+
+impl RequestRecord {
+    /// A finished request, not yet sent.
+    pub fn new(answers: Answers, created_on: NaiveDate) -> Self {
+        RequestRecord {
+            version: 1,
+            created_on,
+            wizard: None,
+            answers: Some(answers),
+            tracking: Tracking::default(),
+        }
+    }
+
+    /// An unfinished request: the wizard's state.
+    pub fn draft(wizard: Wizard, created_on: NaiveDate) -> Self {
+        RequestRecord {
+            version: 1,
+            created_on,
+            wizard: Some(wizard),
+            answers: None,
+            tracking: Tracking::default(),
+        }
+    }
+
+    /// The rule, once the jurisdiction is known.
+    pub fn rule(&self) -> Option<&'static Rule> {
+        self.answers.as_ref().map(|a| a.jurisdiction.rule())
+    }
+
+    /// The due date under the rule before any extension.
+    pub fn original_due(&self) -> Option<NaiveDate> {
+        let rule = self.rule()?;
+        let sent = self.tracking.sent?;
+        deadline(sent.on, rule.deadline, rule.roll)
+    }
+
+    /// The latest due date an extension can set.
+    pub fn extension_limit(&self) -> Option<NaiveDate> {
+        let rule = self.rule()?;
+        let sent = self.tracking.sent?;
+        let ext = rule.extension?;
+        deadline(sent.on, rule.deadline.plus(ext), rule.roll)
+    }
+
+    /// The due date now in force.
+    pub fn due_on(&self) -> Option<NaiveDate> {
+        match self.tracking.extension {
+            Some(e) if e.in_time => Some(e.until),
+            _ => self.original_due(),
+        }
+    }
+
+    pub fn status(&self, today: NaiveDate) -> Status {
+        let t = &self.tracking;
+        if self.answers.is_none() {
+            return Status::Draft;
+        }
+        if t.received.is_some() {
+            return Status::Received;
+        }
+        if t.refused_on.is_some() {
+            return Status::Refused;
+        }
+        let Some(due) = self.due_on() else {
+            return Status::Ready;
+        };
+        if today > due {
+            Status::Overdue
+        } else if t.extension.is_some_and(|e| e.in_time) {
+            Status::Extended
+        } else {
+            Status::Sent
+        }
+    }
+
+    /// When the complaint draft is available: on a refusal at once, else once the follow-up's
+    /// time is up.
+    pub fn complaint_ready_on(&self) -> Option<NaiveDate> {
+        if let Some(r) = self.tracking.refused_on {
+            return Some(r);
+        }
+        self.tracking
+            .follow_up_on
+            .map(|f| add_days(f, FOLLOW_UP_DAYS))
+    }
+
+    /// The last day to complain, where the rule sets a limit: counted from the refusal, or from
+    /// the day after the due date.
+    pub fn complaint_by(&self) -> Option<NaiveDate> {
+        let rule = self.rule()?;
+        let within = rule.complaint_within?;
+        let from = self.tracking.refused_on.or(self.due_on())?;
+        within.end_from(from)
+    }
+
+    /// Every reminder of this request, in date order (none once it is settled).
+    pub fn reminders(&self) -> Vec<Reminder> {
+        let t = &self.tracking;
+        let Some(due) = self.due_on() else {
+            return Vec::new();
+        };
+        if t.received.is_some() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        if t.refused_on.is_none() {
+            if let Some(week) = due.checked_sub_days(Days::new(7)) {
+                if t.sent.is_some_and(|s| week > s.on) {
+                    out.push(Reminder {
+                        on: week,
+                        kind: ReminderKind::DueInAWeek,
+                    });
+                }
+            }
+            out.push(Reminder {
+                on: due,
+                kind: ReminderKind::DueToday,
+            });
+            out.push(Reminder {
+                on: add_days(due, 1),
+                kind: ReminderKind::FollowUp,
+            });
+        }
+        if let Some(c) = self.complaint_ready_on() {
+            if t.complaint_on.is_none() {
+                out.push(Reminder {
+                    on: c,
+                    kind: ReminderKind::Complaint,
+                });
+            }
+        }
+        out
+    }
+
+    /// The list row.
+    pub fn summary(&self, id: &str, today: NaiveDate) -> RequestSummary {
+        let reminders = self.reminders();
+        let (provider, jurisdiction) = match (&self.answers, &self.wizard) {
+            (Some(a), _) => (
+                Some(a.provider.name.clone()),
+                Some(a.jurisdiction.code().to_string()),
+            ),
+            (None, Some(w)) => (
+                Some(w.draft().provider.name.clone()).filter(|n| !n.is_empty()),
+                w.draft().jurisdiction.map(|j| j.code().to_string()),
+            ),
+            (None, None) => (None, None),
+        };
+        RequestSummary {
+            id: id.to_string(),
+            provider,
+            jurisdiction,
+            status: self.status(today).code().to_string(),
+            sent_on: self.tracking.sent.map(|s| s.on),
+            due_on: self.due_on(),
+            extension_limit: self.extension_limit(),
+            received_on: self.tracking.received.as_ref().map(|r| r.on),
+            study_id: self
+                .tracking
+                .received
+                .as_ref()
+                .and_then(|r| r.study_id.clone()),
+            follow_up_on: self.tracking.follow_up_on,
+            complaint_ready_on: self.complaint_ready_on(),
+            complaint_by: self.complaint_by(),
+            next_reminder: reminders.iter().copied().find(|r| r.on >= today),
+            reminders,
+        }
+    }
+
+    /// Record a tracking event. Returns notes for the patient (an extension that came too late,
+    /// a date capped at the legal limit).
+    pub fn mark(&mut self, mark: Mark, today: NaiveDate) -> Result<Vec<String>, FieldError> {
+        let Some(rule) = self.rule() else {
+            return Err(err("status", "finish the request first"));
+        };
+        let mut notes = Vec::new();
+        let date = match &mark {
+            Mark::Sent { on, .. }
+            | Mark::Extended { on, .. }
+            | Mark::Received { on, .. }
+            | Mark::Refused { on } => *on,
+        };
+        if date > today {
+            return Err(err("date", "is in the future"));
+        }
+        let t = &mut self.tracking;
+        if t.received.is_some() || t.refused_on.is_some() {
+            return Err(err(
+                "status",
+                "this request is already settled (received or refused)",
+            ));
+        }
+        if !matches!(mark, Mark::Sent { .. }) {
+            match t.sent {
+                None => return Err(err("status", "mark the request sent first")),
+                Some(s) if date < s.on => {
+                    return Err(err("date", "is before the request was sent"))
+                }
+                Some(_) => {}
+            }
+        }
+        match mark {
+            Mark::Sent { on, channel } => {
+                if t.extension.is_some() || t.follow_up_on.is_some() {
+                    return Err(err(
+                        "status",
+                        "the request has moved on since it was sent; its sent date cannot change now",
+                    ));
+                }
+                t.sent = Some(Sent { on, channel });
+            }
+            Mark::Extended { on, until } => {
+                if t.extension.is_some() {
+                    return Err(err(
+                        "status",
+                        "the time limit was already extended (the law allows one extension)",
+                    ));
+                }
+                let original = self.original_due().ok_or(err("status", "no due date"))?;
+                let limit = self.extension_limit();
+                let in_time = !rule.extension_notice_within_deadline || on <= original;
+                let until = match (until, limit) {
+                    (Some(u), _) if u < original => {
+                        return Err(err("until", "is before the current due date"))
+                    }
+                    (Some(u), Some(l)) if u > l => {
+                        notes.push(format!(
+                            "the law allows an extension to {l} at most: that is the due date now"
+                        ));
+                        l
+                    }
+                    (Some(u), _) => u,
+                    (None, Some(l)) => l,
+                    (None, None) => {
+                        return Err(err(
+                            "until",
+                            "this law sets no extension: give the date the provider promised",
+                        ))
+                    }
+                };
+                if !in_time {
+                    notes.push(format!(
+                        "the notice came after the due date ({original}): it does not extend the time limit, which stands"
+                    ));
+                }
+                self.tracking.extension = Some(Extension {
+                    noticed_on: on,
+                    until,
+                    in_time,
+                });
+            }
+            Mark::Received { on, study_id } => {
+                t.received = Some(Received { on, study_id });
+            }
+            Mark::Refused { on } => {
+                t.refused_on = Some(on);
+            }
+        }
+        Ok(notes)
+    }
+
+    /// Record that the follow-up letter goes out `on` (after the due date).
+    pub fn follow_up(&mut self, on: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
+        if on > today {
+            return Err(err("date", "is in the future"));
+        }
+        match self.status(on) {
+            Status::Overdue => {}
+            Status::Received | Status::Refused => {
+                return Err(err(
+                    "status",
+                    "this request is already settled (received or refused)",
+                ))
+            }
+            Status::Draft | Status::Ready => {
+                return Err(err("status", "mark the request sent first"))
+            }
+            Status::Sent | Status::Extended => {
+                return Err(err(
+                    "status",
+                    "the request is not overdue yet: a follow-up is possible after the due date",
+                ))
+            }
+        }
+        self.tracking.follow_up_on = Some(on);
+        Ok(())
+    }
+
+    /// Record that the complaint draft is made `on`.
+    pub fn complaint(&mut self, on: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
+        if on > today {
+            return Err(err("date", "is in the future"));
+        }
+        if self.tracking.received.is_some() {
+            return Err(err("status", "the images were received"));
+        }
+        match self.complaint_ready_on() {
+            None => Err(err(
+                "status",
+                "send the follow-up letter first (request follow-up)",
+            )),
+            Some(ready) if on < ready => Err(err(
+                "status",
+                "the follow-up letter gave the provider 14 days, which have not passed",
+            )),
+            Some(_) => {
+                self.tracking.complaint_on = Some(on);
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::answers::{Delivery, Format, Patient, Provider, Studies};
+    use crate::request::dates::parse_iso;
+    use crate::request::Jurisdiction;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_iso(s).unwrap()
+    }
+
+    fn record(j: Jurisdiction) -> RequestRecord {
+        RequestRecord::new(
+            Answers {
+                jurisdiction: j,
+                language: crate::request::Language::En,
+                provider: Provider {
+                    name: "P".into(),
+                    email: "r@example.org".into(),
+                    ..Provider::default()
+                },
+                patient: Patient {
+                    name: "N".into(),
+                    date_of_birth: "1970-01-01".into(),
+                    ..Patient::default()
+                },
+                studies: Studies {
+                    all: true,
+                    ..Studies::default()
+                },
+                format: Format::DicomDownload,
+                delivery: Delivery::Patient,
+            },
+            d("2020-01-01"),
+        )
+    }
+
+    const FAR: &str = "2030-01-01";
+
+    fn sent(j: Jurisdiction, on: &str) -> RequestRecord {
+        let mut r = record(j);
+        r.mark(
+            Mark::Sent {
+                on: d(on),
+                channel: Channel::Email,
+            },
+            d(FAR),
+        )
+        .unwrap();
+        r
+    }
+
+    /// (jurisdiction, sent, due, latest extended due); checked against an independent
+    /// computation (Python's datetime and calendar) when written.
+    const CASES: &[(Jurisdiction, &str, &str, Option<&str>)] = {
+        use Jurisdiction::*;
+        &[
+            // HIPAA: 30 calendar days after receipt, + at most 30; weekends do not move it
+            (Us, "2025-01-31", "2025-03-02", Some("2025-04-01")),
+            (Us, "2024-01-31", "2024-03-01", Some("2024-03-31")),
+            (Us, "2025-12-15", "2026-01-14", Some("2026-02-13")),
+            // GDPR: one month (1182/71 Art. 3(2)(c)), + two months; Sat/Sun -> Monday (Art. 3(4))
+            (Eu, "2025-01-31", "2025-02-28", Some("2025-04-30")),
+            (Eu, "2024-01-31", "2024-02-29", Some("2024-04-30")),
+            (Eu, "2023-01-31", "2023-02-28", Some("2023-05-01")), // 30 April 2023 is a Sunday
+            (Eu, "2025-05-31", "2025-06-30", Some("2025-09-01")), // 31 Aug is a Sunday
+            (Eu, "2025-02-01", "2025-03-03", Some("2025-05-01")), // 1 March is a Saturday
+            (Eu, "2025-12-31", "2026-02-02", Some("2026-03-31")), // 31 Jan 2026 is a Saturday
+            // UK GDPR, counted as the ICO says
+            (Uk, "2025-09-03", "2025-10-03", Some("2025-12-03")), // the ICO's own example
+            (Uk, "2025-01-31", "2025-02-28", Some("2025-04-30")),
+            (Uk, "2024-01-31", "2024-02-29", Some("2024-04-30")),
+            (Uk, "2025-02-15", "2025-03-17", Some("2025-05-15")), // 15 March is a Saturday
+            // PIPEDA: 30 days, + 30; Sunday -> Monday, Saturday stays
+            (Ca, "2025-01-31", "2025-03-03", Some("2025-04-01")),
+            (Ca, "2025-01-02", "2025-02-01", Some("2025-03-03")),
+            (Ca, "2024-01-31", "2024-03-01", Some("2024-04-01")), // 31 March 2024 is a Sunday
+            // PHIPA: the same arithmetic
+            (CaOn, "2025-01-31", "2025-03-03", Some("2025-04-01")),
+            (CaOn, "2024-02-29", "2024-03-30", Some("2024-04-29")),
+            // APP 12: 30 days as the OAIC's guide; Sat/Sun -> Monday; no legal extension
+            (Au, "2025-01-31", "2025-03-03", None),
+            (Au, "2025-01-30", "2025-03-03", None),
+            (Au, "2024-01-31", "2024-03-01", None),
+        ]
+    };
+
+    #[test]
+    fn every_rule_computes_its_due_date_and_extension_limit() {
+        for (j, s, due, limit) in CASES {
+            let r = sent(*j, s);
+            assert_eq!(r.due_on(), Some(d(due)), "{j:?} sent {s}: due");
+            assert_eq!(
+                r.extension_limit(),
+                limit.map(d),
+                "{j:?} sent {s}: extension limit"
+            );
+        }
+    }
+
+    #[test]
+    fn an_extension_moves_the_due_date_within_the_legal_limit() {
+        // in time, no date given: the legal limit
+        let mut r = sent(Jurisdiction::Eu, "2025-01-31");
+        let notes = r
+            .mark(
+                Mark::Extended {
+                    on: d("2025-02-20"),
+                    until: None,
+                },
+                d(FAR),
+            )
+            .unwrap();
+        assert!(notes.is_empty());
+        assert_eq!(r.due_on(), Some(d("2025-04-30")));
+        assert_eq!(r.status(d("2025-03-15")), Status::Extended);
+        assert_eq!(r.status(d("2025-04-30")), Status::Extended);
+        assert_eq!(r.status(d("2025-05-01")), Status::Overdue);
+        // one extension only
+        let again = r.mark(
+            Mark::Extended {
+                on: d("2025-02-21"),
+                until: None,
+            },
+            d(FAR),
+        );
+        assert_eq!(again.unwrap_err().field, "status");
+
+        // a promised date past the limit is capped
+        let mut r = sent(Jurisdiction::Us, "2025-01-31");
+        let notes = r
+            .mark(
+                Mark::Extended {
+                    on: d("2025-02-10"),
+                    until: Some(d("2025-06-01")),
+                },
+                d(FAR),
+            )
+            .unwrap();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(r.due_on(), Some(d("2025-04-01")));
+
+        // a promised date within the limit stands
+        let mut r = sent(Jurisdiction::Ca, "2025-01-31");
+        r.mark(
+            Mark::Extended {
+                on: d("2025-02-10"),
+                until: Some(d("2025-03-20")),
+            },
+            d(FAR),
+        )
+        .unwrap();
+        assert_eq!(r.due_on(), Some(d("2025-03-20")));
+
+        // before the current due date: refused, naming --until
+        let mut r = sent(Jurisdiction::Ca, "2025-01-31");
+        let e = r
+            .mark(
+                Mark::Extended {
+                    on: d("2025-02-10"),
+                    until: Some(d("2025-02-15")),
+                },
+                d(FAR),
+            )
+            .unwrap_err();
+        assert_eq!(e.field, "until");
+
+        // too late: recorded, but the original date stands
+        let mut r = sent(Jurisdiction::Uk, "2025-01-31");
+        let notes = r
+            .mark(
+                Mark::Extended {
+                    on: d("2025-03-05"),
+                    until: None,
+                },
+                d(FAR),
+            )
+            .unwrap();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(r.due_on(), Some(d("2025-02-28")));
+        assert_eq!(r.status(d("2025-03-06")), Status::Overdue);
+
+        // no legal extension: only an agreed date
+        let mut r = sent(Jurisdiction::Au, "2025-01-31");
+        let e = r
+            .mark(
+                Mark::Extended {
+                    on: d("2025-02-10"),
+                    until: None,
+                },
+                d(FAR),
+            )
+            .unwrap_err();
+        assert_eq!(e.field, "until");
+        r.mark(
+            Mark::Extended {
+                on: d("2025-02-10"),
+                until: Some(d("2025-03-31")),
+            },
+            d(FAR),
+        )
+        .unwrap();
+        assert_eq!(r.due_on(), Some(d("2025-03-31")));
+    }
+
+    #[test]
+    fn marks_in_the_wrong_order_or_at_impossible_dates_are_refused() {
+        let mut r = record(Jurisdiction::Eu);
+        assert_eq!(r.status(d(FAR)), Status::Ready);
+        let e = r
+            .mark(
+                Mark::Received {
+                    on: d("2025-01-01"),
+                    study_id: None,
+                },
+                d(FAR),
+            )
+            .unwrap_err();
+        assert_eq!(e.field, "status");
+        let e = r
+            .mark(
+                Mark::Sent {
+                    on: d("2025-02-02"),
+                    channel: Channel::Post,
+                },
+                d("2025-02-01"),
+            )
+            .unwrap_err();
+        assert_eq!(e.field, "date", "sent in the future");
+        let mut r = sent(Jurisdiction::Eu, "2025-01-31");
+        let e = r
+            .mark(
+                Mark::Refused {
+                    on: d("2025-01-30"),
+                },
+                d(FAR),
+            )
+            .unwrap_err();
+        assert_eq!(e.field, "date", "before it was sent");
+        r.mark(
+            Mark::Received {
+                on: d("2025-02-20"),
+                study_id: Some("abc".into()),
+            },
+            d(FAR),
+        )
+        .unwrap();
+        assert_eq!(r.status(d(FAR)), Status::Received);
+        assert!(r.reminders().is_empty());
+        let e = r
+            .mark(
+                Mark::Refused {
+                    on: d("2025-02-21"),
+                },
+                d(FAR),
+            )
+            .unwrap_err();
+        assert_eq!(e.field, "status");
+    }
+
+    #[test]
+    fn reminders_follow_up_and_complaint() {
+        let mut r = sent(Jurisdiction::Eu, "2025-01-31");
+        let kinds: Vec<_> = r.reminders().iter().map(|x| (x.on, x.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (d("2025-02-21"), ReminderKind::DueInAWeek),
+                (d("2025-02-28"), ReminderKind::DueToday),
+                (d("2025-03-01"), ReminderKind::FollowUp),
+            ]
+        );
+        let s = r.summary("id", d("2025-02-22"));
+        assert_eq!(
+            s.next_reminder.map(|x| x.kind),
+            Some(ReminderKind::DueToday)
+        );
+        assert_eq!(s.status, "sent");
+
+        // not before the due date has passed
+        assert_eq!(
+            r.follow_up(d("2025-02-28"), d(FAR)).unwrap_err().field,
+            "status"
+        );
+        assert_eq!(
+            r.complaint(d("2025-03-10"), d(FAR)).unwrap_err().field,
+            "status"
+        );
+        r.follow_up(d("2025-03-03"), d(FAR)).unwrap();
+        assert_eq!(r.complaint_ready_on(), Some(d("2025-03-17")));
+        assert!(r.reminders().contains(&Reminder {
+            on: d("2025-03-17"),
+            kind: ReminderKind::Complaint
+        }));
+        assert!(r.complaint(d("2025-03-16"), d(FAR)).is_err());
+        r.complaint(d("2025-03-17"), d(FAR)).unwrap();
+        assert_eq!(r.complaint_by(), None, "GDPR sets no limit");
+
+        // a refusal: the complaint is ready at once, and the limit runs from it
+        let mut r = sent(Jurisdiction::Ca, "2025-01-31");
+        r.mark(
+            Mark::Refused {
+                on: d("2025-02-10"),
+            },
+            d(FAR),
+        )
+        .unwrap();
+        assert_eq!(r.status(d(FAR)), Status::Refused);
+        assert_eq!(r.complaint_ready_on(), Some(d("2025-02-10")));
+        assert_eq!(r.complaint_by(), Some(d("2025-08-10")));
+        r.complaint(d("2025-02-11"), d(FAR)).unwrap();
+
+        // HIPAA: 180 days from the missed due date
+        let r = sent(Jurisdiction::Us, "2025-01-31");
+        assert_eq!(r.complaint_by(), Some(d("2025-08-29")));
+    }
+}
