@@ -60,7 +60,8 @@ enum Command {
         out: PathBuf,
     },
     /// The main job on embedded defaults: generate a phantom CT series (or take FILE), render a
-    /// slice with its default window and two presets, and print where the pictures are.
+    /// slice with its default window and two presets, import it into an encrypted vault in the
+    /// output folder and render the middle slice from there, and print where the pictures are.
     Demo {
         file: Option<PathBuf>,
         #[arg(long, default_value = "scanpass-demo")]
@@ -439,5 +440,64 @@ fn demo(file: Option<PathBuf>, out: &Path) -> CliResult {
         write(&png, &render::encode_png(&image).map_err(err)?)?;
         println!("rendered {} ({applied:?})", png.display());
     }
+    demo_vault(&file, out)
+}
+
+/// The demo's second half, the app's path: import the series (the folder of the file) into a new
+/// encrypted vault and render its middle slice through a viewer session.
+fn demo_vault(file: &Path, out: &Path) -> CliResult {
+    use scanpass_core::import::{import, CancelToken, Silent, Source};
+    use scanpass_core::vault::{PassphraseKeyStore, Vault};
+    use scanpass_core::viewer::Viewer;
+    let dir = out.join("vault");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .map_err(|e| format!("cannot replace {}: {e}", dir.display()))?;
+    }
+    // embedded default; a real vault keeps its key in the platform store or a passphrase of yours
+    let passphrase =
+        std::env::var("SCANPASS_PASSPHRASE").unwrap_or_else(|_| "scanpass-demo".into());
+    let vault = std::sync::Arc::new(
+        Vault::create(&dir, &PassphraseKeyStore::new(&dir, &passphrase)).map_err(err)?,
+    );
+    let source = match file.parent() {
+        Some(folder) if folder.join("IM0001").exists() => folder.to_path_buf(),
+        _ => file.to_path_buf(),
+    };
+    let summary = import(
+        &vault,
+        &[Source::Path(source)],
+        &Silent,
+        &CancelToken::new(),
+    )
+    .map_err(err)?;
+    println!(
+        "imported {} image(s) into the encrypted vault {}",
+        summary.instances_added,
+        dir.display()
+    );
+    let study = vault
+        .studies()
+        .map_err(err)?
+        .into_iter()
+        .next()
+        .ok_or("the import stored no study")?;
+    let series = vault
+        .series(&study.id)
+        .map_err(err)?
+        .into_iter()
+        .next()
+        .ok_or("no series")?;
+    let viewer = Viewer::open(vault.clone(), &series.id).map_err(err)?;
+    let middle = viewer.slice_count() / 2;
+    let (image, applied) = viewer.render(middle, &Voi::Default).map_err(err)?;
+    let png = out.join("vault-slice.png");
+    write(&png, &render::encode_png(&image).map_err(err)?)?;
+    println!(
+        "rendered slice {} of {} from the vault: {} ({applied:?})",
+        middle + 1,
+        viewer.slice_count(),
+        png.display()
+    );
     Ok(())
 }
