@@ -13,17 +13,21 @@
 //! - to show a stored series slice by slice (window/level, prefetch, cine): [`viewer::Viewer`];
 //! - to turn a decoded frame into pixels for a screen (window/level, presets, LUTs, palette,
 //!   thumbnails, PNG): [`render`];
+//! - to strip identity from images before sharing them (PS3.15 Annex E presets, burned-in text
+//!   warning): [`deid`] ([`deid::Session`], [`deid::deidentify_bytes`], [`deid::burned_in_risk`]);
 //! - [`Error`] is the internal error with full technical context; messages never carry
 //!   patient data.
 //!
 //! One call does the common case: [`render_file`] opens, decodes and renders one frame.
 
+pub mod deid;
 pub mod dicom;
 mod error;
 pub mod import;
 pub mod phantom;
 pub mod render;
 pub mod request;
+pub mod share;
 pub mod vault;
 pub mod viewer;
 
