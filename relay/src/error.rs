@@ -1,0 +1,115 @@
+//! The relay's two error tiers: [`ApiError`] is what a client sees (a status, a stable code and a
+//! fixed sentence, never an id, a secret or a body); internal failures carry their context into
+//! the log through [`ApiError::Internal`], whose text is not sent.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::meta::MetaError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("no such share")]
+    NotFound,
+    #[error("the share was revoked, has expired or was downloaded the allowed number of times")]
+    Gone,
+    #[error("the share is locked after too many wrong passcodes")]
+    Locked,
+    #[error("this needs the owner secret (Authorization: Bearer)")]
+    OwnerAuthMissing,
+    #[error("the owner secret is wrong")]
+    OwnerAuthWrong,
+    #[error("this share needs a passcode token (X-Scanpass-Token)")]
+    TokenMissing,
+    #[error("the passcode token is wrong")]
+    TokenWrong,
+    #[error("the share is not finalized yet")]
+    NotFinalized,
+    #[error("the share is finalized and this differs from what is stored")]
+    Finalized,
+    #[error("{0}")]
+    Incomplete(String),
+    #[error("the body is larger than the relay accepts ({0} bytes at most)")]
+    TooLarge(u64),
+    #[error("the share's size quota would be exceeded")]
+    Quota,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("too many failed requests; wait and retry")]
+    RateLimited,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        use ApiError::*;
+        match self {
+            NotFound => StatusCode::NOT_FOUND,
+            Gone => StatusCode::GONE,
+            Locked => StatusCode::LOCKED,
+            OwnerAuthMissing | TokenMissing => StatusCode::UNAUTHORIZED,
+            OwnerAuthWrong | TokenWrong => StatusCode::FORBIDDEN,
+            NotFinalized | Finalized | Incomplete(_) => StatusCode::CONFLICT,
+            TooLarge(_) | Quota => StatusCode::PAYLOAD_TOO_LARGE,
+            BadRequest(_) => StatusCode::BAD_REQUEST,
+            RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        use ApiError::*;
+        match self {
+            NotFound => "not_found",
+            Gone => "gone",
+            Locked => "locked",
+            OwnerAuthMissing => "owner_auth_missing",
+            OwnerAuthWrong => "owner_auth_wrong",
+            TokenMissing => "token_missing",
+            TokenWrong => "token_wrong",
+            NotFinalized => "not_finalized",
+            Finalized => "finalized",
+            Incomplete(_) => "incomplete",
+            TooLarge(_) => "too_large",
+            Quota => "quota_exceeded",
+            BadRequest(_) => "bad_request",
+            RateLimited => "rate_limited",
+            Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<MetaError> for ApiError {
+    fn from(e: MetaError) -> Self {
+        match e {
+            MetaError::Quota => ApiError::Quota,
+            MetaError::Finalized => ApiError::Finalized,
+            MetaError::Missing => ApiError::NotFound,
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<object_store::Error> for ApiError {
+    fn from(e: object_store::Error) -> Self {
+        // object_store's messages name paths, which hold share ids: keep only the kind.
+        let kind = match e {
+            object_store::Error::NotFound { .. } => "object not found",
+            object_store::Error::AlreadyExists { .. } => "object already exists",
+            _ => "object store failure",
+        };
+        ApiError::Internal(kind.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(detail = %detail, "internal error");
+        }
+        let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
+        (self.status(), Json(body)).into_response()
+    }
+}

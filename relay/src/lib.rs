@@ -1,0 +1,17 @@
+//! scanpass-relay: the share relay. It stores and serves ciphertext only.
+//!
+//! Clients (the apps and the CLI, later the browser viewer) encrypt a study into chunks and an
+//! encrypted manifest, upload them here with an owner secret, and give the recipient a link whose
+//! fragment holds the key; the relay never sees that fragment. What the relay knows: sizes,
+//! times, counters, the SHA-256 of the owner secret and, optionally, a verifier of a
+//! passcode-derived token. The HTTP API is described in `relay/API.md`.
+//!
+//! - [`server`]: routes, authentication, failure rate limit, request logs, expiry sweep.
+//! - [`meta`]: share metadata behind the [`meta::MetaStore`] trait (SQLite now; PostgreSQL later).
+//! - Objects go through the `object_store` crate (local files now; S3-compatible later).
+//! - [`ratelimit`]: in-memory token buckets per client IP, for failures only.
+
+pub mod error;
+pub mod meta;
+pub mod ratelimit;
+pub mod server;

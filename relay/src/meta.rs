@@ -1,0 +1,513 @@
+//! Share metadata behind a small trait: SQLite now ([`SqliteMeta`]), PostgreSQL later.
+//!
+//! The trait is synchronous on purpose: each call is one short transaction, and the server runs
+//! it on tokio's blocking pool (`spawn_blocking`). A PostgreSQL store can implement it with the
+//! blocking `postgres` client and a connection pool without touching the HTTP layer. Every
+//! method that decides something (quota, download count, lockout) does it inside one transaction,
+//! so two relay processes over one PostgreSQL database stay correct.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+/// What a store may fail with. Internal: the HTTP layer maps it to a status without details.
+#[derive(Debug, thiserror::Error)]
+pub enum MetaError {
+    #[error("metadata database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("metadata migration {0} failed: {1}")]
+    Migration(u32, rusqlite::Error),
+    #[error("the share's size quota would be exceeded")]
+    Quota,
+    #[error("the share is finalized")]
+    Finalized,
+    #[error("the share does not exist")]
+    Missing,
+}
+
+pub type MetaResult<T> = Result<T, MetaError>;
+
+/// A share's lifecycle state. A row is never deleted: revoked and expired shares stay as
+/// tombstones so their ids answer 410 rather than 404.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareState {
+    Active,
+    Revoked,
+    Expired,
+}
+
+impl ShareState {
+    fn as_str(self) -> &'static str {
+        match self {
+            ShareState::Active => "active",
+            ShareState::Revoked => "revoked",
+            ShareState::Expired => "expired",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "revoked" => ShareState::Revoked,
+            "expired" => ShareState::Expired,
+            _ => ShareState::Active,
+        }
+    }
+}
+
+/// Events of the owner's access log. No IP, no user agent: only when and what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Event {
+    Manifest,
+    Chunk,
+    Denied,
+    Locked,
+}
+
+impl Event {
+    fn as_str(self) -> &'static str {
+        match self {
+            Event::Manifest => "manifest",
+            Event::Chunk => "chunk",
+            Event::Denied => "denied",
+            Event::Locked => "locked",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "manifest" => Event::Manifest,
+            "chunk" => Event::Chunk,
+            "locked" => Event::Locked,
+            _ => Event::Denied,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewShare {
+    pub id: String,
+    pub owner_hash: [u8; 32],
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub max_downloads: Option<u64>,
+    pub size_quota: u64,
+    pub auth_verifier: Option<[u8; 32]>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Share {
+    pub id: String,
+    pub owner_hash: Vec<u8>,
+    pub expires_at: i64,
+    pub max_downloads: Option<u64>,
+    pub downloads: u64,
+    pub exhausted_at: Option<i64>,
+    pub size_quota: u64,
+    pub bytes_used: u64,
+    pub auth_verifier: Option<Vec<u8>>,
+    pub locked: bool,
+    pub manifest: Option<Stored>,
+    pub finalized_chunks: Option<u32>,
+    pub state: ShareState,
+}
+
+/// Size and SHA-256 of a stored object (a chunk or the manifest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub size: u64,
+    pub sha256: Vec<u8>,
+}
+
+/// What a recipient's download attempt found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DownloadCount {
+    Counted,
+    Exhausted,
+}
+
+pub trait MetaStore: Send + Sync + 'static {
+    fn create_share(&self, share: &NewShare) -> MetaResult<()>;
+    fn share(&self, id: &str) -> MetaResult<Option<Share>>;
+    fn chunk(&self, id: &str, index: u32) -> MetaResult<Option<Stored>>;
+    fn chunks(&self, id: &str) -> MetaResult<Vec<(u32, Stored)>>;
+    /// Records a stored chunk (replacing an earlier one of that index), keeping `bytes_used`
+    /// within the quota. Fails with `Quota` or `Finalized` without changing anything.
+    fn record_chunk(&self, id: &str, index: u32, stored: &Stored) -> MetaResult<()>;
+    fn record_manifest(&self, id: &str, stored: &Stored) -> MetaResult<()>;
+    fn finalize(&self, id: &str, chunks: u32) -> MetaResult<()>;
+    /// Sets the recipient-token verifier; refused (`Finalized`) once recipients can fetch.
+    fn set_verifier(&self, id: &str, verifier: &[u8; 32]) -> MetaResult<()>;
+    /// Counts one download unless `max_downloads` is reached.
+    fn count_download(&self, id: &str, now: i64) -> MetaResult<DownloadCount>;
+    /// Counts a wrong recipient token; returns true when this failure locked the share.
+    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<bool>;
+    fn log_event(&self, id: &str, at: i64, event: Event) -> MetaResult<()>;
+    fn events(&self, id: &str) -> MetaResult<Vec<(i64, Event)>>;
+    fn set_state(&self, id: &str, state: ShareState) -> MetaResult<()>;
+    /// Shares whose objects must go: revoked, or expired by `now`, and not yet purged.
+    fn to_purge(&self, now: i64) -> MetaResult<Vec<String>>;
+    /// After the objects are deleted: drop chunk and event rows, keep the tombstone.
+    fn mark_purged(&self, id: &str) -> MetaResult<()>;
+}
+
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_init.sql")];
+
+/// SQLite metadata in one file, one connection behind a mutex (each call is a short transaction).
+pub struct SqliteMeta {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteMeta {
+    pub fn open(path: &Path) -> MetaResult<Self> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let n = i as u32 + 1;
+            conn.execute_batch(&format!("BEGIN; {sql}\nPRAGMA user_version = {n}; COMMIT;"))
+                .map_err(|e| MetaError::Migration(n, e))?;
+        }
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> MetaResult<T>) -> MetaResult<T> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back).
+        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
+}
+
+fn to_u64(v: i64) -> u64 {
+    v.max(0) as u64
+}
+
+impl MetaStore for SqliteMeta {
+    fn create_share(&self, s: &NewShare) -> MetaResult<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO shares (id, owner_hash, created_at, expires_at, max_downloads, \
+                 size_quota, auth_verifier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    s.id,
+                    &s.owner_hash[..],
+                    s.created_at,
+                    s.expires_at,
+                    s.max_downloads.map(|v| v as i64),
+                    s.size_quota as i64,
+                    s.auth_verifier.as_ref().map(|v| &v[..]),
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn share(&self, id: &str) -> MetaResult<Option<Share>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT id, owner_hash, expires_at, max_downloads, downloads, exhausted_at, \
+                 size_quota, bytes_used, auth_verifier, locked, manifest_size, manifest_sha256, \
+                 finalized_chunks, state FROM shares WHERE id = ?1",
+                [id],
+                |r| {
+                    let manifest_size: Option<i64> = r.get(10)?;
+                    let manifest_sha: Option<Vec<u8>> = r.get(11)?;
+                    Ok(Share {
+                        id: r.get(0)?,
+                        owner_hash: r.get(1)?,
+                        expires_at: r.get(2)?,
+                        max_downloads: r.get::<_, Option<i64>>(3)?.map(to_u64),
+                        downloads: to_u64(r.get(4)?),
+                        exhausted_at: r.get(5)?,
+                        size_quota: to_u64(r.get(6)?),
+                        bytes_used: to_u64(r.get(7)?),
+                        auth_verifier: r.get(8)?,
+                        locked: r.get::<_, i64>(9)? != 0,
+                        manifest: match (manifest_size, manifest_sha) {
+                            (Some(size), Some(sha256)) => Some(Stored {
+                                size: to_u64(size),
+                                sha256,
+                            }),
+                            _ => None,
+                        },
+                        finalized_chunks: r.get::<_, Option<i64>>(12)?.map(|v| v as u32),
+                        state: ShareState::parse(&r.get::<_, String>(13)?),
+                    })
+                },
+            )
+            .optional()?)
+        })
+    }
+
+    fn chunk(&self, id: &str, index: u32) -> MetaResult<Option<Stored>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT size, sha256 FROM chunks WHERE share_id = ?1 AND idx = ?2",
+                params![id, index],
+                |r| {
+                    Ok(Stored {
+                        size: to_u64(r.get(0)?),
+                        sha256: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+    }
+
+    fn chunks(&self, id: &str) -> MetaResult<Vec<(u32, Stored)>> {
+        self.with(|c| {
+            let mut st =
+                c.prepare("SELECT idx, size, sha256 FROM chunks WHERE share_id = ?1 ORDER BY idx")?;
+            let rows = st.query_map([id], |r| {
+                Ok((
+                    r.get::<_, u32>(0)?,
+                    Stored {
+                        size: to_u64(r.get(1)?),
+                        sha256: r.get(2)?,
+                    },
+                ))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn record_chunk(&self, id: &str, index: u32, stored: &Stored) -> MetaResult<()> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (used, quota, finalized): (i64, i64, Option<i64>) = tx
+                .query_row(
+                    "SELECT bytes_used, size_quota, finalized_chunks FROM shares WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?
+                .ok_or(MetaError::Missing)?;
+            if finalized.is_some() {
+                return Err(MetaError::Finalized);
+            }
+            let old: i64 = tx
+                .query_row(
+                    "SELECT size FROM chunks WHERE share_id = ?1 AND idx = ?2",
+                    params![id, index],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(0);
+            let new_used = used - old + stored.size as i64;
+            if new_used > quota {
+                return Err(MetaError::Quota);
+            }
+            tx.execute(
+                "INSERT INTO chunks (share_id, idx, size, sha256) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (share_id, idx) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256",
+                params![id, index, stored.size as i64, stored.sha256],
+            )?;
+            tx.execute(
+                "UPDATE shares SET bytes_used = ?2 WHERE id = ?1",
+                params![id, new_used],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn record_manifest(&self, id: &str, stored: &Stored) -> MetaResult<()> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (used, quota, finalized, old): (i64, i64, Option<i64>, Option<i64>) = tx
+                .query_row(
+                    "SELECT bytes_used, size_quota, finalized_chunks, manifest_size FROM shares WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?
+                .ok_or(MetaError::Missing)?;
+            if finalized.is_some() {
+                return Err(MetaError::Finalized);
+            }
+            let new_used = used - old.unwrap_or(0) + stored.size as i64;
+            if new_used > quota {
+                return Err(MetaError::Quota);
+            }
+            tx.execute(
+                "UPDATE shares SET bytes_used = ?2, manifest_size = ?3, manifest_sha256 = ?4 WHERE id = ?1",
+                params![id, new_used, stored.size as i64, stored.sha256],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn finalize(&self, id: &str, chunks: u32) -> MetaResult<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE shares SET finalized_chunks = ?2 WHERE id = ?1 AND finalized_chunks IS NULL",
+                params![id, chunks],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn set_verifier(&self, id: &str, verifier: &[u8; 32]) -> MetaResult<()> {
+        self.with(|c| {
+            let changed = c.execute(
+                "UPDATE shares SET auth_verifier = ?2 WHERE id = ?1 AND finalized_chunks IS NULL",
+                params![id, &verifier[..]],
+            )?;
+            if changed == 0 {
+                return Err(MetaError::Finalized);
+            }
+            Ok(())
+        })
+    }
+
+    fn count_download(&self, id: &str, now: i64) -> MetaResult<DownloadCount> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let changed = tx.execute(
+                "UPDATE shares SET downloads = downloads + 1 \
+                 WHERE id = ?1 AND (max_downloads IS NULL OR downloads < max_downloads)",
+                [id],
+            )?;
+            if changed == 0 {
+                return Ok(DownloadCount::Exhausted);
+            }
+            tx.execute(
+                "UPDATE shares SET exhausted_at = ?2 \
+                 WHERE id = ?1 AND max_downloads IS NOT NULL AND downloads >= max_downloads",
+                params![id, now],
+            )?;
+            tx.commit()?;
+            Ok(DownloadCount::Counted)
+        })
+    }
+
+    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<bool> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "UPDATE shares SET auth_failures = auth_failures + 1 WHERE id = ?1",
+                [id],
+            )?;
+            let locked_now = tx.execute(
+                "UPDATE shares SET locked = 1 WHERE id = ?1 AND locked = 0 AND auth_failures >= ?2",
+                params![id, max_failures],
+            )? > 0;
+            tx.commit()?;
+            Ok(locked_now)
+        })
+    }
+
+    fn log_event(&self, id: &str, at: i64, event: Event) -> MetaResult<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO events (share_id, at, event) VALUES (?1, ?2, ?3)",
+                params![id, at, event.as_str()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn events(&self, id: &str) -> MetaResult<Vec<(i64, Event)>> {
+        self.with(|c| {
+            let mut st =
+                c.prepare("SELECT at, event FROM events WHERE share_id = ?1 ORDER BY rowid")?;
+            let rows = st.query_map([id], |r| {
+                Ok((r.get::<_, i64>(0)?, Event::parse(&r.get::<_, String>(1)?)))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn set_state(&self, id: &str, state: ShareState) -> MetaResult<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE shares SET state = ?2 WHERE id = ?1",
+                params![id, state.as_str()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn to_purge(&self, now: i64) -> MetaResult<Vec<String>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT id FROM shares WHERE purged = 0 AND (state != 'active' OR expires_at <= ?1)",
+            )?;
+            let rows = st.query_map([now], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn mark_purged(&self, id: &str) -> MetaResult<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute("DELETE FROM chunks WHERE share_id = ?1", [id])?;
+            tx.execute("DELETE FROM events WHERE share_id = ?1", [id])?;
+            tx.execute(
+                "UPDATE shares SET purged = 1, bytes_used = 0, manifest_size = NULL, \
+                 manifest_sha256 = NULL, auth_verifier = NULL, \
+                 state = CASE state WHEN 'active' THEN 'expired' ELSE state END WHERE id = ?1",
+                [id],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn share(id: &str, quota: u64) -> NewShare {
+        NewShare {
+            id: id.into(),
+            owner_hash: [1; 32],
+            created_at: 0,
+            expires_at: 100,
+            max_downloads: Some(1),
+            size_quota: quota,
+            auth_verifier: None,
+        }
+    }
+
+    #[test]
+    fn quota_counts_replacements_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = SqliteMeta::open(&dir.path().join("m.sqlite3")).unwrap();
+        m.create_share(&share("a", 10)).unwrap();
+        let s = |n| Stored {
+            size: n,
+            sha256: vec![0; 32],
+        };
+        m.record_chunk("a", 0, &s(6)).unwrap();
+        m.record_chunk("a", 0, &s(6)).unwrap(); // same chunk again: still 6 used
+        assert!(matches!(
+            m.record_chunk("a", 1, &s(5)),
+            Err(MetaError::Quota)
+        ));
+        m.record_chunk("a", 1, &s(4)).unwrap();
+        assert_eq!(m.share("a").unwrap().unwrap().bytes_used, 10);
+        m.finalize("a", 2).unwrap();
+        assert!(matches!(
+            m.record_chunk("a", 1, &s(1)),
+            Err(MetaError::Finalized)
+        ));
+    }
+
+    #[test]
+    fn downloads_stop_at_the_maximum() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = SqliteMeta::open(&dir.path().join("m.sqlite3")).unwrap();
+        m.create_share(&share("a", 10)).unwrap();
+        assert_eq!(m.count_download("a", 5).unwrap(), DownloadCount::Counted);
+        assert_eq!(m.count_download("a", 6).unwrap(), DownloadCount::Exhausted);
+        assert_eq!(m.share("a").unwrap().unwrap().exhausted_at, Some(5));
+    }
+}

@@ -1,0 +1,805 @@
+//! HTTP routes (see `relay/API.md`), the failure rate limit, request logging and the expiry sweep.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, MatchedPath, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use futures::{StreamExt, TryStreamExt};
+use object_store::path::Path as ObjPath;
+use object_store::{ObjectStore, PutOptions, PutPayload};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::ApiError;
+use crate::meta::{DownloadCount, Event, MetaStore, NewShare, Share, ShareState, Stored};
+use crate::ratelimit::FailureLimiter;
+
+pub const DAY: u64 = 24 * 3600;
+pub const DEFAULT_EXPIRY_SECS: u64 = 7 * DAY;
+pub const MAX_EXPIRY_SECS: u64 = 31 * DAY;
+/// Chunk indexes go up to this (exclusive): 2^20 chunks of 8 MiB is 8 TiB, far above any quota.
+pub const MAX_CHUNKS: u32 = 1 << 20;
+const TOKEN_HEADER: &str = "x-scanpass-token";
+
+/// Limits and policies, from the command line.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_chunk_size: u64,
+    pub max_share_size: u64,
+    pub max_auth_failures: u32,
+    pub download_grace_secs: u64,
+    /// `None`: any origin may GET the recipient routes.
+    pub cors_origins: Option<Vec<HeaderValue>>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub meta: Arc<dyn MetaStore>,
+    pub store: Arc<dyn ObjectStore>,
+    pub limits: Arc<Limits>,
+    pub limiter: Arc<FailureLimiter>,
+    locks: Arc<ShareLocks>,
+}
+
+impl AppState {
+    pub fn new(
+        meta: Arc<dyn MetaStore>,
+        store: Arc<dyn ObjectStore>,
+        limits: Limits,
+        limiter: FailureLimiter,
+    ) -> Self {
+        Self {
+            meta,
+            store,
+            limits: Arc::new(limits),
+            limiter: Arc::new(limiter),
+            locks: Arc::new(ShareLocks::default()),
+        }
+    }
+
+    /// Runs a metadata call on the blocking pool.
+    async fn meta<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn MetaStore) -> Result<T, crate::meta::MetaError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let meta = self.meta.clone();
+        tokio::task::spawn_blocking(move || f(meta.as_ref()))
+            .await
+            .map_err(|e| ApiError::Internal(format!("metadata task: {e}")))?
+            .map_err(ApiError::from)
+    }
+}
+
+/// One async mutex per share, so the owner's writes to one share (chunk, manifest, finalize,
+/// revoke) do not interleave: a finalized chunk can then never be overwritten by a late upload.
+#[derive(Default)]
+struct ShareLocks(Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>);
+
+impl ShareLocks {
+    fn get(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 1024 {
+            map.retain(|_, w| w.strong_count() > 0);
+        }
+        if let Some(lock) = map.get(id).and_then(Weak::upgrade) {
+            return lock;
+        }
+        let lock = Arc::new(tokio::sync::Mutex::new(()));
+        map.insert(id.to_string(), Arc::downgrade(&lock));
+        lock
+    }
+}
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// What the logs say instead of a share id: the first 8 hex digits of its SHA-256.
+pub fn log_id(id: &str) -> String {
+    hex::encode(&Sha256::digest(id.as_bytes())[..4])
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    Sha256::digest(bytes).to_vec()
+}
+
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn random_b64(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// A well-formed share id is 22 base64url characters of 16 bytes; anything else is unknown.
+fn valid_id(id: &str) -> bool {
+    id.len() == 22 && URL_SAFE_NO_PAD.decode(id).is_ok_and(|b| b.len() == 16)
+}
+
+fn share_prefix(id: &str) -> ObjPath {
+    ObjPath::from(format!("shares/{id}"))
+}
+
+fn chunk_path(id: &str, n: u32) -> ObjPath {
+    ObjPath::from(format!("shares/{id}/chunks/{n:010}"))
+}
+
+fn manifest_path(id: &str) -> ObjPath {
+    ObjPath::from(format!("shares/{id}/manifest"))
+}
+
+pub fn router(state: AppState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_methods([Method::GET])
+        .allow_headers([HeaderName::from_static(TOKEN_HEADER)])
+        .allow_origin(match &state.limits.cors_origins {
+            None => AllowOrigin::any(),
+            Some(list) => AllowOrigin::list(list.clone()),
+        })
+        .max_age(Duration::from_secs(3600));
+
+    // The viewer's page (later). Its own CSP: scripts, styles and fetches only from the relay.
+    let viewer = Router::new()
+        .route("/s/{*rest}", get(viewer_placeholder))
+        .layer(SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; \
+                 connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ),
+    ));
+
+    Router::new()
+        .route("/api/shares", post(create_share))
+        .route("/api/shares/{id}", axum::routing::delete(revoke))
+        .route("/api/shares/{id}/chunks/{n}", put(put_chunk).get(get_chunk))
+        .route(
+            "/api/shares/{id}/manifest",
+            put(put_manifest).get(get_manifest),
+        )
+        .route("/api/shares/{id}/upload-status", get(upload_status))
+        .route("/api/shares/{id}/finalize", post(finalize))
+        .route("/api/shares/{id}/auth-verifier", put(set_verifier))
+        .route("/api/shares/{id}/access-log", get(access_log))
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(viewer)
+        .fallback(|| async { ApiError::NotFound })
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(cors)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(state)
+}
+
+/// Refuses clients that spent their failures, charges failures, and logs each request by its
+/// route template (never the path, which holds the share id) and status.
+async fn guard(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let ip = peer.ip();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "(unmatched)".into());
+    if !st.limiter.allowed(ip) {
+        tracing::info!(%method, %route, status = 429, "request refused: too many failures");
+        return ApiError::RateLimited.into_response();
+    }
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if matches!(
+        status,
+        StatusCode::NOT_FOUND
+            | StatusCode::UNAUTHORIZED
+            | StatusCode::FORBIDDEN
+            | StatusCode::LOCKED
+    ) {
+        st.limiter.failed(ip);
+    }
+    tracing::info!(
+        %method,
+        %route,
+        status = status.as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    resp
+}
+
+// ---- share lookup and authentication ----
+
+/// The share, if it exists and is live (not revoked, expired or purged).
+async fn live_share(st: &AppState, id: &str) -> Result<Share, ApiError> {
+    if !valid_id(id) {
+        return Err(ApiError::NotFound);
+    }
+    let key = id.to_string();
+    let share = st
+        .meta(move |m| m.share(&key))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if share.state != ShareState::Active || share.expires_at <= now() {
+        return Err(ApiError::Gone);
+    }
+    Ok(share)
+}
+
+fn check_owner(share: &Share, headers: &HeaderMap) -> Result<(), ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or(ApiError::OwnerAuthMissing)?;
+    let secret = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(ApiError::OwnerAuthMissing)?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(secret.trim())
+        .map_err(|_| ApiError::OwnerAuthWrong)?;
+    if ct_eq(&sha256(&bytes), &share.owner_hash) {
+        Ok(())
+    } else {
+        tracing::info!(share = %log_id(&share.id), "wrong owner secret");
+        Err(ApiError::OwnerAuthWrong)
+    }
+}
+
+async fn owner_share(st: &AppState, id: &str, headers: &HeaderMap) -> Result<Share, ApiError> {
+    let share = live_share(st, id).await?;
+    check_owner(&share, headers)?;
+    Ok(share)
+}
+
+async fn log_event(st: &AppState, id: &str, event: Event) -> Result<(), ApiError> {
+    let key = id.to_string();
+    st.meta(move |m| m.log_event(&key, now(), event)).await
+}
+
+/// A recipient's request: the share must be live, unlocked, finalized, and when it has a
+/// verifier, the token must hash to it. Wrong tokens count towards the lock.
+async fn recipient_share(st: &AppState, id: &str, headers: &HeaderMap) -> Result<Share, ApiError> {
+    let share = live_share(st, id).await?;
+    if share.locked {
+        return Err(ApiError::Locked);
+    }
+    if let Some(verifier) = &share.auth_verifier {
+        let token = headers
+            .get(TOKEN_HEADER)
+            .ok_or(ApiError::TokenMissing)?
+            .to_str()
+            .ok()
+            .and_then(|t| hex::decode(t.trim()).ok());
+        let good = token.is_some_and(|t| ct_eq(&sha256(&t), verifier));
+        if !good {
+            let key = share.id.clone();
+            let max = st.limits.max_auth_failures;
+            let locked_now = st.meta(move |m| m.auth_failure(&key, max)).await?;
+            log_event(st, &share.id, Event::Denied).await?;
+            if locked_now {
+                log_event(st, &share.id, Event::Locked).await?;
+                tracing::warn!(share = %log_id(&share.id), "share locked after wrong tokens");
+                return Err(ApiError::Locked);
+            }
+            return Err(ApiError::TokenWrong);
+        }
+    }
+    if share.finalized_chunks.is_none() {
+        return Err(ApiError::NotFinalized);
+    }
+    Ok(share)
+}
+
+// ---- handlers ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateShare {
+    expires_in_secs: Option<u64>,
+    max_downloads: Option<u64>,
+    size_quota: Option<u64>,
+    auth_verifier: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: String,
+    owner_secret: String,
+    expires_at: i64,
+}
+
+async fn create_share(
+    State(st): State<AppState>,
+    body: Result<Json<CreateShare>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let Json(req) = body.map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))?;
+    let expires_in = req.expires_in_secs.unwrap_or(DEFAULT_EXPIRY_SECS);
+    if expires_in == 0 || expires_in > MAX_EXPIRY_SECS {
+        return Err(ApiError::BadRequest(format!(
+            "expires_in_secs must be between 1 and {MAX_EXPIRY_SECS} (31 days)"
+        )));
+    }
+    if req.max_downloads == Some(0) {
+        return Err(ApiError::BadRequest(
+            "max_downloads must be at least 1".into(),
+        ));
+    }
+    let size_quota = req.size_quota.unwrap_or(st.limits.max_share_size);
+    if size_quota > st.limits.max_share_size {
+        return Err(ApiError::BadRequest(format!(
+            "size_quota is above this relay's limit of {} bytes",
+            st.limits.max_share_size
+        )));
+    }
+    let auth_verifier = req
+        .auth_verifier
+        .as_deref()
+        .map(parse_verifier)
+        .transpose()?;
+    let id = random_b64(16);
+    let mut secret = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    let owner_hash: [u8; 32] = Sha256::digest(secret).into();
+    let created_at = now();
+    let new = NewShare {
+        id: id.clone(),
+        owner_hash,
+        created_at,
+        expires_at: created_at + expires_in as i64,
+        max_downloads: req.max_downloads,
+        size_quota,
+        auth_verifier,
+    };
+    let expires_at = new.expires_at;
+    st.meta(move |m| m.create_share(&new)).await?;
+    tracing::info!(share = %log_id(&id), expires_in, "share created");
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id,
+            owner_secret: URL_SAFE_NO_PAD.encode(secret),
+            expires_at,
+        }),
+    ))
+}
+
+/// Reads an upload's body up to `limit` bytes: larger is 413, a body cut short is 400.
+fn parse_verifier(text: &str) -> Result<[u8; 32], ApiError> {
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+        .ok_or_else(|| {
+            ApiError::BadRequest("auth_verifier must be 64 hex digits (a SHA-256)".into())
+        })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetVerifier {
+    auth_verifier: String,
+}
+
+/// The verifier depends on keys derived from the share id (scanpass-core `share::link`), which
+/// the client learns only from `POST /api/shares`: so it can be set afterwards, until finalize.
+async fn set_verifier(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<SetVerifier>, axum::extract::rejection::JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    owner_share(&st, &id, &headers).await?;
+    let Json(req) = body.map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))?;
+    let verifier = parse_verifier(&req.auth_verifier)?;
+    let lock = st.locks.get(&id);
+    let _held = lock.lock().await;
+    let key = id.clone();
+    st.meta(move |m| m.set_verifier(&key, &verifier)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::TooLarge(limit));
+    }
+    axum::body::to_bytes(body, limit as usize)
+        .await
+        .map_err(|e| {
+            let inner = e.into_inner();
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(inner.as_ref());
+            while let Some(err) = source {
+                if err.is::<http_body_util::LengthLimitError>() {
+                    return ApiError::TooLarge(limit);
+                }
+                source = err.source();
+            }
+            ApiError::BadRequest("the body was cut short".into())
+        })
+}
+
+async fn put_object(st: &AppState, path: &ObjPath, bytes: Bytes) -> Result<(), ApiError> {
+    st.store
+        .put_opts(path, PutPayload::from_bytes(bytes), PutOptions::default())
+        .await?;
+    Ok(())
+}
+
+async fn get_object(st: &AppState, path: &ObjPath) -> Result<Bytes, ApiError> {
+    let got = st.store.get_opts(path, Default::default()).await?;
+    Ok(got.bytes().await?)
+}
+
+fn octets(bytes: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
+}
+
+#[derive(Serialize)]
+struct StoredReply {
+    index: Option<u32>,
+    size: u64,
+    sha256: String,
+}
+
+async fn put_chunk(
+    State(st): State<AppState>,
+    Path((id, n)): Path<(String, u32)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<StoredReply>, ApiError> {
+    if n >= MAX_CHUNKS {
+        return Err(ApiError::BadRequest(format!(
+            "chunk index must be below {MAX_CHUNKS}"
+        )));
+    }
+    owner_share(&st, &id, &headers).await?;
+    let bytes = read_body(&headers, body, st.limits.max_chunk_size).await?;
+    let stored = Stored {
+        size: bytes.len() as u64,
+        sha256: sha256(&bytes),
+    };
+    let lock = st.locks.get(&id);
+    let _held = lock.lock().await;
+    // Re-read under the lock: finalize or revoke may have happened while the body arrived.
+    let share = live_share(&st, &id).await?;
+    let key = id.clone();
+    let existing = st.meta(move |m| m.chunk(&key, n)).await?;
+    let reply = StoredReply {
+        index: Some(n),
+        size: stored.size,
+        sha256: hex::encode(&stored.sha256),
+    };
+    if existing.as_ref() == Some(&stored) {
+        return Ok(Json(reply)); // the same chunk again: already stored
+    }
+    if share.finalized_chunks.is_some() {
+        return Err(ApiError::Finalized);
+    }
+    let old = existing.map_or(0, |c| c.size);
+    if share.bytes_used - old + stored.size > share.size_quota {
+        return Err(ApiError::Quota);
+    }
+    put_object(&st, &chunk_path(&id, n), bytes).await?;
+    let key = id.clone();
+    st.meta(move |m| m.record_chunk(&key, n, &stored)).await?;
+    Ok(Json(reply))
+}
+
+async fn put_manifest(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<StoredReply>, ApiError> {
+    owner_share(&st, &id, &headers).await?;
+    let bytes = read_body(&headers, body, st.limits.max_chunk_size).await?;
+    let stored = Stored {
+        size: bytes.len() as u64,
+        sha256: sha256(&bytes),
+    };
+    let lock = st.locks.get(&id);
+    let _held = lock.lock().await;
+    let share = live_share(&st, &id).await?;
+    let reply = StoredReply {
+        index: None,
+        size: stored.size,
+        sha256: hex::encode(&stored.sha256),
+    };
+    if share.manifest.as_ref() == Some(&stored) {
+        return Ok(Json(reply));
+    }
+    if share.finalized_chunks.is_some() {
+        return Err(ApiError::Finalized);
+    }
+    let old = share.manifest.as_ref().map_or(0, |m| m.size);
+    if share.bytes_used - old + stored.size > share.size_quota {
+        return Err(ApiError::Quota);
+    }
+    put_object(&st, &manifest_path(&id), bytes).await?;
+    let key = id.clone();
+    st.meta(move |m| m.record_manifest(&key, &stored)).await?;
+    Ok(Json(reply))
+}
+
+#[derive(Serialize)]
+struct ChunkStatus {
+    index: u32,
+    size: u64,
+}
+
+#[derive(Serialize)]
+struct UploadStatus {
+    chunks: Vec<ChunkStatus>,
+    manifest: Option<ChunkStatus>,
+    finalized: bool,
+    chunk_count: Option<u32>,
+    bytes_used: u64,
+    size_quota: u64,
+    max_chunk_size: u64,
+    expires_at: i64,
+    downloads: u64,
+    max_downloads: Option<u64>,
+    locked: bool,
+}
+
+async fn upload_status(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<UploadStatus>, ApiError> {
+    let share = owner_share(&st, &id, &headers).await?;
+    let key = id.clone();
+    let chunks = st.meta(move |m| m.chunks(&key)).await?;
+    Ok(Json(UploadStatus {
+        chunks: chunks
+            .into_iter()
+            .map(|(index, s)| ChunkStatus {
+                index,
+                size: s.size,
+            })
+            .collect(),
+        manifest: share.manifest.as_ref().map(|m| ChunkStatus {
+            index: 0,
+            size: m.size,
+        }),
+        finalized: share.finalized_chunks.is_some(),
+        chunk_count: share.finalized_chunks,
+        bytes_used: share.bytes_used,
+        size_quota: share.size_quota,
+        max_chunk_size: st.limits.max_chunk_size,
+        expires_at: share.expires_at,
+        downloads: share.downloads,
+        max_downloads: share.max_downloads,
+        locked: share.locked,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Finalize {
+    chunks: u32,
+}
+
+async fn finalize(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<Finalize>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    owner_share(&st, &id, &headers).await?;
+    let Json(req) = body.map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))?;
+    if req.chunks == 0 || req.chunks > MAX_CHUNKS {
+        return Err(ApiError::BadRequest(format!(
+            "chunks must be between 1 and {MAX_CHUNKS}"
+        )));
+    }
+    let lock = st.locks.get(&id);
+    let _held = lock.lock().await;
+    let share = live_share(&st, &id).await?;
+    if let Some(n) = share.finalized_chunks {
+        return if n == req.chunks {
+            Ok(Json(
+                serde_json::json!({ "chunks": n, "bytes": share.bytes_used }),
+            ))
+        } else {
+            Err(ApiError::Finalized)
+        };
+    }
+    if share.manifest.is_none() {
+        return Err(ApiError::Incomplete("the manifest is missing".into()));
+    }
+    let key = id.clone();
+    let stored: Vec<u32> = st
+        .meta(move |m| m.chunks(&key))
+        .await?
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect();
+    let missing: Vec<u32> = (0..req.chunks)
+        .filter(|i| stored.binary_search(i).is_err())
+        .take(20)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::Incomplete(format!(
+            "chunks missing (first ones): {missing:?}"
+        )));
+    }
+    if let Some(extra) = stored.iter().find(|&&i| i >= req.chunks) {
+        return Err(ApiError::Incomplete(format!(
+            "chunk {extra} is stored beyond the count given"
+        )));
+    }
+    let key = id.clone();
+    let n = req.chunks;
+    st.meta(move |m| m.finalize(&key, n)).await?;
+    tracing::info!(share = %log_id(&id), chunks = n, "share finalized");
+    Ok(Json(
+        serde_json::json!({ "chunks": n, "bytes": share.bytes_used }),
+    ))
+}
+
+async fn get_manifest(
+    State(st): State<AppState>,
+    method: Method,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let share = recipient_share(&st, &id, &headers).await?;
+    if method == Method::HEAD {
+        // axum answers HEAD through GET routes: check access, count and log nothing
+        return Ok(StatusCode::OK.into_response());
+    }
+    let key = share.id.clone();
+    let counted = st.meta(move |m| m.count_download(&key, now())).await?;
+    if counted == DownloadCount::Exhausted {
+        return Err(ApiError::Gone);
+    }
+    log_event(&st, &id, Event::Manifest).await?;
+    Ok(octets(get_object(&st, &manifest_path(&id)).await?))
+}
+
+async fn get_chunk(
+    State(st): State<AppState>,
+    method: Method,
+    Path((id, n)): Path<(String, u32)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let share = recipient_share(&st, &id, &headers).await?;
+    if n >= share.finalized_chunks.unwrap_or(0) {
+        return Err(ApiError::NotFound);
+    }
+    // After the last allowed download, its chunks stay fetchable for a grace period only.
+    if let (Some(max), Some(at)) = (share.max_downloads, share.exhausted_at) {
+        if share.downloads >= max && now() > at + st.limits.download_grace_secs as i64 {
+            return Err(ApiError::Gone);
+        }
+    }
+    if method == Method::HEAD {
+        return Ok(StatusCode::OK.into_response());
+    }
+    log_event(&st, &id, Event::Chunk).await?;
+    Ok(octets(get_object(&st, &chunk_path(&id, n)).await?))
+}
+
+async fn revoke(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    owner_share(&st, &id, &headers).await?;
+    let lock = st.locks.get(&id);
+    let _held = lock.lock().await;
+    let key = id.clone();
+    st.meta(move |m| m.set_state(&key, ShareState::Revoked))
+        .await?;
+    purge(&st, &id).await?;
+    tracing::info!(share = %log_id(&id), "share revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+struct LogEntry {
+    at: i64,
+    event: Event,
+}
+
+async fn access_log(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    owner_share(&st, &id, &headers).await?;
+    let key = id.clone();
+    let events: Vec<LogEntry> = st
+        .meta(move |m| m.events(&key))
+        .await?
+        .into_iter()
+        .map(|(at, event)| LogEntry { at, event })
+        .collect();
+    Ok(Json(serde_json::json!({ "events": events })))
+}
+
+async fn viewer_placeholder() -> Html<&'static str> {
+    Html(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Scanpass</title>\
+         <meta name=\"referrer\" content=\"no-referrer\"></head><body><h1>Scanpass</h1>\
+         <p>The in-browser viewer for shared scans comes later. Open this link in the Scanpass app.</p>\
+         </body></html>",
+    )
+}
+
+// ---- deletion ----
+
+/// Deletes every object of a share and marks it purged (its row stays as a tombstone).
+pub async fn purge(st: &AppState, id: &str) -> Result<(), ApiError> {
+    let locations = st
+        .store
+        .list(Some(&share_prefix(id)))
+        .map_ok(|m| m.location);
+    let deleted: Vec<_> = st
+        .store
+        .delete_stream(locations.boxed())
+        .collect::<Vec<_>>()
+        .await;
+    for r in deleted {
+        match r {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let key = id.to_string();
+    st.meta(move |m| m.mark_purged(&key)).await
+}
+
+/// Deletes the objects of revoked and expired shares, and forgets idle rate-limit buckets.
+pub async fn sweep(st: &AppState) -> Result<usize, ApiError> {
+    st.limiter.prune();
+    let ids = st.meta(move |m| m.to_purge(now())).await?;
+    let n = ids.len();
+    for id in ids {
+        let lock = st.locks.get(&id);
+        let _held = lock.lock().await;
+        purge(st, &id).await?;
+        tracing::info!(share = %log_id(&id), "share purged");
+    }
+    Ok(n)
+}

@@ -1,0 +1,760 @@
+//! The relay binary, started on loopback (port 0) over a temporary data folder, driven over HTTP.
+//! Nothing is mocked: the real server, SQLite file and object folder, and SIGKILL for crashes.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::{Body, Client, Response};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// JSON over reqwest without its `json` feature (the workspace builds reqwest without it).
+trait JsonBody {
+    fn json(self, v: &Value) -> Self;
+}
+
+impl JsonBody for reqwest::blocking::RequestBuilder {
+    fn json(self, v: &Value) -> Self {
+        self.header("content-type", "application/json")
+            .body(v.to_string())
+    }
+}
+
+trait JsonReply {
+    fn json(self) -> serde_json::Result<Value>;
+}
+
+impl JsonReply for Response {
+    fn json(self) -> serde_json::Result<Value> {
+        serde_json::from_slice(&self.bytes().expect("reply body"))
+    }
+}
+
+struct Relay {
+    child: Child,
+    base: String,
+    data: PathBuf,
+    stderr: PathBuf,
+}
+
+impl Relay {
+    fn start(data: &Path, extra: &[&str]) -> Relay {
+        let stderr = data.with_extension("stderr.log");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&stderr)
+            .unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_scanpass-relay"))
+            .args(["--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .args(extra)
+            .env("SCANPASS_RELAY_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("start scanpass-relay");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("scanpass-relay listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Relay {
+            child,
+            base,
+            data: data.to_path_buf(),
+            stderr,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill(); // SIGKILL
+        let _ = self.child.wait();
+    }
+
+    fn logs(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    /// Every file under the object folder whose path mentions the share.
+    fn files_of(&self, id: &str) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out)
+                } else {
+                    out.push(p)
+                }
+            }
+        }
+        let mut all = Vec::new();
+        walk(&self.data.join("objects"), &mut all);
+        all.into_iter()
+            .filter(|p| p.to_string_lossy().contains(id))
+            .collect()
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn client() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+struct Share {
+    id: String,
+    secret: String,
+}
+
+fn create(c: &Client, r: &Relay, body: Value) -> Share {
+    let resp = c.post(r.url("/api/shares")).json(&body).send().unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let v: Value = resp.json().unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 22, "128-bit id in base64url");
+    let secret = v["owner_secret"].as_str().unwrap().to_string();
+    assert_eq!(secret.len(), 43, "256-bit secret in base64url");
+    assert!(v["expires_at"].as_i64().unwrap() > 0);
+    Share { id, secret }
+}
+
+fn put(c: &Client, r: &Relay, s: &Share, what: &str, body: Vec<u8>) -> Response {
+    c.put(r.url(&format!("/api/shares/{}/{what}", s.id)))
+        .bearer_auth(&s.secret)
+        .body(body)
+        .send()
+        .unwrap()
+}
+
+fn owner_get(c: &Client, r: &Relay, s: &Share, what: &str) -> Response {
+    c.get(r.url(&format!("/api/shares/{}/{what}", s.id)))
+        .bearer_auth(&s.secret)
+        .send()
+        .unwrap()
+}
+
+fn finalize(c: &Client, r: &Relay, s: &Share, n: u32) -> Response {
+    c.post(r.url(&format!("/api/shares/{}/finalize", s.id)))
+        .bearer_auth(&s.secret)
+        .json(&json!({ "chunks": n }))
+        .send()
+        .unwrap()
+}
+
+fn fetch(c: &Client, r: &Relay, s: &Share, what: &str, token: Option<&str>) -> Response {
+    let mut req = c.get(r.url(&format!("/api/shares/{}/{what}", s.id)));
+    if let Some(t) = token {
+        req = req.header("X-Scanpass-Token", t);
+    }
+    req.send().unwrap()
+}
+
+/// Deterministic test bytes standing in for ciphertext.
+fn blob(seed: u8, len: usize) -> Vec<u8> {
+    let mut x = u32::from(seed).wrapping_mul(2654435761) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+fn stored_indexes(c: &Client, r: &Relay, s: &Share) -> Vec<(u64, u64)> {
+    let resp = owner_get(c, r, s, "upload-status");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let v: Value = resp.json().unwrap();
+    v["chunks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["index"].as_u64().unwrap(), c["size"].as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn upload_out_of_order_then_fetch_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&dir.path().join("data"), &[]);
+    let c = client();
+    let s = create(&c, &r, json!({}));
+    let chunks: Vec<Vec<u8>> = (0..4).map(|i| blob(i, 100_000 + i as usize)).collect();
+    let manifest = blob(99, 777);
+
+    for i in [2usize, 0, 3] {
+        let resp = put(&c, &r, &s, &format!("chunks/{i}"), chunks[i].clone());
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    // the same chunk again is fine
+    assert_eq!(
+        put(&c, &r, &s, "chunks/2", chunks[2].clone()).status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        stored_indexes(&c, &r, &s),
+        vec![(0, 100_000), (2, 100_002), (3, 100_003)]
+    );
+    // recipients see nothing before finalize; finalize refuses an incomplete share
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", None).status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(finalize(&c, &r, &s, 4).status(), StatusCode::CONFLICT);
+    assert_eq!(
+        put(&c, &r, &s, "chunks/1", chunks[1].clone()).status(),
+        StatusCode::OK
+    );
+    assert_eq!(finalize(&c, &r, &s, 4).status(), StatusCode::CONFLICT); // no manifest yet
+    assert_eq!(
+        put(&c, &r, &s, "manifest", manifest.clone()).status(),
+        StatusCode::OK
+    );
+    assert_eq!(finalize(&c, &r, &s, 4).status(), StatusCode::OK);
+    assert_eq!(finalize(&c, &r, &s, 4).status(), StatusCode::OK); // idempotent
+
+    // after finalize: same bytes accepted, different bytes or new chunks refused
+    assert_eq!(
+        put(&c, &r, &s, "chunks/1", chunks[1].clone()).status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        put(&c, &r, &s, "chunks/1", blob(7, 10)).status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        put(&c, &r, &s, "chunks/4", blob(7, 10)).status(),
+        StatusCode::CONFLICT
+    );
+
+    let m = fetch(&c, &r, &s, "manifest", None);
+    assert_eq!(m.status(), StatusCode::OK);
+    assert_eq!(
+        m.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert_eq!(m.bytes().unwrap().to_vec(), manifest);
+    for (i, want) in chunks.iter().enumerate() {
+        let got = fetch(&c, &r, &s, &format!("chunks/{i}"), None);
+        assert_eq!(got.status(), StatusCode::OK);
+        assert_eq!(&got.bytes().unwrap().to_vec(), want, "chunk {i}");
+    }
+    assert_eq!(
+        fetch(&c, &r, &s, "chunks/4", None).status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // the access log: one manifest and four chunk fetches, times and kinds only
+    let v: Value = owner_get(&c, &r, &s, "access-log").json().unwrap();
+    let kinds: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["manifest", "chunk", "chunk", "chunk", "chunk"]);
+    assert!(!v.to_string().contains("127.0.0.1"));
+
+    // the logs hold neither the id, nor the secret, nor the client's address
+    let logs = r.logs();
+    assert!(logs.contains("share finalized"), "{logs}");
+    assert!(!logs.contains(&s.id) && !logs.contains(&s.secret));
+    for line in logs.lines().filter(|l| l.contains("127.0.0.1")) {
+        assert!(
+            line.contains("listening"),
+            "a client address in the logs: {line}"
+        );
+    }
+}
+
+#[test]
+fn owner_routes_need_the_owner_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&dir.path().join("data"), &[]);
+    let c = client();
+    let s = create(&c, &r, json!({}));
+    let wrong = Share {
+        id: s.id.clone(),
+        secret: create(&c, &r, json!({})).secret,
+    };
+    assert_eq!(
+        put(&c, &r, &wrong, "chunks/0", blob(1, 10)).status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        owner_get(&c, &r, &wrong, "upload-status").status(),
+        StatusCode::FORBIDDEN
+    );
+    let no_auth = c
+        .put(r.url(&format!("/api/shares/{}/chunks/0", s.id)))
+        .body(vec![1, 2, 3])
+        .send()
+        .unwrap();
+    assert_eq!(no_auth.status(), StatusCode::UNAUTHORIZED);
+    let revoke = c
+        .delete(r.url(&format!("/api/shares/{}", s.id)))
+        .bearer_auth(&wrong.secret)
+        .send()
+        .unwrap();
+    assert_eq!(revoke.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        put(&c, &r, &s, "chunks/0", blob(1, 10)).status(),
+        StatusCode::OK
+    );
+}
+
+#[test]
+fn revoke_deletes_every_object_and_leaves_410() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&dir.path().join("data"), &[]);
+    let c = client();
+    let s = create(&c, &r, json!({}));
+    let other = create(&c, &r, json!({}));
+    for i in 0..3 {
+        assert_eq!(
+            put(&c, &r, &s, &format!("chunks/{i}"), blob(i, 5000)).status(),
+            StatusCode::OK
+        );
+    }
+    put(&c, &r, &s, "manifest", blob(9, 100));
+    put(&c, &r, &other, "chunks/0", blob(3, 100));
+    assert_eq!(finalize(&c, &r, &s, 3).status(), StatusCode::OK);
+    assert_eq!(r.files_of(&s.id).len(), 4);
+
+    let resp = c
+        .delete(r.url(&format!("/api/shares/{}", s.id)))
+        .bearer_auth(&s.secret)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_eq!(r.files_of(&s.id), Vec::<PathBuf>::new());
+    assert!(!r.data.join("objects/shares").join(&s.id).exists());
+    assert_eq!(r.files_of(&other.id).len(), 1, "other shares untouched");
+    for what in ["manifest", "chunks/0"] {
+        assert_eq!(fetch(&c, &r, &s, what, None).status(), StatusCode::GONE);
+    }
+    assert_eq!(
+        owner_get(&c, &r, &s, "upload-status").status(),
+        StatusCode::GONE
+    );
+    assert_eq!(
+        put(&c, &r, &s, "chunks/0", blob(1, 10)).status(),
+        StatusCode::GONE
+    );
+}
+
+#[test]
+fn expired_shares_answer_410_and_are_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&dir.path().join("data"), &["--sweep-interval-secs", "1"]);
+    let c = client();
+    let too_long = c
+        .post(r.url("/api/shares"))
+        .json(&json!({ "expires_in_secs": 31 * 86400 + 1 }))
+        .send()
+        .unwrap();
+    assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
+    // expiry has one-second resolution: a 1 s share may expire at once, so it gets no upload;
+    // the 3 s one is there to watch the sweep delete stored objects
+    let quick = create(&c, &r, json!({ "expires_in_secs": 1 }));
+    let s = create(&c, &r, json!({ "expires_in_secs": 3 }));
+    assert_eq!(
+        put(&c, &r, &s, "chunks/0", blob(1, 1000)).status(),
+        StatusCode::OK
+    );
+    assert_eq!(r.files_of(&s.id).len(), 1);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        fetch(&c, &r, &quick, "manifest", None).status(),
+        StatusCode::GONE
+    );
+    assert_eq!(
+        owner_get(&c, &r, &quick, "upload-status").status(),
+        StatusCode::GONE
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", None).status(),
+        StatusCode::GONE
+    );
+    assert_eq!(
+        put(&c, &r, &s, "chunks/1", blob(1, 10)).status(),
+        StatusCode::GONE
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !r.files_of(&s.id).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        r.files_of(&s.id),
+        Vec::<PathBuf>::new(),
+        "the sweep deleted the objects"
+    );
+}
+
+#[test]
+fn unknown_ids_404_then_429() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(
+        &dir.path().join("data"),
+        &["--fail-burst", "10", "--fail-refill-per-min", "1"],
+    );
+    let c = client();
+    let mut statuses = Vec::new();
+    for i in 0..15u8 {
+        let id = base64_16(i);
+        let resp = c
+            .get(r.url(&format!("/api/shares/{id}/manifest")))
+            .send()
+            .unwrap();
+        statuses.push(resp.status());
+    }
+    assert!(
+        statuses[..10].iter().all(|s| *s == StatusCode::NOT_FOUND),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[10..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // malformed ids are unknown too; and a limited client is refused even for good requests
+    let resp = c
+        .post(r.url("/api/shares"))
+        .json(&json!({}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+fn base64_16(seed: u8) -> String {
+    // 22 base64url characters decode to 16 bytes: a well-formed id no share has
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    blob(seed, 21)
+        .iter()
+        .map(|b| alphabet[(*b % 64) as usize] as char)
+        .chain(std::iter::once('A'))
+        .collect()
+}
+
+#[test]
+fn wrong_tokens_lock_the_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&dir.path().join("data"), &[]);
+    let c = client();
+    let token = "00112233445566778899aabbccddeeff";
+    let verifier = sha256_hex(token);
+    let s = create(&c, &r, json!({ "auth_verifier": verifier }));
+    put(&c, &r, &s, "chunks/0", blob(1, 100));
+    put(&c, &r, &s, "manifest", blob(2, 100));
+    assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
+
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", None).status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let good = fetch(&c, &r, &s, "manifest", Some(token));
+    assert_eq!(good.status(), StatusCode::OK);
+    assert_eq!(good.bytes().unwrap().to_vec(), blob(2, 100));
+    for _ in 0..4 {
+        assert_eq!(
+            fetch(&c, &r, &s, "chunks/0", Some("deadbeef")).status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        fetch(&c, &r, &s, "chunks/0", Some("deadbeef")).status(),
+        StatusCode::LOCKED
+    );
+    // locked for everyone now, the right token too
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", Some(token)).status(),
+        StatusCode::LOCKED
+    );
+    let v: Value = owner_get(&c, &r, &s, "access-log").json().unwrap();
+    let kinds: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["manifest", "denied", "denied", "denied", "denied", "denied", "locked"]
+    );
+    assert!(!r.logs().contains(token));
+}
+
+fn sha256_hex(token_hex: &str) -> String {
+    // The verifier is SHA-256 over the token's bytes. Computed with coreutils, not our code.
+    let bytes: Vec<u8> = (0..token_hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&token_hex[i..i + 2], 16).unwrap())
+        .collect();
+    let mut child = Command::new("sha256sum")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout).unwrap()[..64].to_string()
+}
+
+#[test]
+fn max_downloads_then_410() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&dir.path().join("data"), &[]);
+    let c = client();
+    let s = create(&c, &r, json!({ "max_downloads": 2 }));
+    put(&c, &r, &s, "chunks/0", blob(1, 100));
+    put(&c, &r, &s, "manifest", blob(2, 100));
+    assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
+    // HEAD checks access without spending a download
+    let head = c
+        .head(r.url(&format!("/api/shares/{}/manifest", s.id)))
+        .send()
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    for _ in 0..2 {
+        assert_eq!(fetch(&c, &r, &s, "manifest", None).status(), StatusCode::OK);
+        assert_eq!(fetch(&c, &r, &s, "chunks/0", None).status(), StatusCode::OK);
+    }
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", None).status(),
+        StatusCode::GONE
+    );
+    let v: Value = owner_get(&c, &r, &s, "upload-status").json().unwrap();
+    assert_eq!(v["downloads"], 2);
+}
+
+#[test]
+fn size_limits_answer_413() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(
+        &dir.path().join("data"),
+        &["--max-chunk-size", "1000", "--max-share-size", "2500"],
+    );
+    let c = client();
+    let s = create(&c, &r, json!({}));
+    assert_eq!(
+        put(&c, &r, &s, "chunks/0", blob(1, 1001)).status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    // without a Content-Length (chunked transfer), the limit holds while reading
+    let chunked = c
+        .put(r.url(&format!("/api/shares/{}/chunks/0", s.id)))
+        .bearer_auth(&s.secret)
+        .body(Body::new(std::io::Cursor::new(blob(1, 5000))))
+        .send()
+        .unwrap();
+    assert_eq!(chunked.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    for i in 0..2 {
+        assert_eq!(
+            put(&c, &r, &s, &format!("chunks/{i}"), blob(1, 1000)).status(),
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        put(&c, &r, &s, "chunks/2", blob(1, 1000)).status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    // replacing a chunk counts its new size only
+    assert_eq!(
+        put(&c, &r, &s, "chunks/1", blob(2, 900)).status(),
+        StatusCode::OK
+    );
+    let big = c
+        .post(r.url("/api/shares"))
+        .json(&json!({ "size_quota": 2501 }))
+        .send()
+        .unwrap();
+    assert_eq!(big.status(), StatusCode::BAD_REQUEST);
+}
+
+#[test]
+fn cors_and_viewer_placeholder_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&dir.path().join("data"), &[]);
+    let c = client();
+    let pre = c
+        .request(reqwest::Method::OPTIONS, r.url("/api/shares/x/manifest"))
+        .header("Origin", "https://viewer.example")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "x-scanpass-token")
+        .send()
+        .unwrap();
+    assert!(pre.status().is_success(), "{}", pre.status());
+    assert_eq!(pre.headers()["access-control-allow-origin"], "*");
+    let page = c.get(r.url("/s/abc")).send().unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert!(page.text().unwrap().contains("viewer"));
+
+    drop(r);
+    let r = Relay::start(
+        &dir.path().join("data2"),
+        &["--cors-origins", "https://a.example"],
+    );
+    let pre = c
+        .request(reqwest::Method::OPTIONS, r.url("/api/shares/x/manifest"))
+        .header("Origin", "https://b.example")
+        .header("Access-Control-Request-Method", "GET")
+        .send()
+        .unwrap();
+    assert!(pre.headers().get("access-control-allow-origin").is_none());
+}
+
+#[test]
+fn sigkill_mid_upload_then_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut r = Relay::start(&data, &[]);
+    let c = client();
+    let s = create(&c, &r, json!({}));
+    let chunks: Vec<Vec<u8>> = (0..5).map(|i| blob(i, 300_000)).collect();
+    for i in [0usize, 3] {
+        assert_eq!(
+            put(&c, &r, &s, &format!("chunks/{i}"), chunks[i].clone()).status(),
+            StatusCode::OK
+        );
+    }
+    // chunk 1 arrives slowly: half of it, then the relay dies
+    struct Slow(Vec<u8>, usize);
+    impl Read for Slow {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.1 >= self.0.len() / 2 {
+                std::thread::sleep(Duration::from_secs(3));
+            }
+            let n = buf.len().min(self.0.len() - self.1).min(16 * 1024);
+            buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+    let url = r.url(&format!("/api/shares/{}/chunks/1", s.id));
+    let (secret, body) = (s.secret.clone(), chunks[1].clone());
+    let uploader = std::thread::spawn(move || {
+        client()
+            .put(url)
+            .bearer_auth(secret)
+            .body(Body::new(Slow(body, 0)))
+            .send()
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    r.kill();
+    assert!(uploader.join().unwrap().is_err(), "the upload was cut");
+
+    let r = Relay::start(&data, &[]);
+    assert_eq!(stored_indexes(&c, &r, &s), vec![(0, 300_000), (3, 300_000)]);
+    for i in [1usize, 2, 4] {
+        assert_eq!(
+            put(&c, &r, &s, &format!("chunks/{i}"), chunks[i].clone()).status(),
+            StatusCode::OK
+        );
+    }
+    put(&c, &r, &s, "manifest", blob(50, 64));
+    assert_eq!(finalize(&c, &r, &s, 5).status(), StatusCode::OK);
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", None)
+            .bytes()
+            .unwrap()
+            .to_vec(),
+        blob(50, 64)
+    );
+    for (i, want) in chunks.iter().enumerate() {
+        let got = fetch(&c, &r, &s, &format!("chunks/{i}"), None);
+        assert_eq!(&got.bytes().unwrap().to_vec(), want, "chunk {i}");
+    }
+}
+
+#[test]
+fn sigterm_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Relay::start(&dir.path().join("data"), &[]);
+    let pid = r.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = r.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(r.logs().contains("stopped"));
+}
+
+#[test]
+fn token_from_the_core_share_link_opens_the_share() {
+    // The flow the apps will follow: create, derive keys from the id the relay chose, set the
+    // verifier, upload, finalize; the recipient parses the link and derives the same token.
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&dir.path().join("data"), &[]);
+    let c = client();
+    let s = create(&c, &r, json!({}));
+    let link = scanpass_core::share::Link::new(&r.base, &s.id).unwrap();
+    let sender = link.keys(Some("4821"));
+    let set = c
+        .put(r.url(&format!("/api/shares/{}/auth-verifier", s.id)))
+        .bearer_auth(&s.secret)
+        .json(&json!({ "auth_verifier": sender.verifier() }))
+        .send()
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    put(&c, &r, &s, "chunks/0", blob(1, 100));
+    put(&c, &r, &s, "manifest", blob(2, 100));
+    assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
+    // after finalize the verifier is fixed
+    let again = c
+        .put(r.url(&format!("/api/shares/{}/auth-verifier", s.id)))
+        .bearer_auth(&s.secret)
+        .json(&json!({ "auth_verifier": "00".repeat(32) }))
+        .send()
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+
+    let received = scanpass_core::share::Link::parse(&link.to_url()).unwrap();
+    let wrong = received.keys(Some("4822"));
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", Some(&wrong.token_hex())).status(),
+        StatusCode::FORBIDDEN
+    );
+    let right = received.keys(Some("4821"));
+    let m = fetch(&c, &r, &s, "manifest", Some(&right.token_hex()));
+    assert_eq!(m.status(), StatusCode::OK);
+    assert_eq!(m.bytes().unwrap().to_vec(), blob(2, 100));
+    assert!(!r.logs().contains(right.token_hex().as_str()));
+}
