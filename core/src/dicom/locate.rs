@@ -199,7 +199,9 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
                     value_at: at + 12,
                 })
             }
-            _ if vr.iter().all(|c| c.is_ascii_uppercase()) => {
+            b"AE" | b"AS" | b"AT" | b"CS" | b"DA" | b"DS" | b"DT" | b"FL" | b"FD" | b"IS"
+            | b"LO" | b"LT" | b"PN" | b"SH" | b"SL" | b"SS" | b"ST" | b"TM" | b"UI" | b"UL"
+            | b"US" => {
                 let l = self.u16([t[6], t[7]], big) as u32;
                 Ok(Header {
                     group,
@@ -209,7 +211,21 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
                     value_at: at + 8,
                 })
             }
-            _ => Err(malformed("invalid VR")),
+            // a VR this walk does not know: dicom-rs reads it as UN (two reserved bytes, a 4-byte
+            // length), so the walk must too, or the two disagree on every element after it and
+            // the length guard checks lengths dicom-rs never reads (found by the image fuzzer: a
+            // "??" VR whose 4-byte length claimed 4 GB inside a nested item)
+            _ => {
+                let l: [u8; 4] = self.read(at + 8)?;
+                let l = self.u32(l, big);
+                Ok(Header {
+                    group,
+                    element,
+                    vr: *b"UN",
+                    length: undefined(l),
+                    value_at: at + 12,
+                })
+            }
         }
     }
 
@@ -463,6 +479,28 @@ mod tests {
         }
         v.extend_from_slice(&[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
         v
+    }
+
+    #[test]
+    fn an_unknown_vr_is_read_as_dicom_rs_reads_it_with_a_4_byte_length() {
+        // (0028,1054) with VR "??" and a 4-byte length of ~4 GB inside a nested item: dicom-rs
+        // reads unknown VRs as UN, so must the walk, and refuse the overrun (image fuzzer finding)
+        let mut bad = vec![0x28, 0x00, 0x54, 0x10, b'?', b'?', 0, 0];
+        bad.extend_from_slice(&0xFFFE_5348u32.to_le_bytes());
+        bad.extend_from_slice(b"short");
+        let mut d = el((0x0008, 0x0060), b"CS", b"CT");
+        d.extend(undefined_seq((0x0028, 0x9145), &[bad]));
+        d.extend(el((0x7FE0, 0x0010), b"OW", &[1, 2, 3, 4]));
+        let err = locate(&d[..], 0, LE).err().expect("the overrun is refused");
+        assert!(err.to_string().ends_with(OVERRUN), "{err}");
+        // an unknown VR whose 4-byte length fits is stepped over, as dicom-rs does
+        let mut ok = vec![0x09, 0x00, 0x10, 0x00, b'Z', b'Z', 0, 0];
+        ok.extend_from_slice(&2u32.to_le_bytes());
+        ok.extend_from_slice(b"ab");
+        let mut d = ok;
+        let at = d.len() as u64;
+        d.extend(el((0x7FE0, 0x0010), b"OW", &[1, 2, 3, 4]));
+        assert_eq!(locate(&d[..], 0, LE).unwrap().pixels.unwrap().element_start, at);
     }
 
     #[test]
