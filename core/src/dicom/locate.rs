@@ -500,7 +500,10 @@ mod tests {
         let mut d = ok;
         let at = d.len() as u64;
         d.extend(el((0x7FE0, 0x0010), b"OW", &[1, 2, 3, 4]));
-        assert_eq!(locate(&d[..], 0, LE).unwrap().pixels.unwrap().element_start, at);
+        assert_eq!(
+            locate(&d[..], 0, LE).unwrap().pixels.unwrap().element_start,
+            at
+        );
     }
 
     #[test]
