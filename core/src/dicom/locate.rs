@@ -491,7 +491,9 @@ mod tests {
         let mut d = el((0x0008, 0x0060), b"CS", b"CT");
         d.extend(undefined_seq((0x0028, 0x9145), &[bad]));
         d.extend(el((0x7FE0, 0x0010), b"OW", &[1, 2, 3, 4]));
-        let err = locate(&d[..], 0, LE).err().expect("the overrun is refused");
+        let Err(err) = locate(&d[..], 0, LE) else {
+            panic!("the overrun is not refused")
+        };
         assert!(err.to_string().ends_with(OVERRUN), "{err}");
         // an unknown VR whose 4-byte length fits is stepped over, as dicom-rs does
         let mut ok = vec![0x09, 0x00, 0x10, 0x00, b'Z', b'Z', 0, 0];
