@@ -596,13 +596,18 @@ fn typed_from_bytes(
 /// Reinterpret unsigned codec output as the header's signedness (the bits are the same).
 fn retype(s: Samples<'_>, t: SampleType) -> Samples<'static> {
     match (s, t) {
-        (Samples::U8(v), SampleType::Int8) => {
-            Samples::I8(Cow::Owned(bytemuck::cast_slice(&v).to_vec()))
-        }
-        (Samples::U16(v), SampleType::Int16) => {
-            Samples::I16(Cow::Owned(bytemuck::cast_slice(&v).to_vec()))
-        }
+        (Samples::U8(v), SampleType::Int8) => Samples::I8(Cow::Owned(signed(v, |x| x as i8))),
+        (Samples::U16(v), SampleType::Int16) => Samples::I16(Cow::Owned(signed(v, |x| x as i16))),
         (s, _) => s.into_owned(),
+    }
+}
+
+/// The same bits as signed samples; an owned vector is reused, not copied.
+fn signed<U: bytemuck::Pod, I: bytemuck::Pod>(v: Cow<'_, [U]>, cast: fn(U) -> I) -> Vec<I> {
+    match v {
+        Cow::Owned(v) => bytemuck::allocation::try_cast_vec(v)
+            .unwrap_or_else(|(_, v)| v.into_iter().map(cast).collect()),
+        Cow::Borrowed(b) => b.iter().map(|&x| cast(x)).collect(),
     }
 }
 
@@ -630,22 +635,31 @@ fn normalize_bits(s: &mut Samples<'_>, info: &ImageInfo) {
         return;
     }
     let shift = (info.high_bit as u32 + 1).saturating_sub(bs);
+    // Check with an OR of differences per block (vectorises, unlike an early-exit `any`), then
+    // fix in place when the samples are already ours, or into a new vector when borrowed.
     macro_rules! fix {
+        (@apply $v:expr, $t:ty, $f:expr) => {{
+            let f = $f;
+            let differs = $v
+                .chunks(1024)
+                .any(|c| c.iter().fold(0 as $t, |acc, &x| acc | (f(x) ^ x)) != 0);
+            if differs {
+                match $v {
+                    Cow::Owned(o) => o.iter_mut().for_each(|x| *x = f(*x)),
+                    Cow::Borrowed(b) => {
+                        let owned: Vec<$t> = b.iter().map(|&x| f(x)).collect();
+                        *$v = Cow::Owned(owned);
+                    }
+                }
+            }
+        }};
         ($v:expr, $t:ty, $u:ty, signed) => {{
             let up = ba - bs;
-            let f = |x: $t| (((x as $u >> shift) << up) as $t) >> up;
-            if $v.iter().any(|x| f(*x) != *x) {
-                let owned: Vec<$t> = $v.iter().map(|x| f(*x)).collect();
-                *$v = Cow::Owned(owned);
-            }
+            fix!(@apply $v, $t, |x: $t| (((x as $u >> shift) << up) as $t) >> up)
         }};
         ($v:expr, $t:ty, unsigned) => {{
             let mask: $t = ((1u64 << bs) - 1) as $t;
-            let f = |x: $t| (x >> shift) & mask;
-            if $v.iter().any(|x| f(*x) != *x) {
-                let owned: Vec<$t> = $v.iter().map(|x| f(*x)).collect();
-                *$v = Cow::Owned(owned);
-            }
+            fix!(@apply $v, $t, |x: $t| (x >> shift) & mask)
         }};
     }
     match s {
