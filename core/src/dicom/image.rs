@@ -151,7 +151,7 @@ impl DicomImage {
         let start = dataset_start(&head);
         drop(head);
         if let Ok((at, ts)) = &start {
-            if ts == super::open::DEFLATED {
+            if super::open::is_deflated(ts) {
                 // inflate the data set ourselves (bounded), then read it as the explicit VR little
                 // endian data set it is: the walk can then check every length before dicom-rs
                 // allocates what an element claims

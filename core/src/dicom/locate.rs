@@ -90,8 +90,8 @@ impl Encoding {
                 explicit: true,
                 big_endian: true,
             }),
-            // deflated data sets cannot be walked without inflating them
-            "1.2.840.10008.1.2.1.99" => None,
+            // deflated data sets (dicom-rs inflates all three) cannot be walked as they stand
+            "1.2.840.10008.1.2.1.99" | "1.2.840.10008.1.2.4.95" | "1.2.840.10008.1.2.4.205" => None,
             _ => Some(Encoding {
                 explicit: true,
                 big_endian: false,
@@ -119,6 +119,9 @@ pub(crate) struct Located {
     pub element_start: u64,
     pub element: u16,
     pub pixels: PixelLocation,
+    /// Just past the element: the end of a native value (which may lie past the end of the
+    /// source: the walk does not judge it), or past the sequence delimiter of encapsulated data.
+    pub end: u64,
 }
 
 const SEQ_DELIM: (u16, u16) = (0xFFFE, 0xE0DD);
@@ -268,6 +271,11 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
     }
 
     fn skip_value(&self, h: &Header, enc: Encoding, depth: u32) -> Result<u64> {
+        if (h.group, h.element) == ITEM_DELIM {
+            // an item delimiter where no item ends: dicom-rs steps over its 8 bytes whatever
+            // length it claims, and so must the walk, or it skips elements dicom-rs reads
+            return Ok(h.value_at);
+        }
         match h.length {
             Some(l) => {
                 let end = h.value_at + l as u64;
@@ -353,23 +361,55 @@ pub(crate) fn locate<S: ByteSource + ?Sized>(src: &S, start: u64, enc: Encoding)
         end: src.len(),
     };
     let mut walk = Walk::default();
+    if let Some((at, h)) = walk_to_pixels(&w, start, enc, &mut walk)? {
+        let (pixels, end) = match h.length {
+            Some(l) => (
+                PixelLocation::Native {
+                    offset: h.value_at,
+                    length: l as u64,
+                },
+                h.value_at + l as u64,
+            ),
+            None => encapsulated(&w, h.value_at)?,
+        };
+        walk.pixels = Some(Located {
+            element_start: at,
+            element: h.element,
+            pixels,
+            end,
+        });
+    }
+    Ok(walk)
+}
+
+/// Where the header of the data set that starts at `start` ends: the offset of its first pixel
+/// data element, whose value is not looked at (`None`: no pixel data). Every element before it
+/// is checked as [`locate`] checks it.
+pub(crate) fn header_end<S: ByteSource + ?Sized>(
+    src: &S,
+    start: u64,
+    enc: Encoding,
+) -> Result<Option<u64>> {
+    let w = Walker {
+        src,
+        end: src.len(),
+    };
+    Ok(walk_to_pixels(&w, start, enc, &mut Walk::default())?.map(|(at, _)| at))
+}
+
+/// Step over the top-level elements from `start` up to the first pixel data element, returning
+/// its offset and header.
+fn walk_to_pixels<S: ByteSource + ?Sized>(
+    w: &Walker<'_, S>,
+    start: u64,
+    enc: Encoding,
+    walk: &mut Walk,
+) -> Result<Option<(u64, Header)>> {
     let mut at = start;
     while at + 8 <= w.end {
         let h = w.header(at, enc)?;
         if h.group == 0x7FE0 && matches!(h.element, 0x0010 | 0x0008 | 0x0009) {
-            let pixels = match h.length {
-                Some(l) => PixelLocation::Native {
-                    offset: h.value_at,
-                    length: l as u64,
-                },
-                None => encapsulated(&w, h.value_at)?,
-            };
-            walk.pixels = Some(Located {
-                element_start: at,
-                element: h.element,
-                pixels,
-            });
-            return Ok(walk);
+            return Ok(Some((at, h)));
         }
         // every element is walked, those after group 7FE0 too: all of their lengths are checked
         let next = w.skip_value(&h, enc, 0)?;
@@ -378,10 +418,35 @@ pub(crate) fn locate<S: ByteSource + ?Sized>(src: &S, start: u64, enc: Encoding)
         }
         at = next;
     }
-    Ok(walk)
+    Ok(None)
 }
 
-fn encapsulated<S: ByteSource + ?Sized>(w: &Walker<'_, S>, mut at: u64) -> Result<PixelLocation> {
+/// Walk on from `at`, just past a pixel data element, to the end of the data set, through any
+/// further pixel data elements: a full read by dicom-rs reads every element after the pixel data
+/// too, so each of their lengths must be checked.
+pub(crate) fn check_rest<S: ByteSource + ?Sized>(
+    src: &S,
+    mut at: u64,
+    enc: Encoding,
+) -> Result<()> {
+    loop {
+        if at > src.len() {
+            return Err(overrun());
+        }
+        match locate(src, at, enc)?.pixels {
+            // `end` is past the element's header: the walk always moves on
+            Some(p) => at = p.end,
+            None => return Ok(()),
+        }
+    }
+}
+
+/// The fragments of encapsulated pixel data whose first item starts at `at`, and the offset just
+/// past its sequence delimiter (or the end of the source, where the delimiter is missing).
+fn encapsulated<S: ByteSource + ?Sized>(
+    w: &Walker<'_, S>,
+    mut at: u64,
+) -> Result<(PixelLocation, u64)> {
     let item_enc = Encoding {
         explicit: false,
         big_endian: false,
@@ -392,7 +457,10 @@ fn encapsulated<S: ByteSource + ?Sized>(w: &Walker<'_, S>, mut at: u64) -> Resul
     loop {
         let h = w.header(at, item_enc)?;
         match (h.group, h.element) {
-            SEQ_DELIM => break,
+            SEQ_DELIM => {
+                at = h.value_at;
+                break;
+            }
             ITEM => {
                 let len = h
                     .length
@@ -426,6 +494,7 @@ fn encapsulated<S: ByteSource + ?Sized>(w: &Walker<'_, S>, mut at: u64) -> Resul
             _ => {
                 // A sequence delimiter missing at the end of the file is tolerated (as pydicom does)
                 if at >= w.end {
+                    at = w.end;
                     break;
                 }
                 return Err(Error::BadPixelData(
@@ -434,13 +503,17 @@ fn encapsulated<S: ByteSource + ?Sized>(w: &Walker<'_, S>, mut at: u64) -> Resul
             }
         }
         if at + 8 > w.end {
+            at = w.end;
             break;
         }
     }
-    Ok(PixelLocation::Encapsulated {
-        offset_table,
-        fragments,
-    })
+    Ok((
+        PixelLocation::Encapsulated {
+            offset_table,
+            fragments,
+        },
+        at,
+    ))
 }
 
 #[cfg(test)]

@@ -12,10 +12,13 @@ use std::path::Path;
 
 use dicom_dictionary_std::tags;
 use dicom_object::{
-    mem::InMemDicomObject, meta::FileMetaTableBuilder, DefaultDicomObject, OpenFileOptions,
+    mem::InMemDicomObject,
+    meta::{FileMetaTable, FileMetaTableBuilder},
+    DefaultDicomObject,
 };
 use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 
+use super::locate::Encoding;
 use crate::error::{Error, Result};
 use dicom_encoding::transfer_syntax::TransferSyntaxIndex;
 
@@ -115,24 +118,6 @@ pub(crate) fn dataset_start(head: &[u8]) -> Result<(usize, String)> {
     Ok((start, ts))
 }
 
-/// A meta group that dicom-rs refuses (no group length, no Transfer Syntax UID...): take the
-/// Transfer Syntax UID from it when present, else recognise the data set's encoding, as pydicom
-/// and DCMTK do, and read the data set that follows.
-fn lenient_meta(bytes: &[u8], meta_at: usize, depth: ReadDepth) -> Result<Object> {
-    let start =
-        end_of_meta(bytes, meta_at).ok_or_else(|| Error::NotDicom("bad meta group".into()))?;
-    let named = meta_transfer_syntax(&bytes[meta_at..start]);
-    let ts: &str = match named.as_deref() {
-        Some(uid) if TransferSyntaxRegistry.get(uid).is_some() => uid,
-        _ => guess_bare(bytes, start)?,
-    };
-    let ts = TransferSyntaxRegistry
-        .get(ts)
-        .map(|t| t.uid())
-        .ok_or_else(|| Error::NotDicom("unknown transfer syntax".into()))?;
-    parse_bare(&bytes[start..], ts, depth)
-}
-
 /// The value of (0002,0010) in a meta group (explicit VR little endian).
 fn meta_transfer_syntax(meta: &[u8]) -> Option<String> {
     let mut pos = 0;
@@ -191,6 +176,14 @@ pub(crate) fn end_of_meta(bytes: &[u8], mut pos: usize) -> Option<usize> {
 
 pub(crate) const DEFLATED: &str = "1.2.840.10008.1.2.1.99";
 
+/// Transfer syntaxes whose data set is deflated (dicom-rs inflates all three when it reads one).
+pub(crate) fn is_deflated(ts_uid: &str) -> bool {
+    matches!(
+        ts_uid,
+        DEFLATED | "1.2.840.10008.1.2.4.95" | "1.2.840.10008.1.2.4.205"
+    )
+}
+
 /// Largest inflated data set accepted (a phone must not be made to allocate more).
 const MAX_INFLATED: u64 = 1 << 30;
 
@@ -213,10 +206,9 @@ pub(crate) fn inflate_bounded(deflated: &[u8]) -> Result<Vec<u8>> {
 /// more bytes than there are (dicom-parser 0.10 allocates and zero-fills a declared length before
 /// reading it, which a 34-byte file can turn into a 4 GiB allocation or an abort).
 fn guard(bytes: &[u8], depth: ReadDepth) -> Result<()> {
-    use super::locate::{locate, Encoding, PixelLocation, OVERRUN};
     // a meta group or data set start we cannot read is not handed to dicom-rs either
     let (start, ts) = dataset_start(bytes)?;
-    let (data, start, enc) = if ts == DEFLATED {
+    let (data, start, enc) = if is_deflated(&ts) {
         let inflated = inflate_bounded(&bytes[start..])?;
         (
             std::borrow::Cow::Owned(inflated),
@@ -231,39 +223,32 @@ fn guard(bytes: &[u8], depth: ReadDepth) -> Result<()> {
         )
     };
     let Some(enc) = enc else { return Ok(()) };
-    match locate(&data[..], start as u64, enc) {
-        Ok(walk) => match walk.pixels.map(|p| p.pixels) {
-            Some(PixelLocation::Native { offset, length })
-                if depth == ReadDepth::Full && offset + length > data.len() as u64 =>
-            {
-                Err(Error::BadPixelData(format!(
-                    "the pixel data claims {length} bytes, {} present",
-                    (data.len() as u64).saturating_sub(offset)
-                )))
-            }
-            // a full read goes on past the pixel data: check what follows it too
-            Some(PixelLocation::Native { offset, length }) if depth == ReadDepth::Full => {
-                locate(&data[..], offset + length, enc).map(|_| ())
-            }
-            Some(PixelLocation::Encapsulated { fragments, .. }) if depth == ReadDepth::Full => {
-                match fragments.last() {
-                    Some((at, len)) => locate(&data[..], at + *len as u64 + 8, enc).map(|_| ()),
-                    None => Ok(()),
-                }
-            }
-            _ => Ok(()),
-        },
-        Err(Error::BadPixelData(m)) if depth != ReadDepth::Full => {
-            let _ = m; // pixel data is not read: its damage does not matter here
-            Ok(())
-        }
-        // a data set our walk cannot follow is not handed to dicom-rs, which would allocate
-        // whatever its element headers claim
-        Err(e) => {
-            let _ = OVERRUN;
-            Err(e)
+    check_lengths(&data[..], start as u64, enc, depth).map(|_| ())
+}
+
+/// Walk the data set that starts at `start` as dicom-rs will read it to `depth`, and refuse what
+/// it cannot follow or any element longer than what holds it. A full read goes on past the pixel
+/// data: every element after it (further pixel data elements included) is checked too. A header
+/// read stops at the first pixel data element, whose offset is returned (the bytes dicom-rs may
+/// be given end there).
+fn check_lengths(data: &[u8], start: u64, enc: Encoding, depth: ReadDepth) -> Result<Option<u64>> {
+    use super::locate::{check_rest, header_end, locate, PixelLocation};
+    if depth == ReadDepth::HeaderOnly {
+        return header_end(data, start, enc);
+    }
+    let Some(p) = locate(data, start, enc)?.pixels else {
+        return Ok(None);
+    };
+    if let PixelLocation::Native { offset, length } = p.pixels {
+        if offset + length > data.len() as u64 {
+            return Err(Error::BadPixelData(format!(
+                "the pixel data claims {length} bytes, {} present",
+                (data.len() as u64).saturating_sub(offset)
+            )));
         }
     }
+    check_rest(data, p.end, enc)?;
+    Ok(None)
 }
 
 /// Parse a whole object held in memory.
@@ -284,52 +269,95 @@ pub fn parse(bytes: &[u8], depth: ReadDepth) -> Result<Object> {
 }
 
 fn parse_inner(bytes: &[u8], depth: ReadDepth) -> Result<Object> {
-    let options = || {
-        let o = OpenFileOptions::new().read_preamble(dicom_object::file::ReadPreamble::Never);
-        match depth {
-            ReadDepth::Full => o,
-            ReadDepth::HeaderOnly => o.read_until(tags::PIXEL_DATA),
-        }
-    };
     match detect(bytes)? {
-        Layout::Meta { dicm_at } => match options().from_reader(&bytes[dicm_at..]) {
-            Ok(obj) => Ok(obj),
-            Err(e) => lenient_meta(bytes, dicm_at + 4, depth)
-                .map_err(|_| Error::NotDicom(crate::error::one_line(&e.to_string()))),
-        },
-        Layout::MetaNoMagic => match options().from_reader(b"DICM".chain(bytes)) {
-            Ok(obj) => Ok(obj),
-            Err(e) => lenient_meta(bytes, 0, depth)
-                .map_err(|_| Error::NotDicom(crate::error::one_line(&e.to_string()))),
-        },
-        Layout::Bare { start, ts } => parse_bare(&bytes[start..], ts, depth),
+        Layout::Meta { dicm_at } => parse_with_meta(bytes, dicm_at + 4, depth),
+        Layout::MetaNoMagic => parse_with_meta(bytes, 0, depth),
+        Layout::Bare { start, ts } => parse_dataset(&bytes[start..], ts, depth, None),
     }
 }
 
-fn parse_bare(bytes: &[u8], ts_uid: &str, _depth: ReadDepth) -> Result<Object> {
-    if let Some(enc) = super::locate::Encoding::of_syntax(ts_uid) {
-        super::locate::locate(bytes, 0, enc)?;
-    }
-    let ts = TransferSyntaxRegistry
-        .get(ts_uid)
-        .ok_or_else(|| Error::NotDicom(format!("transfer syntax {ts_uid} not registered")))?;
-    let obj = InMemDicomObject::read_dataset_with_ts(bytes, ts)
-        .map_err(|e| Error::NotDicom(crate::error::one_line(&e.to_string())))?;
-    let text = |tag| {
-        obj.element_opt(tag)
-            .ok()
-            .flatten()
-            .and_then(|e| e.to_str().ok())
-            .map(|s| s.trim_end_matches(['\0', ' ']).to_string())
-            .unwrap_or_default()
+/// A meta group and the data set after it. The data set is read from where this module's walk of
+/// the meta group ends, in the transfer syntax it finds there: the very start and syntax the
+/// length guard walked. dicom-rs reading the whole file would start where the meta group's length
+/// (0002,0000) says and take the last Transfer Syntax UID it meets; a file where those differ from
+/// the walk's would have its data set read in a way the guard never checked. dicom-rs reads the
+/// meta group alone; one it refuses (no group length, no Transfer Syntax UID...) is rebuilt from
+/// the data set, as pydicom and DCMTK read such files.
+fn parse_with_meta(bytes: &[u8], meta_at: usize, depth: ReadDepth) -> Result<Object> {
+    let start =
+        end_of_meta(bytes, meta_at).ok_or_else(|| Error::NotDicom("bad meta group".into()))?;
+    let named = meta_transfer_syntax(&bytes[meta_at..start]);
+    let ts: &str = match named.as_deref() {
+        Some(uid) if TransferSyntaxRegistry.get(uid).is_some() => uid,
+        _ => guess_bare(bytes, start)?,
     };
-    let meta = FileMetaTableBuilder::new()
-        .media_storage_sop_class_uid(text(tags::SOP_CLASS_UID))
-        .media_storage_sop_instance_uid(text(tags::SOP_INSTANCE_UID))
-        .transfer_syntax(ts_uid)
-        .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
-        .build()
-        .map_err(|e| Error::NotDicom(e.to_string()))?;
+    let meta = FileMetaTable::from_reader(b"DICM".chain(&bytes[meta_at..start])).ok();
+    parse_dataset(&bytes[start..], ts, depth, meta)
+}
+
+/// Read a data set in transfer syntax `ts_uid` (a deflated one is inflated here, bounded), after
+/// the same length walk as `guard`'s. `meta` is the file's meta group if dicom-rs could read it;
+/// otherwise one is made from the data set.
+fn parse_dataset(
+    bytes: &[u8],
+    ts_uid: &str,
+    depth: ReadDepth,
+    meta: Option<FileMetaTable>,
+) -> Result<Object> {
+    let ts_uid = TransferSyntaxRegistry
+        .get(ts_uid)
+        .map(|t| t.uid())
+        .ok_or_else(|| Error::NotDicom(format!("transfer syntax {ts_uid} not registered")))?;
+    let inflated;
+    let (data, read_as) = if is_deflated(ts_uid) {
+        inflated = inflate_bounded(bytes)?;
+        (&inflated[..], EXPLICIT_LE)
+    } else {
+        (bytes, ts_uid)
+    };
+    let enc = Encoding::of_syntax(read_as)
+        .ok_or_else(|| Error::NotDicom(format!("transfer syntax {read_as} not readable")))?;
+    let data = match check_lengths(data, 0, enc, depth)? {
+        // a header read stops before the pixel data, as `read_until(PIXEL_DATA)` would
+        Some(end) => &data[..end as usize],
+        None => data,
+    };
+    let ts = TransferSyntaxRegistry
+        .get(read_as)
+        .ok_or_else(|| Error::NotDicom(format!("transfer syntax {read_as} not registered")))?;
+    let obj = InMemDicomObject::read_dataset_with_ts(data, ts)
+        .map_err(|e| Error::NotDicom(crate::error::one_line(&e.to_string())))?;
+    let meta = match meta {
+        Some(mut meta) => {
+            if meta.transfer_syntax() != ts_uid {
+                // the syntax the data set was read in, padded as a UI value
+                let mut uid = ts_uid.to_string();
+                if uid.len() % 2 == 1 {
+                    uid.push('\0');
+                }
+                meta.transfer_syntax = uid;
+                meta.update_information_group_length();
+            }
+            meta
+        }
+        None => {
+            let text = |tag| {
+                obj.element_opt(tag)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.to_str().ok())
+                    .map(|s| s.trim_end_matches(['\0', ' ']).to_string())
+                    .unwrap_or_default()
+            };
+            FileMetaTableBuilder::new()
+                .media_storage_sop_class_uid(text(tags::SOP_CLASS_UID))
+                .media_storage_sop_instance_uid(text(tags::SOP_INSTANCE_UID))
+                .transfer_syntax(ts_uid)
+                .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+                .build()
+                .map_err(|e| Error::NotDicom(e.to_string()))?
+        }
+    };
     Ok(obj.with_exact_meta(meta))
 }
 
