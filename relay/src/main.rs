@@ -1,6 +1,11 @@
 //! `scanpass-relay --listen 127.0.0.1:8787 --data DIR`: every flag has an environment variable
 //! and a default. Logs go to stderr (JSON with `--log-json`); stdout gets one line naming the
 //! bound address, so a test or a supervisor can start it on port 0.
+//!
+//! Scaled out: `--database-url postgres://…` puts the metadata in PostgreSQL and `--s3-bucket`
+//! (with `--s3-endpoint` for a server other than AWS) the objects in S3-compatible storage; the
+//! S3 keys come from the environment only (`SCANPASS_RELAY_S3_ACCESS_KEY_ID`,
+//! `SCANPASS_RELAY_S3_SECRET_ACCESS_KEY`, else the usual `AWS_*` variables), never from a flag.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -10,8 +15,11 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::Parser;
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
-use scanpass_relay::meta::SqliteMeta;
+use object_store::prefix::PrefixStore;
+use object_store::ObjectStore;
+use scanpass_relay::meta::{MetaStore, PgMeta, SqliteMeta};
 use scanpass_relay::ratelimit::FailureLimiter;
 use scanpass_relay::server::{self, AppState, Limits};
 
@@ -25,13 +33,36 @@ struct Args {
     /// Address to listen on (port 0 picks a free port; the bound address is printed).
     #[arg(long, env = "SCANPASS_RELAY_LISTEN", default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
-    /// Folder for the metadata database (relay.sqlite3) and the objects (objects/).
+    /// Folder for the metadata database (relay.sqlite3) and the objects (objects/), unless
+    /// --database-url and --s3-bucket put them elsewhere.
     #[arg(
         long,
         env = "SCANPASS_RELAY_DATA",
         default_value = "scanpass-relay-data"
     )]
     data: PathBuf,
+    /// PostgreSQL for the metadata instead of SQLite (`postgres://user@host:port/db`); several
+    /// relays may share it. Migrations run at start.
+    #[arg(long, env = "SCANPASS_RELAY_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Connections each relay process keeps to PostgreSQL at most.
+    #[arg(long, env = "SCANPASS_RELAY_DATABASE_POOL_SIZE", default_value_t = 16)]
+    database_pool_size: usize,
+    /// S3 bucket for the objects instead of the data folder.
+    #[arg(long, env = "SCANPASS_RELAY_S3_BUCKET")]
+    s3_bucket: Option<String>,
+    /// S3-compatible endpoint (`https://s3.example:9000`); absent: AWS for --s3-region.
+    #[arg(long, env = "SCANPASS_RELAY_S3_ENDPOINT", requires = "s3_bucket")]
+    s3_endpoint: Option<String>,
+    /// S3 region (signing region for other S3-compatible servers).
+    #[arg(long, env = "SCANPASS_RELAY_S3_REGION", default_value = "us-east-1")]
+    s3_region: String,
+    /// Key prefix inside the bucket, so that one bucket can hold several relays' objects.
+    #[arg(long, env = "SCANPASS_RELAY_S3_PREFIX", requires = "s3_bucket")]
+    s3_prefix: Option<String>,
+    /// Allow a plain-http --s3-endpoint (a server on loopback or a private network only).
+    #[arg(long, env = "SCANPASS_RELAY_S3_ALLOW_HTTP")]
+    s3_allow_http: bool,
     /// Largest chunk or manifest body, in bytes.
     #[arg(long, env = "SCANPASS_RELAY_MAX_CHUNK_SIZE", default_value_t = 8 << 20)]
     max_chunk_size: u64,
@@ -68,7 +99,8 @@ struct Args {
     /// Log as JSON lines (for a log collector) instead of text.
     #[arg(long, env = "SCANPASS_RELAY_LOG_JSON")]
     log_json: bool,
-    /// Log filter (tracing-subscriber EnvFilter syntax).
+    /// Log filter (tracing-subscriber EnvFilter syntax). object_store logs at warn and above
+    /// only, unless the filter names it (its messages can quote object paths, i.e. share ids).
     #[arg(long, env = "SCANPASS_RELAY_LOG", default_value = "info")]
     log: String,
 }
@@ -79,6 +111,8 @@ enum StartError {
     DataDir(PathBuf, std::io::Error),
     #[error("cannot open the object store: {0}")]
     Store(#[from] object_store::Error),
+    #[error("cannot reach the S3 bucket: {0}")]
+    S3(object_store::Error),
     #[error("cannot open the metadata database: {0}")]
     Meta(#[from] scanpass_relay::meta::MetaError),
     #[error("bad --cors-origins value {0:?}")]
@@ -113,7 +147,14 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), StartError> {
-    let filter = tracing_subscriber::EnvFilter::try_new(&args.log)
+    // object_store's own retry messages quote request URLs, whose paths hold share ids: below
+    // warn they stay off unless the filter names object_store itself.
+    let directives = if args.log.contains("object_store") {
+        args.log.clone()
+    } else {
+        format!("{},object_store=warn", args.log)
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
         .map_err(|e| StartError::Log(e.to_string()))?;
     let fmt = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -124,12 +165,20 @@ async fn run(args: Args) -> Result<(), StartError> {
         fmt.init();
     }
 
-    let objects = args.data.join("objects");
-    std::fs::create_dir_all(&objects).map_err(|e| StartError::DataDir(args.data.clone(), e))?;
-    let store = LocalFileSystem::new_with_prefix(&objects)?
-        .with_automatic_cleanup(true)
-        .with_fsync(true);
-    let meta = SqliteMeta::open(&args.data.join("relay.sqlite3"))?;
+    let _ = rustls::crypto::ring::default_provider().install_default(); // S3 over https
+    let store = open_objects(&args).await?;
+    let meta: Arc<dyn MetaStore> = match &args.database_url {
+        Some(url) => {
+            let meta = PgMeta::connect(url, args.database_pool_size).await?;
+            tracing::info!("metadata: PostgreSQL");
+            Arc::new(meta)
+        }
+        None => {
+            std::fs::create_dir_all(&args.data)
+                .map_err(|e| StartError::DataDir(args.data.clone(), e))?;
+            Arc::new(SqliteMeta::open(&args.data.join("relay.sqlite3"))?)
+        }
+    };
     let cors_origins = if args.cors_origins.iter().any(|o| o == "*") {
         None
     } else {
@@ -141,8 +190,8 @@ async fn run(args: Args) -> Result<(), StartError> {
         )
     };
     let state = AppState::new(
-        Arc::new(meta),
-        Arc::new(store),
+        meta,
+        store,
         Limits {
             max_chunk_size: args.max_chunk_size,
             max_share_size: args.max_share_size,
@@ -167,6 +216,7 @@ async fn run(args: Args) -> Result<(), StartError> {
         })
     };
 
+    let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| StartError::Listen(args.listen, e))?;
@@ -179,7 +229,7 @@ async fn run(args: Args) -> Result<(), StartError> {
         listener,
         server::router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .map_err(StartError::Serve)?;
     sweeper.abort();
@@ -187,24 +237,74 @@ async fn run(args: Args) -> Result<(), StartError> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+/// The object store: S3 when --s3-bucket is given (checked at start with one listing, so a wrong
+/// endpoint, bucket or key stops the relay at once), else files under `--data/objects`.
+async fn open_objects(args: &Args) -> Result<Arc<dyn ObjectStore>, StartError> {
+    let Some(bucket) = &args.s3_bucket else {
+        let objects = args.data.join("objects");
+        std::fs::create_dir_all(&objects).map_err(|e| StartError::DataDir(args.data.clone(), e))?;
+        let store = LocalFileSystem::new_with_prefix(&objects)?
+            .with_automatic_cleanup(true)
+            .with_fsync(true);
+        return Ok(Arc::new(store));
     };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    let mut builder = AmazonS3Builder::from_env()
+        .with_bucket_name(bucket)
+        .with_region(&args.s3_region)
+        .with_allow_http(args.s3_allow_http);
+    if let Some(endpoint) = &args.s3_endpoint {
+        builder = builder.with_endpoint(endpoint);
     }
-    tracing::info!("shutting down");
+    if let Ok(key) = std::env::var("SCANPASS_RELAY_S3_ACCESS_KEY_ID") {
+        builder = builder.with_access_key_id(key);
+    }
+    if let Ok(secret) = std::env::var("SCANPASS_RELAY_S3_SECRET_ACCESS_KEY") {
+        builder = builder.with_secret_access_key(secret);
+    }
+    let s3 = builder.build()?;
+    let store: Arc<dyn ObjectStore> = match &args.s3_prefix {
+        Some(prefix) => Arc::new(PrefixStore::new(s3, prefix.as_str())),
+        None => Arc::new(s3),
+    };
+    store
+        .list_with_delimiter(Some(&object_store::path::Path::from("shares")))
+        .await
+        .map_err(StartError::S3)?;
+    tracing::info!("objects: S3 bucket");
+    Ok(store)
+}
+
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, not when it is
+/// first polled: call it before announcing the address, so an early SIGTERM still stops cleanly.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let (int, term) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = wait(int) => {},
+                _ = wait(term) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down");
+    }
 }

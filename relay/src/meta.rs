@@ -1,15 +1,19 @@
-//! Share metadata behind a small trait: SQLite now ([`SqliteMeta`]), PostgreSQL later.
+//! Share metadata behind a small trait: SQLite by default ([`SqliteMeta`]), PostgreSQL when
+//! several relay processes serve one set of shares ([`PgMeta`], `--database-url`).
 //!
 //! The trait is synchronous on purpose: each call is one short transaction, and the server runs
-//! it on tokio's blocking pool (`spawn_blocking`). A PostgreSQL store can implement it with the
-//! blocking `postgres` client and a connection pool without touching the HTTP layer. Every
-//! method that decides something (quota, download count, lockout) does it inside one transaction,
-//! so two relay processes over one PostgreSQL database stay correct.
+//! it on tokio's blocking pool (`spawn_blocking`). Every method that decides something (quota,
+//! download count, lockout) does it inside one transaction, with the arithmetic in SQL, so two
+//! relay processes over one PostgreSQL database stay correct. Migrations are numbered files,
+//! one folder per database: `relay/migrations/{sqlite,postgres}/NNN_*.sql`.
 
 use std::path::Path;
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+mod postgres;
+pub use postgres::PgMeta;
 
 /// What a store may fail with. Internal: the HTTP layer maps it to a status without details.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +22,16 @@ pub enum MetaError {
     Db(#[from] rusqlite::Error),
     #[error("metadata migration {0} failed: {1}")]
     Migration(u32, rusqlite::Error),
+    /// Built by `From<tokio_postgres::Error>`, which drops the server's DETAIL text (it can
+    /// quote a row's values, such as a share id).
+    #[error("PostgreSQL metadata: {0}")]
+    Pg(String),
+    #[error("PostgreSQL metadata migration {0} failed: {1}")]
+    PgMigration(u32, String),
+    #[error("PostgreSQL connection pool: {0}")]
+    Pool(String),
+    #[error("bad --database-url: {0}")]
+    Config(String),
     #[error("the share's size quota would be exceeded")]
     Quota,
     #[error("the share is finalized")]
@@ -150,7 +164,8 @@ pub trait MetaStore: Send + Sync + 'static {
     fn mark_purged(&self, id: &str) -> MetaResult<()>;
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_init.sql")];
+/// SQLite migrations, applied in order; `PRAGMA user_version` counts the applied ones.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/001_init.sql")];
 
 /// SQLite metadata in one file, one connection behind a mutex (each call is a short transaction).
 pub struct SqliteMeta {

@@ -1,7 +1,17 @@
 //! The relay binary, started on loopback (port 0) over a temporary data folder, driven over HTTP.
 //! Nothing is mocked: the real server, SQLite file and object folder, and SIGKILL for crashes.
+//!
+//! Every test runs on each storage set-up ([`Backend`]): SQLite + local files (`local::`),
+//! PostgreSQL metadata (`postgres::`), S3 objects (`s3::`) and both (`postgres_s3::`), plus
+//! `scaled::` tests with two relay processes on one database and one bucket. The PostgreSQL and
+//! S3 servers are real ones that `tests/relay-scale/run` starts (a throwaway PostgreSQL cluster,
+//! s3s-fs); it passes them in `SCANPASS_TEST_POSTGRES_URL` (a server URL without a database:
+//! each set-up creates a fresh database in it) and `SCANPASS_TEST_S3_ENDPOINT`,
+//! `SCANPASS_TEST_S3_BUCKET`, `SCANPASS_TEST_S3_ACCESS_KEY_ID`,
+//! `SCANPASS_TEST_S3_SECRET_ACCESS_KEY` (each set-up uses a fresh key prefix). Without them those
+//! tests print why and return; with `SCANPASS_TEST_REQUIRE_SERVERS=1` they fail instead.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,44 +42,194 @@ impl JsonReply for Response {
     }
 }
 
+/// Where a relay keeps its metadata and objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Local,
+    Postgres,
+    S3,
+    PostgresS3,
+}
+
+impl Backend {
+    fn postgres(self) -> bool {
+        matches!(self, Backend::Postgres | Backend::PostgresS3)
+    }
+    fn s3(self) -> bool {
+        matches!(self, Backend::S3 | Backend::PostgresS3)
+    }
+}
+
+/// One test's storage: a fresh PostgreSQL database and a fresh S3 key prefix where the backend
+/// asks for them. Relays started with the same `Setup` share them (restarts, two processes).
+struct Setup {
+    database_url: Option<String>,
+    s3: Option<S3Target>,
+}
+
+#[derive(Clone)]
+struct S3Target {
+    endpoint: String,
+    bucket: String,
+    prefix: String,
+    key_id: String,
+    secret: String,
+}
+
+/// Reads a test server's variable; absent: says so once and skips, or fails when required.
+fn server_var(name: &str, what: &str) -> Option<String> {
+    if let Ok(v) = std::env::var(name) {
+        if !v.is_empty() {
+            return Some(v);
+        }
+    }
+    let why = format!(
+        "{name} is not set: the relay tests on {what} need the real server that \
+         tests/relay-scale/run starts"
+    );
+    if std::env::var("SCANPASS_TEST_REQUIRE_SERVERS").is_ok_and(|v| v == "1") {
+        panic!("{why} (SCANPASS_TEST_REQUIRE_SERVERS=1)");
+    }
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|p| p.into_inner());
+    if !said.contains(&why) {
+        // straight to stderr, past the test harness's capture, so a plain `cargo test` shows it
+        let _ = writeln!(std::io::stderr(), "SKIPPING: {why}");
+        said.push(why);
+    }
+    None
+}
+
+fn unique_name(prefix: &str) -> String {
+    format!("{prefix}{:016x}", rand::random::<u64>())
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+impl Setup {
+    /// `None` when the backend's server is not configured (the test then returns at once).
+    fn new(backend: Backend) -> Option<Setup> {
+        let database_url = if backend.postgres() {
+            let server = server_var("SCANPASS_TEST_POSTGRES_URL", "PostgreSQL")?;
+            let server = server.trim_end_matches('/').to_string();
+            let name = unique_name("relay_test_");
+            runtime().block_on(async {
+                let (client, conn) =
+                    tokio_postgres::connect(&format!("{server}/postgres"), tokio_postgres::NoTls)
+                        .await
+                        .expect("connect to the test PostgreSQL server");
+                tokio::spawn(conn);
+                client
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create a test database");
+            });
+            Some(format!("{server}/{name}"))
+        } else {
+            None
+        };
+        let s3 = if backend.s3() {
+            Some(S3Target {
+                endpoint: server_var("SCANPASS_TEST_S3_ENDPOINT", "S3")?,
+                bucket: server_var("SCANPASS_TEST_S3_BUCKET", "S3")?,
+                key_id: server_var("SCANPASS_TEST_S3_ACCESS_KEY_ID", "S3")?,
+                secret: server_var("SCANPASS_TEST_S3_SECRET_ACCESS_KEY", "S3")?,
+                prefix: unique_name("relay-test-"),
+            })
+        } else {
+            None
+        };
+        Some(Setup { database_url, s3 })
+    }
+}
+
+impl S3Target {
+    fn store(&self) -> object_store::aws::AmazonS3 {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(&self.endpoint)
+            .with_bucket_name(&self.bucket)
+            .with_region("us-east-1")
+            .with_access_key_id(&self.key_id)
+            .with_secret_access_key(&self.secret)
+            .with_allow_http(true)
+            .build()
+            .unwrap()
+    }
+
+    /// Every object key under this set-up's prefix.
+    fn keys(&self) -> Vec<String> {
+        use futures::TryStreamExt;
+        use object_store::ObjectStore;
+        let store = self.store();
+        let prefix = object_store::path::Path::from(self.prefix.as_str());
+        runtime().block_on(async {
+            store
+                .list(Some(&prefix))
+                .map_ok(|m| m.location.to_string())
+                .try_collect()
+                .await
+                .expect("list the test bucket")
+        })
+    }
+}
+
 struct Relay {
     child: Child,
     base: String,
     data: PathBuf,
     stderr: PathBuf,
+    s3: Option<S3Target>,
 }
 
 impl Relay {
-    fn start(data: &Path, extra: &[&str]) -> Relay {
+    fn start(setup: &Setup, data: &Path, extra: &[&str]) -> Relay {
         let stderr = data.with_extension("stderr.log");
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&stderr)
             .unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scanpass-relay"))
-            .args(["--listen", "127.0.0.1:0", "--data"])
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_scanpass-relay"));
+        cmd.args(["--listen", "127.0.0.1:0", "--data"])
             .arg(data)
             .args(extra)
             .env("SCANPASS_RELAY_LOG", "debug")
             .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("start scanpass-relay");
+            .stderr(log);
+        if let Some(url) = &setup.database_url {
+            cmd.env("SCANPASS_RELAY_DATABASE_URL", url);
+        }
+        if let Some(s3) = &setup.s3 {
+            cmd.args(["--s3-endpoint", &s3.endpoint, "--s3-bucket", &s3.bucket])
+                .args(["--s3-prefix", &s3.prefix, "--s3-allow-http"])
+                .env("SCANPASS_RELAY_S3_ACCESS_KEY_ID", &s3.key_id)
+                .env("SCANPASS_RELAY_S3_SECRET_ACCESS_KEY", &s3.secret);
+        }
+        let mut child = cmd.spawn().expect("start scanpass-relay");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("scanpass-relay listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
+        let base = match line.trim().strip_prefix("scanpass-relay listening on ") {
+            Some(base) => base.to_string(),
+            None => {
+                let _ = child.wait();
+                let logs = std::fs::read_to_string(&stderr).unwrap_or_default();
+                panic!("unexpected first line {line:?}; the relay said:\n{logs}");
+            }
+        };
         Relay {
             child,
             base,
             data: data.to_path_buf(),
             stderr,
+            s3: setup.s3.clone(),
         }
     }
 
@@ -86,23 +246,24 @@ impl Relay {
         std::fs::read_to_string(&self.stderr).unwrap_or_default()
     }
 
-    /// Every file under the object folder whose path mentions the share.
-    fn files_of(&self, id: &str) -> Vec<PathBuf> {
-        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    /// Every stored object (file under the object folder, or S3 key) whose path names the share.
+    fn files_of(&self, id: &str) -> Vec<String> {
+        fn walk(dir: &Path, out: &mut Vec<String>) {
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let p = e.path();
                 if p.is_dir() {
                     walk(&p, out)
                 } else {
-                    out.push(p)
+                    out.push(p.to_string_lossy().into_owned())
                 }
             }
         }
         let mut all = Vec::new();
-        walk(&self.data.join("objects"), &mut all);
-        all.into_iter()
-            .filter(|p| p.to_string_lossy().contains(id))
-            .collect()
+        match &self.s3 {
+            Some(s3) => all = s3.keys(),
+            None => walk(&self.data.join("objects"), &mut all),
+        }
+        all.into_iter().filter(|p| p.contains(id)).collect()
     }
 }
 
@@ -193,10 +354,12 @@ fn stored_indexes(c: &Client, r: &Relay, s: &Share) -> Vec<(u64, u64)> {
         .collect()
 }
 
-#[test]
-fn upload_out_of_order_then_fetch_byte_identical() {
+fn upload_out_of_order_then_fetch_byte_identical(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let r = Relay::start(&dir.path().join("data"), &[]);
+    let r = Relay::start(&env, &dir.path().join("data"), &[]);
     let c = client();
     let s = create(&c, &r, json!({}));
     let chunks: Vec<Vec<u8>> = (0..4).map(|i| blob(i, 100_000 + i as usize)).collect();
@@ -279,18 +442,24 @@ fn upload_out_of_order_then_fetch_byte_identical() {
     let logs = r.logs();
     assert!(logs.contains("share finalized"), "{logs}");
     assert!(!logs.contains(&s.id) && !logs.contains(&s.secret));
+    // (the S3 server's address may appear: the HTTP client's debug log names where it connects)
+    let s3_server =
+        r.s3.as_ref()
+            .map(|s3| s3.endpoint.trim_start_matches("http://"));
     for line in logs.lines().filter(|l| l.contains("127.0.0.1")) {
         assert!(
-            line.contains("listening"),
+            line.contains("listening") || s3_server.is_some_and(|a| line.contains(a)),
             "a client address in the logs: {line}"
         );
     }
 }
 
-#[test]
-fn owner_routes_need_the_owner_secret() {
+fn owner_routes_need_the_owner_secret(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let r = Relay::start(&dir.path().join("data"), &[]);
+    let r = Relay::start(&env, &dir.path().join("data"), &[]);
     let c = client();
     let s = create(&c, &r, json!({}));
     let wrong = Share {
@@ -323,10 +492,12 @@ fn owner_routes_need_the_owner_secret() {
     );
 }
 
-#[test]
-fn revoke_deletes_every_object_and_leaves_410() {
+fn revoke_deletes_every_object_and_leaves_410(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let r = Relay::start(&dir.path().join("data"), &[]);
+    let r = Relay::start(&env, &dir.path().join("data"), &[]);
     let c = client();
     let s = create(&c, &r, json!({}));
     let other = create(&c, &r, json!({}));
@@ -347,8 +518,13 @@ fn revoke_deletes_every_object_and_leaves_410() {
         .send()
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
-    assert_eq!(r.files_of(&s.id), Vec::<PathBuf>::new());
-    assert!(!r.data.join("objects/shares").join(&s.id).exists());
+    assert_eq!(r.files_of(&s.id), Vec::<String>::new());
+    if r.s3.is_none() {
+        assert!(
+            !r.data.join("objects/shares").join(&s.id).exists(),
+            "empty folders removed"
+        );
+    }
     assert_eq!(r.files_of(&other.id).len(), 1, "other shares untouched");
     for what in ["manifest", "chunks/0"] {
         assert_eq!(fetch(&c, &r, &s, what, None).status(), StatusCode::GONE);
@@ -363,10 +539,16 @@ fn revoke_deletes_every_object_and_leaves_410() {
     );
 }
 
-#[test]
-fn expired_shares_answer_410_and_are_swept() {
+fn expired_shares_answer_410_and_are_swept(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let r = Relay::start(&dir.path().join("data"), &["--sweep-interval-secs", "1"]);
+    let r = Relay::start(
+        &env,
+        &dir.path().join("data"),
+        &["--sweep-interval-secs", "1"],
+    );
     let c = client();
     let too_long = c
         .post(r.url("/api/shares"))
@@ -407,15 +589,18 @@ fn expired_shares_answer_410_and_are_swept() {
     }
     assert_eq!(
         r.files_of(&s.id),
-        Vec::<PathBuf>::new(),
+        Vec::<String>::new(),
         "the sweep deleted the objects"
     );
 }
 
-#[test]
-fn unknown_ids_404_then_429() {
+fn unknown_ids_404_then_429(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let r = Relay::start(
+        &env,
         &dir.path().join("data"),
         &["--fail-burst", "10", "--fail-refill-per-min", "1"],
     );
@@ -458,10 +643,12 @@ fn base64_16(seed: u8) -> String {
         .collect()
 }
 
-#[test]
-fn wrong_tokens_lock_the_share() {
+fn wrong_tokens_lock_the_share(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let r = Relay::start(&dir.path().join("data"), &[]);
+    let r = Relay::start(&env, &dir.path().join("data"), &[]);
     let c = client();
     let token = "00112233445566778899aabbccddeeff";
     let verifier = sha256_hex(token);
@@ -523,10 +710,12 @@ fn sha256_hex(token_hex: &str) -> String {
     String::from_utf8(out.stdout).unwrap()[..64].to_string()
 }
 
-#[test]
-fn max_downloads_then_410() {
+fn max_downloads_then_410(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let r = Relay::start(&dir.path().join("data"), &[]);
+    let r = Relay::start(&env, &dir.path().join("data"), &[]);
     let c = client();
     let s = create(&c, &r, json!({ "max_downloads": 2 }));
     put(&c, &r, &s, "chunks/0", blob(1, 100));
@@ -550,10 +739,13 @@ fn max_downloads_then_410() {
     assert_eq!(v["downloads"], 2);
 }
 
-#[test]
-fn size_limits_answer_413() {
+fn size_limits_answer_413(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let r = Relay::start(
+        &env,
         &dir.path().join("data"),
         &["--max-chunk-size", "1000", "--max-share-size", "2500"],
     );
@@ -594,10 +786,12 @@ fn size_limits_answer_413() {
     assert_eq!(big.status(), StatusCode::BAD_REQUEST);
 }
 
-#[test]
-fn cors_and_viewer_placeholder_headers() {
+fn cors_and_viewer_placeholder_headers(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let r = Relay::start(&dir.path().join("data"), &[]);
+    let r = Relay::start(&env, &dir.path().join("data"), &[]);
     let c = client();
     let pre = c
         .request(reqwest::Method::OPTIONS, r.url("/api/shares/x/manifest"))
@@ -620,6 +814,7 @@ fn cors_and_viewer_placeholder_headers() {
 
     drop(r);
     let r = Relay::start(
+        &env,
         &dir.path().join("data2"),
         &["--cors-origins", "https://a.example"],
     );
@@ -632,11 +827,13 @@ fn cors_and_viewer_placeholder_headers() {
     assert!(pre.headers().get("access-control-allow-origin").is_none());
 }
 
-#[test]
-fn sigkill_mid_upload_then_resume() {
+fn sigkill_mid_upload_then_resume(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut r = Relay::start(&data, &[]);
+    let mut r = Relay::start(&env, &data, &[]);
     let c = client();
     let s = create(&c, &r, json!({}));
     let chunks: Vec<Vec<u8>> = (0..5).map(|i| blob(i, 300_000)).collect();
@@ -672,7 +869,7 @@ fn sigkill_mid_upload_then_resume() {
     r.kill();
     assert!(uploader.join().unwrap().is_err(), "the upload was cut");
 
-    let r = Relay::start(&data, &[]);
+    let r = Relay::start(&env, &data, &[]);
     assert_eq!(stored_indexes(&c, &r, &s), vec![(0, 300_000), (3, 300_000)]);
     for i in [1usize, 2, 4] {
         assert_eq!(
@@ -695,10 +892,12 @@ fn sigkill_mid_upload_then_resume() {
     }
 }
 
-#[test]
-fn sigterm_stops_gracefully() {
+fn sigterm_stops_gracefully(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let mut r = Relay::start(&dir.path().join("data"), &[]);
+    let mut r = Relay::start(&env, &dir.path().join("data"), &[]);
     let pid = r.child.id().to_string();
     assert!(Command::new("kill")
         .args(["-TERM", &pid])
@@ -717,12 +916,14 @@ fn sigterm_stops_gracefully() {
     assert!(r.logs().contains("stopped"));
 }
 
-#[test]
-fn token_from_the_core_share_link_opens_the_share() {
+fn token_from_the_core_share_link_opens_the_share(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
     // The flow the apps will follow: create, derive keys from the id the relay chose, set the
     // verifier, upload, finalize; the recipient parses the link and derives the same token.
     let dir = tempfile::tempdir().unwrap();
-    let r = Relay::start(&dir.path().join("data"), &[]);
+    let r = Relay::start(&env, &dir.path().join("data"), &[]);
     let c = client();
     let s = create(&c, &r, json!({}));
     let link = scanpass_core::share::Link::new(&r.base, &s.id).unwrap();
@@ -757,4 +958,153 @@ fn token_from_the_core_share_link_opens_the_share() {
     assert_eq!(m.status(), StatusCode::OK);
     assert_eq!(m.bytes().unwrap().to_vec(), blob(2, 100));
     assert!(!r.logs().contains(right.token_hex().as_str()));
+}
+
+/// Runs each named test function once per [`Backend`], as `local::NAME`, `postgres::NAME`,
+/// `s3::NAME` and `postgres_s3::NAME`.
+macro_rules! each_backend {
+    ($($name:ident),* $(,)?) => {
+        mod local {
+            $(#[test] fn $name() { super::$name(super::Backend::Local) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::$name(super::Backend::Postgres) })*
+        }
+        mod s3 {
+            $(#[test] fn $name() { super::$name(super::Backend::S3) })*
+        }
+        mod postgres_s3 {
+            $(#[test] fn $name() { super::$name(super::Backend::PostgresS3) })*
+        }
+    };
+}
+
+each_backend!(
+    upload_out_of_order_then_fetch_byte_identical,
+    owner_routes_need_the_owner_secret,
+    revoke_deletes_every_object_and_leaves_410,
+    expired_shares_answer_410_and_are_swept,
+    unknown_ids_404_then_429,
+    wrong_tokens_lock_the_share,
+    max_downloads_then_410,
+    size_limits_answer_413,
+    cors_and_viewer_placeholder_headers,
+    sigkill_mid_upload_then_resume,
+    sigterm_stops_gracefully,
+    token_from_the_core_share_link_opens_the_share,
+);
+
+/// Several relay processes behind a load balancer: one PostgreSQL database, one bucket.
+mod scaled {
+    use super::*;
+
+    fn fetch_status(c: &Client, r: &Relay, s: &Share, what: &str, token: Option<&str>) -> u16 {
+        fetch(c, r, s, what, token).status().as_u16()
+    }
+
+    #[test]
+    fn two_relays_serve_one_share_and_enforce_its_limits_together() {
+        let Some(env) = Setup::new(Backend::PostgresS3) else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let a = Relay::start(&env, &dir.path().join("a"), &[]);
+        let b = Relay::start(&env, &dir.path().join("b"), &[]);
+        let relays = [&a, &b];
+        let c = client();
+
+        // created and finalized on one relay, uploaded through both (as a balancer spreads it)
+        let s = create(&c, &a, json!({ "max_downloads": 3 }));
+        let chunks: Vec<Vec<u8>> = (0..4).map(|i| blob(i, 50_000 + i as usize)).collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            let r = relays[i % 2];
+            let resp = put(&c, r, &s, &format!("chunks/{i}"), chunk.clone());
+            assert_eq!(resp.status(), StatusCode::OK);
+        }
+        assert_eq!(
+            put(&c, &b, &s, "manifest", blob(9, 300)).status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            stored_indexes(&c, &a, &s),
+            vec![(0, 50_000), (1, 50_001), (2, 50_002), (3, 50_003)]
+        );
+        assert_eq!(finalize(&c, &a, &s, 4).status(), StatusCode::OK);
+        // the other relay knows it is finalized: different bytes are refused there too
+        assert_eq!(
+            put(&c, &b, &s, "chunks/0", blob(1, 10)).status(),
+            StatusCode::CONFLICT
+        );
+
+        // served by the relay that did not create it, byte for byte
+        let m = fetch(&c, &b, &s, "manifest", None);
+        assert_eq!(m.status(), StatusCode::OK);
+        assert_eq!(m.bytes().unwrap().to_vec(), blob(9, 300));
+        for (i, want) in chunks.iter().enumerate() {
+            let got = fetch(&c, relays[(i + 1) % 2], &s, &format!("chunks/{i}"), None);
+            assert_eq!(got.status(), StatusCode::OK);
+            assert_eq!(&got.bytes().unwrap().to_vec(), want, "chunk {i}");
+        }
+        // the download limit (3) is one count across both relays
+        assert_eq!(fetch_status(&c, &a, &s, "manifest", None), 200);
+        assert_eq!(fetch_status(&c, &b, &s, "manifest", None), 200);
+        assert_eq!(fetch_status(&c, &a, &s, "manifest", None), 410);
+        assert_eq!(fetch_status(&c, &b, &s, "manifest", None), 410);
+        let v: Value = owner_get(&c, &b, &s, "upload-status").json().unwrap();
+        assert_eq!(v["downloads"], 3);
+        let v: Value = owner_get(&c, &a, &s, "access-log").json().unwrap();
+        assert_eq!(
+            v["events"].as_array().unwrap().len(),
+            3 + 4,
+            "3 manifests, 4 chunks"
+        );
+
+        // concurrent recipients on both relays: exactly max_downloads of them get the manifest
+        let s2 = create(&c, &b, json!({ "max_downloads": 5 }));
+        put(&c, &a, &s2, "chunks/0", blob(3, 1000));
+        put(&c, &b, &s2, "manifest", blob(4, 100));
+        assert_eq!(finalize(&c, &b, &s2, 1).status(), StatusCode::OK);
+        let urls: Vec<String> = (0..24)
+            .map(|i| relays[i % 2].url(&format!("/api/shares/{}/manifest", s2.id)))
+            .collect();
+        let threads: Vec<_> = urls
+            .into_iter()
+            .map(|url| std::thread::spawn(move || client().get(url).send().unwrap().status()))
+            .collect();
+        let statuses: Vec<StatusCode> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+        let gone = statuses.iter().filter(|s| **s == StatusCode::GONE).count();
+        assert_eq!((ok, gone), (5, 19), "{statuses:?}");
+
+        // wrong tokens counted across relays: the fifth locks the share on both
+        let token = "00112233445566778899aabbccddeeff";
+        let s3 = create(&c, &a, json!({ "auth_verifier": sha256_hex(token) }));
+        put(&c, &a, &s3, "chunks/0", blob(5, 100));
+        put(&c, &a, &s3, "manifest", blob(6, 100));
+        assert_eq!(finalize(&c, &a, &s3, 1).status(), StatusCode::OK);
+        for i in 0..4 {
+            assert_eq!(
+                fetch_status(&c, relays[i % 2], &s3, "manifest", Some("beef")),
+                403
+            );
+        }
+        assert_eq!(fetch_status(&c, &a, &s3, "manifest", Some("beef")), 423);
+        assert_eq!(fetch_status(&c, &b, &s3, "manifest", Some(token)), 423);
+
+        // revoked through one relay: gone on the other, and its objects gone from the bucket
+        assert_eq!(a.files_of(&s.id).len(), 5);
+        let resp = c
+            .delete(b.url(&format!("/api/shares/{}", s.id)))
+            .bearer_auth(&s.secret)
+            .send()
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+        assert_eq!(fetch_status(&c, &a, &s, "chunks/0", None), 410);
+        assert_eq!(a.files_of(&s.id), Vec::<String>::new());
+        assert_eq!(a.files_of(&s2.id).len(), 2, "other shares untouched");
+        for r in relays {
+            let logs = r.logs();
+            assert!(!logs.contains(&s.id) && !logs.contains(&s.secret), "{logs}");
+        }
+    }
 }
