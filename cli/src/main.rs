@@ -107,6 +107,31 @@ enum Command {
     Lock,
     /// Check the passphrase and keep the vault key in the desktop key store until `lock`.
     Unlock,
+    /// Share a study for a second opinion: encrypted on this device, uploaded to a relay, opened
+    /// by a link whose key never reaches the relay. Prints the link.
+    Share(share_cmd::ShareArgs),
+    /// List your shares.
+    Shares {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a share: the relay deletes it and the link stops working.
+    Revoke { id: String },
+    /// When a share was opened.
+    AccessLog {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open a share link and import its images into the vault.
+    Receive {
+        link: String,
+        /// The passcode, read from this environment variable.
+        #[arg(long)]
+        passcode_env: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Request your images from a provider: the law's deadlines, the letter, the tracking.
     Request {
         #[command(subcommand)]
@@ -144,6 +169,7 @@ impl VoiArgs {
 }
 
 mod request_cmd;
+mod share_cmd;
 mod vault_cmd;
 
 pub(crate) type CliResult<T = ()> = Result<T, String>;
@@ -231,6 +257,22 @@ fn run(cli: Cli) -> CliResult {
         Command::Lock => vault_cmd::lock(&vault_cmd::vault_dir(cli.vault)?),
         Command::Unlock => vault_cmd::unlock(&vault_cmd::vault_dir(cli.vault)?),
         Command::Request { command } => request_cmd::run(cli.vault, command),
+        Command::Share(a) => share_cmd::share(&vault_cmd::vault_dir(cli.vault)?, &a),
+        Command::Shares { json } => share_cmd::shares(&vault_cmd::vault_dir(cli.vault)?, json),
+        Command::Revoke { id } => share_cmd::revoke(&vault_cmd::vault_dir(cli.vault)?, &id),
+        Command::AccessLog { id, json } => {
+            share_cmd::access_log(&vault_cmd::vault_dir(cli.vault)?, &id, json)
+        }
+        Command::Receive {
+            link,
+            passcode_env,
+            json,
+        } => share_cmd::receive(
+            &vault_cmd::vault_dir(cli.vault)?,
+            &link,
+            passcode_env.as_deref(),
+            json,
+        ),
     }
 }
 

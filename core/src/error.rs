@@ -86,6 +86,10 @@ pub enum Error {
     /// response. Never carries the link itself or its access token.
     #[error("download: {0}")]
     Network(String),
+    /// A share link or the relay refused (expired, revoked, wrong passcode, locked...), or the
+    /// relay cannot be reached. Never carries the link, a key or a token.
+    #[error("{0}")]
+    Share(#[from] crate::share::ShareError),
 }
 
 impl Error {

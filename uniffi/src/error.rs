@@ -2,6 +2,7 @@
 
 use std::io::ErrorKind;
 
+use scanpass_core::share::ShareError;
 use scanpass_core::Error;
 
 /// What went wrong, in words a patient can read. Each case is one thing the app can act on
@@ -41,6 +42,14 @@ pub enum ScanpassError {
     Network,
     #[error("This zip file is damaged or protected and cannot be opened.")]
     Archive,
+    #[error("This share is no longer available: it expired, was revoked, or was downloaded as often as allowed.")]
+    ShareGone,
+    #[error("This share is locked after too many wrong passcodes. Ask the sender for a new link.")]
+    ShareLocked,
+    #[error("This share needs a passcode. Ask the sender for it.")]
+    PasscodeNeeded,
+    #[error("That passcode does not open this share (or the link was damaged when copied).")]
+    WrongPasscode,
     #[error("Scanpass cannot do that here.")]
     InvalidInput,
     #[error("Something went wrong inside Scanpass.")]
@@ -79,6 +88,20 @@ impl From<Error> for ScanpassError {
             Error::Network(_) => Self::Network,
             Error::Archive(_) => Self::Archive,
             Error::FrameOutOfRange { .. } | Error::InvalidArgument(_) => Self::InvalidInput,
+            Error::Share(e) => match e {
+                ShareError::Gone => Self::ShareGone,
+                ShareError::Locked => Self::ShareLocked,
+                ShareError::PasscodeNeeded => Self::PasscodeNeeded,
+                ShareError::WrongPasscode { .. } => Self::WrongPasscode,
+                ShareError::NotFound => Self::NotFound,
+                ShareError::TooLarge => Self::InvalidInput,
+                ShareError::Data(_) => Self::Damaged,
+                ShareError::NotOwner
+                | ShareError::NotReady
+                | ShareError::RateLimited
+                | ShareError::Unreachable(_)
+                | ShareError::Relay(_) => Self::Network,
+            },
         }
     }
 }

@@ -161,6 +161,23 @@ pub enum Reason {
     SecondaryCapture,
 }
 
+impl Reason {
+    /// The warning a patient reads before sharing.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Reason::BurnedInAnnotation => {
+                "some images say they carry text burned into the picture, which may show your name or other details"
+            }
+            Reason::Ultrasound => {
+                "ultrasound images usually show the scanner's screen, which may show your name or other details"
+            }
+            Reason::SecondaryCapture => {
+                "some images are screenshots or scanned documents, which may show your name or other details"
+            }
+        }
+    }
+}
+
 /// Whether `obj`'s pixels may carry identifying text: warn before sharing.
 pub fn burned_in_risk(obj: &InMemDicomObject) -> Option<Reason> {
     let text = |tag| {
@@ -216,6 +233,10 @@ pub struct Session {
     options: Options,
     uids: HashMap<String, String>,
     shifts: HashMap<String, i64>,
+    /// With a seed, new UIDs and date shifts are derived from it (HKDF-SHA256), so that running
+    /// the same files through a session with the same seed again gives the same bytes: a share
+    /// resumed after the app was killed seals the same files it began with.
+    seed: Option<zeroize::Zeroizing<[u8; 32]>>,
 }
 
 /// What to do with one element.
@@ -346,7 +367,26 @@ impl Session {
             options,
             uids: HashMap::new(),
             shifts: HashMap::new(),
+            seed: None,
         }
+    }
+
+    /// A session whose new UIDs and date shifts are a function of `seed` (kept secret: whoever
+    /// holds it can tell which original UID a new one stands for).
+    pub fn seeded(options: Options, seed: [u8; 32]) -> Session {
+        Session {
+            seed: Some(zeroize::Zeroizing::new(seed)),
+            ..Session::new(options)
+        }
+    }
+
+    fn derived(&self, label: &str, input: &str) -> Option<[u8; 16]> {
+        let seed = self.seed.as_ref()?;
+        let hk = hkdf::Hkdf::<sha2::Sha256>::new(Some(seed.as_ref()), input.as_bytes());
+        let mut out = [0u8; 16];
+        // 16 bytes is always a valid HKDF-SHA256 output length
+        let _ = hk.expand(label.as_bytes(), &mut out);
+        Some(out)
     }
 
     /// A session for `preset`.
@@ -364,17 +404,25 @@ impl Session {
         if let Some(new) = self.uids.get(original) {
             return new.clone();
         }
-        let new = new_uid();
+        let new = match self.derived("scanpass deid uid v1", original) {
+            Some(bytes) => uuid_uid(u128::from_be_bytes(bytes)),
+            None => new_uid(),
+        };
         self.uids.insert(original.to_string(), new.clone());
         new
     }
 
     fn shift_for(&mut self, patient: &str) -> i64 {
         use rand::Rng;
-        *self
-            .shifts
-            .entry(patient.to_string())
-            .or_insert_with(|| -rand::thread_rng().gen_range(30..=3650))
+        if let Some(&days) = self.shifts.get(patient) {
+            return days;
+        }
+        let days = match self.derived("scanpass deid shift v1", patient) {
+            Some(b) => -(30 + (u128::from_be_bytes(b) % 3621) as i64),
+            None => -rand::thread_rng().gen_range(30..=3650),
+        };
+        self.shifts.insert(patient.to_string(), days);
+        days
     }
 
     /// De-identify `obj` in place, meta group included.
@@ -767,7 +815,11 @@ fn dummy(vr: VR) -> PrimitiveValue {
 
 /// `2.25.` + a random version 4 UUID as a decimal integer.
 fn new_uid() -> String {
-    let mut v: u128 = rand::random();
+    uuid_uid(rand::random())
+}
+
+/// `2.25.` and the UUID made of the 128 bits `v` with the version-4 and variant bits set.
+fn uuid_uid(mut v: u128) -> String {
     v = (v & !(0xF << 76)) | (0x4 << 76); // version 4
     v = (v & !(0x3 << 62)) | (0x2 << 62); // RFC 4122 variant
     format!("2.25.{v}")

@@ -472,3 +472,35 @@ fn second_opinion_on_real_files() {
         assert_eq!(pixel_bytes(&after), pixel_bytes(&before), "{name}");
     }
 }
+
+#[test]
+fn a_seeded_session_gives_the_same_bytes_again_and_another_seed_other_uids() {
+    let spec = PhantomSpec {
+        slices: 2,
+        size: 16,
+        seed: 3,
+    };
+    let series = phantom::ct_series(spec).unwrap();
+    let mut options = Preset::Research.options();
+    options.dates = Dates::Shift;
+    let run = |seed: [u8; 32]| -> Vec<Vec<u8>> {
+        let mut s = Session::seeded(options, seed);
+        series
+            .iter()
+            .map(|f| deidentify_bytes(&mut s, f).unwrap())
+            .collect()
+    };
+    let a = run([1; 32]);
+    assert_eq!(a, run([1; 32]), "same seed, same bytes (a resumed share)");
+    let b = run([2; 32]);
+    let uid = |bytes: &[u8]| {
+        text(
+            &parse(bytes, ReadDepth::HeaderOnly).unwrap(),
+            tags::SOP_INSTANCE_UID,
+        )
+        .unwrap()
+    };
+    assert_ne!(uid(&a[0]), uid(&b[0]));
+    assert_ne!(uid(&a[0]), uid(&a[1]));
+    assert!(uid(&a[0]).starts_with("2.25."));
+}

@@ -149,81 +149,135 @@ pub fn import(
         candidates.extend(found.files);
     }
     let total_bytes: u64 = candidates.iter().map(|c| c.size).sum();
-    listener.on_event(&ImportEvent::Found {
-        files: candidates.len() as u64,
-        bytes: total_bytes,
-    });
-
-    let mut studies = HashSet::new();
-    let mut series = BTreeSet::new();
-    let mut patients = HashSet::new();
-    let mut bytes_done = 0u64;
+    let mut ingest = Ingest::begin(vault, listener, candidates.len() as u64, total_bytes)?;
+    ingest.summary.errors = summary.errors;
     let mut reader = scan::Reader::default();
-    for (done, c) in candidates.iter().enumerate() {
+    for c in &candidates {
         if cancel.is_cancelled() {
-            summary.cancelled = true;
+            ingest.summary.cancelled = true;
             break;
         }
-        match import_one(vault, &mut reader, c) {
+        let bytes = reader.read(c);
+        ingest.add(&c.display, c.size, bytes)?;
+    }
+    ingest.finish()
+}
+
+/// Files that arrive one by one as bytes, stored with the same checks, dedupe, thumbnails and
+/// summary as [`import`] (which uses it; a share being received uses it too).
+pub struct Ingest<'a> {
+    vault: &'a Vault,
+    listener: &'a dyn ImportListener,
+    /// The summary so far; `cancelled` and `errors` may be set by the caller.
+    pub summary: ImportSummary,
+    studies: HashSet<String>,
+    series: BTreeSet<String>,
+    patients: HashSet<String>,
+    files: u64,
+    done: u64,
+    bytes_done: u64,
+}
+
+impl<'a> Ingest<'a> {
+    /// Begin: `files` and `bytes` expected (reported to the listener as found).
+    pub fn begin(
+        vault: &'a Vault,
+        listener: &'a dyn ImportListener,
+        files: u64,
+        bytes: u64,
+    ) -> Result<Ingest<'a>> {
+        if !vault.is_unlocked() {
+            return Err(Error::Locked);
+        }
+        listener.on_event(&ImportEvent::Found { files, bytes });
+        Ok(Ingest {
+            vault,
+            listener,
+            summary: ImportSummary::default(),
+            studies: HashSet::new(),
+            series: BTreeSet::new(),
+            patients: HashSet::new(),
+            files,
+            done: 0,
+            bytes_done: 0,
+        })
+    }
+
+    /// Store one file (or record why it could not be read). Only errors that stop the whole
+    /// import (a locked vault, a storage failure) are returned; the others go to the summary.
+    pub fn add(&mut self, display: &str, size: u64, bytes: Result<Vec<u8>>) -> Result<()> {
+        match bytes.and_then(|b| store_bytes(self.vault, b)) {
             Ok(Some(Stored::Added {
                 study_id,
                 series_id,
                 conflict,
                 patient,
             })) => {
-                summary.instances_added += 1;
-                summary.conflicts += conflict as usize;
-                studies.insert(study_id);
-                series.insert(series_id);
-                patients.insert(patient);
+                self.summary.instances_added += 1;
+                self.summary.conflicts += conflict as usize;
+                self.studies.insert(study_id);
+                self.series.insert(series_id);
+                self.patients.insert(patient);
             }
-            Ok(Some(Stored::Duplicate)) => summary.duplicates += 1,
-            Ok(None) => summary.skipped += 1,
+            Ok(Some(Stored::Duplicate)) => self.summary.duplicates += 1,
+            Ok(None) => self.summary.skipped += 1,
             Err(e @ (Error::Locked | Error::Storage(_) | Error::KeyStore(_))) => return Err(e),
-            Err(e) => {
-                let fe = FileError {
-                    path: c.display.clone(),
+            Err(e) => self.error(display, &e),
+        }
+        self.done += 1;
+        self.bytes_done += size;
+        self.listener.on_event(&ImportEvent::Processed {
+            done: self.done,
+            files: self.files,
+            bytes: self.bytes_done,
+        });
+        Ok(())
+    }
+
+    /// Report a file that could not be stored.
+    pub fn error(&mut self, display: &str, e: &Error) {
+        let fe = FileError {
+            path: display.to_string(),
+            error: e.to_string(),
+        };
+        self.listener.on_event(&ImportEvent::FileError {
+            path: fe.path.clone(),
+            error: fe.error.clone(),
+        });
+        self.summary.errors.push(fe);
+    }
+
+    /// Thumbnails for the series that gained instances, and the summary.
+    pub fn finish(self) -> Result<ImportSummary> {
+        let Ingest {
+            vault,
+            mut summary,
+            studies,
+            series,
+            patients,
+            ..
+        } = self;
+        // series that gained instances, and any an interrupted import left without a thumbnail
+        let mut need: BTreeSet<String> = series.iter().cloned().collect();
+        need.extend(vault.series_without_thumbnail()?);
+        for s in &need {
+            if let Err(e) = vault.make_thumbnail(s) {
+                summary.errors.push(FileError {
+                    path: "(thumbnail)".into(),
                     error: e.to_string(),
-                };
-                listener.on_event(&ImportEvent::FileError {
-                    path: fe.path.clone(),
-                    error: fe.error.clone(),
                 });
-                summary.errors.push(fe);
             }
         }
-        bytes_done += c.size;
-        listener.on_event(&ImportEvent::Processed {
-            done: done as u64 + 1,
-            files: candidates.len() as u64,
-            bytes: bytes_done,
-        });
+        summary.studies = studies.len();
+        summary.series = series.len();
+        summary.patients = patients.len();
+        summary.mixed_patients = patients.len() > 1;
+        Ok(summary)
     }
-    // series that gained instances, and any an interrupted import left without a thumbnail
-    let mut need: BTreeSet<String> = series.iter().cloned().collect();
-    need.extend(vault.series_without_thumbnail()?);
-    for s in &need {
-        if let Err(e) = vault.make_thumbnail(s) {
-            summary.errors.push(FileError {
-                path: "(thumbnail)".into(),
-                error: e.to_string(),
-            });
-        }
-    }
-    summary.studies = studies.len();
-    summary.series = series.len();
-    summary.patients = patients.len();
-    summary.mixed_patients = patients.len() > 1;
-    Ok(summary)
 }
 
-/// Read, check and store one candidate. `Ok(None)`: not DICOM, skipped.
-fn import_one(
-    vault: &Vault,
-    reader: &mut scan::Reader,
-    c: &scan::Candidate,
-) -> Result<Option<Stored>> {
-    let mut bytes = reader.read(c)?;
+/// Check and store one file. `Ok(None)`: not DICOM, skipped.
+fn store_bytes(vault: &Vault, mut bytes: Vec<u8>) -> Result<Option<Stored>> {
     if !crate::dicom::looks_like_dicom(&bytes) {
         return Ok(None);
     }

@@ -260,7 +260,7 @@ fn too_large() -> Error {
 
 /// The blocking client: rustls on ring with the platform verifier, timeouts, a redirect policy
 /// that stays on https, no proxy for loopback.
-fn client(loopback: bool) -> std::result::Result<Client, Box<dyn std::error::Error>> {
+pub(crate) fn client(loopback: bool) -> std::result::Result<Client, Box<dyn std::error::Error>> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls = rustls::ClientConfig::builder_with_provider(provider)

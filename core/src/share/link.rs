@@ -50,6 +50,9 @@ pub struct Link {
     pub base: String,
     /// The share id the relay gave (base64url).
     pub share_id: String,
+    /// Whether the share needs a passcode (written `#p.<key>`), so that a viewer asks for it
+    /// before its first request instead of spending an attempt.
+    pub passcode: bool,
     key: Zeroizing<[u8; 32]>,
 }
 
@@ -59,6 +62,7 @@ impl std::fmt::Debug for Link {
         f.debug_struct("Link")
             .field("base", &self.base)
             .field("share_id", &self.share_id)
+            .field("passcode", &self.passcode)
             .field("key", &"(hidden)")
             .finish()
     }
@@ -90,8 +94,15 @@ impl Link {
         Ok(Link {
             base: base.to_string(),
             share_id: share_id.to_string(),
+            passcode: false,
             key: Zeroizing::new(key),
         })
+    }
+
+    /// The same link, saying whether the share needs a passcode.
+    pub fn with_passcode(mut self, passcode: bool) -> Link {
+        self.passcode = passcode;
+        self
     }
 
     /// Read a link as a patient pasted it (spaces and line breaks around it are ignored).
@@ -106,6 +117,10 @@ impl Link {
         if id.is_empty() {
             return Err(LinkError::NoShareId);
         }
+        let (passcode, fragment) = match fragment.strip_prefix("p.") {
+            Some(rest) => (true, rest),
+            None => (false, fragment),
+        };
         if fragment.is_empty() {
             return Err(LinkError::NoKey);
         }
@@ -115,15 +130,16 @@ impl Link {
                 .map_err(|_| LinkError::BadKey)?,
         );
         let key: [u8; 32] = raw.as_slice().try_into().map_err(|_| LinkError::BadKey)?;
-        Self::with_key(base, id, key)
+        Ok(Self::with_key(base, id, key)?.with_passcode(passcode))
     }
 
     /// The link as text, key included: for the patient to send, never for a log.
     pub fn to_url(&self) -> String {
         format!(
-            "{}/s/{}#{}",
+            "{}/s/{}#{}{}",
             self.base,
             self.share_id,
+            if self.passcode { "p." } else { "" },
             URL_SAFE_NO_PAD.encode(self.key.as_ref())
         )
     }
@@ -257,6 +273,12 @@ mod tests {
         // two new links never share a key
         let other = Link::new("https://relay.example.org", "AbCdEfGh12345678").unwrap();
         assert_ne!(other.to_url(), url);
+        // a passcode share says so in its fragment, and reads back
+        let p = l.clone().with_passcode(true);
+        assert!(p.to_url().contains("#p."));
+        let back = Link::parse(&p.to_url()).unwrap();
+        assert!(back.passcode);
+        assert_eq!(back.keys(None).verifier(), l.keys(None).verifier());
     }
 
     #[test]

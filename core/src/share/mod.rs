@@ -1,10 +1,94 @@
-//! Sharing a study for a second opinion (issue 6): the link and its keys ([`link`]). The relay
-//! (`relay/`) stores only ciphertext; the key lives in the link's fragment, which browsers never
-//! send to a server.
+//! Sharing a study for a second opinion (issue 6). The wire format is docs/share-format.md.
 //!
-//! Still to come here: the share and receive flows (encrypt, upload with resume, list, revoke,
-//! access log; open a link and import) and de-identification.
+//! - [`link`]: the link and the keys derived from it;
+//! - [`seal`]: AES-256-GCM sealed chunks and manifest; [`manifest`]: the list of files;
+//! - [`relay`]: the client of the relay (`relay/`), which stores only ciphertext;
+//! - [`send`]: encrypt a study (optionally de-identified) and upload it, resuming an interrupted
+//!   upload; list, revoke, read the access log;
+//! - [`receive`]: open a link and import the study into the vault.
 
 pub mod link;
+pub mod manifest;
+pub mod receive;
+pub mod relay;
+pub mod seal;
+pub mod send;
+
+use serde::{Deserialize, Serialize};
 
 pub use link::{Link, LinkError, ShareKeys};
+pub use manifest::Manifest;
+pub use receive::{open_share, receive, Received};
+pub use relay::{AccessEvent, ShareError};
+pub use send::{
+    access_log, preflight, revoke, share, ShareListener, ShareOptions, ShareProgress, Shared,
+};
+
+/// Where a share stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShareState {
+    /// Created on the relay, upload not finished: sharing the same study again resumes it.
+    Uploading,
+    /// Finalized: the link opens it (until it expires).
+    Ready,
+    /// Revoked by the patient: the relay deleted the ciphertext.
+    Revoked,
+}
+
+/// A share as the vault keeps it. Holds the link with its key and the owner secret: it never
+/// leaves the (encrypted) vault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareRecord {
+    /// The relay's share id.
+    pub id: String,
+    pub relay: String,
+    /// The whole link, key included.
+    pub link: String,
+    pub owner_secret: String,
+    pub study_id: String,
+    /// The series shared; empty: the whole study.
+    pub series: Vec<String>,
+    /// The de-identification preset applied, if any (`second-opinion`, `research`).
+    pub deidentify: Option<String>,
+    pub passcode: bool,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub max_downloads: Option<u64>,
+    pub state: ShareState,
+    /// Files, bytes of files, and chunks of the share (known once the upload finished).
+    pub files: u32,
+    pub bytes: u64,
+    pub chunks: u32,
+    /// What resuming an unfinished upload needs; dropped once it finished.
+    pub pending: Option<Pending>,
+}
+
+/// The secrets of an unfinished upload: the share's keys (they depend on the passcode, which is
+/// not kept), the de-identification seed (the files must come out the same), and a digest of
+/// what was being shared (a changed study starts a new share).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub content_key: String,
+    pub manifest_key: String,
+    pub deid_seed: String,
+    pub plan: String,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pending(<redacted>)")
+    }
+}
+
+impl ShareRecord {
+    /// The link without its key, for a list or a log line a patient might paste somewhere.
+    pub fn display_id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whether the relay has let the share expire by now.
+    pub fn expired(&self, now: i64) -> bool {
+        self.expires_at <= now
+    }
+}

@@ -91,13 +91,70 @@ pub fn export_study(
     listener: &dyn ExportListener,
     cancel: &CancelToken,
 ) -> Result<ExportSummary> {
+    let mut sink = Sink::begin(out, format)?;
+    let summary = write_file_set(
+        vault,
+        study_id,
+        &[],
+        &mut |_| Ok(()),
+        &mut sink,
+        listener,
+        cancel,
+    )?;
+    sink.commit()?;
+    Ok(summary)
+}
+
+/// Where the files of a file-set go, one after another (a folder, a zip, a share).
+pub trait FileSink {
+    /// Add the file at `rel` ('/'-separated) made of `parts` one after the other; `compressible`
+    /// says whether deflating it is worth it.
+    fn add(&mut self, rel: &str, parts: &[&[u8]], compressible: bool) -> Result<()>;
+}
+
+impl FileSink for Sink {
+    fn add(&mut self, rel: &str, parts: &[&[u8]], compressible: bool) -> Result<()> {
+        Sink::add(self, rel, parts, compressible)
+    }
+}
+
+/// Which instances of a study a file-set holds: the series named in `series` (all when empty),
+/// in the vault's order, instances in display order.
+pub fn plan(
+    vault: &Vault,
+    study_id: &str,
+    series: &[String],
+) -> Result<Vec<(SeriesRow, Vec<InstanceRow>)>> {
     let mut plan: Vec<(SeriesRow, Vec<InstanceRow>)> = Vec::new();
-    for s in vault.series(study_id)? {
+    let all = vault.series(study_id)?;
+    if series.iter().any(|s| !all.iter().any(|a| &a.id == s)) {
+        return Err(Error::NotFound("series"));
+    }
+    for s in all {
+        if !series.is_empty() && !series.contains(&s.id) {
+            continue;
+        }
         let rows = vault.instances(&s.id)?;
         if !rows.is_empty() {
             plan.push((s, rows));
         }
     }
+    Ok(plan)
+}
+
+/// Write study `study_id` (the series in `series`, all when empty) as a DICOM File-set into
+/// `sink`: each instance passed through `transform` (de-identification; nothing for an export)
+/// before it is made a Part 10 file, then `README.TXT` and `DICOMDIR`.
+pub fn write_file_set(
+    vault: &Vault,
+    study_id: &str,
+    series: &[String],
+    transform: &mut dyn FnMut(&mut zeroize::Zeroizing<Vec<u8>>) -> Result<()>,
+    sink: &mut dyn FileSink,
+    listener: &dyn ExportListener,
+    cancel: &CancelToken,
+) -> Result<ExportSummary> {
+    let plan = plan(vault, study_id, series)?;
     let total: u64 = plan.iter().map(|(_, r)| r.len() as u64).sum();
     if total == 0 {
         return Err(Error::InvalidArgument(
@@ -109,7 +166,6 @@ pub fn export_study(
             "too many series or images for one file-set".into(),
         ));
     }
-    let mut sink = Sink::begin(out, format)?;
     let mut summary = ExportSummary {
         series: plan.len(),
         ..Default::default()
@@ -128,6 +184,7 @@ pub fn export_study(
                 return Err(Error::Cancelled); // the sink's drop removes the temporary
             }
             let mut stored = vault.read_instance(study_id, &row.id)?;
+            transform(&mut stored)?;
             let file = prepare(&mut stored)?;
             let components = vec![
                 "DICOM".to_string(),
@@ -180,7 +237,6 @@ pub fn export_study(
     let dicomdir = write_dicomdir(&tree)?;
     sink.add("DICOMDIR", &[&dicomdir], true)?;
     summary.bytes += (readme.len() + dicomdir.len()) as u64;
-    sink.commit()?;
     Ok(summary)
 }
 

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../migrations/001_init.sql")),
     (2, include_str!("../../migrations/002_requests.sql")),
+    (3, include_str!("../../migrations/003_shares.sql")),
 ];
 
 pub(crate) struct Index {

@@ -20,6 +20,7 @@ pub mod export;
 mod index;
 pub mod keystore;
 mod requests;
+mod shares;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,346 @@
+//! The share commands of `scanpass`: share, shares, revoke, access-log, receive. The flows are the
+//! core's (`scanpass_core::share`); this file parses, asks the core and prints.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use scanpass_core::deid::Preset;
+use scanpass_core::import::{self, CancelToken};
+use scanpass_core::share::{self, Link, ShareOptions, ShareProgress, ShareRecord, ShareState};
+use scanpass_core::vault::keystore::desktop;
+use serde_json::json;
+
+use crate::vault_cmd::{open, passphrase};
+use crate::{err, CliResult};
+
+/// The relay when neither `--relay` nor `SCANPASS_RELAY` names one: one on this device, as
+/// `scanpass-relay` starts by default.
+pub const DEFAULT_RELAY: &str = "http://127.0.0.1:8787";
+
+#[derive(clap::Args)]
+pub struct ShareArgs {
+    /// The study to share (its id, from `scanpass studies`).
+    study: String,
+    /// Share only this series (repeat for several); default: the whole study.
+    #[arg(long = "series")]
+    series: Vec<String>,
+    /// The relay's address.
+    #[arg(long, env = "SCANPASS_RELAY", default_value = DEFAULT_RELAY)]
+    relay: String,
+    /// How long the link works: 7d (default), 12h, 30m; at most 31d.
+    #[arg(long, default_value = "7d")]
+    expires: String,
+    /// Stop serving after this many downloads (openings of the link).
+    #[arg(long)]
+    max_downloads: Option<u64>,
+    /// Require a passcode, read from this environment variable (never from the command line,
+    /// where other users could read it).
+    #[arg(long)]
+    passcode_env: Option<String>,
+    /// De-identify before sharing: second-opinion (keeps who you are: the doctor must know) or
+    /// research (anonymous, new UIDs).
+    #[arg(long)]
+    deidentify: Option<String>,
+    /// Print the link as a QR code too.
+    #[arg(long)]
+    qr: bool,
+    /// Write the link's QR code to this PNG file.
+    #[arg(long)]
+    qr_png: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// `7d`, `12h`, `30m`, `45s` (a bare number is days).
+fn parse_duration(s: &str) -> Result<u64, String> {
+    let s = s.trim().to_ascii_lowercase();
+    let (num, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&s[..i], &s[i..]),
+        None => (s.as_str(), "d"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("--expires: {s:?} is not a duration like 7d, 12h or 30m"))?;
+    let unit = match unit {
+        "d" | "day" | "days" => 86_400,
+        "h" | "hour" | "hours" => 3_600,
+        "m" | "min" | "minutes" => 60,
+        "s" | "sec" | "seconds" => 1,
+        _ => {
+            return Err(format!(
+                "--expires: unknown unit in {s:?} (use d, h, m or s)"
+            ))
+        }
+    };
+    n.checked_mul(unit)
+        .filter(|&secs| secs > 0 && secs <= share::send::MAX_EXPIRY_SECS)
+        .ok_or_else(|| "--expires: a share lasts from 1 second to 31 days".to_string())
+}
+
+fn secret_env(var: &str, what: &str) -> Result<String, String> {
+    std::env::var(var)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| format!("{what}: {var} is not set"))
+}
+
+fn date_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+struct Progress;
+
+impl share::ShareListener for Progress {
+    fn on_progress(&self, p: &ShareProgress) {
+        let mut e = std::io::stderr();
+        match p {
+            ShareProgress::Started { resumed, files } => {
+                let what = if *resumed { "resuming" } else { "sharing" };
+                let _ = writeln!(e, "{what} {files} file(s): encrypting and uploading");
+            }
+            ShareProgress::File {
+                done,
+                files,
+                bytes_sent,
+            } => {
+                let width = 30;
+                let filled = (*done as usize * width) / (*files).max(1) as usize;
+                let _ = write!(
+                    e,
+                    "\r[{}{}] {done}/{files} files, {:.1} MB sent",
+                    "#".repeat(filled.min(width)),
+                    " ".repeat(width - filled.min(width)),
+                    *bytes_sent as f64 / 1e6
+                );
+                if done == files {
+                    let _ = writeln!(e);
+                }
+            }
+            ShareProgress::Finishing => {}
+        }
+    }
+}
+
+pub fn share(dir: &Path, a: &ShareArgs) -> CliResult {
+    let vault = open(dir)?;
+    let passcode = match &a.passcode_env {
+        Some(var) => Some(secret_env(var, "--passcode-env")?),
+        None => None,
+    };
+    let deidentify = match &a.deidentify {
+        Some(name) => Some(Preset::from_name(name).ok_or_else(|| {
+            format!("--deidentify: unknown preset {name:?} (second-opinion or research)")
+        })?),
+        None => None,
+    };
+    let options = ShareOptions {
+        study_id: a.study.clone(),
+        series: a.series.clone(),
+        relay: a.relay.clone(),
+        expires_in_secs: parse_duration(&a.expires)?,
+        max_downloads: a.max_downloads,
+        passcode,
+        deidentify,
+    };
+    if let Some(reason) = share::preflight(&vault, &a.study, &a.series).map_err(err)? {
+        eprintln!("warning: {}", reason.sentence());
+    }
+    let tty = std::io::stderr().is_terminal() && !a.json;
+    let listener: &dyn share::ShareListener = if tty { &Progress } else { &import::Silent };
+    let done = share::share(&vault, &options, listener, &CancelToken::new()).map_err(err)?;
+    let r = &done.record;
+    let link = Link::parse(&r.link).map_err(|e| e.to_string())?;
+    if let Some(path) = &a.qr_png {
+        crate::write(path, &link.qr_png(8).map_err(err)?)?;
+    }
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "id": r.id,
+                "link": r.link,
+                "expires_on": date_time(r.expires_at),
+                "expires_at": r.expires_at,
+                "max_downloads": r.max_downloads,
+                "passcode": r.passcode,
+                "deidentified": r.deidentify,
+                "files": r.files,
+                "bytes": r.bytes,
+                "resumed": done.resumed,
+                "chunks_sent": done.chunks_sent,
+                "chunks_skipped": done.chunks_skipped,
+                "warning": done.warning,
+            }))
+            .map_err(|e| e.to_string())?
+        );
+    } else {
+        println!("{}", r.link);
+        println!(
+            "share {}: {} file(s), {:.1} MB, expires {}{}{}",
+            r.id,
+            r.files,
+            r.bytes as f64 / 1e6,
+            date_time(r.expires_at),
+            r.max_downloads
+                .map(|n| format!(", at most {n} download(s)"))
+                .unwrap_or_default(),
+            if r.passcode {
+                ", passcode needed (send it another way than the link)"
+            } else {
+                ""
+            }
+        );
+    }
+    if a.qr {
+        let qr = link.qr_terminal().map_err(|e| e.to_string())?;
+        if a.json {
+            eprintln!("{qr}");
+        } else {
+            println!("{qr}");
+        }
+    }
+    Ok(())
+}
+
+fn state_name(r: &ShareRecord, now: i64) -> &'static str {
+    match r.state {
+        ShareState::Revoked => "revoked",
+        _ if r.expired(now) => "expired",
+        ShareState::Uploading => "unfinished",
+        ShareState::Ready => "active",
+    }
+}
+
+pub fn shares(dir: &Path, as_json: bool) -> CliResult {
+    let vault = open(dir)?;
+    let now = chrono::Utc::now().timestamp();
+    let rows = vault.share_records().map_err(err)?;
+    if as_json {
+        let list: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id,
+                    "link": r.link,
+                    "state": state_name(r, now),
+                    "study": r.study_id,
+                    "series": r.series,
+                    "created_at": r.created_at,
+                    "expires_on": date_time(r.expires_at),
+                    "expires_at": r.expires_at,
+                    "max_downloads": r.max_downloads,
+                    "passcode": r.passcode,
+                    "deidentified": r.deidentify,
+                    "files": r.files,
+                    "bytes": r.bytes,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!("no shares yet (`scanpass share STUDY`)");
+    }
+    for r in &rows {
+        println!(
+            "{}  {:<10}  expires {}  {} file(s){}{}",
+            r.id,
+            state_name(r, now),
+            date_time(r.expires_at),
+            r.files,
+            r.deidentify
+                .as_deref()
+                .map(|d| format!(", de-identified ({d})"))
+                .unwrap_or_default(),
+            if r.passcode { ", passcode" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+pub fn revoke(dir: &Path, id: &str) -> CliResult {
+    let vault = open(dir)?;
+    let id = vault.resolve_share(id).map_err(err)?;
+    let r = share::revoke(&vault, &id).map_err(err)?;
+    println!(
+        "revoked share {}: the relay deleted its data; the link no longer opens",
+        r.id
+    );
+    Ok(())
+}
+
+pub fn access_log(dir: &Path, id: &str, as_json: bool) -> CliResult {
+    let vault = open(dir)?;
+    let id = vault.resolve_share(id).map_err(err)?;
+    let events = share::access_log(&vault, &id).map_err(err)?;
+    if as_json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "id": id, "events": events }))
+                .map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    let opened = events.iter().filter(|e| e.event == "manifest").count();
+    let parts = events.iter().filter(|e| e.event == "chunk").count();
+    println!("share {id}: opened {opened} time(s), {parts} part(s) fetched");
+    // one line per opening and per refusal; the parts fetched are counted, not listed
+    for e in events.iter().filter(|e| e.event != "chunk") {
+        let what = match e.event.as_str() {
+            "manifest" => "opened (a download began)",
+            "denied" => "refused: wrong passcode or damaged link",
+            "locked" => "locked after too many wrong passcodes",
+            other => other,
+        };
+        println!("  {}  {what}", date_time(e.at));
+    }
+    Ok(())
+}
+
+pub fn receive(dir: &Path, link: &str, passcode_env: Option<&str>, as_json: bool) -> CliResult {
+    let passcode = match passcode_env {
+        Some(var) => Some(secret_env(var, "--passcode-env")?),
+        None => None,
+    };
+    let vault = desktop::open_or_create(dir, passphrase().as_deref()).map_err(err)?;
+    let r = share::receive(
+        &vault,
+        link,
+        passcode.as_deref(),
+        &import::Silent,
+        &CancelToken::new(),
+    )
+    .map_err(err)?;
+    let s = &r.import;
+    if as_json {
+        let mut v = serde_json::to_value(s).map_err(|e| e.to_string())?;
+        v["deidentified"] = json!(r.deidentified);
+        v["warning"] = json!(r.warning);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!(
+            "received {} new instance(s) in {} series of {} study(ies); {} duplicate(s), {} error(s)",
+            s.instances_added,
+            s.series,
+            s.studies,
+            s.duplicates,
+            s.errors.len()
+        );
+        if let Some(d) = &r.deidentified {
+            println!("the sender de-identified these images ({d})");
+        }
+        for e in &s.errors {
+            println!("  {}: {}", e.path, e.error);
+        }
+    }
+    Ok(())
+}

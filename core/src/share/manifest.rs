@@ -1,0 +1,244 @@
+//! The manifest of a share (docs/share-format.md): what the files are, where their chunks are,
+//! and what a viewer lists before it fetches a slice. Sealed with the manifest key.
+
+use serde::{Deserialize, Serialize};
+
+/// `format` of every manifest.
+pub const FORMAT: &str = "scanpass-share";
+/// The manifest version this code writes and reads.
+pub const VERSION: u32 = 1;
+/// Largest piece of a file in one chunk.
+pub const CHUNK_SIZE: usize = 4 << 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub version: u32,
+    pub created_at: i64,
+    pub chunk_size: u64,
+    pub chunk_count: u32,
+    /// The de-identification preset applied before sealing (`second-opinion`, `research`).
+    pub deidentified: Option<String>,
+    /// Why some images may show identifying text in their pixels, when that is so.
+    pub burned_in_warning: Option<String>,
+    /// `None` for an anonymous (research) share.
+    pub patient: Option<Patient>,
+    pub study: Study,
+    pub series: Vec<Series>,
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Patient {
+    pub name: Option<String>,
+    pub id: Option<String>,
+    pub birth_date: Option<String>,
+    pub sex: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Study {
+    pub uid: Option<String>,
+    pub date: Option<String>,
+    pub time: Option<String>,
+    pub description: Option<String>,
+    pub accession: Option<String>,
+    pub modalities: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub uid: Option<String>,
+    pub number: Option<i64>,
+    pub modality: Option<String>,
+    pub description: Option<String>,
+    pub body_part: Option<String>,
+    pub instances: u32,
+    pub thumbnail_chunk: Option<u32>,
+    /// Indexes into [`Manifest::files`], in display order.
+    pub files: Vec<u32>,
+}
+
+/// What a file of the share is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Image,
+    Readme,
+    Dicomdir,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub kind: FileKind,
+    pub size: u64,
+    pub sha256: String,
+    pub first_chunk: u32,
+    pub chunks: u32,
+    pub series: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sop_instance_uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sop_class_uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_syntax: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_number: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frames: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cols: Option<u32>,
+}
+
+/// Why a decrypted manifest is not one this code reads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ManifestError {
+    #[error("the share was made by a newer Scanpass (format version {0}): update the app")]
+    TooNew(u32),
+    #[error("the share's list of files is damaged")]
+    Damaged,
+}
+
+impl Manifest {
+    /// Read a decrypted manifest and check that its chunk ranges and indexes hold together, so
+    /// that no later step indexes out of range.
+    pub fn from_json(bytes: &[u8]) -> Result<Manifest, ManifestError> {
+        #[derive(Deserialize)]
+        struct Head {
+            format: String,
+            version: u32,
+        }
+        let head: Head = serde_json::from_slice(bytes).map_err(|_| ManifestError::Damaged)?;
+        if head.format != FORMAT {
+            return Err(ManifestError::Damaged);
+        }
+        if head.version != VERSION {
+            return Err(ManifestError::TooNew(head.version));
+        }
+        let m: Manifest = serde_json::from_slice(bytes).map_err(|_| ManifestError::Damaged)?;
+        m.check()?;
+        Ok(m)
+    }
+
+    fn check(&self) -> Result<(), ManifestError> {
+        let bad = || ManifestError::Damaged;
+        if self.chunk_size == 0 || self.chunk_size > 64 << 20 || self.chunk_count > 1 << 20 {
+            return Err(bad());
+        }
+        for f in &self.files {
+            let end = f.first_chunk as u64 + f.chunks as u64;
+            let need = f.size.div_ceil(self.chunk_size);
+            if end > self.chunk_count as u64 || need != f.chunks as u64 {
+                return Err(bad());
+            }
+            if f.series.is_some_and(|s| s as usize >= self.series.len()) {
+                return Err(bad());
+            }
+            if f.sha256.len() != 64 || hex::decode(&f.sha256).is_err() {
+                return Err(bad());
+            }
+        }
+        for s in &self.series {
+            if s.files.iter().any(|&i| i as usize >= self.files.len()) {
+                return Err(bad());
+            }
+            if s.thumbnail_chunk.is_some_and(|c| c >= self.chunk_count) {
+                return Err(bad());
+            }
+        }
+        Ok(())
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        // plain data with string keys: serialization cannot fail
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// Bytes of all files.
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Manifest {
+        Manifest {
+            format: FORMAT.into(),
+            version: VERSION,
+            created_at: 1,
+            chunk_size: CHUNK_SIZE as u64,
+            chunk_count: 2,
+            deidentified: None,
+            burned_in_warning: None,
+            patient: None,
+            study: Study::default(),
+            series: vec![Series {
+                files: vec![0],
+                instances: 1,
+                thumbnail_chunk: Some(1),
+                ..Default::default()
+            }],
+            files: vec![FileEntry {
+                path: "DICOM/PT000000/ST000000/SE000000/IM000000".into(),
+                kind: FileKind::Image,
+                size: 10,
+                sha256: "00".repeat(32),
+                first_chunk: 0,
+                chunks: 1,
+                series: Some(0),
+                sop_instance_uid: None,
+                sop_class_uid: None,
+                transfer_syntax: None,
+                instance_number: Some(1),
+                frames: Some(1),
+                rows: Some(2),
+                cols: Some(5),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_manifest_round_trips_and_bad_ones_are_refused() {
+        let m = sample();
+        assert_eq!(Manifest::from_json(&m.to_json()).unwrap(), m);
+        let mut newer = serde_json::to_value(&m).unwrap();
+        newer["version"] = 2.into();
+        assert_eq!(
+            Manifest::from_json(&serde_json::to_vec(&newer).unwrap()),
+            Err(ManifestError::TooNew(2))
+        );
+        // a file whose chunks run past the end, or whose size needs more chunks
+        let mut past = m.clone();
+        past.files[0].first_chunk = 2;
+        assert_eq!(
+            Manifest::from_json(&past.to_json()),
+            Err(ManifestError::Damaged)
+        );
+        let mut big = m.clone();
+        big.files[0].size = CHUNK_SIZE as u64 + 1;
+        assert_eq!(
+            Manifest::from_json(&big.to_json()),
+            Err(ManifestError::Damaged)
+        );
+        let mut series = m.clone();
+        series.series[0].files = vec![7];
+        assert_eq!(
+            Manifest::from_json(&series.to_json()),
+            Err(ManifestError::Damaged)
+        );
+        assert_eq!(
+            Manifest::from_json(b"{\"format\":1}"),
+            Err(ManifestError::Damaged)
+        );
+        // unknown fields are ignored (a newer writer within version 1)
+        let mut extra = serde_json::to_value(&m).unwrap();
+        extra["comment"] = "x".into();
+        assert!(Manifest::from_json(&serde_json::to_vec(&extra).unwrap()).is_ok());
+    }
+}

@@ -1,0 +1,137 @@
+//! The receive flow: open a link (with its passcode when it has one), fetch and decrypt the
+//! manifest and each file's chunks, check each file's SHA-256, and import the images into the
+//! vault with the same checks as any import ([`crate::import::Ingest`]). Nothing decrypted is
+//! written to disk outside the vault.
+
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::manifest::{FileKind, Manifest, ManifestError};
+use super::relay::{Relay, ShareError};
+use super::seal::{self, SealError};
+use super::{Link, ShareKeys};
+use crate::error::{Error, Result};
+use crate::import::{CancelToken, ImportListener, ImportSummary, Ingest};
+use crate::vault::Vault;
+
+/// What receiving a share did.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub import: ImportSummary,
+    /// The preset the sender applied, if any.
+    pub deidentified: Option<String>,
+    /// The sender's warning about identifying text in pixels, if any.
+    pub warning: Option<String>,
+}
+
+/// An opened share: its link, relay, keys and decrypted manifest.
+pub struct OpenShare {
+    pub link: Link,
+    pub relay: Relay,
+    pub keys: ShareKeys,
+    pub manifest: Manifest,
+}
+
+impl OpenShare {
+    /// The plaintext of file `i` of the manifest, its chunks fetched and checked.
+    pub fn file(&self, i: usize) -> Result<Zeroizing<Vec<u8>>> {
+        let f = self.manifest.files.get(i).ok_or(Error::NotFound("file"))?;
+        let token = self.keys.token_hex();
+        let mut out = Zeroizing::new(Vec::with_capacity(f.size.min(1 << 30) as usize));
+        for n in f.first_chunk..f.first_chunk + f.chunks {
+            let sealed = self.relay.chunk(&self.link.share_id, &token, n)?;
+            let plain = seal::open(
+                &self.keys.content,
+                &sealed,
+                &seal::chunk_aad(&self.link.share_id, n),
+            )
+            .map_err(sealed_error)?;
+            out.extend_from_slice(&plain);
+        }
+        if out.len() as u64 != f.size || hex::encode(Sha256::digest(out.as_slice())) != f.sha256 {
+            return Err(Error::Integrity(
+                "a shared file does not match its checksum".into(),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+fn sealed_error(e: SealError) -> Error {
+    match e {
+        SealError::Version => Error::Share(ShareError::Data(
+            "the share was made by a newer Scanpass: update the app".into(),
+        )),
+        SealError::Integrity => Error::Integrity("shared data does not decrypt".into()),
+    }
+}
+
+/// Open a link: derive the keys (an Argon2id derivation when there is a passcode), fetch and
+/// decrypt the manifest. Counts one download on the relay.
+pub fn open_share(link_text: &str, passcode: Option<&str>) -> Result<OpenShare> {
+    let link = Link::parse(link_text).map_err(|e| Error::Share(ShareError::Data(e.to_string())))?;
+    if link.passcode && passcode.is_none_or(|p| p.trim().is_empty()) {
+        return Err(ShareError::PasscodeNeeded.into());
+    }
+    let relay = Relay::new(&link.base)?;
+    let keys = link.keys(passcode.filter(|_| link.passcode));
+    let sealed = relay.manifest(&link.share_id, &keys.token_hex())?;
+    let plain =
+        seal::open(&keys.manifest, &sealed, &seal::manifest_aad(&link.share_id)).map_err(|e| {
+            match e {
+                SealError::Integrity => Error::Share(ShareError::Data(
+                    "the link's key does not open this share (the link may be damaged)".into(),
+                )),
+                other => sealed_error(other),
+            }
+        })?;
+    let manifest = Manifest::from_json(&plain).map_err(|e| match e {
+        ManifestError::TooNew(_) | ManifestError::Damaged => {
+            Error::Share(ShareError::Data(e.to_string()))
+        }
+    })?;
+    Ok(OpenShare {
+        link,
+        relay,
+        keys,
+        manifest,
+    })
+}
+
+/// Receive a share into the vault: every image file of it, through the import's checks.
+pub fn receive(
+    vault: &Vault,
+    link_text: &str,
+    passcode: Option<&str>,
+    listener: &dyn ImportListener,
+    cancel: &CancelToken,
+) -> Result<Received> {
+    if !vault.is_unlocked() {
+        return Err(Error::Locked);
+    }
+    let open = open_share(link_text, passcode)?;
+    let images: Vec<usize> = (0..open.manifest.files.len())
+        .filter(|&i| open.manifest.files[i].kind == FileKind::Image)
+        .collect();
+    let bytes = images.iter().map(|&i| open.manifest.files[i].size).sum();
+    let mut ingest = Ingest::begin(vault, listener, images.len() as u64, bytes)?;
+    for &i in &images {
+        if cancel.is_cancelled() {
+            ingest.summary.cancelled = true;
+            break;
+        }
+        let f = &open.manifest.files[i];
+        match open.file(i) {
+            Ok(plain) => ingest.add(&f.path, f.size, Ok(plain.to_vec()))?,
+            // the relay or the network failed: stop (what is stored stays; receiving again
+            // skips it as duplicates)
+            Err(e @ Error::Share(_)) => return Err(e),
+            Err(e) => ingest.add(&f.path, f.size, Err(e))?,
+        }
+    }
+    Ok(Received {
+        import: ingest.finish()?,
+        deidentified: open.manifest.deidentified.clone(),
+        warning: open.manifest.burned_in_warning.clone(),
+    })
+}

@@ -1,0 +1,294 @@
+//! A client of the share relay (relay/API.md), blocking, over reqwest with rustls.
+//!
+//! Errors never carry the owner secret, the access token, a key or a body: the relay's
+//! `{"error": code}` is mapped to a [`ShareError`] a patient can read.
+
+use std::time::Duration;
+
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::header::AUTHORIZATION;
+use reqwest::StatusCode;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+/// Why the relay, or the way to it, refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShareError {
+    #[error("the relay does not know this share (the link may be wrong or cut)")]
+    NotFound,
+    #[error(
+        "this share is no longer available: it expired, was revoked, or reached its download limit"
+    )]
+    Gone,
+    #[error("this share is locked after too many wrong passcodes")]
+    Locked,
+    #[error("{}", wrong_passcode(*.attempts_left))]
+    WrongPasscode { attempts_left: Option<u32> },
+    #[error("this share needs a passcode")]
+    PasscodeNeeded,
+    #[error("the relay refused the owner's secret for this share")]
+    NotOwner,
+    #[error("the share is not complete yet (its upload has not finished)")]
+    NotReady,
+    #[error("the study is larger than the relay accepts for one share")]
+    TooLarge,
+    #[error("too many failed attempts from this network: wait a minute and try again")]
+    RateLimited,
+    #[error("the relay cannot be reached: {0}")]
+    Unreachable(String),
+    #[error("the relay answered with an error ({0})")]
+    Relay(String),
+    #[error("{0}")]
+    Data(String),
+}
+
+fn wrong_passcode(left: Option<u32>) -> String {
+    match left {
+        Some(0) => "wrong passcode (or a damaged link); the share is now locked".into(),
+        Some(1) => "wrong passcode (or a damaged link); 1 attempt left".into(),
+        Some(n) => format!("wrong passcode (or a damaged link); {n} attempts left"),
+        None => "wrong passcode (or a damaged link)".into(),
+    }
+}
+
+/// What `POST /api/shares` takes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CreateShare {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_in_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_downloads: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_quota: Option<u64>,
+}
+
+/// What it answers. The owner secret is shown once.
+#[derive(Deserialize)]
+pub struct Created {
+    pub id: String,
+    pub owner_secret: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredChunk {
+    pub index: Option<u32>,
+    pub size: u64,
+}
+
+/// `GET /api/shares/{id}/upload-status`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UploadStatus {
+    pub chunks: Vec<StoredChunk>,
+    pub manifest: Option<StoredChunk>,
+    pub finalized: bool,
+    pub chunk_count: Option<u32>,
+    pub bytes_used: u64,
+    pub size_quota: u64,
+    pub max_chunk_size: u64,
+    pub expires_at: i64,
+    pub downloads: u64,
+    pub max_downloads: Option<u64>,
+    pub locked: bool,
+}
+
+/// One access to a share: when, and what (`manifest`: a download began; `chunk`; `denied`: a
+/// wrong token; `locked`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessEvent {
+    pub at: i64,
+    pub event: String,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: String,
+    #[serde(default)]
+    attempts_left: Option<u32>,
+}
+
+/// A relay at a base address (`https://host[/prefix]`).
+pub struct Relay {
+    base: String,
+    http: Client,
+}
+
+/// Attempts for a request that failed on the way (not for a refusal): the first, then after 1 s
+/// and 3 s.
+const RETRIES: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(3)];
+
+impl Relay {
+    pub fn new(base: &str) -> crate::Result<Relay> {
+        let base = base.trim().trim_end_matches('/').to_string();
+        let url = crate::import::url::check(&base)?;
+        let loopback = crate::import::url::is_loopback(&url);
+        let http = crate::import::url::client(loopback)
+            .map_err(|e| crate::Error::Network(format!("cannot set up TLS: {e}")))?;
+        Ok(Relay { base, http })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn api(&self, rest: &str) -> String {
+        format!("{}/api/shares{rest}", self.base)
+    }
+
+    /// Send, retrying failures on the way (connection refused or cut, timeouts) twice; an
+    /// answer, even an error status, is returned as is.
+    fn send(&self, build: impl Fn() -> RequestBuilder) -> Result<Response, ShareError> {
+        let mut last = String::new();
+        for wait in std::iter::once(None).chain(RETRIES.iter().map(Some)) {
+            if let Some(w) = wait {
+                std::thread::sleep(*w);
+            }
+            match build().send() {
+                Ok(r) => return Ok(r),
+                Err(e) => last = describe(&e),
+            }
+        }
+        Err(ShareError::Unreachable(last))
+    }
+
+    fn check(r: Response) -> Result<Response, ShareError> {
+        let status = r.status();
+        if status.is_success() {
+            return Ok(r);
+        }
+        let body: Option<ErrorBody> = r.bytes().ok().and_then(|b| serde_json::from_slice(&b).ok());
+        let code = body.as_ref().map(|b| b.error.as_str()).unwrap_or("");
+        Err(match (status, code) {
+            (StatusCode::NOT_FOUND, _) => ShareError::NotFound,
+            (StatusCode::GONE, _) => ShareError::Gone,
+            (StatusCode::LOCKED, _) => ShareError::Locked,
+            (_, "token_wrong") => ShareError::WrongPasscode {
+                attempts_left: body.and_then(|b| b.attempts_left),
+            },
+            (_, "token_missing") => ShareError::PasscodeNeeded,
+            (_, "owner_auth_wrong" | "owner_auth_missing") => ShareError::NotOwner,
+            (_, "not_finalized") => ShareError::NotReady,
+            (_, "quota_exceeded" | "too_large") => ShareError::TooLarge,
+            (StatusCode::TOO_MANY_REQUESTS, _) => ShareError::RateLimited,
+            (s, "") => ShareError::Relay(format!("HTTP {}", s.as_u16())),
+            (s, c) => ShareError::Relay(format!("HTTP {} {c}", s.as_u16())),
+        })
+    }
+
+    fn owner(b: RequestBuilder, secret: &str) -> RequestBuilder {
+        b.header(AUTHORIZATION, format!("Bearer {secret}"))
+    }
+
+    fn bytes(r: Response) -> Result<Vec<u8>, ShareError> {
+        r.bytes()
+            .map(|b| b.to_vec())
+            .map_err(|e| ShareError::Unreachable(describe(&e)))
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(r: Response) -> Result<T, ShareError> {
+        let b = r
+            .bytes()
+            .map_err(|e| ShareError::Unreachable(describe(&e)))?;
+        serde_json::from_slice(&b)
+            .map_err(|_| ShareError::Relay("an answer that does not read".into()))
+    }
+
+    pub fn create(&self, req: &CreateShare) -> Result<Created, ShareError> {
+        let r = self.send(|| json(self.http.post(self.api("")), req))?;
+        Self::json(Self::check(r)?)
+    }
+
+    pub fn set_verifier(&self, id: &str, secret: &str, verifier: &str) -> Result<(), ShareError> {
+        let body = serde_json::json!({ "auth_verifier": verifier });
+        let url = self.api(&format!("/{id}/auth-verifier"));
+        let r = self.send(|| json(Self::owner(self.http.put(&url), secret), &body))?;
+        Self::check(r).map(drop)
+    }
+
+    pub fn upload_status(&self, id: &str, secret: &str) -> Result<UploadStatus, ShareError> {
+        let url = self.api(&format!("/{id}/upload-status"));
+        let r = self.send(|| Self::owner(self.http.get(&url), secret))?;
+        Self::json(Self::check(r)?)
+    }
+
+    pub fn put_chunk(&self, id: &str, secret: &str, n: u32, body: &[u8]) -> Result<(), ShareError> {
+        let url = self.api(&format!("/{id}/chunks/{n}"));
+        let r = self.send(|| Self::owner(self.http.put(&url), secret).body(body.to_vec()))?;
+        Self::check(r).map(drop)
+    }
+
+    pub fn put_manifest(&self, id: &str, secret: &str, body: &[u8]) -> Result<(), ShareError> {
+        let url = self.api(&format!("/{id}/manifest"));
+        let r = self.send(|| Self::owner(self.http.put(&url), secret).body(body.to_vec()))?;
+        Self::check(r).map(drop)
+    }
+
+    pub fn finalize(&self, id: &str, secret: &str, chunks: u32) -> Result<(), ShareError> {
+        let url = self.api(&format!("/{id}/finalize"));
+        let body = serde_json::json!({ "chunks": chunks });
+        let r = self.send(|| json(Self::owner(self.http.post(&url), secret), &body))?;
+        Self::check(r).map(drop)
+    }
+
+    pub fn revoke(&self, id: &str, secret: &str) -> Result<(), ShareError> {
+        let url = self.api(&format!("/{id}"));
+        let r = self.send(|| Self::owner(self.http.delete(&url), secret))?;
+        Self::check(r).map(drop)
+    }
+
+    pub fn access_log(&self, id: &str, secret: &str) -> Result<Vec<AccessEvent>, ShareError> {
+        #[derive(Deserialize)]
+        struct Log {
+            events: Vec<AccessEvent>,
+        }
+        let url = self.api(&format!("/{id}/access-log"));
+        let r = self.send(|| Self::owner(self.http.get(&url), secret))?;
+        Self::json::<Log>(Self::check(r)?).map(|l| l.events)
+    }
+
+    /// The sealed manifest (counts a download).
+    pub fn manifest(&self, id: &str, token: &Zeroizing<String>) -> Result<Vec<u8>, ShareError> {
+        let url = self.api(&format!("/{id}/manifest"));
+        let r = self.send(|| {
+            self.http
+                .get(&url)
+                .header("X-Scanpass-Token", token.as_str())
+        })?;
+        Self::bytes(Self::check(r)?)
+    }
+
+    /// Sealed chunk `n`.
+    pub fn chunk(
+        &self,
+        id: &str,
+        token: &Zeroizing<String>,
+        n: u32,
+    ) -> Result<Vec<u8>, ShareError> {
+        let url = self.api(&format!("/{id}/chunks/{n}"));
+        let r = self.send(|| {
+            self.http
+                .get(&url)
+                .header("X-Scanpass-Token", token.as_str())
+        })?;
+        Self::bytes(Self::check(r)?)
+    }
+}
+
+/// A JSON body (reqwest's `json` feature is not built).
+fn json<T: Serialize>(b: RequestBuilder, body: &T) -> RequestBuilder {
+    b.header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(serde_json::to_vec(body).unwrap_or_default())
+}
+
+/// A transport failure in words, without the address (it holds the share id).
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "it did not answer in time".into()
+    } else if e.is_connect() {
+        "the connection was refused or failed".into()
+    } else if e.is_body() || e.is_decode() {
+        "the transfer broke off".into()
+    } else {
+        "the request failed".into()
+    }
+}

@@ -1,0 +1,551 @@
+//! The share flow: a study (or some of its series), optionally de-identified, written as a DICOM
+//! File-set ([`crate::vault::export::write_file_set`]), each file sealed in chunks and uploaded to
+//! the relay, then the sealed manifest, then finalize. The vault keeps a [`ShareRecord`].
+//!
+//! Resuming: the record is saved as soon as the relay created the share, with what resuming
+//! needs ([`super::Pending`]). Sharing the same study the same way again (same series, preset,
+//! relay, passcode, and the study unchanged) asks the relay which chunks it already holds and
+//! sends only the others. De-identification is seeded, so the files come out byte for byte as
+//! they did the first time. A network drop is retried (1 s, 3 s) before the flow gives up; the
+//! record then stays `uploading` for the next attempt.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::manifest::{self, FileEntry, FileKind, Manifest, Series, Study};
+use super::relay::{AccessEvent, CreateShare, Relay, ShareError};
+use super::seal::{self, OVERHEAD};
+use super::{Link, Pending, ShareRecord, ShareState};
+use crate::deid::{self, Preset, Reason};
+use crate::dicom::{parse, Object, ReadDepth};
+use crate::error::{Error, Result};
+use crate::import::CancelToken;
+use crate::vault::crypto::Key;
+use crate::vault::export::{self, FileSink};
+use crate::vault::Vault;
+use dicom_dictionary_std::tags;
+
+/// Default and largest lifetime of a share (the relay enforces the same).
+pub const DEFAULT_EXPIRY_SECS: u64 = 7 * 24 * 3600;
+pub const MAX_EXPIRY_SECS: u64 = 31 * 24 * 3600;
+
+/// What to share and how.
+#[derive(Debug, Clone)]
+pub struct ShareOptions {
+    pub study_id: String,
+    /// Series ids of the study; empty: all of them.
+    pub series: Vec<String>,
+    /// The relay's base address (`https://host`, or `http://127.0.0.1:port` on this device).
+    pub relay: String,
+    pub expires_in_secs: u64,
+    pub max_downloads: Option<u64>,
+    /// Mixed into the keys; the recipient needs it besides the link.
+    pub passcode: Option<String>,
+    pub deidentify: Option<Preset>,
+}
+
+/// Progress of a share, from the sharing thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareProgress {
+    /// The relay holds the share; `files` instance files are to be sealed and sent.
+    Started { resumed: bool, files: u64 },
+    /// One more file sealed (and sent, unless the relay already had it).
+    File {
+        done: u64,
+        files: u64,
+        bytes_sent: u64,
+    },
+    /// All sent; the manifest is next.
+    Finishing,
+}
+
+pub trait ShareListener: Send + Sync {
+    fn on_progress(&self, progress: &ShareProgress);
+}
+
+impl ShareListener for crate::import::Silent {
+    fn on_progress(&self, _: &ShareProgress) {}
+}
+
+/// A finished share.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    pub record: ShareRecord,
+    /// Whether an unfinished upload of the same share was resumed.
+    pub resumed: bool,
+    /// Chunks sent now, and chunks the relay already had (a resumed upload).
+    pub chunks_sent: u32,
+    pub chunks_skipped: u32,
+    /// Why some images may show identifying text in their pixels.
+    pub warning: Option<String>,
+}
+
+/// Check before sharing: whether images of the selection may show identifying text in their
+/// pixels (Burned In Annotation YES, ultrasound, secondary capture). Reads the header of the
+/// first image of each series.
+pub fn preflight(vault: &Vault, study_id: &str, series: &[String]) -> Result<Option<Reason>> {
+    for (_, rows) in export::plan(vault, study_id, series)? {
+        if let Some(first) = rows.first() {
+            let bytes = vault.read_instance(study_id, &first.id)?;
+            let obj = parse(&bytes, ReadDepth::HeaderOnly)?;
+            if let Some(r) = deid::burned_in_risk(&obj) {
+                return Ok(Some(r));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// What identifies the upload: the study's instances, the options that change the bytes.
+fn plan_digest(vault: &Vault, o: &ShareOptions) -> Result<String> {
+    let mut h = Sha256::new();
+    h.update(b"scanpass share plan v1\0");
+    h.update(o.relay.trim_end_matches('/').as_bytes());
+    h.update([0]);
+    h.update(o.study_id.as_bytes());
+    h.update([0]);
+    h.update(o.deidentify.map(|p| p.name()).unwrap_or("").as_bytes());
+    h.update([0, o.passcode.is_some() as u8]);
+    for (s, rows) in export::plan(vault, &o.study_id, &o.series)? {
+        h.update(s.id.as_bytes());
+        h.update([1]);
+        for r in rows {
+            h.update(r.id.as_bytes());
+            h.update([2]);
+        }
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+fn key_hex(k: &Key) -> String {
+    hex::encode(k.expose())
+}
+
+fn key_of(hex_text: &str) -> Result<Key> {
+    let bytes = Zeroizing::new(
+        hex::decode(hex_text).map_err(|_| Error::Integrity("a stored share is damaged".into()))?,
+    );
+    Key::from_slice(&bytes).ok_or_else(|| Error::Integrity("a stored share is damaged".into()))
+}
+
+/// Share a study: create the share on the relay (or resume the unfinished one of the same
+/// study and options), seal and upload every file, the thumbnails and the manifest, finalize.
+pub fn share(
+    vault: &Vault,
+    o: &ShareOptions,
+    listener: &dyn ShareListener,
+    cancel: &CancelToken,
+) -> Result<Shared> {
+    if !vault.is_unlocked() {
+        return Err(Error::Locked);
+    }
+    if o.expires_in_secs == 0 || o.expires_in_secs > MAX_EXPIRY_SECS {
+        return Err(Error::InvalidArgument(
+            "a share lasts from 1 second to 31 days".into(),
+        ));
+    }
+    if o.max_downloads == Some(0) {
+        return Err(Error::InvalidArgument(
+            "a download limit must allow at least one download".into(),
+        ));
+    }
+    if o.passcode.as_deref().is_some_and(|p| p.trim().is_empty()) {
+        return Err(Error::InvalidArgument("the passcode is empty".into()));
+    }
+    let plan = plan_digest(vault, o)?;
+    let relay = Relay::new(&o.relay)?;
+
+    // an unfinished upload of the same thing, with the same passcode: resume it
+    let mut resume = None;
+    for r in vault.share_records()? {
+        let Some(p) = r.pending.as_ref().filter(|p| p.plan == plan) else {
+            continue;
+        };
+        if r.state != ShareState::Uploading || r.expired(now() + 3600) {
+            continue;
+        }
+        let Ok(link) = Link::parse(&r.link) else {
+            continue;
+        };
+        let keys = link.keys(o.passcode.as_deref());
+        if key_hex(&keys.content) != p.content_key {
+            continue; // another passcode: a new share
+        }
+        match relay.upload_status(&r.id, &r.owner_secret) {
+            Ok(status) => {
+                resume = Some((r, link, status));
+                break;
+            }
+            Err(ShareError::Gone | ShareError::NotFound) => {
+                let mut gone = r.clone();
+                gone.state = ShareState::Revoked;
+                gone.pending = None;
+                vault.save_share(&gone)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let resumed = resume.is_some();
+    let (mut record, link, have) = match resume {
+        Some((r, link, status)) => {
+            let have: HashMap<u32, u64> = status
+                .chunks
+                .iter()
+                .filter_map(|c| c.index.map(|i| (i, c.size)))
+                .collect();
+            if status.finalized {
+                let mut r = r;
+                r.state = ShareState::Ready;
+                r.pending = None;
+                vault.save_share(&r)?;
+                return Ok(Shared {
+                    record: r,
+                    resumed: true,
+                    chunks_sent: 0,
+                    chunks_skipped: status.chunk_count.unwrap_or(0),
+                    warning: None,
+                });
+            }
+            (r, link, have)
+        }
+        None => {
+            let created = relay.create(&CreateShare {
+                expires_in_secs: Some(o.expires_in_secs),
+                max_downloads: o.max_downloads,
+                size_quota: None,
+            })?;
+            let link = Link::new(relay.base(), &created.id)
+                .map_err(|e| Error::InvalidArgument(e.to_string()))?
+                .with_passcode(o.passcode.is_some());
+            let keys = link.keys(o.passcode.as_deref());
+            let mut seed = Zeroizing::new([0u8; 32]);
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, seed.as_mut());
+            let record = ShareRecord {
+                id: created.id.clone(),
+                relay: relay.base().to_string(),
+                link: link.to_url(),
+                owner_secret: created.owner_secret,
+                study_id: o.study_id.clone(),
+                series: o.series.clone(),
+                deidentify: o.deidentify.map(|p| p.name().to_string()),
+                passcode: o.passcode.is_some(),
+                created_at: now(),
+                expires_at: created.expires_at,
+                max_downloads: o.max_downloads,
+                state: ShareState::Uploading,
+                files: 0,
+                bytes: 0,
+                chunks: 0,
+                pending: Some(Pending {
+                    content_key: key_hex(&keys.content),
+                    manifest_key: key_hex(&keys.manifest),
+                    deid_seed: hex::encode(seed.as_ref()),
+                    plan: plan.clone(),
+                }),
+            };
+            // saved before anything is sent: the share can be resumed or revoked from now on
+            vault.save_share(&record)?;
+            relay.set_verifier(&record.id, &record.owner_secret, &keys.verifier())?;
+            (record, link, HashMap::new())
+        }
+    };
+    let pending = record
+        .pending
+        .clone()
+        .ok_or_else(|| Error::Integrity("a stored share is damaged".into()))?;
+    let content = key_of(&pending.content_key)?;
+    let manifest_key = key_of(&pending.manifest_key)?;
+    let seed: [u8; 32] = hex::decode(&pending.deid_seed)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::Integrity("a stored share is damaged".into()))?;
+    drop(link);
+
+    let plan_rows = export::plan(vault, &o.study_id, &o.series)?;
+    let files: u64 = plan_rows.iter().map(|(_, r)| r.len() as u64).sum();
+    listener.on_progress(&ShareProgress::Started { resumed, files });
+    let (share_id, secret) = (record.id.clone(), record.owner_secret.clone());
+    let mut up = Uploader {
+        relay: &relay,
+        id: &share_id,
+        secret: &secret,
+        key: &content,
+        have,
+        next_chunk: 0,
+        files: Vec::new(),
+        series: Vec::new(),
+        series_dirs: HashMap::new(),
+        first: None,
+        burned_in: None,
+        sent: 0,
+        skipped: 0,
+        bytes_sent: 0,
+        images_done: 0,
+        images: files,
+        listener,
+        cancel,
+    };
+    let mut session = o
+        .deidentify
+        .map(|p| deid::Session::seeded(p.options(), seed));
+    let mut transform = |bytes: &mut Zeroizing<Vec<u8>>| -> Result<()> {
+        if let Some(s) = session.as_mut() {
+            let out = deid::deidentify_bytes(s, bytes)?;
+            *bytes = Zeroizing::new(out);
+        }
+        Ok(())
+    };
+    export::write_file_set(
+        vault,
+        &o.study_id,
+        &o.series,
+        &mut transform,
+        &mut up,
+        &crate::import::Silent,
+        cancel,
+    )?;
+    // thumbnails, one chunk each, in series order (the file-set's SE000000, SE000001, ...)
+    for (i, (s, _)) in plan_rows.iter().enumerate() {
+        if let Ok(png) = vault.thumbnail(&s.id) {
+            let n = up.put(&png)?;
+            if let Some(series) = up.series.get_mut(i) {
+                series.thumbnail_chunk = Some(n);
+            }
+        }
+    }
+    listener.on_progress(&ShareProgress::Finishing);
+    let warning = up.burned_in.map(|r| r.sentence().to_string());
+    let head = up.first.take();
+    let text = |tag| head.as_ref().and_then(|h| text(h, tag));
+    let mut modalities: Vec<String> = up
+        .series
+        .iter()
+        .filter_map(|s| s.modality.clone())
+        .collect();
+    modalities.sort();
+    modalities.dedup();
+    let research = o.deidentify == Some(Preset::Research);
+    let m = Manifest {
+        format: manifest::FORMAT.into(),
+        version: manifest::VERSION,
+        created_at: record.created_at,
+        chunk_size: manifest::CHUNK_SIZE as u64,
+        chunk_count: up.next_chunk,
+        deidentified: record.deidentify.clone(),
+        burned_in_warning: warning.clone(),
+        patient: (!research).then(|| manifest::Patient {
+            name: text(tags::PATIENT_NAME),
+            id: text(tags::PATIENT_ID),
+            birth_date: text(tags::PATIENT_BIRTH_DATE),
+            sex: text(tags::PATIENT_SEX),
+        }),
+        study: Study {
+            uid: text(tags::STUDY_INSTANCE_UID),
+            date: text(tags::STUDY_DATE),
+            time: text(tags::STUDY_TIME),
+            description: text(tags::STUDY_DESCRIPTION),
+            accession: text(tags::ACCESSION_NUMBER),
+            modalities,
+        },
+        series: std::mem::take(&mut up.series),
+        files: std::mem::take(&mut up.files),
+    };
+    let sealed = seal::seal(&manifest_key, &m.to_json(), &seal::manifest_aad(&record.id));
+    relay.put_manifest(&record.id, &record.owner_secret, &sealed)?;
+    relay.finalize(&record.id, &record.owner_secret, m.chunk_count)?;
+    record.state = ShareState::Ready;
+    record.pending = None;
+    record.files = m.files.len() as u32;
+    record.bytes = m.total_bytes();
+    record.chunks = m.chunk_count;
+    vault.save_share(&record)?;
+    Ok(Shared {
+        record,
+        resumed,
+        chunks_sent: up.sent,
+        chunks_skipped: up.skipped,
+        warning,
+    })
+}
+
+fn text(obj: &Object, tag: dicom_core::Tag) -> Option<String> {
+    obj.element_opt(tag)
+        .ok()
+        .flatten()
+        .and_then(|e| e.to_str().ok())
+        .map(|s| s.trim_end_matches(['\0', ' ']).trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn int(obj: &Object, tag: dicom_core::Tag) -> Option<i64> {
+    text(obj, tag).and_then(|s| s.split('\\').next()?.trim().parse().ok())
+}
+
+/// Seals each file of the file-set into chunks and sends those the relay lacks.
+struct Uploader<'a> {
+    relay: &'a Relay,
+    id: &'a str,
+    secret: &'a str,
+    key: &'a Key,
+    /// Chunks the relay holds (index → sealed size), from a resumed upload.
+    have: HashMap<u32, u64>,
+    next_chunk: u32,
+    files: Vec<FileEntry>,
+    series: Vec<Series>,
+    series_dirs: HashMap<String, u32>,
+    first: Option<Object>,
+    burned_in: Option<Reason>,
+    sent: u32,
+    skipped: u32,
+    bytes_sent: u64,
+    images_done: u64,
+    images: u64,
+    listener: &'a dyn ShareListener,
+    cancel: &'a CancelToken,
+}
+
+impl Uploader<'_> {
+    /// Seal and send (unless the relay has it) the next chunk; returns its index.
+    fn put(&mut self, piece: &[u8]) -> Result<u32> {
+        if self.cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let n = self.next_chunk;
+        if n >= 1 << 20 {
+            return Err(Error::InvalidArgument(
+                "the study is too large for one share".into(),
+            ));
+        }
+        self.next_chunk += 1;
+        if self.have.get(&n) == Some(&((piece.len() + OVERHEAD) as u64)) {
+            self.skipped += 1;
+            return Ok(n);
+        }
+        let sealed = seal::seal(self.key, piece, &seal::chunk_aad(self.id, n));
+        self.relay.put_chunk(self.id, self.secret, n, &sealed)?;
+        self.sent += 1;
+        self.bytes_sent += sealed.len() as u64;
+        Ok(n)
+    }
+}
+
+impl FileSink for Uploader<'_> {
+    fn add(&mut self, rel: &str, parts: &[&[u8]], _compressible: bool) -> Result<()> {
+        let mut plain = Zeroizing::new(Vec::with_capacity(parts.iter().map(|p| p.len()).sum()));
+        for p in parts {
+            plain.extend_from_slice(p);
+        }
+        let kind = match rel {
+            "README.TXT" => FileKind::Readme,
+            "DICOMDIR" => FileKind::Dicomdir,
+            _ => FileKind::Image,
+        };
+        let index = self.files.len() as u32;
+        let mut entry = FileEntry {
+            path: rel.to_string(),
+            kind,
+            size: plain.len() as u64,
+            sha256: hex::encode(Sha256::digest(plain.as_slice())),
+            first_chunk: self.next_chunk,
+            chunks: 0,
+            series: None,
+            sop_instance_uid: None,
+            sop_class_uid: None,
+            transfer_syntax: None,
+            instance_number: None,
+            frames: None,
+            rows: None,
+            cols: None,
+        };
+        if kind == FileKind::Image {
+            let head = parse(&plain, ReadDepth::HeaderOnly)?;
+            if self.burned_in.is_none() {
+                self.burned_in = deid::burned_in_risk(&head);
+            }
+            // DICOM/PT000000/ST000000/SE000003/IM000001: the series folder
+            let dir = rel
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or("")
+                .to_string();
+            let next = self.series.len() as u32;
+            let s = *self.series_dirs.entry(dir).or_insert(next);
+            if s == next {
+                self.series.push(Series {
+                    uid: text(&head, tags::SERIES_INSTANCE_UID),
+                    number: int(&head, tags::SERIES_NUMBER),
+                    modality: text(&head, tags::MODALITY),
+                    description: text(&head, tags::SERIES_DESCRIPTION),
+                    body_part: text(&head, tags::BODY_PART_EXAMINED),
+                    instances: 0,
+                    thumbnail_chunk: None,
+                    files: Vec::new(),
+                });
+            }
+            let series = &mut self.series[s as usize];
+            series.instances += 1;
+            series.files.push(index);
+            entry.series = Some(s);
+            entry.sop_instance_uid = text(&head, tags::SOP_INSTANCE_UID);
+            entry.sop_class_uid = text(&head, tags::SOP_CLASS_UID);
+            entry.transfer_syntax = Some(
+                head.meta()
+                    .transfer_syntax()
+                    .trim_end_matches(['\0', ' '])
+                    .to_string(),
+            );
+            entry.instance_number = int(&head, tags::INSTANCE_NUMBER);
+            entry.frames = Some(int(&head, tags::NUMBER_OF_FRAMES).unwrap_or(1).max(1) as u32);
+            entry.rows = int(&head, tags::ROWS).map(|v| v as u32);
+            entry.cols = int(&head, tags::COLUMNS).map(|v| v as u32);
+            if self.first.is_none() {
+                self.first = Some(head);
+            }
+        }
+        for piece in plain.chunks(manifest::CHUNK_SIZE) {
+            self.put(piece)?;
+            entry.chunks += 1;
+        }
+        self.files.push(entry);
+        if kind == FileKind::Image {
+            self.images_done += 1;
+            self.listener.on_progress(&ShareProgress::File {
+                done: self.images_done,
+                files: self.images,
+                bytes_sent: self.bytes_sent,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Revoke a share: the relay deletes its ciphertext; the record stays, marked revoked. A share
+/// the relay no longer has (expired, revoked elsewhere) is simply marked.
+pub fn revoke(vault: &Vault, id: &str) -> Result<ShareRecord> {
+    let mut r = vault.share_record(id)?;
+    let relay = Relay::new(&r.relay)?;
+    match relay.revoke(&r.id, &r.owner_secret) {
+        Ok(()) | Err(ShareError::Gone | ShareError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    r.state = ShareState::Revoked;
+    r.pending = None;
+    vault.save_share(&r)?;
+    Ok(r)
+}
+
+/// The relay's access log of a share: when it was opened and how often.
+pub fn access_log(vault: &Vault, id: &str) -> Result<Vec<AccessEvent>> {
+    let r = vault.share_record(id)?;
+    let relay = Relay::new(&r.relay)?;
+    Ok(relay.access_log(&r.id, &r.owner_secret)?)
+}
