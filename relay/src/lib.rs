@@ -7,8 +7,10 @@
 //! passcode-derived token. The HTTP API is described in `relay/API.md`.
 //!
 //! - [`server`]: routes, authentication, failure rate limit, request logs, expiry sweep.
-//! - [`meta`]: share metadata behind the [`meta::MetaStore`] trait (SQLite now; PostgreSQL later).
-//! - Objects go through the `object_store` crate (local files now; S3-compatible later).
+//! - [`meta`]: share metadata behind the [`meta::MetaStore`] trait: SQLite by default, PostgreSQL
+//!   (`--database-url`) when several relays serve one set of shares.
+//! - Objects go through the `object_store` crate: local files by default, S3-compatible storage
+//!   with `--s3-bucket`.
 //! - [`ratelimit`]: in-memory token buckets per client IP, for failures only.
 
 pub mod error;
