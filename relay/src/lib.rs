@@ -12,8 +12,10 @@
 //! - Objects go through the `object_store` crate: local files by default, S3-compatible storage
 //!   with `--s3-bucket`.
 //! - [`ratelimit`]: in-memory token buckets per client IP, for failures only.
+//! - [`web`]: the browser viewer (`web/`), embedded at build time, at `/s/<id>`.
 
 pub mod error;
 pub mod meta;
 pub mod ratelimit;
 pub mod server;
+pub mod web;

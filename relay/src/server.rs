@@ -9,7 +9,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, MatchedPath, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -26,6 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::error::ApiError;
 use crate::meta::{DownloadCount, Event, MetaStore, NewShare, Share, ShareState, Stored};
 use crate::ratelimit::FailureLimiter;
+use crate::web::WebAssets;
 
 pub const DAY: u64 = 24 * 3600;
 pub const DEFAULT_EXPIRY_SECS: u64 = 7 * DAY;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub store: Arc<dyn ObjectStore>,
     pub limits: Arc<Limits>,
     pub limiter: Arc<FailureLimiter>,
+    /// The browser viewer's files (`crate::web`).
+    pub web: Arc<WebAssets>,
     locks: Arc<ShareLocks>,
 }
 
@@ -61,13 +64,21 @@ impl AppState {
         limits: Limits,
         limiter: FailureLimiter,
     ) -> Self {
+        let locks = Arc::new(ShareLocks::new(meta.clone()));
         Self {
             meta,
             store,
             limits: Arc::new(limits),
             limiter: Arc::new(limiter),
-            locks: Arc::new(ShareLocks::default()),
+            web: Arc::new(WebAssets::default()),
+            locks,
         }
+    }
+
+    /// Serve the viewer from `web` instead of the files embedded at build time.
+    pub fn with_web(mut self, web: WebAssets) -> Self {
+        self.web = Arc::new(web);
+        self
     }
 
     /// Runs a metadata call on the blocking pool.
@@ -85,21 +96,75 @@ impl AppState {
 
 /// One async mutex per share, so the owner's writes to one share (chunk, manifest, finalize,
 /// revoke) do not interleave: a finalized chunk can then never be overwritten by a late upload.
-#[derive(Default)]
-struct ShareLocks(Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>);
+/// With a metadata store shared by several relays (PostgreSQL) the store's own share lock is
+/// taken too, inside this one ([`MetaStore::lock_share`]).
+struct ShareLocks {
+    local: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
+    meta: Arc<dyn MetaStore>,
+}
 
 impl ShareLocks {
-    fn get(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+    fn new(meta: Arc<dyn MetaStore>) -> Self {
+        Self {
+            local: Mutex::default(),
+            meta,
+        }
+    }
+
+    fn get(&self, id: &str) -> ShareLock {
+        let mut map = self.local.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 1024 {
             map.retain(|_, w| w.strong_count() > 0);
         }
-        if let Some(lock) = map.get(id).and_then(Weak::upgrade) {
-            return lock;
+        let local = match map.get(id).and_then(Weak::upgrade) {
+            Some(lock) => lock,
+            None => {
+                let lock = Arc::new(tokio::sync::Mutex::new(()));
+                map.insert(id.to_string(), Arc::downgrade(&lock));
+                lock
+            }
+        };
+        ShareLock {
+            local,
+            meta: self.meta.clone(),
+            id: id.to_string(),
         }
-        let lock = Arc::new(tokio::sync::Mutex::new(()));
-        map.insert(id.to_string(), Arc::downgrade(&lock));
-        lock
+    }
+}
+
+struct ShareLock {
+    local: Arc<tokio::sync::Mutex<()>>,
+    meta: Arc<dyn MetaStore>,
+    id: String,
+}
+
+/// Held over one owner write; fields drop in order: the store's lock, then the process's.
+struct ShareGuard {
+    _store: Option<Box<dyn std::any::Any + Send>>,
+    _local: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl ShareLock {
+    async fn lock(&self) -> ShareGuard {
+        let local = self.local.clone().lock_owned().await;
+        let (meta, id) = (self.meta.clone(), self.id.clone());
+        let store = match tokio::task::spawn_blocking(move || meta.lock_share(&id)).await {
+            Ok(Ok(store)) => store,
+            // The metadata calls that follow fail too when the database is gone; a write that
+            // gets through is still checked by the store's own transactions.
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "share write lock not taken in the metadata store");
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "share write lock task failed");
+                None
+            }
+        };
+        ShareGuard {
+            _store: store,
+            _local: local,
+        }
     }
 }
 
@@ -156,17 +221,6 @@ pub fn router(state: AppState) -> Router {
         })
         .max_age(Duration::from_secs(3600));
 
-    // The viewer's page (later). Its own CSP: scripts, styles and fetches only from the relay.
-    let viewer = Router::new()
-        .route("/s/{*rest}", get(viewer_placeholder))
-        .layer(SetResponseHeaderLayer::overriding(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; \
-                 connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        ),
-    ));
-
     Router::new()
         .route("/api/shares", post(create_share))
         .route("/api/shares/{id}", axum::routing::delete(revoke))
@@ -180,7 +234,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/shares/{id}/auth-verifier", put(set_verifier))
         .route("/api/shares/{id}/access-log", get(access_log))
         .route("/healthz", get(|| async { "ok" }))
-        .merge(viewer)
+        // The browser viewer: its page at /s/<id>, its files under /v/, with their own CSP.
+        .merge(crate::web::routes())
         .fallback(|| async { ApiError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(cors)
@@ -756,15 +811,6 @@ async fn access_log(
         .map(|(at, event)| LogEntry { at, event })
         .collect();
     Ok(Json(serde_json::json!({ "events": events })))
-}
-
-async fn viewer_placeholder() -> Html<&'static str> {
-    Html(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Scanpass</title>\
-         <meta name=\"referrer\" content=\"no-referrer\"></head><body><h1>Scanpass</h1>\
-         <p>The in-browser viewer for shared scans comes later. Open this link in the Scanpass app.</p>\
-         </body></html>",
-    )
 }
 
 // ---- deletion ----
