@@ -162,6 +162,13 @@ pub trait MetaStore: Send + Sync + 'static {
     fn to_purge(&self, now: i64) -> MetaResult<Vec<String>>;
     /// After the objects are deleted: drop chunk and event rows, keep the tombstone.
     fn mark_purged(&self, id: &str) -> MetaResult<()>;
+    /// Serialises the owner's writes to one share across relay processes: the server holds the
+    /// returned guard (dropping it releases the lock) over the object write and its row, inside
+    /// its own per-process lock. `None`, the default: one process per store (SQLite), where the
+    /// per-process lock is enough.
+    fn lock_share(&self, _id: &str) -> MetaResult<Option<Box<dyn std::any::Any + Send>>> {
+        Ok(None)
+    }
 }
 
 /// SQLite migrations, applied in order; `PRAGMA user_version` counts the applied ones.

@@ -7,7 +7,9 @@
 //! PostgreSQL alone: every counter (downloads, wrong tokens, bytes used) is changed by an UPDATE
 //! that does the arithmetic and the limit check in SQL, and a chunk's quota check runs with the
 //! share's row locked (`SELECT … FOR UPDATE`), so no two relays can both spend the last byte or
-//! the last download.
+//! the last download. The owner's writes to one share (object, then row) are serialised across
+//! relays by a session advisory lock on a second, separate pool ([`MetaStore::lock_share`]), so a
+//! lock holder never waits for a connection that other lock holders keep.
 
 use std::future::Future;
 use std::time::Duration;
@@ -49,6 +51,8 @@ fn describe(e: &tokio_postgres::Error) -> String {
 /// PostgreSQL metadata through a connection pool. Several relays may share one database.
 pub struct PgMeta {
     pool: Pool,
+    /// Connections that hold a share's advisory lock during an owner write.
+    locks: Pool,
     rt: Handle,
 }
 
@@ -66,22 +70,25 @@ impl PgMeta {
         if config.get_application_name().is_none() {
             config.application_name("scanpass-relay");
         }
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(max_connections.max(1))
-            .runtime(Runtime::Tokio1)
-            .wait_timeout(Some(Duration::from_secs(30)))
-            .create_timeout(Some(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| MetaError::Pool(e.to_string()))?;
+        let pool = |config: tokio_postgres::Config| {
+            let manager = Manager::from_config(
+                config,
+                NoTls,
+                ManagerConfig {
+                    recycling_method: RecyclingMethod::Fast,
+                },
+            );
+            Pool::builder(manager)
+                .max_size(max_connections.max(1))
+                .runtime(Runtime::Tokio1)
+                .wait_timeout(Some(Duration::from_secs(30)))
+                .create_timeout(Some(Duration::from_secs(10)))
+                .build()
+                .map_err(|e| MetaError::Pool(e.to_string()))
+        };
         let meta = Self {
-            pool,
+            pool: pool(config.clone())?,
+            locks: pool(config)?,
             rt: Handle::current(),
         };
         meta.migrate().await?;
@@ -136,6 +143,31 @@ impl PgMeta {
     /// Runs one call's queries on the relay's runtime from the calling (blocking) thread.
     fn block<T>(&self, f: impl Future<Output = MetaResult<T>>) -> MetaResult<T> {
         self.rt.block_on(f)
+    }
+}
+
+/// A share's advisory lock, held by one connection of the lock pool; released when dropped.
+struct AdvisoryLock {
+    client: Option<Object>,
+    rt: Handle,
+}
+
+impl Drop for AdvisoryLock {
+    fn drop(&mut self) {
+        let Some(client) = self.client.take() else {
+            return;
+        };
+        // Dropped inside request handlers, so the unlock runs as a task. Should it fail, the
+        // connection is closed rather than pooled: closing it releases every lock it held.
+        self.rt.spawn(async move {
+            if client
+                .execute("SELECT pg_advisory_unlock_all()", &[])
+                .await
+                .is_err()
+            {
+                drop(Object::take(client));
+            }
+        });
     }
 }
 
@@ -458,6 +490,24 @@ impl MetaStore for PgMeta {
             .await?;
             tx.commit().await?;
             Ok(())
+        })
+    }
+
+    fn lock_share(&self, id: &str) -> MetaResult<Option<Box<dyn std::any::Any + Send>>> {
+        self.block(async {
+            let client = self
+                .locks
+                .get()
+                .await
+                .map_err(|e| MetaError::Pool(e.to_string()))?;
+            client
+                .execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&id])
+                .await?;
+            let lock = AdvisoryLock {
+                client: Some(client),
+                rt: self.rt.clone(),
+            };
+            Ok(Some(Box::new(lock) as Box<dyn std::any::Any + Send>))
         })
     }
 }
