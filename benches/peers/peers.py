@@ -454,6 +454,10 @@ def log(msg: str) -> None:
 def run(args) -> tuple[list[Case], list[str], Results, dict]:
     samples = Path(args.samples)
     cases, missing = find_cases(samples)
+    if args.only:
+        cases = [c for c in cases if re.search(args.only, c.label)]
+        if not cases:
+            raise SystemExit(f"peers: no file label matches --only {args.only!r}")
     if not cases:
         sys.exit(f"no sample files under {samples}")
     for c in cases:
@@ -866,6 +870,7 @@ def main() -> None:
     ap.add_argument("--docs", default="", help="write the section into this markdown file")
     ap.add_argument("--json-out", default="", help="also write raw results as JSON")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="", help="regex on file labels (e.g. 'RLE', '^RG3')")
     args = ap.parse_args()
     started = _dt.datetime.now(_dt.timezone.utc)
     load0 = os.getloadavg()
