@@ -66,6 +66,10 @@ enum Command {
         file: Option<PathBuf>,
         #[arg(long, default_value = "scanpass-demo")]
         out: PathBuf,
+        /// Then share the study through this relay (e.g. a local `scanpass-relay`) and print the
+        /// link, with its QR code in OUT/share-qr.png.
+        #[arg(long)]
+        relay: Option<String>,
     },
     /// Import files, folders (CD/USB copies, with or without DICOMDIR), zip archives and provider
     /// links (https://..., a DICOMweb study URL or a link to a zip) into the vault.
@@ -235,7 +239,7 @@ fn run(cli: Cli) -> CliResult {
             repeat,
             json,
         } => bench(&files, repeat.max(1), json),
-        Command::Demo { file, out } => demo(file, &out),
+        Command::Demo { file, out, relay } => demo(file, &out, relay.as_deref()),
         Command::Import {
             sources,
             bearer_env,
@@ -451,7 +455,7 @@ fn bench(files: &[PathBuf], repeat: usize, as_json: bool) -> CliResult {
     Ok(())
 }
 
-fn demo(file: Option<PathBuf>, out: &Path) -> CliResult {
+fn demo(file: Option<PathBuf>, out: &Path, relay: Option<&str>) -> CliResult {
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let file = match file {
         Some(f) => f,
@@ -482,12 +486,12 @@ fn demo(file: Option<PathBuf>, out: &Path) -> CliResult {
         write(&png, &render::encode_png(&image).map_err(err)?)?;
         println!("rendered {} ({applied:?})", png.display());
     }
-    demo_vault(&file, out)
+    demo_vault(&file, out, relay)
 }
 
 /// The demo's second half, the app's path: import the series (the folder of the file) into a new
 /// encrypted vault and render its middle slice through a viewer session.
-fn demo_vault(file: &Path, out: &Path) -> CliResult {
+fn demo_vault(file: &Path, out: &Path, relay: Option<&str>) -> CliResult {
     use scanpass_core::import::{import, CancelToken, Silent, Source};
     use scanpass_core::vault::{PassphraseKeyStore, Vault};
     use scanpass_core::viewer::Viewer;
@@ -541,5 +545,29 @@ fn demo_vault(file: &Path, out: &Path) -> CliResult {
         viewer.slice_count(),
         png.display()
     );
+    let Some(relay) = relay else {
+        return Ok(());
+    };
+    // the share flow, as the app's "share for a second opinion" button runs it
+    let options = scanpass_core::share::ShareOptions {
+        study_id: study.id.clone(),
+        series: Vec::new(),
+        relay: relay.to_string(),
+        expires_in_secs: scanpass_core::share::send::DEFAULT_EXPIRY_SECS,
+        max_downloads: None,
+        passcode: None,
+        deidentify: None,
+    };
+    let shared =
+        scanpass_core::share::share(&vault, &options, &Silent, &CancelToken::new()).map_err(err)?;
+    let link = scanpass_core::share::Link::parse(&shared.record.link).map_err(|e| e.to_string())?;
+    let qr = out.join("share-qr.png");
+    write(&qr, &link.qr_png(8).map_err(err)?)?;
+    println!(
+        "shared the study through {relay} ({} files, end-to-end encrypted; QR code in {}):",
+        shared.record.files,
+        qr.display()
+    );
+    println!("{}", shared.record.link);
     Ok(())
 }
