@@ -48,6 +48,20 @@ fn describe(e: &tokio_postgres::Error) -> String {
     }
 }
 
+/// A pool's error with its causes ("error connecting to server: Connection refused").
+fn pool_error(e: deadpool_postgres::PoolError) -> MetaError {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        source = cause.source();
+    }
+    MetaError::Pool(text)
+}
+
 /// PostgreSQL metadata through a connection pool. Several relays may share one database.
 pub struct PgMeta {
     pool: Pool,
@@ -96,10 +110,7 @@ impl PgMeta {
     }
 
     async fn client(&self) -> MetaResult<Object> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| MetaError::Pool(e.to_string()))
+        self.pool.get().await.map_err(pool_error)
     }
 
     async fn migrate(&self) -> MetaResult<()> {
@@ -495,11 +506,7 @@ impl MetaStore for PgMeta {
 
     fn lock_share(&self, id: &str) -> MetaResult<Option<Box<dyn std::any::Any + Send>>> {
         self.block(async {
-            let client = self
-                .locks
-                .get()
-                .await
-                .map_err(|e| MetaError::Pool(e.to_string()))?;
+            let client = self.locks.get().await.map_err(pool_error)?;
             client
                 .execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&id])
                 .await?;
