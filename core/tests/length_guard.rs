@@ -168,6 +168,17 @@ fn elements_claiming_gigabytes_are_refused_without_allocating_them() {
     stray.extend(huge_ob(0x0009, 0x1010));
     assert_refused("stray item delimiter", &part10_without_group_length(&stray));
     assert_refused("stray item delimiter, bare", &stray);
+
+    // a binary-number element whose length is not a whole number of values: dicom-rs takes only
+    // the whole values (none of a 2-byte UL) and reads the next header from there, where an OB
+    // claims 3.2 GB; the length says 2 bytes further on, where a short CS sits (image fuzz target)
+    let mut ragged = header();
+    ragged.extend_from_slice(&[0x28, 0x00, 0x02, 0x01, b'U', b'L', 2, 0]);
+    ragged.extend_from_slice(&[0x09, 0x00, 0x10, 0x10, b'O', b'B', b'C', b'S']);
+    ragged.extend_from_slice(&0xC000_0004u32.to_le_bytes());
+    ragged.extend_from_slice(b"AB");
+    assert_refused("2-byte UL", &part10_without_group_length(&ragged));
+    assert_refused("2-byte UL, bare", &ragged);
 }
 
 #[test]

@@ -183,7 +183,11 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
             return Ok(Header {
                 group,
                 element,
-                vr: *b"UN",
+                vr: if group == 0xFFFE {
+                    *b"UN"
+                } else {
+                    implicit_vr(group, element)
+                },
                 length: undefined(l),
                 value_at: at + 8,
             });
@@ -286,7 +290,7 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
                     // look inside: dicom-rs allocates what nested elements claim before reading
                     self.check_items(h.value_at, end, enc, depth + 1)?;
                 }
-                Ok(end)
+                Ok(h.value_at + consumed(&h.vr, l as u64))
             }
             None => {
                 // an undefined length is a sequence (or UN holding one, encoded implicit LE)
@@ -336,6 +340,36 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
     }
 }
 
+/// The VR dicom-rs gives an element of an implicit VR data set (`ImplicitVRLittleEndianDecoder`):
+/// OW for pixel and overlay data, else the dictionary's (relaxed), else UN.
+fn implicit_vr(group: u16, element: u16) -> [u8; 2] {
+    use dicom_core::dictionary::{DataDictionary, DataDictionaryEntry};
+    use dicom_core::{Tag, VR};
+    let tag = Tag(group, element);
+    let vr = if tag == Tag(0x7FE0, 0x0010) || (group >> 8 == 0x60 && element == 0x3000) {
+        VR::OW
+    } else {
+        dicom_dictionary_std::StandardDataDictionary
+            .by_tag(tag)
+            .map(|e| e.vr().relaxed())
+            .unwrap_or(VR::UN)
+    };
+    vr.to_bytes()
+}
+
+/// How many bytes of a `length`-byte value dicom-rs 0.10 takes from the stream: for binary
+/// numbers, whole values only (it reads `length / size` of them and leaves the rest, so the next
+/// element header starts that much earlier than the length says); for anything else, all.
+fn consumed(vr: &[u8; 2], length: u64) -> u64 {
+    let size = match vr {
+        b"US" | b"OW" | b"SS" => 2,
+        b"AT" | b"FL" | b"OF" | b"SL" | b"OL" | b"UL" => 4,
+        b"FD" | b"OD" | b"SV" | b"OV" | b"UV" => 8,
+        _ => 1,
+    };
+    length - length % size
+}
+
 /// The message of a walk that found an element longer than what holds it.
 pub(crate) const OVERRUN: &str = "an element claims more bytes than the file holds";
 
@@ -368,7 +402,8 @@ pub(crate) fn locate<S: ByteSource + ?Sized>(src: &S, start: u64, enc: Encoding)
                     offset: h.value_at,
                     length: l as u64,
                 },
-                h.value_at + l as u64,
+                // a full read takes the value as dicom-rs does (OW: whole 16-bit words)
+                h.value_at + consumed(&h.vr, l as u64),
             ),
             None => encapsulated(&w, h.value_at)?,
         };
