@@ -23,7 +23,7 @@ pub enum ApiError {
     #[error("this share needs a passcode token (X-Scanpass-Token)")]
     TokenMissing,
     #[error("the passcode token is wrong")]
-    TokenWrong,
+    TokenWrong { attempts_left: u32 },
     #[error("the share is not finalized yet")]
     NotFinalized,
     #[error("the share is finalized and this differs from what is stored")]
@@ -50,7 +50,7 @@ impl ApiError {
             Gone => StatusCode::GONE,
             Locked => StatusCode::LOCKED,
             OwnerAuthMissing | TokenMissing => StatusCode::UNAUTHORIZED,
-            OwnerAuthWrong | TokenWrong => StatusCode::FORBIDDEN,
+            OwnerAuthWrong | TokenWrong { .. } => StatusCode::FORBIDDEN,
             NotFinalized | Finalized | Incomplete(_) => StatusCode::CONFLICT,
             TooLarge(_) | Quota => StatusCode::PAYLOAD_TOO_LARGE,
             BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -68,7 +68,7 @@ impl ApiError {
             OwnerAuthMissing => "owner_auth_missing",
             OwnerAuthWrong => "owner_auth_wrong",
             TokenMissing => "token_missing",
-            TokenWrong => "token_wrong",
+            TokenWrong { .. } => "token_wrong",
             NotFinalized => "not_finalized",
             Finalized => "finalized",
             Incomplete(_) => "incomplete",
@@ -109,7 +109,10 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(detail) = &self {
             tracing::error!(detail = %detail, "internal error");
         }
-        let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
+        let mut body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
+        if let ApiError::TokenWrong { attempts_left } = &self {
+            body["attempts_left"] = (*attempts_left).into();
+        }
         (self.status(), Json(body)).into_response()
     }
 }

@@ -132,6 +132,15 @@ pub struct Stored {
     pub sha256: Vec<u8>,
 }
 
+/// What counting a wrong recipient token found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthFailure {
+    /// Wrong tokens counted for the share so far, this one included.
+    pub failures: u64,
+    /// This failure reached the limit and locked the share (true for exactly one request).
+    pub locked_now: bool,
+}
+
 /// What a recipient's download attempt found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DownloadCount {
@@ -153,8 +162,9 @@ pub trait MetaStore: Send + Sync + 'static {
     fn set_verifier(&self, id: &str, verifier: &[u8; 32]) -> MetaResult<()>;
     /// Counts one download unless `max_downloads` is reached.
     fn count_download(&self, id: &str, now: i64) -> MetaResult<DownloadCount>;
-    /// Counts a wrong recipient token; returns true when this failure locked the share.
-    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<bool>;
+    /// Counts a wrong recipient token; says how many were counted and whether this one locked
+    /// the share.
+    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<AuthFailure>;
     fn log_event(&self, id: &str, at: i64, event: Event) -> MetaResult<()>;
     fn events(&self, id: &str) -> MetaResult<Vec<(i64, Event)>>;
     fn set_state(&self, id: &str, state: ShareState) -> MetaResult<()>;
@@ -409,19 +419,26 @@ impl MetaStore for SqliteMeta {
         })
     }
 
-    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<bool> {
+    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<AuthFailure> {
         self.with(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
-                "UPDATE shares SET auth_failures = auth_failures + 1 WHERE id = ?1",
-                [id],
-            )?;
+            let failures: Option<i64> = tx
+                .query_row(
+                    "UPDATE shares SET auth_failures = auth_failures + 1 WHERE id = ?1 \
+                     RETURNING auth_failures",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()?;
             let locked_now = tx.execute(
                 "UPDATE shares SET locked = 1 WHERE id = ?1 AND locked = 0 AND auth_failures >= ?2",
                 params![id, max_failures],
             )? > 0;
             tx.commit()?;
-            Ok(locked_now)
+            Ok(AuthFailure {
+                failures: failures.unwrap_or(0).max(0) as u64,
+                locked_now,
+            })
         })
     }
 

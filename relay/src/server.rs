@@ -366,14 +366,16 @@ async fn recipient_share(st: &AppState, id: &str, headers: &HeaderMap) -> Result
         if !good {
             let key = share.id.clone();
             let max = st.limits.max_auth_failures;
-            let locked_now = st.meta(move |m| m.auth_failure(&key, max)).await?;
+            let failed = st.meta(move |m| m.auth_failure(&key, max)).await?;
             log_event(st, &share.id, Event::Denied).await?;
-            if locked_now {
+            if failed.locked_now {
                 log_event(st, &share.id, Event::Locked).await?;
                 tracing::warn!(share = %log_id(&share.id), "share locked after wrong tokens");
                 return Err(ApiError::Locked);
             }
-            return Err(ApiError::TokenWrong);
+            // how many more wrong tokens the share takes before it locks (the viewer says so)
+            let attempts_left = u64::from(max).saturating_sub(failed.failures) as u32;
+            return Err(ApiError::TokenWrong { attempts_left });
         }
     }
     if share.finalized_chunks.is_none() {

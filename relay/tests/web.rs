@@ -116,3 +116,83 @@ fn embedded_viewer_or_placeholder_by_default() {
         "{text}"
     );
 }
+
+#[test]
+fn wrong_token_says_how_many_attempts_are_left() {
+    // what the viewer shows after a wrong passcode
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scanpass-relay"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--max-auth-failures",
+            "3",
+            "--data",
+        ])
+        .arg(dir.path().join("data"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let r = Relay(
+        child,
+        line.trim()
+            .strip_prefix("scanpass-relay listening on ")
+            .unwrap()
+            .to_string(),
+    );
+    let c = client();
+    // verifier of the token 00..: SHA-256 of 16 zero bytes
+    let verifier = "374708fff7719dd5979ec875d56cd2286f6d3cf7ec317a3b25632aab28ec37bb";
+    let created: serde_json::Value = serde_json::from_slice(
+        &c.post(format!("{}/api/shares", r.1))
+            .header("content-type", "application/json")
+            .body(format!("{{\"auth_verifier\":\"{verifier}\"}}"))
+            .send()
+            .unwrap()
+            .bytes()
+            .unwrap(),
+    )
+    .unwrap();
+    let (id, secret) = (
+        created["id"].as_str().unwrap(),
+        created["owner_secret"].as_str().unwrap(),
+    );
+    let owner = |m: reqwest::Method, path: &str, body: Vec<u8>| {
+        let resp = c
+            .request(m, format!("{}/api/shares/{id}{path}", r.1))
+            .header("authorization", format!("Bearer {secret}"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .unwrap();
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+    };
+    owner(reqwest::Method::PUT, "/chunks/0", vec![1; 40]);
+    owner(reqwest::Method::PUT, "/manifest", vec![2; 40]);
+    owner(
+        reqwest::Method::POST,
+        "/finalize",
+        b"{\"chunks\":1}".to_vec(),
+    );
+    let fetch = |token: &str| {
+        c.get(format!("{}/api/shares/{id}/manifest", r.1))
+            .header("x-scanpass-token", token)
+            .send()
+            .unwrap()
+    };
+    assert_eq!(fetch(&"00".repeat(16)).status(), StatusCode::OK);
+    for left in [2, 1] {
+        let resp = fetch("ff");
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+        let body: serde_json::Value = serde_json::from_slice(&resp.bytes().unwrap()).unwrap();
+        assert_eq!(body["error"], "token_wrong");
+        assert_eq!(body["attempts_left"], left, "{body}");
+    }
+    assert_eq!(fetch("ff").status(), StatusCode::LOCKED);
+    assert_eq!(fetch(&"00".repeat(16)).status(), StatusCode::LOCKED);
+}

@@ -19,8 +19,8 @@ use tokio::runtime::Handle;
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    to_u64, DownloadCount, Event, MetaError, MetaResult, MetaStore, NewShare, Share, ShareState,
-    Stored,
+    to_u64, AuthFailure, DownloadCount, Event, MetaError, MetaResult, MetaStore, NewShare, Share,
+    ShareState, Stored,
 };
 
 /// PostgreSQL migrations, applied in order; `scanpass_relay_migrations` records the applied ones.
@@ -403,16 +403,19 @@ impl MetaStore for PgMeta {
         })
     }
 
-    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<bool> {
+    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<AuthFailure> {
         self.block(async {
             let mut c = self.client().await?;
             let tx = c.transaction().await?;
             // The increment locks the row until commit, so exactly one relay sees the lock flip.
-            tx.execute(
-                "UPDATE shares SET auth_failures = auth_failures + 1 WHERE id = $1",
-                &[&id],
-            )
-            .await?;
+            let failures: i64 = tx
+                .query_opt(
+                    "UPDATE shares SET auth_failures = auth_failures + 1 WHERE id = $1 \
+                     RETURNING auth_failures",
+                    &[&id],
+                )
+                .await?
+                .map_or(0, |r| r.get(0));
             let locked_now = tx
                 .execute(
                     "UPDATE shares SET locked = TRUE \
@@ -422,7 +425,10 @@ impl MetaStore for PgMeta {
                 .await?
                 > 0;
             tx.commit().await?;
-            Ok(locked_now)
+            Ok(AuthFailure {
+                failures: failures.max(0) as u64,
+                locked_now,
+            })
         })
     }
 
