@@ -115,19 +115,37 @@ pub fn receive(
         .collect();
     let bytes = images.iter().map(|&i| open.manifest.files[i].size).sum();
     let mut ingest = Ingest::begin(vault, listener, images.len() as u64, bytes)?;
-    for &i in &images {
-        if cancel.is_cancelled() {
-            ingest.summary.cancelled = true;
-            break;
+    // fetching and decrypting (network, AES) on one thread, storing (vault encryption, index) on
+    // this one: the two overlap; at most 4 files wait in between
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<Zeroizing<Vec<u8>>>)>(4);
+    std::thread::scope(|scope| -> Result<()> {
+        let (open, images) = (&open, &images);
+        scope.spawn(move || {
+            for &i in images {
+                if cancel.is_cancelled() {
+                    break;
+                }
+                let r = open.file(i);
+                let fatal = matches!(r, Err(Error::Share(_)));
+                if tx.send((i, r)).is_err() || fatal {
+                    break;
+                }
+            }
+        });
+        for (i, r) in rx {
+            let f = &open.manifest.files[i];
+            match r {
+                Ok(mut plain) => ingest.add(&f.path, f.size, Ok(std::mem::take(&mut *plain)))?,
+                // the relay or the network failed: stop (what is stored stays; receiving again
+                // skips it as duplicates)
+                Err(e @ Error::Share(_)) => return Err(e),
+                Err(e) => ingest.add(&f.path, f.size, Err(e))?,
+            }
         }
-        let f = &open.manifest.files[i];
-        match open.file(i) {
-            Ok(plain) => ingest.add(&f.path, f.size, Ok(plain.to_vec()))?,
-            // the relay or the network failed: stop (what is stored stays; receiving again
-            // skips it as duplicates)
-            Err(e @ Error::Share(_)) => return Err(e),
-            Err(e) => ingest.add(&f.path, f.size, Err(e))?,
-        }
+        Ok(())
+    })?;
+    if cancel.is_cancelled() {
+        ingest.summary.cancelled = true;
     }
     Ok(Received {
         import: ingest.finish()?,

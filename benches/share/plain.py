@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""The plain baseline of the share benchmark: the same files sent to (PUT) and fetched from (GET)
+the same relay as unencrypted chunks over one keep-alive connection, one request per file as the
+share flow does. Prints {"upload_s", "download_s", "bytes"}.
+
+usage: plain.py RELAY_URL FOLDER
+"""
+import http.client
+import json
+import os
+import sys
+import time
+import urllib.parse
+
+relay = urllib.parse.urlsplit(sys.argv[1])
+files = sorted(
+    os.path.join(d, f) for d, _, fs in os.walk(sys.argv[2]) for f in fs if not f.startswith(".")
+)
+conn = http.client.HTTPConnection(relay.hostname, relay.port, timeout=120)
+
+
+def call(method, path, body=None, headers=None):
+    conn.request(method, path, body=body, headers=headers or {})
+    r = conn.getresponse()
+    data = r.read()
+    if r.status >= 300:
+        raise SystemExit(f"{method} {path}: {r.status} {data[:200]!r}")
+    return data
+
+
+created = json.loads(call("POST", "/api/shares", b"{}", {"Content-Type": "application/json"}))
+sid, auth = created["id"], {"Authorization": "Bearer " + created["owner_secret"]}
+total = 0
+t0 = time.perf_counter()
+for i, path in enumerate(files):
+    with open(path, "rb") as f:
+        body = f.read()
+    total += len(body)
+    call("PUT", f"/api/shares/{sid}/chunks/{i}", body, auth)
+upload = time.perf_counter() - t0
+call("PUT", f"/api/shares/{sid}/manifest", b"plain", auth)
+call("POST", f"/api/shares/{sid}/finalize", json.dumps({"chunks": len(files)}).encode(),
+     dict(auth, **{"Content-Type": "application/json"}))
+t0 = time.perf_counter()
+call("GET", f"/api/shares/{sid}/manifest")
+got = 0
+for i in range(len(files)):
+    got += len(call("GET", f"/api/shares/{sid}/chunks/{i}"))
+download = time.perf_counter() - t0
+assert got == total, (got, total)
+print(json.dumps({"upload_s": upload, "download_s": download, "bytes": total}))

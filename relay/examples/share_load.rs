@@ -1,0 +1,157 @@
+//! Load generator for the share benchmark (benches/share/run): N concurrent recipients each open
+//! a share link the way the viewer does (fetch the manifest, which counts a download, then every
+//! chunk in order) against a running relay, all at once.
+//!
+//! Usage: cargo run --release -p scanpass-relay --example share_load -- LINK [--recipients N]
+//!            [--open-all]
+//!
+//! `--open-all`: every recipient decrypts every chunk and checks every file's SHA-256, as the
+//! browser viewer does (with one recipient: the recipient's download throughput).
+//!
+//! Prints one JSON line: recipients, completed, failed, seconds, bytes (all recipients), MB/s, and
+//! per-recipient median/max seconds. Each recipient checks that it received the manifest and
+//! every chunk the manifest names, with the sizes the seal format gives, and decrypts its manifest
+//! and one chunk (the keys come from the link, as in a browser).
+
+use std::time::Instant;
+
+use scanpass_core::share::{manifest::Manifest, seal, Link};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut args = std::env::args().skip(1);
+    let link_text = args
+        .next()
+        .ok_or("usage: share_load LINK [--recipients N]")?;
+    let mut recipients = 100usize;
+    let mut open_all = false;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--recipients" => recipients = args.next().ok_or("--recipients N")?.parse()?,
+            "--open-all" => open_all = true,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    let link = Link::parse(&link_text).map_err(|e| e.to_string())?;
+    let keys = link.keys(None);
+    let token = keys.token_hex().to_string();
+    let http = reqwest::Client::builder().no_proxy().build()?;
+    let api = format!("{}/api/shares/{}", link.base, link.share_id);
+    let manifest_key =
+        scanpass_core::vault::crypto::Key::from_slice(keys.manifest.expose()).ok_or("key")?;
+    let content_key =
+        scanpass_core::vault::crypto::Key::from_slice(keys.content.expose()).ok_or("key")?;
+    let share_id = link.share_id.clone();
+
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(recipients);
+    for r in 0..recipients {
+        let (http, api, token, share_id) =
+            (http.clone(), api.clone(), token.clone(), share_id.clone());
+        let mk = scanpass_core::vault::crypto::Key::from_slice(manifest_key.expose()).unwrap();
+        let ck = scanpass_core::vault::crypto::Key::from_slice(content_key.expose()).unwrap();
+        tasks.push(tokio::spawn(async move {
+            let t0 = Instant::now();
+            let sealed = http
+                .get(format!("{api}/manifest"))
+                .header("X-Scanpass-Token", &token)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?
+                .error_for_status()
+                .map_err(|e| e.to_string())?
+                .bytes()
+                .await
+                .map_err(|e| e.to_string())?;
+            let plain = seal::open(&mk, &sealed, &seal::manifest_aad(&share_id))
+                .map_err(|e| e.to_string())?;
+            let m = Manifest::from_json(&plain).map_err(|e| e.to_string())?;
+            let mut bytes = sealed.len() as u64;
+            // the sealed size of every chunk: file pieces, then thumbnails (any size)
+            let mut expected = vec![None; m.chunk_count as usize];
+            for f in &m.files {
+                for i in 0..f.chunks {
+                    let piece = (f.size - i as u64 * m.chunk_size).min(m.chunk_size);
+                    expected[(f.first_chunk + i) as usize] = Some(piece + seal::OVERHEAD as u64);
+                }
+            }
+            let probe = (r as u32) % m.chunk_count.max(1);
+            // chunk index -> (file, last piece of it), to check each file's SHA-256
+            let mut ends = vec![None; m.chunk_count as usize];
+            for (i, f) in m.files.iter().enumerate() {
+                if f.chunks > 0 {
+                    ends[(f.first_chunk + f.chunks - 1) as usize] = Some(i);
+                }
+            }
+            let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+            for n in 0..m.chunk_count {
+                let body = http
+                    .get(format!("{api}/chunks/{n}"))
+                    .header("X-Scanpass-Token", &token)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .error_for_status()
+                    .map_err(|e| e.to_string())?
+                    .bytes()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if let Some(size) = expected[n as usize] {
+                    if body.len() as u64 != size {
+                        return Err(format!("chunk {n}: {} bytes, {size} expected", body.len()));
+                    }
+                }
+                if open_all {
+                    let plain = seal::open(&ck, &body, &seal::chunk_aad(&share_id, n))
+                        .map_err(|e| format!("chunk {n}: {e}"))?;
+                    if expected[n as usize].is_some() {
+                        sha2::Digest::update(&mut hasher, plain.as_slice());
+                    }
+                    if let Some(i) = ends[n as usize] {
+                        let digest = sha2::Digest::finalize_reset(&mut hasher);
+                        if hex::encode(digest) != m.files[i].sha256 {
+                            return Err(format!("file {i}: checksum mismatch"));
+                        }
+                    }
+                } else if n == probe {
+                    seal::open(&ck, &body, &seal::chunk_aad(&share_id, n))
+                        .map_err(|e| format!("chunk {n}: {e}"))?;
+                }
+                bytes += body.len() as u64;
+            }
+            Ok::<(u64, f64), String>((bytes, t0.elapsed().as_secs_f64()))
+        }));
+    }
+    let mut done = Vec::new();
+    let mut failed = Vec::new();
+    for t in tasks {
+        match t.await {
+            Ok(Ok(x)) => done.push(x),
+            Ok(Err(e)) => failed.push(e),
+            Err(e) => failed.push(e.to_string()),
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let bytes: u64 = done.iter().map(|d| d.0).sum();
+    let mut times: Vec<f64> = done.iter().map(|d| d.1).collect();
+    times.sort_by(f64::total_cmp);
+    let median = times.get(times.len() / 2).copied().unwrap_or(0.0);
+    let max = times.last().copied().unwrap_or(0.0);
+    println!(
+        "{}",
+        serde_json::json!({
+            "recipients": recipients,
+            "completed": done.len(),
+            "failed": failed.len(),
+            "open_all": open_all,
+            "first_error": failed.first(),
+            "seconds": secs,
+            "bytes": bytes,
+            "mb_per_s": bytes as f64 / 1e6 / secs,
+            "median_recipient_s": median,
+            "max_recipient_s": max,
+        })
+    );
+    Ok(())
+}
