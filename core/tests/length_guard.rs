@@ -179,6 +179,38 @@ fn elements_claiming_gigabytes_are_refused_without_allocating_them() {
     ragged.extend_from_slice(b"AB");
     assert_refused("2-byte UL", &part10_without_group_length(&ragged));
     assert_refused("2-byte UL, bare", &ragged);
+
+    // an undefined-length element that is not pixel data is read by dicom-rs as a sequence, the
+    // elements of its defined-length items included (decode fuzz target, 2 GB)
+    let mut item = Vec::new();
+    item.extend_from_slice(&[0x09, 0x00, 0x10, 0x10, 0xE1, 0x01, 0, 0]); // unknown VR: UN
+    item.extend_from_slice(&0x7800_01F4u32.to_le_bytes());
+    item.extend_from_slice(&[0; 4]);
+    let mut seq = header();
+    seq.extend_from_slice(&[0xE0, 0x3F, 0x10, 0x00, b'O', b'B', 0, 0]);
+    seq.extend_from_slice(&u32::MAX.to_le_bytes());
+    seq.extend(item_tag(0xE000, item.len() as u32));
+    seq.extend(item);
+    seq.extend(item_tag(0xE0DD, 0));
+    assert_refused("element inside a defined-length item", &seq);
+
+    // a meta group element with an unknown VR: dicom-rs reads a 4-byte length (805 MB here) and
+    // allocates it before reading; the meta walk read a 2-byte one (decode fuzz target)
+    let mut f = vec![0u8; 128];
+    f.extend_from_slice(b"DICM");
+    let mut meta = el(0x0002, 0x0001, b"OB", &[0, 1]);
+    meta.extend_from_slice(&[0x02, 0x00, 0x02, 0x00, b'Z', b'Z', 4, 0]);
+    meta.extend_from_slice(&0x3000_0000u32.to_le_bytes());
+    meta.extend(el(0x0002, 0x0010, b"UI", b"1.2.840.10008.1.2.1\0"));
+    f.extend(el(
+        0x0002,
+        0x0000,
+        b"UL",
+        &(meta.len() as u32).to_le_bytes(),
+    ));
+    f.extend(meta);
+    f.extend(header());
+    assert_refused("unknown VR in the meta group", &f);
 }
 
 #[test]

@@ -248,7 +248,15 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
                 SEQ_DELIM => return Ok(h.value_at),
                 ITEM => {
                     at = match h.length {
-                        Some(l) => h.value_at + l as u64,
+                        Some(l) => {
+                            // dicom-rs reads the elements of a defined-length item too
+                            let item_end = h.value_at + l as u64;
+                            if item_end > self.end {
+                                return Err(overrun());
+                            }
+                            self.check_item(h.value_at, item_end, enc, depth + 1)?;
+                            item_end
+                        }
                         None => self.skip_item(h.value_at, enc, depth + 1)?,
                     };
                 }
@@ -309,6 +317,21 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
 }
 
 impl<S: ByteSource + ?Sized> Walker<'_, S> {
+    /// Check the elements of a defined-length item value `[at, end)`: each must end within it.
+    fn check_item(&self, mut at: u64, end: u64, enc: Encoding, depth: u32) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(malformed("sequences nested too deep"));
+        }
+        while at + 8 <= end {
+            let h = self.header(at, enc)?;
+            at = self.skip_value(&h, enc, depth + 1)?;
+            if at > end {
+                return Err(overrun());
+            }
+        }
+        Ok(())
+    }
+
     /// Check the items of a defined-length sequence value `[at, end)`: every item and element
     /// must end within it.
     fn check_items(&self, mut at: u64, end: u64, enc: Encoding, depth: u32) -> Result<()> {
@@ -321,14 +344,7 @@ impl<S: ByteSource + ?Sized> Walker<'_, S> {
                         if item_end > end {
                             return Err(overrun());
                         }
-                        let mut e = h.value_at;
-                        while e + 8 <= item_end {
-                            let eh = self.header(e, enc)?;
-                            e = self.skip_value(&eh, enc, depth + 1)?;
-                            if e > item_end {
-                                return Err(overrun());
-                            }
-                        }
+                        self.check_item(h.value_at, item_end, enc, depth)?;
                         at = item_end;
                     }
                     None => at = self.skip_item(h.value_at, enc, depth + 1)?,

@@ -123,8 +123,7 @@ fn meta_transfer_syntax(meta: &[u8]) -> Option<String> {
     let mut pos = 0;
     while pos + 8 <= meta.len() {
         let elem = u16::from_le_bytes([meta[pos + 2], meta[pos + 3]]);
-        let vr = &meta[pos + 4..pos + 6];
-        let (hdr, len) = if matches!(vr, b"OB" | b"OW" | b"UN" | b"UT" | b"SQ" | b"UC" | b"UR") {
+        let (hdr, len) = if long_length(&meta[pos + 4..pos + 6]) {
             (
                 12,
                 u32::from_le_bytes(meta.get(pos + 8..pos + 12)?.try_into().ok()?) as usize,
@@ -156,14 +155,40 @@ pub fn has_dicom_magic(head: &[u8]) -> bool {
     matches!(detect(head), Ok(Layout::Meta { .. } | Layout::MetaNoMagic))
 }
 
-/// Offset just past the meta group, walking its explicit VR little endian elements.
+/// Whether an explicit VR element with this VR has a 4-byte length, as dicom-rs decodes it: every
+/// VR but the 21 with a 2-byte length, unknown ones included (dicom-rs reads those as UN).
+fn long_length(vr: &[u8]) -> bool {
+    !matches!(
+        vr,
+        b"AE"
+            | b"AS"
+            | b"AT"
+            | b"CS"
+            | b"DA"
+            | b"DS"
+            | b"DT"
+            | b"FL"
+            | b"FD"
+            | b"IS"
+            | b"LO"
+            | b"LT"
+            | b"PN"
+            | b"SH"
+            | b"SL"
+            | b"SS"
+            | b"ST"
+            | b"TM"
+            | b"UI"
+            | b"UL"
+            | b"US"
+    )
+}
+
+/// Offset just past the meta group, walking its explicit VR little endian elements (with the
+/// lengths dicom-rs reads: it is given these bytes to read the meta group from).
 pub(crate) fn end_of_meta(bytes: &[u8], mut pos: usize) -> Option<usize> {
     while pos + 8 <= bytes.len() && bytes[pos..pos + 2] == [0x02, 0x00] {
-        let vr = &bytes[pos + 4..pos + 6];
-        if matches!(
-            vr,
-            b"OB" | b"OD" | b"OF" | b"OL" | b"OV" | b"OW" | b"SQ" | b"UC" | b"UN" | b"UR" | b"UT"
-        ) {
+        if long_length(&bytes[pos + 4..pos + 6]) {
             let len = u32::from_le_bytes(bytes.get(pos + 8..pos + 12)?.try_into().ok()?) as usize;
             pos = pos.checked_add(12)?.checked_add(len)?;
         } else {
