@@ -1,0 +1,275 @@
+// A share writer in Node that follows docs/share-format.md to the letter, independently of the
+// core: it reads a DICOM File-set (as `scanpass export` writes it), builds the manifest, seals
+// every chunk and the manifest with AES-256-GCM under HKDF (and Argon2id) keys, and uploads them
+// through the relay API (relay/API.md). The viewer reading what this writes, and what the core
+// writes, holds the two implementations of the format together.
+//
+//   node share-writer.mjs --relay URL --fileset DIR [--passcode P] [--expires-secs N]
+//        [--thumbnails-with SCANPASS_BIN]
+// prints {"id","link","expires_on","owner_secret"}.
+
+import { createHash, createCipheriv, randomBytes, hkdfSync } from "node:crypto";
+import { readFileSync, readdirSync, statSync, mkdtempSync, rmSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { argon2id } from "hash-wasm";
+import dicomParser from "dicom-parser";
+
+const CHUNK_SIZE = 4 * 1024 * 1024;
+const enc = new TextEncoder();
+const b64url = (b) => Buffer.from(b).toString("base64url");
+const sha256 = (b) => createHash("sha256").update(b).digest();
+const cat = (...parts) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(enc.encode(p)) : Buffer.from(p))));
+const Z = Buffer.from([0]);
+
+export async function shareKeys(shareId, key, passcode) {
+  let salt = cat("scanpass share v1", Z, shareId);
+  if (passcode !== undefined && passcode !== null) {
+    const saltP = sha256(cat("scanpass share passcode v1", Z, shareId, Z, key));
+    const pw = await argon2id({
+      password: enc.encode(passcode.trim()),
+      salt: saltP,
+      parallelism: 1,
+      iterations: 3,
+      memorySize: 65536,
+      hashLength: 32,
+      outputType: "binary",
+    });
+    salt = cat(salt, Z, pw);
+  }
+  const expand = (info) => Buffer.from(hkdfSync("sha256", key, salt, info, 32));
+  return {
+    content: expand("scanpass share content v1"),
+    manifest: expand("scanpass share manifest v1"),
+    token: expand("scanpass share token v1"),
+  };
+}
+
+export function seal(key, plaintext, aad) {
+  const nonce = randomBytes(12);
+  const c = createCipheriv("aes-256-gcm", key, nonce);
+  c.setAAD(aad);
+  const body = Buffer.concat([c.update(plaintext), c.final()]);
+  return Buffer.concat([Buffer.from([1]), nonce, body, c.getAuthTag()]);
+}
+
+export const chunkAad = (id, n) => {
+  const be = Buffer.alloc(4);
+  be.writeUInt32BE(n);
+  return cat("scanpass chunk v1", Z, id, Z, be);
+};
+export const manifestAad = (id) => cat("scanpass manifest v1", Z, id);
+
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+const str = (ds, tag) => {
+  const s = ds.string(tag);
+  return s === undefined || s === "" ? null : s.trim();
+};
+const nums = (ds, tag) => (ds.string(tag) ?? "").split("\\").filter((x) => x !== "").map(Number);
+
+/** The manifest (without chunk numbers) of a File-set folder. */
+export function describeFileSet(root, { seriesByFolder = false } = {}) {
+  const paths = walk(root).map((p) => relative(root, p).split(sep).join("/"));
+  const images = paths.filter((p) => p.startsWith("DICOM/")).sort();
+  const rest = ["README.TXT", "DICOMDIR"].filter((p) => paths.includes(p));
+  const files = [];
+  const seriesByUid = new Map();
+  let study = null;
+  let patient = null;
+  for (const path of images) {
+    const bytes = readFileSync(join(root, path));
+    const ds = dicomParser.parseDicom(bytes, { untilTag: "x7fe00010" });
+    // seriesByFolder: one series per SE folder (a fixture of unrelated files that share UIDs)
+    const uid = seriesByFolder ? path.split("/").slice(0, -1).join("/") : str(ds, "x0020000e") ?? "";
+    if (!seriesByUid.has(uid))
+      seriesByUid.set(uid, {
+        uid: str(ds, "x0020000e"),
+        number: nums(ds, "x00200011")[0] ?? null,
+        modality: str(ds, "x00080060"),
+        description: str(ds, "x0008103e"),
+        body_part: str(ds, "x00180015"),
+        members: [],
+      });
+    study ??= {
+      uid: str(ds, "x0020000d"),
+      date: str(ds, "x00080020"),
+      time: str(ds, "x00080030"),
+      description: str(ds, "x00081030"),
+      accession: str(ds, "x00080050"),
+      modalities: [],
+    };
+    patient ??= {
+      name: str(ds, "x00100010"),
+      id: str(ds, "x00100020"),
+      birth_date: str(ds, "x00100030"),
+      sex: str(ds, "x00100040"),
+    };
+    const iop = nums(ds, "x00200037");
+    const ipp = nums(ds, "x00200032");
+    let along = null;
+    if (iop.length === 6 && ipp.length === 3) {
+      const n = [iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5], iop[0] * iop[4] - iop[1] * iop[3]];
+      along = n[0] * ipp[0] + n[1] * ipp[1] + n[2] * ipp[2];
+    }
+    const f = {
+      path,
+      kind: "image",
+      size: bytes.length,
+      sha256: sha256(bytes).toString("hex"),
+      series: null,
+      sop_instance_uid: str(ds, "x00080018"),
+      sop_class_uid: str(ds, "x00080016"),
+      transfer_syntax: str(ds, "x00020010"),
+      instance_number: nums(ds, "x00200013")[0] ?? null,
+      frames: nums(ds, "x00280008")[0] ?? 1,
+      rows: ds.uint16("x00280010") ?? null,
+      cols: ds.uint16("x00280011") ?? null,
+    };
+    seriesByUid.get(uid).members.push({ index: files.length, along, f });
+    files.push(f);
+  }
+  for (const path of rest) {
+    const bytes = readFileSync(join(root, path));
+    files.push({
+      path,
+      kind: path === "DICOMDIR" ? "dicomdir" : "readme",
+      size: bytes.length,
+      sha256: sha256(bytes).toString("hex"),
+      series: null,
+    });
+  }
+  const series = [...seriesByUid.values()].map((s, i) => {
+    const byPos = s.members.every((m) => m.along !== null);
+    s.members.sort((a, b) =>
+      byPos ? a.along - b.along : (a.f.instance_number ?? 0) - (b.f.instance_number ?? 0),
+    );
+    for (const m of s.members) m.f.series = i;
+    if (s.modality && !study.modalities.includes(s.modality)) study.modalities.push(s.modality);
+    return {
+      uid: s.uid,
+      number: s.number,
+      modality: s.modality,
+      description: s.description,
+      body_part: s.body_part,
+      instances: s.members.length,
+      thumbnail_chunk: null,
+      files: s.members.map((m) => m.index),
+    };
+  });
+  return { files, series, study, patient };
+}
+
+async function api(relay, method, path, { body, secret, json } = {}) {
+  const headers = {};
+  if (secret) headers.authorization = `Bearer ${secret}`;
+  if (json !== undefined) headers["content-type"] = "application/json";
+  const r = await fetch(`${relay}${path}`, {
+    method,
+    headers,
+    body: json !== undefined ? JSON.stringify(json) : body,
+  });
+  if (!r.ok) throw new Error(`${method} ${path.replace(/shares\/[^/]+/, "shares/<id>")}: ${r.status} ${await r.text()}`);
+  return r.status === 204 ? null : r.json();
+}
+
+export async function writeShare({ relay, fileset, passcode = null, expiresSecs = 7 * 86400, scanpassBin = null, seriesByFolder = false }) {
+  const { files, series, study, patient } = describeFileSet(fileset, { seriesByFolder });
+  const created = await api(relay, "POST", "/api/shares", { json: { expires_in_secs: expiresSecs } });
+  const id = created.id;
+  const key = randomBytes(32);
+  const keys = await shareKeys(id, key, passcode);
+  await api(relay, "PUT", `/api/shares/${id}/auth-verifier`, {
+    secret: created.owner_secret,
+    json: { auth_verifier: sha256(keys.token).toString("hex") },
+  });
+  let n = 0;
+  const uploads = [];
+  const put = (plain) => {
+    const i = n++;
+    uploads.push(() =>
+      api(relay, "PUT", `/api/shares/${id}/chunks/${i}`, {
+        secret: created.owner_secret,
+        body: seal(keys.content, plain, chunkAad(id, i)),
+      }),
+    );
+    return i;
+  };
+  for (const f of files) {
+    const bytes = readFileSync(join(fileset, f.path));
+    f.first_chunk = n;
+    f.chunks = Math.ceil(bytes.length / CHUNK_SIZE);
+    for (let o = 0; o < bytes.length; o += CHUNK_SIZE) put(bytes.subarray(o, o + CHUNK_SIZE));
+  }
+  if (scanpassBin) {
+    const tmp = mkdtempSync(join(tmpdir(), "scanpass-thumb-"));
+    for (const s of series) {
+      const mid = files[s.files[Math.floor((s.files.length - 1) / 2)]];
+      try {
+        const out = join(tmp, "t.png");
+        execFileSync(scanpassBin, ["render", join(fileset, mid.path), "--thumbnail", "128", "--out", out], { stdio: "ignore" });
+        s.thumbnail_chunk = put(readFileSync(out));
+      } catch {
+        /* no thumbnail for a series the core cannot render */
+      }
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const manifest = {
+    format: "scanpass-share",
+    version: 1,
+    created_at: Math.floor(Date.now() / 1000),
+    chunk_size: CHUNK_SIZE,
+    chunk_count: n,
+    deidentified: null,
+    burned_in_warning: null,
+    patient,
+    study,
+    series,
+    files,
+  };
+  // a few uploads at a time
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      while (next < uploads.length) await uploads[next++]();
+    }),
+  );
+  await api(relay, "PUT", `/api/shares/${id}/manifest`, {
+    secret: created.owner_secret,
+    body: seal(keys.manifest, Buffer.from(JSON.stringify(manifest)), manifestAad(id)),
+  });
+  await api(relay, "POST", `/api/shares/${id}/finalize`, { secret: created.owner_secret, json: { chunks: n } });
+  const frag = (passcode !== null ? "p." : "") + b64url(key);
+  return {
+    id,
+    link: `${relay}/s/${id}#${frag}`,
+    expires_on: new Date(created.expires_at * 1000).toISOString().slice(0, 10),
+    owner_secret: created.owner_secret,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const opt = (name) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const out = await writeShare({
+    relay: opt("--relay"),
+    fileset: opt("--fileset"),
+    passcode: opt("--passcode") ?? null,
+    expiresSecs: Number(opt("--expires-secs") ?? 7 * 86400),
+    scanpassBin: opt("--thumbnails-with") ?? null,
+  });
+  console.log(JSON.stringify(out));
+}

@@ -1,0 +1,491 @@
+// The browser viewer end to end: a real scanpass-relay on loopback, shares written by the
+// `scanpass share` command (or, with SCANPASS_WEB_SHARE=node or before that command exists, by
+// share-writer.mjs, which follows docs/share-format.md on its own), Debian chromium driven by
+// playwright-core. Pixels on the canvas are compared with the core's own render of the same slice
+// and window (`scanpass render FILE --out X.rgba`). Screenshots go to $OUT (printed at the end).
+//
+//   node viewer-test.mjs   (env: SCANPASS_BIN, SCANPASS_RELAY_BIN, SAMPLES, OUT)
+
+import { spawn, execFileSync } from "node:child_process";
+import { createInterface } from "node:readline";
+import { openSync, mkdtempSync, mkdirSync, readFileSync, rmSync, copyFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { tmpdir } from "node:os";
+import { unzipSync } from "fflate";
+import dicomParser from "dicom-parser";
+import { launch } from "./browser.mjs";
+import { writeShare } from "./share-writer.mjs";
+
+const BIN = process.env.SCANPASS_BIN;
+const RELAY = process.env.SCANPASS_RELAY_BIN;
+const SAMPLES = process.env.SAMPLES;
+const OUT = process.env.OUT;
+const PASS = "web-test-vault";
+mkdirSync(OUT, { recursive: true });
+const tmp = mkdtempSync(join(tmpdir(), "scanpass-web-"));
+const env = { ...process.env, SCANPASS_PASSPHRASE: PASS };
+
+let passed = 0;
+let failed = 0;
+const results = [];
+function check(name, ok, detail = "") {
+  if (ok) passed++;
+  else failed++;
+  results.push(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
+}
+
+const sp = (args, extraEnv = {}) =>
+  execFileSync(BIN, args, { env: { ...env, ...extraEnv }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+// ---- the relay ----
+function startRelay() {
+  const child = spawn(
+    RELAY,
+    [
+      "--listen", "127.0.0.1:0", "--data", join(tmp, "relay"), "--max-auth-failures", "3", "--fail-burst", "1000",
+      // the viewer is embedded in the relay; SCANPASS_WEB_DIR serves a fresh build instead
+      ...(process.env.SCANPASS_WEB_DIR ? ["--web", process.env.SCANPASS_WEB_DIR] : []),
+    ],
+    // logs to a file: execFileSync blocks this event loop, and a full stderr pipe would stall the relay
+    { stdio: ["ignore", "pipe", openSync(join(tmp, "relay.log"), "a")] },
+  );
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once("line", (line) => {
+      const m = /listening on (\S+)/.exec(line);
+      m ? resolve({ child, url: m[1] }) : reject(new Error(`relay said ${line}`));
+    });
+    child.once("exit", (c) => reject(new Error(`relay exited ${c}`)));
+  });
+}
+const relay = await startRelay();
+console.log(`relay on ${relay.url}`);
+
+// ---- shares ----
+const cliShare = (() => {
+  if (process.env.SCANPASS_WEB_SHARE === "node") return false;
+  try {
+    execFileSync(BIN, ["share", "--help"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+console.log(`shares made by ${cliShare ? "the scanpass CLI (scanpass share)" : "share-writer.mjs (Node, docs/share-format.md)"}`);
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+/** Imports PATH into a fresh vault; returns {vault, study, fileset}. */
+function importStudy(name, path) {
+  const vault = join(tmp, `vault-${name}`);
+  sp(["--vault", vault, "import", path, "--json"]);
+  const studies = JSON.parse(sp(["--vault", vault, "studies", "--json"]));
+  const study = studies[0].id;
+  const fileset = join(tmp, `fileset-${name}`);
+  sp(["--vault", vault, "export", study, "--out", fileset]);
+  return { vault, study, fileset };
+}
+
+async function share(st, { passcode = null, expiresSecs = null, forceNode = false, seriesByFolder = false } = {}) {
+  if (cliShare && !forceNode && expiresSecs === null) {
+    const args = ["--vault", st.vault, "share", st.study, "--relay", relay.url, "--json"];
+    const extra = {};
+    if (passcode !== null) {
+      args.push("--passcode-env", "WEB_TEST_PASSCODE");
+      extra.WEB_TEST_PASSCODE = passcode;
+    }
+    const out = JSON.parse(sp(args, extra));
+    return { ...out, revoke: () => sp(["--vault", st.vault, "revoke", out.id]) };
+  }
+  const out = await writeShare({
+    relay: relay.url,
+    fileset: st.fileset,
+    passcode,
+    expiresSecs: expiresSecs ?? 7 * 86400,
+    scanpassBin: BIN,
+    seriesByFolder,
+  });
+  return {
+    ...out,
+    revoke: () =>
+      fetch(`${relay.url}/api/shares/${out.id}`, { method: "DELETE", headers: { authorization: `Bearer ${out.owner_secret}` } }),
+  };
+}
+
+const sag = importStudy("sag", join(SAMPLES, "SAG-anon"));
+const sagShare = await share(sag);
+
+// ---- pixels ----
+function coreRender(file, { frame = 0, window = null, preset = null } = {}) {
+  const out = join(tmp, `render-${Math.random().toString(36).slice(2)}.rgba`);
+  const args = ["render", file, "--frame", String(frame), "--out", out];
+  if (window) args.push("--window", `${window.center},${window.width}`);
+  if (preset) args.push("--preset", preset);
+  sp(args);
+  const b = readFileSync(out);
+  rmSync(out);
+  return b;
+}
+
+/** Samples the visible canvas at image pixels' centres; compares with the core's RGBA. */
+async function probe(page, rgba, cols, rows, n = 400) {
+  const pts = [];
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let i = 0; i < n; i++) pts.push([Math.floor(rnd() * cols), Math.floor(rnd() * rows)]);
+  const got = await page.evaluate((pts) => {
+    const c = document.getElementById("canvas");
+    const ctx = c.getContext("2d");
+    const dpr = window.devicePixelRatio || 1;
+    return pts.map(([x, y]) => {
+      const [cx, cy] = window.__scanpass.imageToCanvas(x + 0.5, y + 0.5);
+      const px = Math.floor(cx * dpr);
+      const py = Math.floor(cy * dpr);
+      if (px < 0 || py < 0 || px >= c.width || py >= c.height) return null;
+      return Array.from(ctx.getImageData(px, py, 1, 1).data);
+    });
+  }, pts);
+  let compared = 0;
+  let maxDiff = 0;
+  let sum = 0;
+  got.forEach((g, i) => {
+    if (!g) return;
+    const [x, y] = pts[i];
+    const o = (y * cols + x) * 4;
+    for (let k = 0; k < 3; k++) {
+      const d = Math.abs(g[k] - rgba[o + k]);
+      maxDiff = Math.max(maxDiff, d);
+      sum += d;
+    }
+    compared++;
+  });
+  return { compared, maxDiff, meanDiff: compared ? sum / (compared * 3) : 0 };
+}
+
+const hookOf = (page) => page.evaluate(() => ({ ...window.__scanpass, imageToCanvas: undefined }));
+async function waitDraw(page, before) {
+  await page.waitForFunction((b) => window.__scanpass.draws > b || window.__scanpass.error === "image", before, { timeout: 20000 });
+  return hookOf(page);
+}
+async function open(page, link) {
+  await page.goto(link);
+  await page.waitForFunction(
+    () => window.__scanpass && (window.__scanpass.firstImageAt !== null || /^error|^passcode/.test(window.__scanpass.state) || window.__scanpass.error),
+    null,
+    { timeout: 30000 },
+  );
+  return hookOf(page);
+}
+const dims = (file) => {
+  const ds = dicomParser.parseDicom(readFileSync(file), { untilTag: "x7fe00010" });
+  return [ds.uint16("x00280011"), ds.uint16("x00280010"), ds.string("x00280030")];
+};
+
+const browser = await launch();
+try {
+  // ---- the main screen, desktop ----
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  let h = await open(page, sagShare.link);
+  check("SAG-anon share opens and shows a slice", h.state === "viewer-ready" && h.count === 192, `state ${h.state}, ${h.count} slices`);
+  const fileOf = (p) => join(sag.fileset, p);
+  const [cols, rows, spacing] = dims(fileOf(h.path));
+  let pr = await probe(page, coreRender(fileOf(h.path)), cols, rows);
+  check("canvas = core render (file's window)", pr.compared > 300 && pr.maxDiff === 0, JSON.stringify(pr));
+  await page.screenshot({ path: join(OUT, "viewer-desktop.png") });
+
+  // scroll by wheel and by key
+  const start = h.index;
+  let d = h.draws;
+  await page.mouse.move(700, 450);
+  await page.mouse.wheel(0, 100);
+  await page.mouse.wheel(0, 100);
+  await page.mouse.wheel(0, 100);
+  await page.waitForFunction((i) => window.__scanpass.index === i, start + 3);
+  h = await waitDraw(page, d);
+  pr = await probe(page, coreRender(fileOf(h.path)), cols, rows);
+  check("wheel scrolls three slices, canvas = core render", h.index === start + 3 && pr.maxDiff === 0, `index ${start} -> ${h.index}, ${JSON.stringify(pr)}`);
+  d = h.draws;
+  await page.focus("#viewport");
+  await page.keyboard.press("ArrowUp");
+  h = await waitDraw(page, d);
+  check("ArrowUp goes back one slice", h.index === start + 2, `index ${h.index}`);
+  // drag with the scroll tool
+  await page.click('[data-tool="scroll"]');
+  d = h.draws;
+  await page.mouse.move(700, 400);
+  await page.mouse.down();
+  await page.mouse.move(700, 440, { steps: 5 });
+  await page.mouse.up();
+  h = await hookOf(page);
+  check("drag with the scroll tool changes the slice", h.index > start + 2, `index ${h.index}`);
+
+  // window by drag, compared with the core's render at the same window
+  await page.click('[data-tool="window"]');
+  const before = h.applied;
+  d = h.draws;
+  await page.mouse.move(700, 400);
+  await page.mouse.down();
+  await page.mouse.move(760, 430, { steps: 4 });
+  await page.mouse.up();
+  h = await waitDraw(page, d);
+  const w = h.applied;
+  pr = await probe(page, coreRender(fileOf(h.path), { window: w }), cols, rows);
+  check(
+    "window drag changes the window; canvas = core render at that window",
+    w.kind === "window" && (w.center !== before.center || w.width !== before.width) && pr.maxDiff === 0,
+    `C/W ${before.center}/${before.width} -> ${w.center.toFixed(2)}/${w.width.toFixed(2)}, ${JSON.stringify(pr)}`,
+  );
+
+  // measurement: 100 image columns
+  await page.click('[data-tool="measure"]');
+  const [ax, ay] = await page.evaluate(() => window.__scanpass.imageToCanvas(78, 128));
+  const [bx, by] = await page.evaluate(() => window.__scanpass.imageToCanvas(178, 128));
+  const box = await page.locator("#canvas").boundingBox();
+  await page.mouse.move(box.x + ax, box.y + ay);
+  await page.mouse.down();
+  await page.mouse.move(box.x + bx, box.y + by, { steps: 6 });
+  await page.mouse.up();
+  const measured = await page.textContent("#measure-status");
+  const colSpacing = Number(spacing.split("\\")[1]);
+  const mm = Number(/([\d.]+) mm/.exec(measured)?.[1]);
+  check("length measurement in mm from Pixel Spacing", Math.abs(mm - 100 * colSpacing) < 0.6, `${measured} (expected ${(100 * colSpacing).toFixed(1)} mm)`);
+
+  // overlay hides
+  await page.keyboard.press("o");
+  const hidden = await page.$eval("#overlay", (e) => e.hidden);
+  await page.keyboard.press("o");
+  check("overlay hides and shows (O)", hidden === true && !(await page.$eval("#overlay", (e) => e.hidden)));
+
+  // zoom keeps the pipeline exact
+  await page.keyboard.press("r");
+  await page.keyboard.press("+");
+  await page.keyboard.press("+");
+  h = await hookOf(page);
+  pr = await probe(page, coreRender(fileOf(h.path)), cols, rows);
+  check("zoomed (+ +): canvas still = core render", pr.compared > 100 && pr.maxDiff === 0, JSON.stringify(pr));
+  await page.keyboard.press("r");
+
+  // cine
+  await page.waitForFunction(() => window.__scanpass.allLoaded, null, { timeout: 60000 });
+  h = await hookOf(page);
+  await page.fill("#fps", "30");
+  await page.click("#cine");
+  await page.waitForTimeout(1000);
+  await page.click("#cine");
+  const h2 = await hookOf(page);
+  const advanced = (h2.index - h.index + h.count) % h.count;
+  check("cine plays at the chosen rate (30 fps for 1 s)", advanced >= 15 && advanced <= 40, `${advanced} frames`);
+
+  // the zip: every file identical to the File-set, DICOM files to the originals after the preamble
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  const zipPath = join(tmp, "download.zip");
+  await download.saveAs(zipPath);
+  const zip = unzipSync(new Uint8Array(readFileSync(zipPath)));
+  const expected = walk(sag.fileset).map((p) => relative(sag.fileset, p).split(sep).join("/"));
+  const same = expected.filter((p) => zip[p] && Buffer.compare(Buffer.from(zip[p]), readFileSync(join(sag.fileset, p))) === 0);
+  const originals = new Map();
+  for (const f of walk(join(SAMPLES, "SAG-anon"))) {
+    try {
+      const b = readFileSync(f);
+      const ds = dicomParser.parseDicom(new Uint8Array(b), { untilTag: "x00080018" });
+      originals.set(ds.string("x00080018"), b);
+    } catch {}
+  }
+  let identical = 0;
+  const dicomInZip = Object.keys(zip).filter((p) => p.startsWith("DICOM/"));
+  for (const p of dicomInZip) {
+    const ds = dicomParser.parseDicom(zip[p], { untilTag: "x00080018" });
+    const o = originals.get(ds.string("x00080018"));
+    if (o && Buffer.compare(Buffer.from(zip[p].subarray(128)), o.subarray(128)) === 0) identical++;
+  }
+  // the DICOMDIR and README of a share are written when it is made (their UIDs and dates are its
+  // own): check the DICOMDIR is a DICOM directory naming every image, the images byte for byte
+  const differs = expected.filter((p) => !same.includes(p));
+  const dd = zip.DICOMDIR ? dicomParser.parseDicom(zip.DICOMDIR) : null;
+  const records = dd?.elements.x00041220?.items ?? [];
+  const named = new Set(
+    records.map((r) => r.dataSet.string("x00041500")).filter(Boolean).map((s) => s.replace(/\\/g, "/")),
+  );
+  const allNamed = dicomInZip.every((p) => named.has(p));
+  check(
+    "zip: every DICOM file identical to the original, DICOMDIR naming each, README.TXT",
+    Object.keys(zip).length === expected.length && differs.every((p) => p === "DICOMDIR" || p === "README.TXT") &&
+      zip["README.TXT"] && allNamed && identical === 192 && dicomInZip.length === 192,
+    `${dicomInZip.length} DICOM files, ${identical} identical to the sample files after the 128-byte preamble; DICOMDIR names ${named.size} files; differing from a fresh export: ${differs.join(", ") || "none"}`,
+  );
+  check("no script errors on the page", errors.length === 0, errors.slice(0, 3).join(" | "));
+  await ctx.close();
+
+  // ---- phone size ----
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  const pp = await phone.newPage();
+  h = await open(pp, sagShare.link);
+  const overflow = await pp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  pr = await probe(pp, coreRender(fileOf(h.path)), cols, rows);
+  await pp.screenshot({ path: join(OUT, "viewer-phone-360.png") });
+  // touch: one finger scrolls, two fingers pinch (touch events through the DevTools protocol)
+  const cdp = await phone.newCDPSession(pp);
+  const vb = await pp.locator("#viewport").boundingBox();
+  const cx = vb.x + vb.width / 2;
+  const cy = vb.y + vb.height / 2;
+  const touch = (type, pts) =>
+    cdp.send("Input.dispatchTouchEvent", { type, touchPoints: pts.map(([x, y], id) => ({ x, y, id })) });
+  const i0 = (await hookOf(pp)).index;
+  await touch("touchStart", [[cx, cy - 40]]);
+  for (let k = 1; k <= 8; k++) await touch("touchMove", [[cx, cy - 40 + k * 10]]);
+  await touch("touchEnd", []);
+  const i1 = (await hookOf(pp)).index;
+  check("touch: one finger drag scrolls the stack", i1 > i0, `index ${i0} -> ${i1}`);
+  const z0 = (await hookOf(pp)).zoom;
+  await touch("touchStart", [[cx - 30, cy], [cx + 30, cy]]);
+  for (let k = 1; k <= 8; k++) await touch("touchMove", [[cx - 30 - k * 8, cy], [cx + 30 + k * 8, cy]]);
+  await touch("touchEnd", []);
+  const z1 = (await hookOf(pp)).zoom;
+  check("touch: pinch zooms", z1 > z0 * 1.5, `zoom ${z0.toFixed(2)} -> ${z1.toFixed(2)}`);
+  check("360 px wide: image shown, nothing wider than the screen, canvas = core render", h.state === "viewer-ready" && overflow <= 0 && pr.maxDiff === 0, `overflow ${overflow}px, ${JSON.stringify(pr)}`);
+  await phone.close();
+
+  // ---- decoding coverage: one file per transfer syntax, each compared with the core ----
+  const cover = [
+    ["pydicom/MR_small_implicit.dcm", "exact"],
+    ["pydicom-data/emri_small_big_endian.dcm", "exact"],
+    ["pydicom/image_dfl.dcm", "exact"],
+    ["pylibjpeg-data/JPEGBaseline_1s_1f_u_08_08.dcm", "lossy"],
+    ["dicom-test-files/WG04/JPLY/MR1_JPLY", "lossy"],
+    ["pylibjpeg-data/JPEGLossless_1s_1f_u_16_12.dcm", "exact"],
+    ["dicom-test-files/WG04/JPLL/CT1_JPLL", "exact"],
+    ["dicom-test-files/WG04/JLSL/CT1_JLSL", "exact"],
+    ["dicom-test-files/WG04/JLSN/CT1_JLSN", "lossy"],
+    ["dicom-test-files/WG04/J2KR/CT1_J2KR", "exact"],
+    ["dicom-test-files/WG04/J2KI/CT1_J2KI", "lossy"],
+    ["pydicom-data/HTJ2K_08_RGB.dcm", "colour"],
+    ["dicom-test-files/WG04/RLE/CT1_RLE", "exact"],
+    ["dicom-test-files/WG04/RLE/RG3_RLE", "exact"],
+    ["pydicom-data/emri_small_RLE.dcm", "exact"],
+    ["pydicom-data/liver_deflate.dcm", "exact"],
+    ["pydicom/SC_rgb_jpeg_dcmtk.dcm", "colour"],
+    ["pydicom-data/US1_J2KR.dcm", "colour"],
+    ["pydicom-data/vlut_04.dcm", "exact"],
+    ["pydicom/SC_rgb_rle_32bit.dcm", "message"],
+  ];
+  const covDir = join(tmp, "coverage");
+  cover.forEach(([f], i) => {
+    const dir = join(covDir, "DICOM", "PT000000", "ST000000", `SE${String(i).padStart(6, "0")}`);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(SAMPLES, f), join(dir, "IM000000"));
+  });
+  writeFileSync(join(covDir, "README.TXT"), "decoding coverage fixture (tests/web)\n");
+  // always the Node writer: a File-set of unrelated files, one series each
+  const covShare = await share({ fileset: covDir }, { forceNode: true, seriesByFolder: true });
+  const cp = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await open(cp, covShare.link);
+  const lines = [];
+  for (let i = 0; i < cover.length; i++) {
+    const [f, kind] = cover[i];
+    const file = join(covDir, "DICOM", "PT000000", "ST000000", `SE${String(i).padStart(6, "0")}`, "IM000000");
+    const before = (await hookOf(cp)).draws;
+    const uid = (() => {
+      const ds = dicomParser.parseDicom(readFileSync(file), { untilTag: "x00080018" });
+      return ds.string("x00020010");
+    })();
+    // series i is SE00000i (the writer lists series in path order)
+    await cp.click(`#series-list button[data-series="${i}"]`);
+    await cp
+      .waitForFunction((b) => window.__scanpass.draws > b || window.__scanpass.error === "image", before, { timeout: 20000 })
+      .catch(() => {});
+    let hh = await hookOf(cp);
+    if (hh.error === "image" || !hh.path || join(covDir, hh.path) !== file) hh = null;
+    // true pixels: one image pixel per screen pixel at least (large images are shown smoothed)
+    if (hh) await cp.keyboard.press("1");
+    if (kind === "message") {
+      const msg = await cp.textContent("#image-error");
+      const shown = await cp.$eval("#image-error", (e) => !e.hidden);
+      check(`${f}: a message naming the syntax, not a black image`, shown && msg.includes(uid), msg);
+      continue;
+    }
+    if (!hh) {
+      check(`${f} (${uid}) shows`, false, (await cp.textContent("#image-error")).slice(0, 300));
+      continue;
+    }
+    const [c2, r2] = dims(file);
+    const res = await probe(cp, coreRender(file, { frame: hh.frame }), c2, r2, 300);
+    // lossless: identical. Lossy: the loader's codec is not the core's (12-bit JPEG: a JavaScript
+    // decoder vs libjpeg-turbo), so a few grey levels apart. Colour: YBR conversions round apart.
+    const ok = kind === "exact" ? res.maxDiff === 0 : kind === "lossy" ? res.meanDiff <= 3 && res.maxDiff <= 8 : res.meanDiff <= 3;
+    check(`${f} (${uid}${hh.frame ? `, frame ${hh.frame}` : ""}) vs core [${kind}]`, ok && res.compared > 50, JSON.stringify(res));
+    lines.push(`${uid}\t${f}\t${JSON.stringify(res)}`);
+  }
+  writeFileSync(join(OUT, "coverage.tsv"), lines.join("\n") + "\n");
+  await cp.close();
+
+  // ---- error pages ----
+  const ep = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // a fresh document each time (links that differ only in their fragment would not reload)
+  const stateAfter = async (link) => {
+    await ep.goto("about:blank");
+    return (await open(ep, link)).state;
+  };
+  const [base, frag] = sagShare.link.split("#");
+  check("missing key: its page", (await stateAfter(base)) === "error:bad_key");
+  check("damaged key: its page", (await stateAfter(`${base}#${frag.slice(0, 30)}`)) === "error:bad_key");
+  const unknown = base.replace(/\/s\/[^/]+$/, "/s/AAAAAAAAAAAAAAAAAAAAAA");
+  check("unknown share: not found page", (await stateAfter(`${unknown}#${frag}`)) === "error:not_found");
+  await ep.route("**/api/**", (r) => r.abort("connectionrefused"));
+  check("relay unreachable: its page with a retry button", (await stateAfter(sagShare.link)) === "error:unreachable" && (await ep.isVisible("#message button")));
+  await ep.unroute("**/api/**");
+  await ep.screenshot({ path: join(OUT, "error-unreachable.png") });
+
+  // passcode: wrong (attempts left), right; then locked after three wrong
+  const pc = await share(sag, { passcode: "4711 seven" });
+  let st = await stateAfter(pc.link);
+  check("passcode link asks for the passcode", st === "passcode" && (await ep.isVisible("#passcode")));
+  await ep.fill("#passcode", "wrong one");
+  await ep.click("#passcode-submit");
+  await ep.waitForFunction(() => window.__scanpass.state !== "passcode", null, { timeout: 30000 });
+  const wrongText = await ep.textContent("#passcode-error");
+  check("wrong passcode: said so, with attempts left", (await hookOf(ep)).state === "passcode-wrong" && /Wrong passcode\. 2 attempts left/.test(wrongText), wrongText);
+  await ep.screenshot({ path: join(OUT, "error-wrong-passcode.png") });
+  await ep.fill("#passcode", "  4711 seven ");
+  await ep.click("#passcode-submit");
+  await ep.waitForFunction(() => window.__scanpass.firstImageAt !== null || window.__scanpass.state.startsWith("error"), null, { timeout: 30000 });
+  check("right passcode (trimmed) opens the study", (await hookOf(ep)).state === "viewer-ready");
+  const pc2 = await share(sag, { passcode: "right" });
+  await stateAfter(pc2.link);
+  for (let i = 0; i < 3; i++) {
+    await ep.fill("#passcode", `wrong ${i}`);
+    await ep.click("#passcode-submit");
+    await ep.waitForFunction(() => !["passcode"].includes(window.__scanpass.state) && !document.getElementById("passcode-submit").disabled, null, { timeout: 30000 });
+    await ep.evaluate(() => (window.__scanpass.state = "passcode"));
+  }
+  await ep.waitForFunction(() => document.body.dataset.state === "error:locked", null, { timeout: 10000 }).catch(() => {});
+  check("three wrong passcodes: locked page", (await ep.evaluate(() => document.body.dataset.state)) === "error:locked");
+
+  // revoked and expired: 410
+  const rv = await share(sag);
+  await rv.revoke();
+  check("revoked share: expired-or-revoked page", (await stateAfter(rv.link)) === "error:gone");
+  await ep.screenshot({ path: join(OUT, "error-revoked.png") });
+  const ex = await share(sag, { expiresSecs: 5 });
+  await new Promise((r) => setTimeout(r, 5500));
+  check("expired share: expired-or-revoked page", (await stateAfter(ex.link)) === "error:gone");
+  await ep.close();
+} finally {
+  await browser.close();
+  relay.child.kill();
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+console.log(`\nscreenshots and coverage table in ${OUT}:`);
+for (const f of readdirSync(OUT)) console.log(`  ${join(OUT, f)}`);
+console.log(`web: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,297 @@
+// The share format, version 1 (docs/share-format.md): the link, the keys, sealed objects and the
+// manifest, read with WebCrypto. Nothing here keeps or sends the key: the token is all the relay
+// sees, in the X-Scanpass-Token header.
+
+import { argon2id } from "hash-wasm";
+
+export interface Link {
+  shareId: string;
+  key: Uint8Array; // 32 bytes
+  needsPasscode: boolean;
+}
+
+export interface ShareKeys {
+  content: CryptoKey;
+  manifest: CryptoKey;
+  tokenHex: string;
+}
+
+export class LinkError extends Error {}
+
+const enc = new TextEncoder();
+
+export function b64urlDecode(s: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new LinkError("not base64url");
+  const b64 = s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4);
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Reads `/s/<id>` and `#<key>` or `#p.<key>`; throws LinkError when either is missing or damaged. */
+export function parseLink(pathname: string, hash: string): Link {
+  const m = /\/s\/([A-Za-z0-9_-]{22})\/?$/.exec(pathname);
+  if (!m) throw new LinkError("the link has no share id");
+  let frag = hash.startsWith("#") ? hash.slice(1) : hash;
+  if (!frag) throw new LinkError("the link has no key");
+  let needsPasscode = false;
+  if (frag.startsWith("p.")) {
+    needsPasscode = true;
+    frag = frag.slice(2);
+  }
+  if (frag.length !== 43) throw new LinkError("the key in the link is damaged");
+  const key = b64urlDecode(frag);
+  if (key.length !== 32) throw new LinkError("the key in the link is damaged");
+  return { shareId: m[1], key, needsPasscode };
+}
+
+function concat(...parts: (Uint8Array | string | number[])[]): Uint8Array {
+  const bufs = parts.map((p) =>
+    typeof p === "string" ? enc.encode(p) : p instanceof Uint8Array ? p : new Uint8Array(p),
+  );
+  const out = new Uint8Array(bufs.reduce((n, b) => n + b.length, 0));
+  let o = 0;
+  for (const b of bufs) {
+    out.set(b, o);
+    o += b.length;
+  }
+  return out;
+}
+
+export function hex(bytes: ArrayBuffer | Uint8Array): string {
+  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let s = "";
+  for (const x of b) s += x.toString(16).padStart(2, "0");
+  return s;
+}
+
+/** Argon2id of the trimmed passcode, salted by the share id and the link key (64 MiB, t=3, p=1). */
+export async function passcodeHash(link: Link, passcode: string): Promise<Uint8Array> {
+  const salt = new Uint8Array(
+    await crypto.subtle.digest(
+      "SHA-256",
+      concat("scanpass share passcode v1", [0], link.shareId, [0], link.key) as BufferSource,
+    ),
+  );
+  return argon2id({
+    password: enc.encode(passcode.trim()),
+    salt,
+    parallelism: 1,
+    iterations: 3,
+    memorySize: 65536,
+    hashLength: 32,
+    outputType: "binary",
+  });
+}
+
+export async function deriveKeys(link: Link, pw: Uint8Array | null): Promise<ShareKeys> {
+  const ikm = await crypto.subtle.importKey("raw", link.key as BufferSource, "HKDF", false, [
+    "deriveBits",
+  ]);
+  const salt = pw
+    ? concat("scanpass share v1", [0], link.shareId, [0], pw)
+    : concat("scanpass share v1", [0], link.shareId);
+  const expand = async (info: string) =>
+    new Uint8Array(
+      await crypto.subtle.deriveBits(
+        { name: "HKDF", hash: "SHA-256", salt: salt as BufferSource, info: enc.encode(info) },
+        ikm,
+        256,
+      ),
+    );
+  const aes = (raw: Uint8Array) =>
+    crypto.subtle.importKey("raw", raw as BufferSource, "AES-GCM", false, ["decrypt"]);
+  const [c, m, t] = await Promise.all([
+    expand("scanpass share content v1"),
+    expand("scanpass share manifest v1"),
+    expand("scanpass share token v1"),
+  ]);
+  return { content: await aes(c), manifest: await aes(m), tokenHex: hex(t) };
+}
+
+export class IntegrityError extends Error {}
+
+async function open(key: CryptoKey, sealed: ArrayBuffer, aad: Uint8Array): Promise<ArrayBuffer> {
+  const b = new Uint8Array(sealed);
+  if (b.length < 1 + 12 + 16) throw new IntegrityError("a sealed object is too short");
+  if (b[0] !== 1) throw new IntegrityError(`unknown sealed format ${b[0]}`);
+  try {
+    return await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: b.subarray(1, 13), additionalData: aad as BufferSource, tagLength: 128 },
+      key,
+      b.subarray(13),
+    );
+  } catch {
+    throw new IntegrityError("decryption failed: the data was altered or the key is wrong");
+  }
+}
+
+export function chunkAad(shareId: string, n: number): Uint8Array {
+  return concat("scanpass chunk v1", [0], shareId, [0], [
+    (n >>> 24) & 255,
+    (n >>> 16) & 255,
+    (n >>> 8) & 255,
+    n & 255,
+  ]);
+}
+
+export const openChunk = (keys: ShareKeys, shareId: string, n: number, sealed: ArrayBuffer) =>
+  open(keys.content, sealed, chunkAad(shareId, n));
+
+export const openManifest = (keys: ShareKeys, shareId: string, sealed: ArrayBuffer) =>
+  open(keys.manifest, sealed, concat("scanpass manifest v1", [0], shareId));
+
+// ---- manifest ----
+
+export interface ManifestFile {
+  path: string;
+  kind: "image" | "readme" | "dicomdir" | string;
+  size: number;
+  sha256: string;
+  first_chunk: number;
+  chunks: number;
+  series: number | null;
+  sop_instance_uid?: string;
+  transfer_syntax?: string;
+  instance_number?: number | null;
+  frames?: number | null;
+  rows?: number | null;
+  cols?: number | null;
+}
+
+export interface ManifestSeries {
+  uid: string;
+  number: number | null;
+  modality: string | null;
+  description: string | null;
+  body_part?: string | null;
+  instances: number;
+  thumbnail_chunk: number | null;
+  files: number[];
+}
+
+export interface Manifest {
+  format: string;
+  version: number;
+  created_at: number;
+  chunk_size: number;
+  chunk_count: number;
+  deidentified: string | null;
+  burned_in_warning: string | null;
+  patient: { name: string | null; id: string | null; birth_date: string | null; sex: string | null } | null;
+  study: {
+    uid: string | null;
+    date: string | null;
+    time: string | null;
+    description: string | null;
+    accession: string | null;
+    modalities: string[];
+  };
+  series: ManifestSeries[];
+  files: ManifestFile[];
+}
+
+export class FormatError extends Error {}
+
+export function parseManifest(bytes: ArrayBuffer): Manifest {
+  let m: Manifest;
+  try {
+    m = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new FormatError("the share's manifest is not valid JSON");
+  }
+  if (m.format !== "scanpass-share") throw new FormatError("this is not a Scanpass share");
+  if (m.version !== 1)
+    throw new FormatError(
+      `this share uses format version ${m.version}; this viewer reads version 1 and is too old for it`,
+    );
+  if (!Array.isArray(m.series) || !Array.isArray(m.files))
+    throw new FormatError("the share's manifest lacks its series or files");
+  return m;
+}
+
+// ---- the relay ----
+
+/** An answer of the relay that ends the session, with what the page should say. */
+export class RelayError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public attemptsLeft: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export class Relay {
+  constructor(
+    private base: string,
+    private shareId: string,
+    private token: string,
+  ) {}
+
+  private async get(path: string): Promise<ArrayBuffer> {
+    let resp: Response;
+    try {
+      resp = await fetch(`${this.base}/api/shares/${this.shareId}${path}`, {
+        headers: { "X-Scanpass-Token": this.token },
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+      });
+    } catch {
+      throw new RelayError(0, "unreachable", "the relay cannot be reached");
+    }
+    if (resp.ok) return resp.arrayBuffer();
+    let body: { error?: string; message?: string; attempts_left?: number } = {};
+    try {
+      body = await resp.json();
+    } catch {
+      /* not JSON */
+    }
+    throw new RelayError(
+      resp.status,
+      body.error ?? `http_${resp.status}`,
+      body.message ?? resp.statusText,
+      typeof body.attempts_left === "number" ? body.attempts_left : null,
+    );
+  }
+
+  manifest(): Promise<ArrayBuffer> {
+    return this.get("/manifest");
+  }
+
+  chunk(n: number): Promise<ArrayBuffer> {
+    return this.get(`/chunks/${n}`);
+  }
+}
+
+/** A file's plaintext: its chunks fetched, opened and joined, and its SHA-256 checked. */
+export async function fetchFile(
+  relay: Relay,
+  keys: ShareKeys,
+  shareId: string,
+  f: ManifestFile,
+): Promise<Uint8Array> {
+  const parts = await Promise.all(
+    Array.from({ length: f.chunks }, async (_, i) =>
+      openChunk(keys, shareId, f.first_chunk + i, await relay.chunk(f.first_chunk + i)),
+    ),
+  );
+  let out: Uint8Array;
+  if (parts.length === 1) out = new Uint8Array(parts[0]);
+  else {
+    out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(new Uint8Array(p), o);
+      o += p.byteLength;
+    }
+  }
+  if (out.length !== f.size) throw new IntegrityError(`${f.path}: size differs from the manifest`);
+  const digest = hex(await crypto.subtle.digest("SHA-256", out as BufferSource));
+  if (digest !== f.sha256.toLowerCase())
+    throw new IntegrityError(`${f.path}: its SHA-256 differs from the manifest`);
+  return out;
+}
