@@ -8,9 +8,13 @@ use crate::error::{Error, Result};
 /// Planar configuration 1 (RRR...GGG...BBB) to interleaved (RGBRGB...).
 pub(crate) fn interleave(s: Samples<'_>, pixels: usize) -> Samples<'static> {
     fn go<T: Copy>(v: &[T], pixels: usize) -> Vec<T> {
+        // three planes of `pixels` samples; a shorter buffer gives as many pixels as all three
+        // planes hold (the frame size check then reports it), never an index past the end
+        let (r, rest) = v.split_at(pixels.min(v.len()));
+        let (g, b) = rest.split_at(pixels.min(rest.len()));
         let mut out = Vec::with_capacity(pixels * 3);
-        for i in 0..pixels.min(v.len() / 3) {
-            out.extend_from_slice(&[v[i], v[pixels + i], v[2 * pixels + i]]);
+        for ((r, g), b) in r.iter().zip(g).zip(b) {
+            out.extend_from_slice(&[*r, *g, *b]);
         }
         out
     }
@@ -101,6 +105,17 @@ mod tests {
             "{:?}",
             &rgb[3..]
         );
+    }
+
+    #[test]
+    fn short_planes_are_not_read_past_their_end() {
+        // 2 × pixels samples where three planes were expected (native YBR_FULL_422 with planar
+        // configuration 1, decode fuzz target): no panic
+        let s = Samples::U8(Cow::Owned(vec![1u8; 8]));
+        let Samples::U8(v) = interleave(s, 4) else {
+            unreachable!()
+        };
+        assert!(v.is_empty());
     }
 
     #[test]

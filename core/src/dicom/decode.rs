@@ -297,7 +297,9 @@ pub(crate) fn decode_input<'a>(
             }
         }
     };
-    if !interleaved && spp == 3 {
+    // native YBR_FULL_422 has one layout (Y1 Y2 Cb Cr per pair of pixels) whatever the planar
+    // configuration claims (the standard requires 0)
+    if !interleaved && spp == 3 && !native_422 {
         samples = color::interleave(samples, pixels);
     }
     normalize_bits(&mut samples, info);
