@@ -41,6 +41,7 @@ mod import;
 mod keys;
 mod library;
 mod pixels;
+mod share;
 mod viewer;
 
 pub use error::{KeyStoreError, ScanpassError};
@@ -50,6 +51,10 @@ pub use import::{
 pub use keys::{desktop_key_store, passphrase_key_store, KeyStore};
 pub use library::{Patient, Series, Study, Vault};
 pub use pixels::RenderedSliceWire;
+pub use share::{
+    link_needs_passcode, link_qr_png, AccessEntry, Deidentify, ReceiveSummary, ShareInfo,
+    ShareListener, ShareRequest, ShareResult, ShareStatus,
+};
 pub use viewer::{Cine, Geometry, Preset, RenderedSlice, SliceInfo, Viewer, Window};
 
 /// The version of the Scanpass core these bindings were built from.

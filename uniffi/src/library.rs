@@ -94,7 +94,7 @@ fn list<T, U: From<T>>(rows: scanpass_core::Result<Vec<T>>) -> Result<Vec<U>> {
 /// The encrypted vault in a folder of the app's private storage.
 #[derive(uniffi::Object)]
 pub struct Vault {
-    inner: Arc<core::Vault>,
+    pub(crate) inner: Arc<core::Vault>,
 }
 
 /// Whether a vault exists in `dir`.

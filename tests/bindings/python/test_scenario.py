@@ -88,6 +88,14 @@ class Recorder(sp.ImportListener):
             self.cancel.cancel()
 
 
+class ShareProgress(sp.ShareListener):
+    def __init__(self):
+        self.calls = []
+
+    def on_progress(self, done, files, bytes_sent):
+        self.calls.append((done, files, bytes_sent))
+
+
 def sha(slice_):
     return hashlib.sha256(slice_.rgba).hexdigest()
 
@@ -245,6 +253,42 @@ class Scenario(unittest.TestCase):
         v.lock()
         with self.assertRaises(sp.ScanpassError.Locked):
             mr.render(0, sp.Window.DEFAULT())
+
+
+    @unittest.skipUnless(os.environ.get("SCANPASS_RELAY"), "SCANPASS_RELAY (a running relay) not set")
+    def test_8_share_receive_revoke_through_a_relay(self):
+        relay = os.environ["SCANPASS_RELAY"]
+        progress = ShareProgress()
+        req = sp.ShareRequest(
+            study_id=self.study.id, series_ids=[], relay=relay, expires_in_days=1,
+            max_downloads=None, passcode="blue harbour", deidentify=None,
+        )
+        self.assertIsNone(self.vault.share_warning(self.study.id, []))
+        done = self.vault.share(req, progress, sp.CancelHandle())
+        self.assertEqual(done.share.status, sp.ShareStatus.ACTIVE)
+        self.assertFalse(done.resumed)
+        self.assertEqual(done.share.files, 194)  # 192 images, README.TXT, DICOMDIR
+        self.assertEqual(progress.calls[-1][:2], (192, 192))
+        self.assertTrue(sp.link_needs_passcode(done.share.link))
+        self.assertTrue(sp.link_qr_png(done.share.link, 4).startswith(b"\x89PNG"))
+        other = sp.Vault.create(os.path.join(self.tmp, "receiver"), MemoryKeyStore())
+        with self.assertRaises(sp.ScanpassError.PasscodeNeeded):
+            other.receive(done.share.link, None, None, sp.CancelHandle())
+        with self.assertRaises(sp.ScanpassError.WrongPasscode):
+            other.receive(done.share.link, "red harbour", None, sp.CancelHandle())
+        got = other.receive(done.share.link, "blue harbour", None, sp.CancelHandle())
+        self.assertEqual((got.summary.instances_added, got.summary.errors), (192, []))
+        study = other.studies()[0]
+        series = other.series(study.id)[0]
+        rendered = other.open_viewer(series.id).render(SLICE, sp.Window.DEFAULT())
+        self.assertEqual(sha(rendered), EXPECT_DEFAULT)
+        events = [e.event for e in self.vault.share_access_log(done.share.id)]
+        self.assertIn("manifest", events)
+        self.assertIn("denied", events)
+        self.assertEqual(self.vault.revoke_share(done.share.id).status, sp.ShareStatus.REVOKED)
+        self.assertEqual([s.status for s in self.vault.shares()], [sp.ShareStatus.REVOKED])
+        with self.assertRaises(sp.ScanpassError.ShareGone):
+            other.receive(done.share.link, "blue harbour", None, sp.CancelHandle())
 
 
 if __name__ == "__main__":
