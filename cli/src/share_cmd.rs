@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use scanpass_core::deid::Preset;
 use scanpass_core::import::{self, CancelToken};
-use scanpass_core::share::{self, Link, ShareOptions, ShareProgress, ShareRecord, ShareState};
+use scanpass_core::share::{self, Link, ShareOptions, ShareProgress};
 use scanpass_core::vault::keystore::desktop;
 use serde_json::json;
 
@@ -72,9 +72,9 @@ fn parse_duration(s: &str) -> Result<u64, String> {
             ))
         }
     };
+    // the bounds (1 second to 31 days) are the core's rule, checked by `share::share`
     n.checked_mul(unit)
-        .filter(|&secs| secs > 0 && secs <= share::send::MAX_EXPIRY_SECS)
-        .ok_or_else(|| "--expires: a share lasts from 1 second to 31 days".to_string())
+        .ok_or_else(|| format!("--expires: {s:?} is too long"))
 }
 
 fn secret_env(var: &str, what: &str) -> Result<String, String> {
@@ -204,18 +204,8 @@ pub fn share(dir: &Path, a: &ShareArgs) -> CliResult {
     Ok(())
 }
 
-fn state_name(r: &ShareRecord, now: i64) -> &'static str {
-    match r.state {
-        ShareState::Revoked => "revoked",
-        _ if r.expired(now) => "expired",
-        ShareState::Uploading => "unfinished",
-        ShareState::Ready => "active",
-    }
-}
-
 pub fn shares(dir: &Path, as_json: bool) -> CliResult {
     let vault = open(dir)?;
-    let now = chrono::Utc::now().timestamp();
     let rows = vault.share_records().map_err(err)?;
     if as_json {
         let list: Vec<_> = rows
@@ -224,7 +214,7 @@ pub fn shares(dir: &Path, as_json: bool) -> CliResult {
                 json!({
                     "id": r.id,
                     "link": r.link,
-                    "state": state_name(r, now),
+                    "state": r.status().name(),
                     "study": r.study_id,
                     "series": r.series,
                     "created_at": r.created_at,
@@ -251,7 +241,7 @@ pub fn shares(dir: &Path, as_json: bool) -> CliResult {
         println!(
             "{}  {:<10}  expires {}  {} file(s){}{}",
             r.id,
-            state_name(r, now),
+            r.status().name(),
             date_time(r.expires_at),
             r.files,
             r.deidentify

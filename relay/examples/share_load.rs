@@ -53,17 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let ck = scanpass_core::vault::crypto::Key::from_slice(content_key.expose()).unwrap();
         tasks.push(tokio::spawn(async move {
             let t0 = Instant::now();
-            let sealed = http
-                .get(format!("{api}/manifest"))
-                .header("X-Scanpass-Token", &token)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?
-                .error_for_status()
-                .map_err(|e| e.to_string())?
-                .bytes()
-                .await
-                .map_err(|e| e.to_string())?;
+            let sealed = get(&http, format!("{api}/manifest"), &token).await?;
             let plain = seal::open(&mk, &sealed, &seal::manifest_aad(&share_id))
                 .map_err(|e| e.to_string())?;
             let m = Manifest::from_json(&plain).map_err(|e| e.to_string())?;
@@ -86,17 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
             for n in 0..m.chunk_count {
-                let body = http
-                    .get(format!("{api}/chunks/{n}"))
-                    .header("X-Scanpass-Token", &token)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .error_for_status()
-                    .map_err(|e| e.to_string())?
-                    .bytes()
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let body = get(&http, format!("{api}/chunks/{n}"), &token).await?;
                 if let Some(size) = expected[n as usize] {
                     if body.len() as u64 != size {
                         return Err(format!("chunk {n}: {} bytes, {size} expected", body.len()));
@@ -154,4 +134,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
     );
     Ok(())
+}
+
+/// A recipient route's body, the access token shown.
+async fn get(http: &reqwest::Client, url: String, token: &str) -> Result<bytes::Bytes, String> {
+    let e = |e: reqwest::Error| e.to_string();
+    http.get(url)
+        .header("X-Scanpass-Token", token)
+        .send()
+        .await
+        .map_err(e)?
+        .error_for_status()
+        .map_err(e)?
+        .bytes()
+        .await
+        .map_err(e)
 }

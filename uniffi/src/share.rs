@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use scanpass_core::deid::Preset;
-use scanpass_core::share::{self as core, ShareRecord, ShareState};
+use scanpass_core::share::{self as core, ShareRecord};
 
 use crate::error::ScanpassError;
 use crate::import::{CancelHandle, ImportListener, ImportSummary, Listener, ListenerError};
@@ -31,7 +31,7 @@ pub struct ShareRequest {
     pub series_ids: Vec<String>,
     /// The relay, e.g. `https://share.scanpass.app`.
     pub relay: String,
-    /// 1 to 31.
+    /// 1 to 31 (the core refuses others: `InvalidInput`).
     pub expires_in_days: u32,
     pub max_downloads: Option<u32>,
     /// The recipient needs it besides the link; send it another way.
@@ -137,22 +137,15 @@ fn deid_of(name: Option<&str>) -> Option<Deidentify> {
     }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 fn info(r: &ShareRecord) -> ShareInfo {
     ShareInfo {
         id: r.id.clone(),
         link: r.link.clone(),
-        status: match r.state {
-            ShareState::Revoked => ShareStatus::Revoked,
-            _ if r.expired(now()) => ShareStatus::Expired,
-            ShareState::Uploading => ShareStatus::Unfinished,
-            ShareState::Ready => ShareStatus::Active,
+        status: match r.status() {
+            core::ShareStatus::Active => ShareStatus::Active,
+            core::ShareStatus::Unfinished => ShareStatus::Unfinished,
+            core::ShareStatus::Expired => ShareStatus::Expired,
+            core::ShareStatus::Revoked => ShareStatus::Revoked,
         },
         study_id: r.study_id.clone(),
         created_at: r.created_at,
@@ -171,9 +164,6 @@ fn share_blocking(
     listener: Option<Arc<dyn ShareListener>>,
     cancel: &CancelHandle,
 ) -> Result<ShareResult> {
-    if !(1..=31).contains(&request.expires_in_days) {
-        return Err(ScanpassError::InvalidInput);
-    }
     let options = core::ShareOptions {
         study_id: request.study_id,
         series: request.series_ids,

@@ -81,14 +81,42 @@ impl std::fmt::Debug for Pending {
     }
 }
 
-impl ShareRecord {
-    /// The link without its key, for a list or a log line a patient might paste somewhere.
-    pub fn display_id(&self) -> &str {
-        &self.id
-    }
+/// Where a share stands for the patient: its state, with expiry taken into account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareStatus {
+    /// The link opens it.
+    Active,
+    /// The upload did not finish: sharing the same study the same way again resumes it.
+    Unfinished,
+    Expired,
+    Revoked,
+}
 
-    /// Whether the relay has let the share expire by now.
+impl ShareStatus {
+    /// As the CLI prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShareStatus::Active => "active",
+            ShareStatus::Unfinished => "unfinished",
+            ShareStatus::Expired => "expired",
+            ShareStatus::Revoked => "revoked",
+        }
+    }
+}
+
+impl ShareRecord {
+    /// Whether the relay has let the share expire by `now` (unix seconds).
     pub fn expired(&self, now: i64) -> bool {
         self.expires_at <= now
+    }
+
+    /// Where the share stands now.
+    pub fn status(&self) -> ShareStatus {
+        match self.state {
+            ShareState::Revoked => ShareStatus::Revoked,
+            _ if self.expired(crate::vault::now()) => ShareStatus::Expired,
+            ShareState::Uploading => ShareStatus::Unfinished,
+            ShareState::Ready => ShareStatus::Active,
+        }
     }
 }

@@ -248,13 +248,7 @@ impl Relay {
 
     /// The sealed manifest (counts a download).
     pub fn manifest(&self, id: &str, token: &Zeroizing<String>) -> Result<Vec<u8>, ShareError> {
-        let url = self.api(&format!("/{id}/manifest"));
-        let r = self.send(|| {
-            self.http
-                .get(&url)
-                .header("X-Scanpass-Token", token.as_str())
-        })?;
-        Self::bytes(Self::check(r)?)
+        self.recipient_get(&format!("/{id}/manifest"), token)
     }
 
     /// Sealed chunk `n`.
@@ -264,7 +258,12 @@ impl Relay {
         token: &Zeroizing<String>,
         n: u32,
     ) -> Result<Vec<u8>, ShareError> {
-        let url = self.api(&format!("/{id}/chunks/{n}"));
+        self.recipient_get(&format!("/{id}/chunks/{n}"), token)
+    }
+
+    /// The body of a recipient route, the access token shown.
+    fn recipient_get(&self, rest: &str, token: &Zeroizing<String>) -> Result<Vec<u8>, ShareError> {
+        let url = self.api(rest);
         let r = self.send(|| {
             self.http
                 .get(&url)

@@ -19,12 +19,13 @@ use super::relay::{AccessEvent, CreateShare, Relay, ShareError};
 use super::seal::{self, OVERHEAD};
 use super::{Link, Pending, ShareRecord, ShareState};
 use crate::deid::{self, Preset, Reason};
+use crate::dicom::attrs::{int, text};
 use crate::dicom::{parse, Object, ReadDepth};
 use crate::error::{Error, Result};
 use crate::import::CancelToken;
 use crate::vault::crypto::Key;
 use crate::vault::export::{self, FileSink};
-use crate::vault::Vault;
+use crate::vault::{now, Vault};
 use dicom_dictionary_std::tags;
 
 /// Default and largest lifetime of a share (the relay enforces the same).
@@ -96,13 +97,6 @@ pub fn preflight(vault: &Vault, study_id: &str, series: &[String]) -> Result<Opt
         }
     }
     Ok(None)
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 /// What identifies the upload: the study's instances, the options that change the bytes.
@@ -325,7 +319,7 @@ pub fn share(
     listener.on_progress(&ShareProgress::Finishing);
     let warning = up.burned_in.map(|r| r.sentence().to_string());
     let head = up.first.take();
-    let text = |tag| head.as_ref().and_then(|h| text(h, tag));
+    let head_text = |tag| head.as_ref().and_then(|h| text(h, tag));
     let mut modalities: Vec<String> = up
         .series
         .iter()
@@ -343,17 +337,17 @@ pub fn share(
         deidentified: record.deidentify.clone(),
         burned_in_warning: warning.clone(),
         patient: (!research).then(|| manifest::Patient {
-            name: text(tags::PATIENT_NAME),
-            id: text(tags::PATIENT_ID),
-            birth_date: text(tags::PATIENT_BIRTH_DATE),
-            sex: text(tags::PATIENT_SEX),
+            name: head_text(tags::PATIENT_NAME),
+            id: head_text(tags::PATIENT_ID),
+            birth_date: head_text(tags::PATIENT_BIRTH_DATE),
+            sex: head_text(tags::PATIENT_SEX),
         }),
         study: Study {
-            uid: text(tags::STUDY_INSTANCE_UID),
-            date: text(tags::STUDY_DATE),
-            time: text(tags::STUDY_TIME),
-            description: text(tags::STUDY_DESCRIPTION),
-            accession: text(tags::ACCESSION_NUMBER),
+            uid: head_text(tags::STUDY_INSTANCE_UID),
+            date: head_text(tags::STUDY_DATE),
+            time: head_text(tags::STUDY_TIME),
+            description: head_text(tags::STUDY_DESCRIPTION),
+            accession: head_text(tags::ACCESSION_NUMBER),
             modalities,
         },
         series: std::mem::take(&mut up.series),
@@ -375,19 +369,6 @@ pub fn share(
         chunks_skipped: up.skipped,
         warning,
     })
-}
-
-fn text(obj: &Object, tag: dicom_core::Tag) -> Option<String> {
-    obj.element_opt(tag)
-        .ok()
-        .flatten()
-        .and_then(|e| e.to_str().ok())
-        .map(|s| s.trim_end_matches(['\0', ' ']).trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
-fn int(obj: &Object, tag: dicom_core::Tag) -> Option<i64> {
-    text(obj, tag).and_then(|s| s.split('\\').next()?.trim().parse().ok())
 }
 
 /// Seals each file of the file-set into chunks and sends those the relay lacks.
