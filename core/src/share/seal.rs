@@ -4,12 +4,10 @@
 //! WebCrypto, which has AES-GCM and no ChaCha20. The associated data binds every chunk to its
 //! share and its index, and the manifest to its share, so a relay cannot swap them.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
 use rand::RngCore;
 use zeroize::Zeroizing;
 
-use crate::vault::crypto::Key;
+use crate::vault::crypto::{AeadKey, Key, TAG};
 
 /// The format byte every sealed object starts with.
 pub const VERSION: u8 = 1;
@@ -46,23 +44,17 @@ pub fn manifest_aad(share_id: &str) -> Vec<u8> {
 
 /// Seal `plaintext` under `key` with a fresh random nonce.
 pub fn seal(key: &Key, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
-    let cipher = Aes256Gcm::new(key.expose().into());
     let mut nonce = [0u8; NONCE];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
-    let ct = cipher
-        .encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: plaintext,
-                aad,
-            },
-        )
-        // AES-GCM encryption fails only past 64 GiB per message; chunks are at most 4 MiB
-        .unwrap_or_default();
     let mut out = Vec::with_capacity(OVERHEAD + plaintext.len());
     out.push(VERSION);
     out.extend_from_slice(&nonce);
-    out.extend_from_slice(&ct);
+    out.extend_from_slice(plaintext);
+    // AES-GCM refuses only messages past 64 GiB (chunks are at most 4 MiB) and 32-byte keys fit
+    let tag = AeadKey::aes_256_gcm(key)
+        .and_then(|c| c.seal_in_place(nonce, aad, &mut out[1 + NONCE..]))
+        .unwrap_or_default();
+    out.extend_from_slice(&tag);
     out
 }
 
@@ -74,22 +66,54 @@ pub fn open(key: &Key, sealed: &[u8], aad: &[u8]) -> Result<Zeroizing<Vec<u8>>, 
     if sealed[0] != VERSION {
         return Err(SealError::Version);
     }
-    let cipher = Aes256Gcm::new(key.expose().into());
-    cipher
-        .decrypt(
-            Nonce::from_slice(&sealed[1..1 + NONCE]),
-            Payload {
-                msg: &sealed[1 + NONCE..],
-                aad,
-            },
-        )
-        .map(Zeroizing::new)
-        .map_err(|_| SealError::Integrity)
+    let nonce: [u8; NONCE] = sealed[1..1 + NONCE]
+        .try_into()
+        .map_err(|_| SealError::Integrity)?;
+    let (body, tag) = sealed[1 + NONCE..].split_at(sealed.len() - OVERHEAD);
+    let tag: &[u8; TAG] = tag.try_into().map_err(|_| SealError::Integrity)?;
+    let mut plain = Zeroizing::new(body.to_vec());
+    AeadKey::aes_256_gcm(key)
+        .and_then(|c| c.open_in_place(nonce, aad, &mut plain, tag))
+        .map_err(|_| SealError::Integrity)?;
+    Ok(plain)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sealed_objects_are_plain_aes_256_gcm() {
+        // what a browser's WebCrypto does, here through RustCrypto's AES-GCM: nonce after the
+        // version byte, tag at the end
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        let key = Key::random();
+        let sealed = seal(&key, b"a chunk of a DICOM file", b"aad");
+        let other = aes_gcm::Aes256Gcm::new(key.expose().into());
+        let plain = other
+            .decrypt(
+                aes_gcm::Nonce::from_slice(&sealed[1..13]),
+                Payload {
+                    msg: &sealed[13..],
+                    aad: b"aad",
+                },
+            )
+            .unwrap();
+        assert_eq!(plain, b"a chunk of a DICOM file");
+        let theirs = other
+            .encrypt(
+                aes_gcm::Nonce::from_slice(&[9; 12]),
+                Payload {
+                    msg: b"back",
+                    aad: b"aad",
+                },
+            )
+            .unwrap();
+        let mut sealed = vec![VERSION];
+        sealed.extend_from_slice(&[9; 12]);
+        sealed.extend_from_slice(&theirs);
+        assert_eq!(open(&key, &sealed, b"aad").unwrap().as_slice(), b"back");
+    }
 
     #[test]
     fn sealed_chunks_open_only_in_their_place() {

@@ -54,9 +54,7 @@ impl BlobStore {
     pub fn write(&self, key: &Key, id: &BlobId, plaintext: &[u8]) -> io::Result<u64> {
         let path = self.path(id);
         let tmp = self.root.join("tmp").join(hex::encode(id));
-        let mut out =
-            Vec::with_capacity(super::crypto::encrypted_len(plaintext.len() as u64) as usize);
-        encrypt_blob(key, id, plaintext, &mut out)?;
+        let out = encrypt_blob(key, id, plaintext)?;
         {
             let mut f = File::create(&tmp)?;
             f.write_all(&out)?;

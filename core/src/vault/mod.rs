@@ -463,7 +463,7 @@ impl Vault {
             let mut stmt = u
                 .index
                 .conn
-                .prepare(
+                .prepare_cached(
                     "SELECT id, number, frames, rows, cols, conflict, blob_id, position, orientation
                      FROM instance WHERE series_id = ?1",
                 )
@@ -513,11 +513,9 @@ impl Vault {
         self.with(|u| {
             u.index
                 .conn
-                .query_row(
-                    "SELECT study_id FROM series WHERE id = ?1",
-                    [series_id],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT study_id FROM series WHERE id = ?1")
+                .map_err(sql)?
+                .query_row([series_id], |r| r.get(0))
                 .optional()
                 .map_err(sql)?
                 .ok_or(Error::NotFound("series"))
@@ -559,12 +557,12 @@ impl Vault {
         let blob: String = self.with(|u| {
             u.index
                 .conn
-                .query_row(
+                .prepare_cached(
                     "SELECT i.blob_id FROM instance i JOIN series s ON i.series_id = s.id
                      WHERE i.id = ?1 AND s.study_id = ?2",
-                    [instance_id, study_id],
-                    |r| r.get(0),
                 )
+                .map_err(sql)?
+                .query_row([instance_id, study_id], |r| r.get(0))
                 .optional()
                 .map_err(sql)?
                 .ok_or(Error::NotFound("instance"))
