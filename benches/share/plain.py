@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The plain baseline of the share benchmark: the same files sent to (PUT) and fetched from (GET)
 the same relay as unencrypted chunks over one keep-alive connection, one request per file as the
-share flow does. Prints {"upload_s", "download_s", "bytes"}.
+share flow does; then fetched again with K requests in flight (K connections, as the browser
+viewer keeps 6). Prints {"upload_s", "download_s", "download_parallel_s", "parallel", "bytes"}.
 
-usage: plain.py RELAY_URL FOLDER
+usage: plain.py RELAY_URL FOLDER [K]
 """
 import http.client
 import json
@@ -11,15 +12,17 @@ import os
 import sys
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 
 relay = urllib.parse.urlsplit(sys.argv[1])
 files = sorted(
     os.path.join(d, f) for d, _, fs in os.walk(sys.argv[2]) for f in fs if not f.startswith(".")
 )
+parallel = int(sys.argv[3]) if len(sys.argv) > 3 else 6
 conn = http.client.HTTPConnection(relay.hostname, relay.port, timeout=120)
 
 
-def call(method, path, body=None, headers=None):
+def call(method, path, body=None, headers=None, conn=conn):
     conn.request(method, path, body=body, headers=headers or {})
     r = conn.getresponse()
     data = r.read()
@@ -48,4 +51,22 @@ for i in range(len(files)):
     got += len(call("GET", f"/api/shares/{sid}/chunks/{i}"))
 download = time.perf_counter() - t0
 assert got == total, (got, total)
-print(json.dumps({"upload_s": upload, "download_s": download, "bytes": total}))
+
+lanes = [http.client.HTTPConnection(relay.hostname, relay.port, timeout=120) for _ in range(parallel)]
+
+
+def lane(k):
+    n = 0
+    for i in range(k, len(files), parallel):
+        n += len(call("GET", f"/api/shares/{sid}/chunks/{i}", conn=lanes[k]))
+    return n
+
+
+t0 = time.perf_counter()
+call("GET", f"/api/shares/{sid}/manifest")
+with ThreadPoolExecutor(parallel) as pool:
+    got = sum(pool.map(lane, range(parallel)))
+download_parallel = time.perf_counter() - t0
+assert got == total, (got, total)
+print(json.dumps({"upload_s": upload, "download_s": download,
+                  "download_parallel_s": download_parallel, "parallel": parallel, "bytes": total}))

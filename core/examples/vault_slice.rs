@@ -7,11 +7,15 @@
 //!
 //! Times, each the median of N calls after one warm-up, printed as one JSON object:
 //! - `plain_ms`: `render_file(F)`: read, parse, decode frame 0, render with the default window;
-//! - `vault_ms`: `Vault::render(series, I)`: the app's call (lists the series to find instance I,
-//!   opens the blob, decrypts the chunks read, decodes, renders);
+//! - `vault_ms`: what the app's viewer does on a cache miss: `Vault::open_row` of instance I from
+//!   the listing it keeps (opens the blob, decrypts the chunks the decoder reads, in place), then
+//!   decode and render;
 //! - `vault_decrypt_ms`: `read_instance` (the whole blob decrypted) then the same open, decode
 //!   and render from memory as the plain path: decryption alone added, without the listing;
-//! - `list_ms`: `Vault::instances(series)`: the listing part of `vault_ms`;
+//! - `list_ms`: `Vault::instances(series)`: the listing a viewer makes once per series (and
+//!   `Vault::render(series, I)` on every call);
+//! - `plain_steady_ms`, `decrypt_steady_ms`: the plain and decrypt paths again, each as N calls in
+//!   a row (mean), with no other path in between;
 //! - `vault_ratio`, `decrypt_ratio`: the medians of the per-round ratios of `vault_ms` and
 //!   `vault_decrypt_ms` to `plain_ms` (each against the plain call of the same round).
 //!
@@ -92,13 +96,13 @@ fn run(
         })
         .ok_or("no study holds that series")?
         .id;
-    let instance = vault
+    let row = vault
         .instances(series)
         .map_err(|e| e.to_string())?
         .get(index)
         .ok_or("no such instance")?
-        .id
         .clone();
+    let instance = row.id.clone();
     let voi = Voi::Default;
 
     let plain = || -> Result<render::Image, String> {
@@ -107,8 +111,10 @@ fn run(
             .1)
     };
     let in_vault = || -> Result<render::Image, String> {
-        Ok(vault
-            .render(series, index, 0, &voi)
+        let img = vault.open_row(&study, &row).map_err(|e| e.to_string())?;
+        let frame = img.decode_frame(0).map_err(|e| e.to_string())?;
+        let info = img.info().map_err(|e| e.to_string())?;
+        Ok(render::render(info, &frame, &voi)
             .map_err(|e| e.to_string())?
             .0)
     };
@@ -149,6 +155,16 @@ fn run(
             t[which].push(start.elapsed().as_secs_f64() * 1e3);
         }
     }
+    // the same two paths, each in a loop of its own: no other path's buffers between calls, as
+    // when a viewer scrolls (the allocator keeps reusing the same memory)
+    let steady = |f: &dyn Fn() -> Result<render::Image, String>| -> Result<f64, String> {
+        let start = Instant::now();
+        for _ in 0..repeat {
+            drop(std::hint::black_box(f()?));
+        }
+        Ok(start.elapsed().as_secs_f64() * 1e3 / repeat as f64)
+    };
+    let (ps, ds) = (steady(&plain)?, steady(&decrypt_only)?);
     // paired ratios (each against the plain call of the same round): steadier than a ratio of
     // medians on a shared machine, where load comes and goes between rounds
     let ratio = |k: usize| median(t[k].iter().zip(&t[0]).map(|(x, p)| x / p).collect());
@@ -157,6 +173,7 @@ fn run(
     Ok(format!(
         "{{\"plain_ms\": {p:.4}, \"vault_ms\": {v:.4}, \"vault_decrypt_ms\": {d:.4}, \
          \"list_ms\": {l:.4}, \"vault_ratio\": {rv:.4}, \"decrypt_ratio\": {rd:.4}, \
+         \"plain_steady_ms\": {ps:.4}, \"decrypt_steady_ms\": {ds:.4}, \
          \"instances\": {}, \"repeat\": {repeat}, \"identical\": {identical}}}",
         list()?
     ))

@@ -3,10 +3,12 @@
 //! chunk in order) against a running relay, all at once.
 //!
 //! Usage: cargo run --release -p scanpass-relay --example share_load -- LINK [--recipients N]
-//!            [--open-all]
+//!            [--open-all] [--parallel K]
 //!
 //! `--open-all`: every recipient decrypts every chunk and checks every file's SHA-256, as the
 //! browser viewer does (with one recipient: the recipient's download throughput).
+//! `--parallel K`: each recipient keeps K chunk requests in flight (default 1), as the browser
+//! viewer keeps 6; chunks are still opened and hashed in order.
 //!
 //! Prints one JSON line: recipients, completed, failed, seconds, bytes (all recipients), MB/s, and
 //! per-recipient median/max seconds. Each recipient checks that it received the manifest and
@@ -26,10 +28,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("usage: share_load LINK [--recipients N]")?;
     let mut recipients = 100usize;
     let mut open_all = false;
+    let mut parallel = 1usize;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--recipients" => recipients = args.next().ok_or("--recipients N")?.parse()?,
             "--open-all" => open_all = true,
+            "--parallel" => parallel = args.next().ok_or("--parallel K")?.parse::<usize>()?.max(1),
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -75,8 +79,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-            for n in 0..m.chunk_count {
-                let body = get(&http, format!("{api}/chunks/{n}"), &token).await?;
+            use futures::StreamExt;
+            let mut bodies = futures::stream::iter(0..m.chunk_count)
+                .map(|n| {
+                    let (http, url) = (&http, format!("{api}/chunks/{n}"));
+                    let token = &token;
+                    async move { (n, get(http, url, token).await) }
+                })
+                .buffered(parallel);
+            while let Some((n, body)) = bodies.next().await {
+                let body = body?;
                 if let Some(size) = expected[n as usize] {
                     if body.len() as u64 != size {
                         return Err(format!("chunk {n}: {} bytes, {size} expected", body.len()));
@@ -125,6 +137,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "completed": done.len(),
             "failed": failed.len(),
             "open_all": open_all,
+            "parallel": parallel,
             "first_error": failed.first(),
             "seconds": secs,
             "bytes": bytes,

@@ -151,14 +151,35 @@ pub fn import(
     let total_bytes: u64 = candidates.iter().map(|c| c.size).sum();
     let mut ingest = Ingest::begin(vault, listener, candidates.len() as u64, total_bytes)?;
     ingest.summary.errors = summary.errors;
-    let mut reader = scan::Reader::default();
-    for c in &candidates {
-        if cancel.is_cancelled() {
-            ingest.summary.cancelled = true;
-            break;
+    // two stages on two threads: this one stores (encrypts, writes and syncs each blob, then its
+    // index row, in order); a second reads, parses and hashes the next files meanwhile, so that
+    // the wait for the disk overlaps with the CPU work. The queue between them is short.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Option<Prepared>>>(2);
+    let candidates = &candidates;
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut reader = scan::Reader::default();
+            for c in candidates {
+                if cancel.is_cancelled() || tx.send(reader.read(c).and_then(prepare)).is_err() {
+                    break; // cancelled, or the storing side stopped
+                }
+            }
+        });
+        for c in candidates {
+            if cancel.is_cancelled() {
+                ingest.summary.cancelled = true;
+                break;
+            }
+            let Ok(prepared) = rx.recv() else {
+                break; // the reading side stopped: cancelled
+            };
+            ingest.add_prepared(&c.display, c.size, prepared)?;
         }
-        let bytes = reader.read(c);
-        ingest.add(&c.display, c.size, bytes)?;
+        drop(rx); // stops the reading side if this side stopped first
+        Ok::<(), Error>(())
+    })?;
+    if cancel.is_cancelled() {
+        ingest.summary.cancelled = true;
     }
     ingest.finish()
 }
@@ -206,7 +227,21 @@ impl<'a> Ingest<'a> {
     /// Store one file (or record why it could not be read). Only errors that stop the whole
     /// import (a locked vault, a storage failure) are returned; the others go to the summary.
     pub fn add(&mut self, display: &str, size: u64, bytes: Result<Vec<u8>>) -> Result<()> {
-        match bytes.and_then(|b| store_bytes(self.vault, b)) {
+        self.add_prepared(display, size, bytes.and_then(prepare))
+    }
+
+    /// [`Ingest::add`] of a file already read and checked by [`prepare`].
+    fn add_prepared(
+        &mut self,
+        display: &str,
+        size: u64,
+        prepared: Result<Option<Prepared>>,
+    ) -> Result<()> {
+        let stored = prepared.and_then(|p| match p {
+            Some(p) => self.vault.store(&p.bytes, &p.digest, &p.image).map(Some),
+            None => Ok(None),
+        });
+        match stored {
             Ok(Some(Stored::Added {
                 study_id,
                 series_id,
@@ -276,10 +311,23 @@ impl<'a> Ingest<'a> {
     }
 }
 
-/// Check and store one file. `Ok(None)`: not DICOM, skipped.
-fn store_bytes(vault: &Vault, mut bytes: Vec<u8>) -> Result<Option<Stored>> {
+/// A file read and checked, ready to be stored: its bytes (preamble zeroed), parsed header and
+/// SHA-256.
+struct Prepared {
+    bytes: Vec<u8>,
+    image: DicomImage,
+    digest: [u8; 32],
+}
+
+/// Check one file and do the CPU work of storing it (parse, hash). `Ok(None)`: not DICOM,
+/// skipped.
+fn prepare(mut bytes: Vec<u8>) -> Result<Option<Prepared>> {
     if !crate::dicom::looks_like_dicom(&bytes) {
         return Ok(None);
+    }
+    // the preamble may carry executable content (PE/ELF polyglots): never store it
+    if bytes.len() >= 132 && &bytes[128..132] == b"DICM" {
+        bytes[..128].fill(0);
     }
     let image = match DicomImage::from_bytes(bytes.clone()) {
         Ok(i) => i,
@@ -296,5 +344,10 @@ fn store_bytes(vault: &Vault, mut bytes: Vec<u8>) -> Result<Option<Stored>> {
     {
         return Ok(None);
     }
-    vault.store(&mut bytes, &image).map(Some)
+    let digest = crate::vault::sha256(&bytes);
+    Ok(Some(Prepared {
+        bytes,
+        image,
+        digest,
+    }))
 }

@@ -115,23 +115,34 @@ pub fn receive(
         .collect();
     let bytes = images.iter().map(|&i| open.manifest.files[i].size).sum();
     let mut ingest = Ingest::begin(vault, listener, images.len() as u64, bytes)?;
-    // fetching and decrypting (network, AES) on one thread, storing (vault encryption, index) on
-    // this one: the two overlap; at most 4 files wait in between
+    // fetching and decrypting (network, AES, SHA-256) on FETCHERS threads, each taking the next
+    // file, storing (vault encryption, index) on this one: they overlap, and the requests of
+    // several files are in flight at once; at most 4 files wait to be stored
+    const FETCHERS: usize = 3;
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<Zeroizing<Vec<u8>>>)>(4);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<()> {
-        let (open, images) = (&open, &images);
-        scope.spawn(move || {
-            for &i in images {
-                if cancel.is_cancelled() {
-                    break;
+        let (open, images, next, stop) = (&open, &images, &next, &stop);
+        for _ in 0..FETCHERS {
+            let tx = tx.clone();
+            scope.spawn(move || {
+                use std::sync::atomic::Ordering::SeqCst;
+                while !cancel.is_cancelled() && !stop.load(SeqCst) {
+                    let Some(&i) = images.get(next.fetch_add(1, SeqCst)) else {
+                        break;
+                    };
+                    let r = open.file(i);
+                    // the relay refused or the network failed: no fetcher goes on
+                    let fatal = matches!(r, Err(Error::Share(_)));
+                    if tx.send((i, r)).is_err() || fatal {
+                        stop.store(true, SeqCst);
+                        break;
+                    }
                 }
-                let r = open.file(i);
-                let fatal = matches!(r, Err(Error::Share(_)));
-                if tx.send((i, r)).is_err() || fatal {
-                    break;
-                }
-            }
-        });
+            });
+        }
+        drop(tx);
         for (i, r) in rx {
             let f = &open.manifest.files[i];
             match r {

@@ -273,9 +273,11 @@ pub fn encrypt_blob(study_key: &Key, id: &BlobId, plaintext: &[u8]) -> io::Resul
         version: BLOB_V2_AES,
         len,
     };
-    let mut out = vec![0u8; encrypted_len(len) as usize];
-    out[..HEADER].copy_from_slice(&header);
-    out[HEADER..HEADER + plaintext.len()].copy_from_slice(plaintext);
+    let total = encrypted_len(len) as usize;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(&header);
+    out.extend_from_slice(plaintext);
+    out.resize(total, 0); // room for the tags
     let (body, tags) = out[HEADER..].split_at_mut(plaintext.len());
     let chunks = layout.chunks();
     for i in 0..chunks {

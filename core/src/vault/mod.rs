@@ -639,7 +639,12 @@ impl Vault {
     }
 
     /// Store one DICOM file (already read) in the vault. Returns what happened to it.
-    pub(crate) fn store(&self, bytes: &mut [u8], image: &DicomImage) -> Result<Stored> {
+    pub(crate) fn store(
+        &self,
+        bytes: &[u8],
+        digest: &[u8; 32],
+        image: &DicomImage,
+    ) -> Result<Stored> {
         let s = image.summary();
         let sop = s
             .sop_instance_uid
@@ -653,11 +658,7 @@ impl Vault {
             .series_instance_uid
             .clone()
             .ok_or_else(|| Error::bad("SeriesInstanceUID", "absent"))?;
-        // the preamble may carry executable content (PE/ELF polyglots): never store it
-        if bytes.len() >= 132 && &bytes[128..132] == b"DICM" {
-            bytes[..128].fill(0);
-        }
-        let digest = sha256(bytes);
+        // (the import zeroed the preamble: it may carry executable content)
         let info = image.info().ok();
 
         // look up what the index has for this instance, study and series
@@ -666,7 +667,7 @@ impl Vault {
                 let mut stmt = u
                     .index
                     .conn
-                    .prepare("SELECT sha256 FROM instance WHERE sop_uid = ?1")
+                    .prepare_cached("SELECT sha256 FROM instance WHERE sop_uid = ?1")
                     .map_err(sql)?;
                 let rows = stmt.query_map([&sop], |r| r.get(0)).map_err(sql)?;
                 rows.collect::<std::result::Result<_, _>>().map_err(sql)?
@@ -674,21 +675,17 @@ impl Vault {
             let study: Option<String> = u
                 .index
                 .conn
-                .query_row(
-                    "SELECT id FROM study WHERE study_uid = ?1",
-                    [&study_uid],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT id FROM study WHERE study_uid = ?1")
+                .map_err(sql)?
+                .query_row([&study_uid], |r| r.get(0))
                 .optional()
                 .map_err(sql)?;
             let series: Option<String> = u
                 .index
                 .conn
-                .query_row(
-                    "SELECT id FROM series WHERE series_uid = ?1",
-                    [&series_uid],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT id FROM series WHERE series_uid = ?1")
+                .map_err(sql)?
+                .query_row([&series_uid], |r| r.get(0))
                 .optional()
                 .map_err(sql)?;
             Ok((existing, study, series))
@@ -853,7 +850,7 @@ fn study_ad(study_id: &str) -> String {
     format!("scanpass study key v1\0{study_id}")
 }
 
-fn sha256(bytes: &[u8]) -> [u8; 32] {
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).into()
 }
