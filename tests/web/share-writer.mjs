@@ -2,7 +2,9 @@
 // core: it reads a DICOM File-set (as `scanpass export` writes it), builds the manifest, seals
 // every chunk and the manifest with AES-256-GCM under HKDF (and Argon2id) keys, and uploads them
 // through the relay API (relay/API.md). The viewer reading what this writes, and what the core
-// writes, holds the two implementations of the format together.
+// writes, holds the two implementations of the format together. A File-set of one study
+// (DICOM/PT*/ST* folder) makes a version 1 manifest; of several, version 2 ("Version 2: several
+// studies"), the studies in the File-set's folder order.
 //
 //   node share-writer.mjs --relay URL --fileset DIR [--passcode P] [--expires-secs N]
 //        [--thumbnails-with SCANPASS_BIN]
@@ -77,43 +79,49 @@ const str = (ds, tag) => {
 };
 const nums = (ds, tag) => (ds.string(tag) ?? "").split("\\").filter((x) => x !== "").map(Number);
 
-/** The manifest (without chunk numbers) of a File-set folder. */
+/** The manifest (without chunk numbers) of a File-set folder: a study per DICOM/PTnnnnnn/STnnnnnn folder. */
 export function describeFileSet(root, { seriesByFolder = false } = {}) {
   const paths = walk(root).map((p) => relative(root, p).split(sep).join("/"));
   const images = paths.filter((p) => p.startsWith("DICOM/")).sort();
   const rest = ["README.TXT", "DICOMDIR"].filter((p) => paths.includes(p));
   const files = [];
   const seriesByUid = new Map();
-  let study = null;
-  let patient = null;
+  const studyByFolder = new Map();
   for (const path of images) {
     const bytes = readFileSync(join(root, path));
     const ds = dicomParser.parseDicom(bytes, { untilTag: "x7fe00010" });
+    const folder = path.split("/").slice(0, 3).join("/");
+    if (!studyByFolder.has(folder))
+      studyByFolder.set(folder, {
+        study: {
+          uid: str(ds, "x0020000d"),
+          date: str(ds, "x00080020"),
+          time: str(ds, "x00080030"),
+          description: str(ds, "x00081030"),
+          accession: str(ds, "x00080050"),
+          modalities: [],
+        },
+        patient: {
+          name: str(ds, "x00100010"),
+          id: str(ds, "x00100020"),
+          birth_date: str(ds, "x00100030"),
+          sex: str(ds, "x00100040"),
+        },
+        index: studyByFolder.size,
+      });
+    const st = studyByFolder.get(folder);
     // seriesByFolder: one series per SE folder (a fixture of unrelated files that share UIDs)
-    const uid = seriesByFolder ? path.split("/").slice(0, -1).join("/") : str(ds, "x0020000e") ?? "";
+    const uid = `${folder}/${seriesByFolder ? path.split("/").slice(0, -1).join("/") : str(ds, "x0020000e") ?? ""}`;
     if (!seriesByUid.has(uid))
       seriesByUid.set(uid, {
         uid: str(ds, "x0020000e"),
+        study: st.index,
         number: nums(ds, "x00200011")[0] ?? null,
         modality: str(ds, "x00080060"),
         description: str(ds, "x0008103e"),
         body_part: str(ds, "x00180015"),
         members: [],
       });
-    study ??= {
-      uid: str(ds, "x0020000d"),
-      date: str(ds, "x00080020"),
-      time: str(ds, "x00080030"),
-      description: str(ds, "x00081030"),
-      accession: str(ds, "x00080050"),
-      modalities: [],
-    };
-    patient ??= {
-      name: str(ds, "x00100010"),
-      id: str(ds, "x00100020"),
-      birth_date: str(ds, "x00100030"),
-      sex: str(ds, "x00100040"),
-    };
     const iop = nums(ds, "x00200037");
     const ipp = nums(ds, "x00200032");
     let along = null;
@@ -148,15 +156,19 @@ export function describeFileSet(root, { seriesByFolder = false } = {}) {
       series: null,
     });
   }
-  const series = [...seriesByUid.values()].map((s, i) => {
+  const studies = [...studyByFolder.values()];
+  // the series of one study together, in study order (paths sort so already; said here)
+  const series = [...seriesByUid.values()].sort((a, b) => a.study - b.study).map((s, i) => {
     const byPos = s.members.every((m) => m.along !== null);
     s.members.sort((a, b) =>
       byPos ? a.along - b.along : (a.f.instance_number ?? 0) - (b.f.instance_number ?? 0),
     );
     for (const m of s.members) m.f.series = i;
-    if (s.modality && !study.modalities.includes(s.modality)) study.modalities.push(s.modality);
+    const { modalities } = studies[s.study].study;
+    if (s.modality && !modalities.includes(s.modality)) modalities.push(s.modality);
     return {
       uid: s.uid,
+      study: s.study,
       number: s.number,
       modality: s.modality,
       description: s.description,
@@ -166,7 +178,13 @@ export function describeFileSet(root, { seriesByFolder = false } = {}) {
       files: s.members.map((m) => m.index),
     };
   });
-  return { files, series, study, patient };
+  return {
+    files,
+    series,
+    study: studies[0]?.study ?? null,
+    patient: studies[0]?.patient ?? null,
+    studies: studies.map((s) => ({ ...s.study, patient: s.patient })),
+  };
 }
 
 async function api(relay, method, path, { body, secret, json } = {}) {
@@ -182,8 +200,19 @@ async function api(relay, method, path, { body, secret, json } = {}) {
   return r.status === 204 ? null : r.json();
 }
 
-export async function writeShare({ relay, fileset, passcode = null, expiresSecs = 7 * 86400, scanpassBin = null, seriesByFolder = false }) {
-  const { files, series, study, patient } = describeFileSet(fileset, { seriesByFolder });
+/** Writes and uploads a share of the File-set `fileset`. `alter(manifest)`, when given, changes the
+ * manifest before it is sealed (tests of damaged or unknown manifests). */
+export async function writeShare({
+  relay,
+  fileset,
+  passcode = null,
+  expiresSecs = 7 * 86400,
+  scanpassBin = null,
+  seriesByFolder = false,
+  alter = null,
+}) {
+  const { files, series, study, patient, studies } = describeFileSet(fileset, { seriesByFolder });
+  const several = studies.length > 1;
   const created = await api(relay, "POST", "/api/shares", { json: { expires_in_secs: expiresSecs } });
   const id = created.id;
   const key = randomBytes(32);
@@ -224,9 +253,11 @@ export async function writeShare({ relay, fileset, passcode = null, expiresSecs 
     }
     rmSync(tmp, { recursive: true, force: true });
   }
+  // version 1 for one study, exactly as before (no `studies`, no `series[].study`); version 2 for
+  // several, `study` and `patient` repeating the first
   const manifest = {
     format: "scanpass-share",
-    version: 1,
+    version: several ? 2 : 1,
     created_at: Math.floor(Date.now() / 1000),
     chunk_size: CHUNK_SIZE,
     chunk_count: n,
@@ -234,9 +265,11 @@ export async function writeShare({ relay, fileset, passcode = null, expiresSecs 
     burned_in_warning: null,
     patient,
     study,
-    series,
+    ...(several ? { studies } : {}),
+    series: several ? series : series.map(({ study: _, ...s }) => s),
     files,
   };
+  if (alter) alter(manifest);
   // a few uploads at a time
   let next = 0;
   await Promise.all(

@@ -8,7 +8,8 @@
 
 import { spawn, execFileSync } from "node:child_process";
 import { createInterface } from "node:readline";
-import { openSync, mkdtempSync, mkdirSync, readFileSync, rmSync, copyFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { openSync, mkdtempSync, mkdirSync, readFileSync, rmSync, copyFileSync, cpSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { join, relative, sep } from "node:path";
 import { tmpdir } from "node:os";
 import { unzipSync } from "fflate";
@@ -72,7 +73,10 @@ const cliShare = (() => {
     return false;
   }
 })();
+// several studies in one share (`scanpass share STUDY STUDY...`, manifest version 2)
+const cliMulti = cliShare && /^Usage: .*<[A-Z_]+>\.\.\.\s*$/m.test(execFileSync(BIN, ["share", "--help"], { encoding: "utf8" }));
 console.log(`shares made by ${cliShare ? "the scanpass CLI (scanpass share)" : "share-writer.mjs (Node, docs/share-format.md)"}`);
+console.log(`shares of several studies made by ${cliMulti ? "the scanpass CLI and share-writer.mjs" : "share-writer.mjs (the CLI shares one study)"}`);
 
 function walk(dir) {
   return readdirSync(dir).flatMap((n) => {
@@ -120,6 +124,31 @@ async function share(st, { passcode = null, expiresSecs = null, forceNode = fals
 
 const sag = importStudy("sag", join(SAMPLES, "SAG-anon"));
 const sagShare = await share(sag);
+
+// two studies of different dates in one vault: the MR (2013, SAG-anon) first, a CT (2004) after it
+const CT_PRIOR = join(SAMPLES, "dicom-test-files/WG04/REF/CT1_UNC");
+const two = (() => {
+  const vault = join(tmp, "vault-two");
+  sp(["--vault", vault, "import", join(SAMPLES, "SAG-anon"), CT_PRIOR, "--json"]);
+  const listed = JSON.parse(sp(["--vault", vault, "studies", "--json"]));
+  const studies = ["MR", "CT"].map((mod) => listed.find((s) => s.modalities.includes(mod)));
+  // the Node writer's File-set of both: each study's export, the second as ST000001
+  const fileset = join(tmp, "fileset-two");
+  studies.forEach((st, i) => {
+    const one = join(tmp, `fileset-two-${i}`);
+    sp(["--vault", vault, "export", st.id, "--out", one]);
+    cpSync(join(one, "DICOM/PT000000/ST000000"), join(fileset, `DICOM/PT000000/ST00000${i}`), { recursive: true });
+    if (i === 0) copyFileSync(join(one, "README.TXT"), join(fileset, "README.TXT"));
+  });
+  return { vault, studies, fileset };
+})();
+async function shareTwo({ cli, alter = null }) {
+  if (cli) {
+    const out = JSON.parse(sp(["--vault", two.vault, "share", ...two.studies.map((s) => s.id), "--relay", relay.url, "--json"]));
+    return out;
+  }
+  return writeShare({ relay: relay.url, fileset: two.fileset, scanpassBin: BIN, alter });
+}
 
 // ---- pixels ----
 function coreRender(file, { frame = 0, window = null, preset = null } = {}) {
@@ -201,6 +230,18 @@ try {
   const [cols, rows, spacing] = dims(fileOf(h.path));
   let pr = await probe(page, coreRender(fileOf(h.path)), cols, rows);
   check("canvas = core render (file's window)", pr.compared > 300 && pr.maxDiff === 0, JSON.stringify(pr));
+  const oneStudy = await page.evaluate(() => ({
+    groups: document.querySelectorAll("#series-list .study, #series-list .study-head").length,
+    flat: document.querySelectorAll("#series-list > li > button").length,
+    summaryOf: /study \d+ of/.test(document.getElementById("study-summary").textContent),
+    overlayOf: /study \d+ of/.test(document.getElementById("ov-tl").textContent),
+    multiClass: document.getElementById("viewer").classList.contains("multi-study"),
+  }));
+  check(
+    "one study: a flat series list, no study headings or numbering (as before version 2)",
+    oneStudy.groups === 0 && oneStudy.flat === 1 && !oneStudy.summaryOf && !oneStudy.overlayOf && !oneStudy.multiClass && h.studies === 1 && h.study === 0,
+    JSON.stringify(oneStudy),
+  );
   await page.screenshot({ path: join(OUT, "viewer-desktop.png") });
 
   // scroll by wheel and by key
@@ -354,6 +395,162 @@ try {
   check("touch: pinch zooms", z1 > z0 * 1.5, `zoom ${z0.toFixed(2)} -> ${z1.toFixed(2)}`);
   check("360 px wide: image shown, nothing wider than the screen, canvas = core render", h.state === "viewer-ready" && overflow <= 0 && pr.maxDiff === 0, `overflow ${overflow}px, ${JSON.stringify(pr)}`);
   await phone.close();
+
+  // ---- several studies in one share (manifest version 2) ----
+  // SCANPASS_WEB_SHARE=node: only the Node writer; else the CLI too once it shares several studies
+  const writers = [...(cliMulti && process.env.SCANPASS_WEB_SHARE !== "node" ? ["cli"] : []), "node"];
+  const isoDate = (d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+  // the patient line each study's files give (compared, never printed)
+  const personName = (pn) => {
+    if (!pn) return "";
+    const [family, given, middle, prefix, suffix] = pn.split("=")[0].split("^");
+    return [prefix, given, middle, family && family.toUpperCase(), suffix].filter(Boolean).join(" ");
+  };
+  const patientOf = (file) => {
+    const ds = dicomParser.parseDicom(readFileSync(file), { untilTag: "x00100040" });
+    return { name: personName(ds.string("x00100010")?.trim()), id: ds.string("x00100020")?.trim() ?? "" };
+  };
+  const studyPatients = [patientOf(join(SAMPLES, "SAG-anon", readdirSync(join(SAMPLES, "SAG-anon")).find((n) => n.endsWith(".dcm")))), patientOf(CT_PRIOR)];
+  const sampleByUid = new Map();
+  for (const f of [...walk(join(SAMPLES, "SAG-anon")), CT_PRIOR]) {
+    try {
+      const b = readFileSync(f);
+      sampleByUid.set(dicomParser.parseDicom(new Uint8Array(b), { untilTag: "x00080018" }).string("x00080018"), b);
+    } catch {}
+  }
+  const studyView = (p) =>
+    p.evaluate(() => ({
+      groups: [...document.querySelectorAll("#series-list > li.study")].map((g) => ({
+        date: g.querySelector(".study-head strong").textContent,
+        what: g.querySelector(".study-head span").textContent,
+        series: [...g.querySelectorAll("button[data-series]")].map((b) => Number(b.dataset.series)),
+        current: g.classList.contains("current"),
+      })),
+      summary: document.getElementById("study-summary").textContent,
+      overlay: document.getElementById("ov-tl").textContent.split("\n"),
+    }));
+  for (const writer of writers) {
+    const tag = `two studies (${writer === "cli" ? "scanpass share A B" : "share-writer.mjs"})`;
+    const link = (await shareTwo({ cli: writer === "cli" })).link;
+    const mp = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const mErrors = [];
+    mp.on("pageerror", (e) => mErrors.push(e.message));
+    mp.on("console", (m) => m.type() === "error" && mErrors.push(m.text()));
+    h = await open(mp, link);
+    let v = await studyView(mp);
+    const [A, B] = two.studies;
+    const headOk = (g, st) => g?.date === isoDate(st.study_date) && g.what.includes(st.description) && st.modalities.every((m) => g.what.includes(m));
+    check(
+      `${tag}: the series list has a group per study, in the patient's order, headed by date, description and modalities`,
+      v.groups.length === 2 && headOk(v.groups[0], A) && headOk(v.groups[1], B) &&
+        v.groups[0].series.length === A.series_count && v.groups[1].series.length === B.series_count,
+      v.groups.map((g) => `[${g.date} | ${g.what} | series ${g.series.join(",")}]`).join(" "),
+    );
+    const headerShows = (v, st, i) =>
+      v.summary.includes(st.description) && v.summary.includes(isoDate(st.study_date)) && v.summary.includes(`study ${i + 1} of 2`) &&
+      v.overlay.includes(st.description) && v.overlay.some((l) => l.startsWith(isoDate(st.study_date))) &&
+      [studyPatients[i].name, studyPatients[i].id ? `ID ${studyPatients[i].id}` : ""].filter(Boolean).every((l, k) => v.overlay[k] === l) &&
+      v.groups[i].current && !v.groups[1 - i].current;
+    check(
+      `${tag}: opens on the first study's series; header and overlay show that study and its patient`,
+      h.state === "viewer-ready" && h.studies === 2 && h.study === 0 && v.groups[0].series.includes(h.series) && headerShows(v, A, 0),
+      `study ${h.study}, series ${h.series}, header and overlay ${headerShows(v, A, 0) ? "right" : "wrong"}`,
+    );
+    await mp.screenshot({ path: join(OUT, `viewer-two-studies-${writer}.png`) });
+
+    // the zip: both studies' files under their paths, byte for byte the sample files
+    const [dl] = await Promise.all([mp.waitForEvent("download"), mp.click("#download")]);
+    const zp = join(tmp, `two-${writer}.zip`);
+    await dl.saveAs(zp);
+    const z = unzipSync(new Uint8Array(readFileSync(zp)));
+    const unz = join(tmp, `two-${writer}`);
+    for (const [p, b] of Object.entries(z)) {
+      mkdirSync(dirname(join(unz, p)), { recursive: true });
+      writeFileSync(join(unz, p), b);
+    }
+    const dcm = Object.keys(z).filter((p) => p.startsWith("DICOM/"));
+    const same = dcm.filter((p) => {
+      const o = sampleByUid.get(dicomParser.parseDicom(z[p], { untilTag: "x00080018" }).string("x00080018"));
+      return o && Buffer.compare(Buffer.from(z[p].subarray(128)), o.subarray(128)) === 0;
+    }).length;
+    const studyDirs = new Set(dcm.map((p) => p.split("/").slice(0, 3).join("/")));
+    const ddNames = z.DICOMDIR
+      ? new Set(
+          (dicomParser.parseDicom(z.DICOMDIR).elements.x00041220?.items ?? [])
+            .map((r) => r.dataSet.string("x00041500"))
+            .filter(Boolean)
+            .map((s) => s.replace(/\\/g, "/")),
+        )
+      : null;
+    // the CLI writes a DICOMDIR naming every file; the Node writer's File-set is two exports joined, without one
+    const ddOk = writer === "cli" ? ddNames !== null && dcm.every((p) => ddNames.has(p)) : true;
+    check(
+      `${tag}: zip holds both studies' files under their paths, identical to the samples`,
+      dcm.length === 193 && same === 193 && studyDirs.size === 2 && !!z["README.TXT"] && ddOk,
+      `${dcm.length} DICOM files in ${[...studyDirs].join(", ")}, ${same} identical after the preamble; DICOMDIR ${ddNames ? `names ${ddNames.size}` : "absent"}`,
+    );
+
+    // a series of the second study: its study in the header and overlay, its pixels on the canvas
+    const d0 = (await hookOf(mp)).draws;
+    await mp.click(`#series-list button[data-series="${v.groups[1].series[0]}"]`);
+    h = await waitDraw(mp, d0);
+    v = await studyView(mp);
+    const [c2, r2] = dims(join(unz, h.path));
+    pr = await probe(mp, coreRender(join(unz, h.path)), c2, r2);
+    check(
+      `${tag}: a series of the second study shows that study and its patient in header and overlay`,
+      h.study === 1 && h.series === v.groups[1].series[0] && headerShows(v, B, 1),
+      `study ${h.study}, series ${h.series}, header and overlay ${headerShows(v, B, 1) ? "right" : "wrong"}`,
+    );
+    check(`${tag}: the second study's image: canvas = core render`, h.error !== "image" && pr.compared > 300 && pr.maxDiff === 0, `${h.path}, ${JSON.stringify(pr)}`);
+    await mp.screenshot({ path: join(OUT, `viewer-two-studies-${writer}-second.png`) });
+    // and back
+    const d1 = h.draws;
+    await mp.click(`#series-list button[data-series="${v.groups[0].series[0]}"]`);
+    h = await waitDraw(mp, d1);
+    v = await studyView(mp);
+    check(`${tag}: back to the first study's series: its study again`, h.study === 0 && headerShows(v, A, 0), `study ${h.study}`);
+    check(`${tag}: no script errors on the page`, mErrors.length === 0, mErrors.slice(0, 3).join(" | "));
+    await mp.close();
+
+    if (writer !== writers[0]) continue;
+    // 360 px: the groups fit, nothing wider than the screen
+    const ph = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+    const pp2 = await ph.newPage();
+    h = await open(pp2, link);
+    const ov2 = await pp2.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const heads = await pp2.$$eval("#series-list .study-head", (hs) => hs.map((e) => Math.round(e.getBoundingClientRect().width)));
+    // no series button squeezed so that its text is cut (the list scrolls sideways instead)
+    const squeezed = await pp2.$$eval("#series-list button", (bs) =>
+      bs.filter((b) => b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1).length,
+    );
+    await pp2.screenshot({ path: join(OUT, "viewer-phone-360-two-studies.png") });
+    check(
+      `${tag}, 360 px wide: image shown, two narrow study headings, no series button cut, nothing wider than the screen`,
+      h.state === "viewer-ready" && ov2 <= 0 && heads.length === 2 && heads.every((w) => w > 0 && w <= 120) && squeezed === 0,
+      `overflow ${ov2}px, heading widths ${heads.join(", ")} px, ${squeezed} buttons cut`,
+    );
+    await ph.close();
+  }
+  // damaged and unknown manifests: the share cannot be read, said so
+  {
+    const dp = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const bad = await shareTwo({ cli: false, alter: (m) => (m.series[m.series.length - 1].study = m.studies.length) });
+    let hd = await open(dp, bad.link);
+    let text = await dp.textContent("#message-text");
+    check("version 2 with a series naming a study out of range: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
+    const noStudies = await shareTwo({ cli: false, alter: (m) => delete m.studies });
+    await dp.goto("about:blank");
+    hd = await open(dp, noStudies.link);
+    text = await dp.textContent("#message-text");
+    check("version 2 without its studies: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
+    const newer = await shareTwo({ cli: false, alter: (m) => (m.version = 3) });
+    await dp.goto("about:blank");
+    hd = await open(dp, newer.link);
+    text = await dp.textContent("#message-text");
+    check("version 3: the viewer-too-old page", hd.state === "error:format" && /too old/.test(text), text);
+    await dp.close();
+  }
 
   // ---- decoding coverage: one file per transfer syntax, each compared with the core ----
   const cover = [

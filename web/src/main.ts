@@ -20,6 +20,7 @@ import {
   type Link,
   type Manifest,
   type ShareKeys,
+  type Study,
 } from "./share";
 import { DecodeError, readInstance, type Instance } from "./dicom";
 import { decodeFrame, type DecodedFrame } from "./decode";
@@ -33,6 +34,8 @@ const hook = {
   index: -1,
   count: 0,
   series: -1,
+  study: -1, // the index in the manifest's studies of the series on screen
+  studies: 0,
   manifestAt: null as number | null, // performance.now() when the manifest was decrypted
   firstImageAt: null as number | null, // ... and when the first slice was on the canvas
   draws: 0,
@@ -248,6 +251,9 @@ function personName(pn: string | null | undefined): string {
 function isoDate(d: string | null | undefined): string {
   return d && /^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : d ?? "";
 }
+/** A colour per study of a share of several, marking its group in the series list and the image
+ * it shows (the first is the viewer's accent). */
+const STUDY_COLOURS = ["#4da3ff", "#ffb74d", "#81c784", "#f48fb1", "#b39ddb"];
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1).replace(/\.0$/, ""));
 
 class LruMap<V> {
@@ -307,6 +313,8 @@ class Viewer {
   private frames = new LruMap<Promise<DecodedFrame>>(1024 << 20);
   private ready = new LruMap<Ready>(1024 << 20);
   private prefetchGen = 0;
+  /** The series in the order of the list: by study (the patient's order), then as in the manifest. */
+  private order: number[];
 
   private canvas = $<HTMLCanvasElement>("canvas");
   private ctx = this.canvas.getContext("2d")!;
@@ -320,10 +328,12 @@ class Viewer {
     private relay: Relay,
     private m: Manifest,
   ) {
+    this.order = m.studies.flatMap((_, si) => m.series.flatMap((s, i) => (s.study === si ? [i] : [])));
     $("message").hidden = true;
     $("viewer").hidden = false;
     $("header-actions").hidden = false;
     setState("viewer");
+    hook.studies = m.studies.length;
     this.summary();
     this.seriesList();
     this.bindTools();
@@ -332,8 +342,9 @@ class Viewer {
     this.bindPointer();
     this.bindKeys();
     new ResizeObserver(() => this.compose()).observe($("viewport"));
-    const first = m.series.findIndex((s) => s.files.length > 0);
-    if (first < 0) {
+    const first = this.order.find((i) => m.series[i].files.length > 0);
+    if (first === undefined) {
+      this.studyLine(0);
       this.imageMessage("This share holds no images.");
       return;
     }
@@ -344,16 +355,6 @@ class Viewer {
   // ---- header and series ----
 
   private summary() {
-    const p = this.m.patient;
-    const st = this.m.study;
-    const parts = [
-      p ? personName(p.name) : "Anonymous patient",
-      p?.birth_date ? `born ${isoDate(p.birth_date)}` : "",
-      st.description ?? "",
-      isoDate(st.date),
-      st.modalities.join(", "),
-    ].filter(Boolean);
-    $("study-summary").textContent = parts.join(" · ");
     const notes: string[] = [];
     if (this.m.deidentified) notes.push(`De-identified (${this.m.deidentified}).`);
     if (this.m.burned_in_warning) notes.push(this.m.burned_in_warning);
@@ -364,9 +365,57 @@ class Viewer {
     $("download").addEventListener("click", () => this.downloadZip());
   }
 
+  /** The header's line: the patient and the study of the series on screen (with several studies,
+   * which one it is). Set only when it changes, as it is read out by screen readers. */
+  private studyLine(si: number) {
+    const st = this.m.studies[si];
+    const p = this.patientOf(st);
+    const n = this.m.studies.length;
+    const parts = [
+      p ? personName(p.name) : "Anonymous patient",
+      p?.birth_date ? `born ${isoDate(p.birth_date)}` : "",
+      st.description ?? "",
+      isoDate(st.date),
+      st.modalities.join(", "),
+      n > 1 ? `study ${si + 1} of ${n}` : "",
+    ].filter(Boolean);
+    const text = parts.join(" · ");
+    const el = $("study-summary");
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  private patientOf(st: Study) {
+    return st.patient !== undefined ? st.patient : this.m.patient;
+  }
+
   private seriesList() {
     const ul = $("series-list");
-    this.m.series.forEach((s, i) => {
+    const multi = this.m.studies.length > 1;
+    $("viewer").classList.toggle("multi-study", multi);
+    // one study: a flat list, as it always was; several: a group per study, headed by its date
+    const groups = new Map<number, HTMLElement>();
+    if (multi)
+      this.m.studies.forEach((st, si) => {
+        const group = document.createElement("li");
+        group.className = "study";
+        group.dataset.study = String(si);
+        group.style.setProperty("--study", STUDY_COLOURS[si % STUDY_COLOURS.length]);
+        const head = document.createElement("h3");
+        head.className = "study-head";
+        head.id = `study-head-${si}`;
+        const date = document.createElement("strong");
+        date.textContent = isoDate(st.date) || "Date unknown";
+        const what = document.createElement("span");
+        what.textContent = [st.description ?? "", st.modalities.join(", ")].filter(Boolean).join(" · ") || `Study ${si + 1}`;
+        head.append(date, what);
+        const list = document.createElement("ul");
+        list.setAttribute("aria-labelledby", head.id);
+        group.append(head, list);
+        ul.appendChild(group);
+        groups.set(si, list);
+      });
+    for (const i of this.order) {
+      const s = this.m.series[i];
       const li = document.createElement("li");
       const b = document.createElement("button");
       b.type = "button";
@@ -381,7 +430,7 @@ class Viewer {
       b.append(thumb, text);
       b.addEventListener("click", () => this.selectSeries(i));
       li.appendChild(b);
-      ul.appendChild(li);
+      (groups.get(s.study) ?? ul).appendChild(li);
       if (s.thumbnail_chunk !== null && s.thumbnail_chunk !== undefined) {
         const chunk = s.thumbnail_chunk;
         this.relay
@@ -397,7 +446,7 @@ class Viewer {
             /* a missing thumbnail is not worth a page */
           });
       }
-    });
+    }
   }
 
   private selectSeries(i: number) {
@@ -406,9 +455,15 @@ class Viewer {
     this.seriesIndex = i;
     hook.series = i;
     const s = this.m.series[i];
+    hook.study = s.study;
     document.querySelectorAll<HTMLButtonElement>("#series-list button").forEach((b) => {
       b.setAttribute("aria-current", String(b.dataset.series === String(i)));
     });
+    document.querySelectorAll<HTMLElement>("#series-list .study").forEach((g) => {
+      g.classList.toggle("current", g.dataset.study === String(s.study));
+    });
+    $("viewport").style.setProperty("--study", STUDY_COLOURS[s.study % STUDY_COLOURS.length]);
+    this.studyLine(s.study);
     this.items = [];
     for (const f of s.files) {
       const frames = Math.max(1, this.m.files[f]?.frames ?? 1);
@@ -669,15 +724,18 @@ class Viewer {
   private overlayText() {
     const ov = $("overlay");
     ov.hidden = !this.overlayOn;
-    const p = this.m.patient;
     const s = this.m.series[this.seriesIndex];
+    const si = s?.study ?? 0;
+    const st = this.m.studies[si];
+    const p = this.patientOf(st);
+    const n = this.m.studies.length;
     const r = this.current;
     const it = this.items[this.index];
     $("ov-tl").textContent = [
       p ? personName(p.name) : "Anonymous",
       p?.id ? `ID ${p.id}` : "",
-      isoDate(this.m.study.date),
-      this.m.study.description ?? "",
+      n > 1 ? `${isoDate(st.date) || "Date unknown"} (study ${si + 1} of ${n})` : isoDate(st.date),
+      st.description ?? "",
     ]
       .filter(Boolean)
       .join("\n");

@@ -1,5 +1,5 @@
-// The share format, version 1 (docs/share-format.md): the link, the keys, sealed objects and the
-// manifest, read with WebCrypto. Nothing here keeps or sends the key: the token is all the relay
+// The share format (docs/share-format.md): the link, the keys, sealed objects and the manifest
+// (version 1: one study; version 2: several), read with WebCrypto. Nothing here keeps or sends the key: the token is all the relay
 // sees, in the X-Scanpass-Token header.
 
 import { argon2id } from "hash-wasm";
@@ -162,6 +162,8 @@ export interface ManifestFile {
 
 export interface ManifestSeries {
   uid: string;
+  /** Index into `studies` (0 for every series of a version 1 manifest). */
+  study: number;
   number: number | null;
   modality: string | null;
   description: string | null;
@@ -169,6 +171,25 @@ export interface ManifestSeries {
   instances: number;
   thumbnail_chunk: number | null;
   files: number[];
+}
+
+export interface Patient {
+  name: string | null;
+  id: string | null;
+  birth_date: string | null;
+  sex: string | null;
+}
+
+export interface Study {
+  uid: string | null;
+  date: string | null;
+  time?: string | null;
+  description: string | null;
+  accession?: string | null;
+  modalities: string[];
+  /** The patient as this study's files name them (`null` for a research share). Version 2 only on
+   * the wire; parseManifest fills it from the manifest's `patient` where it is absent. */
+  patient?: Patient | null;
 }
 
 export interface Manifest {
@@ -179,21 +200,26 @@ export interface Manifest {
   chunk_count: number;
   deidentified: string | null;
   burned_in_warning: string | null;
-  patient: { name: string | null; id: string | null; birth_date: string | null; sex: string | null } | null;
-  study: {
-    uid: string | null;
-    date: string | null;
-    time: string | null;
-    description: string | null;
-    accession: string | null;
-    modalities: string[];
-  };
+  /** The first study's patient (version 2 repeats it here for readers of version 1). */
+  patient: Patient | null;
+  /** The first study. */
+  study: Study;
+  /** Every study, in the order the patient chose; a version 1 manifest reads as `[study]`. */
+  studies: Study[];
   series: ManifestSeries[];
   files: ManifestFile[];
 }
 
 export class FormatError extends Error {}
 
+/** The manifest versions this viewer reads. */
+export const VERSIONS = [1, 2];
+
+const isIndex = (x: unknown, len: number) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < len;
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** Parses and checks a manifest, and normalises version 1 to the shape of version 2 (`studies`,
+ * `series[].study`). A damaged manifest (a missing list, an index out of range) is a FormatError. */
 export function parseManifest(bytes: ArrayBuffer): Manifest {
   let m: Manifest;
   try {
@@ -201,13 +227,31 @@ export function parseManifest(bytes: ArrayBuffer): Manifest {
   } catch {
     throw new FormatError("the share's manifest is not valid JSON");
   }
-  if (m.format !== "scanpass-share") throw new FormatError("this is not a Scanpass share");
-  if (m.version !== 1)
+  if (!isObject(m) || m.format !== "scanpass-share") throw new FormatError("this is not a Scanpass share");
+  if (!VERSIONS.includes(m.version))
     throw new FormatError(
-      `this share uses format version ${m.version}; this viewer reads version 1 and is too old for it`,
+      `this share uses format version ${m.version}; this viewer reads versions ${VERSIONS.join(" and ")} and is too old for it`,
     );
   if (!Array.isArray(m.series) || !Array.isArray(m.files))
     throw new FormatError("the share's manifest lacks its series or files");
+  const damaged = (what: string) => new FormatError(`the share's manifest is damaged: ${what}`);
+  if (m.version === 1) {
+    if (!isObject(m.study)) throw damaged("it has no study");
+    m.studies = [{ ...m.study, patient: m.patient ?? null }];
+    for (const s of m.series) if (isObject(s)) s.study = 0;
+  } else {
+    if (!Array.isArray(m.studies) || m.studies.length === 0 || !m.studies.every(isObject))
+      throw damaged("it lists no studies");
+    for (const st of m.studies) if (st.patient === undefined) st.patient = m.patient ?? null;
+    if (!isObject(m.study)) m.study = m.studies[0];
+    if (m.patient === undefined) m.patient = m.studies[0].patient ?? null;
+  }
+  for (const st of m.studies) if (!Array.isArray(st.modalities)) st.modalities = [];
+  m.series.forEach((s, i) => {
+    if (!isObject(s) || !Array.isArray(s.files)) throw damaged(`series ${i} has no files`);
+    if (!isIndex(s.study, m.studies.length)) throw damaged(`series ${i} names a study that is not in it`);
+    if (!s.files.every((f) => isIndex(f, m.files.length))) throw damaged(`series ${i} names a file that is not in it`);
+  });
   return m;
 }
 
