@@ -95,9 +95,11 @@ enum Command {
         json: bool,
     },
     /// Export a study decrypted as a DICOM File-set (DICOMDIR, DICOM/ folders, README.TXT: the
-    /// layout of a hospital CD) into a folder, or into a zip file with --zip.
+    /// layout of a hospital CD) into a folder, or into a zip file with --zip. Several study ids:
+    /// one file-set holding them all.
     Export {
-        study: String,
+        #[arg(required = true, num_args = 1..)]
+        studies: Vec<String>,
         /// The folder to create, or an existing one without a file-set (a USB stick); with
         /// --zip, the zip file to create.
         #[arg(long)]
@@ -254,8 +256,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Series { study, json } => {
             vault_cmd::series(&vault_cmd::vault_dir(cli.vault)?, &study, json)
         }
-        Command::Export { study, out, zip } => {
-            vault_cmd::export(&vault_cmd::vault_dir(cli.vault)?, &study, &out, zip)
+        Command::Export { studies, out, zip } => {
+            vault_cmd::export(&vault_cmd::vault_dir(cli.vault)?, &studies, &out, zip)
         }
         Command::Delete { study } => vault_cmd::delete(&vault_cmd::vault_dir(cli.vault)?, &study),
         Command::Lock => vault_cmd::lock(&vault_cmd::vault_dir(cli.vault)?),
@@ -550,7 +552,7 @@ fn demo_vault(file: &Path, out: &Path, relay: Option<&str>) -> CliResult {
     };
     // the share flow, as the app's "share for a second opinion" button runs it
     let options = scanpass_core::share::ShareOptions {
-        study_id: study.id.clone(),
+        studies: vec![study.id.clone()],
         series: Vec::new(),
         relay: relay.to_string(),
         expires_in_secs: scanpass_core::share::send::DEFAULT_EXPIRY_SECS,

@@ -19,9 +19,11 @@ pub const DEFAULT_RELAY: &str = "http://127.0.0.1:8787";
 
 #[derive(clap::Args)]
 pub struct ShareArgs {
-    /// The study to share (its id, from `scanpass studies`).
-    study: String,
-    /// Share only this series (repeat for several); default: the whole study.
+    /// The study to share (its id, from `scanpass studies`); more ids share those studies in
+    /// the same link after it (earlier scans of the same patient, to compare with).
+    #[arg(required = true, num_args = 1..)]
+    studies: Vec<String>,
+    /// Share only this series (repeat for several); default: the whole studies.
     #[arg(long = "series")]
     series: Vec<String>,
     /// The relay's address.
@@ -136,7 +138,7 @@ pub fn share(dir: &Path, a: &ShareArgs) -> CliResult {
         None => None,
     };
     let options = ShareOptions {
-        study_id: a.study.clone(),
+        studies: a.studies.clone(),
         series: a.series.clone(),
         relay: a.relay.clone(),
         expires_in_secs: parse_duration(&a.expires)?,
@@ -144,7 +146,7 @@ pub fn share(dir: &Path, a: &ShareArgs) -> CliResult {
         passcode,
         deidentify,
     };
-    if let Some(reason) = share::preflight(&vault, &a.study, &a.series).map_err(err)? {
+    if let Some(reason) = share::preflight(&vault, &a.studies, &a.series).map_err(err)? {
         eprintln!("warning: {}", reason.sentence());
     }
     let tty = std::io::stderr().is_terminal() && !a.json;
@@ -166,6 +168,7 @@ pub fn share(dir: &Path, a: &ShareArgs) -> CliResult {
                 "max_downloads": r.max_downloads,
                 "passcode": r.passcode,
                 "deidentified": r.deidentify,
+                "studies": 1 + r.other_studies.len(),
                 "files": r.files,
                 "bytes": r.bytes,
                 "resumed": done.resumed,
@@ -216,6 +219,7 @@ pub fn shares(dir: &Path, as_json: bool) -> CliResult {
                     "link": r.link,
                     "state": r.status().name(),
                     "study": r.study_id,
+                    "other_studies": r.other_studies,
                     "series": r.series,
                     "created_at": r.created_at,
                     "expires_on": date_time(r.expires_at),

@@ -241,7 +241,7 @@ impl ExportListener for ExportProgress {
     }
 }
 
-pub fn export(dir: &Path, study: &str, out: &Path, zip: bool) -> CliResult {
+pub fn export(dir: &Path, studies: &[String], out: &Path, zip: bool) -> CliResult {
     let vault = open(dir)?;
     let format = if zip {
         ExportFormat::Zip
@@ -254,7 +254,7 @@ pub fn export(dir: &Path, study: &str, out: &Path, zip: bool) -> CliResult {
     } else {
         &import::Silent
     };
-    let s = export::export_study(&vault, study, out, format, listener, &CancelToken::new())
+    let s = export::export_studies(&vault, studies, out, format, listener, &CancelToken::new())
         .map_err(err)?;
     println!(
         "exported {} instance(s) in {} series ({:.1} MB) to {}{}",

@@ -74,9 +74,10 @@ const cliShare = (() => {
   }
 })();
 // several studies in one share (`scanpass share STUDY STUDY...`, manifest version 2)
-const cliMulti = cliShare && /^Usage: .*<[A-Z_]+>\.\.\.\s*$/m.test(execFileSync(BIN, ["share", "--help"], { encoding: "utf8" }));
+// (every CLI that shares does: no silent fallback to the Node writer alone)
+const cliMulti = cliShare;
 console.log(`shares made by ${cliShare ? "the scanpass CLI (scanpass share)" : "share-writer.mjs (Node, docs/share-format.md)"}`);
-console.log(`shares of several studies made by ${cliMulti ? "the scanpass CLI and share-writer.mjs" : "share-writer.mjs (the CLI shares one study)"}`);
+console.log(`shares of several studies made by ${cliMulti ? "the scanpass CLI and share-writer.mjs" : "share-writer.mjs"}`);
 
 function walk(dir) {
   return readdirSync(dir).flatMap((n) => {

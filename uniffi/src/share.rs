@@ -27,7 +27,7 @@ pub enum Deidentify {
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ShareRequest {
     pub study_id: String,
-    /// Series of the study to share; empty: all of them.
+    /// Series to share, of the study and of `other_study_ids`; empty: all of them.
     pub series_ids: Vec<String>,
     /// The relay, e.g. `https://share.scanpass.app`.
     pub relay: String,
@@ -37,6 +37,10 @@ pub struct ShareRequest {
     /// The recipient needs it besides the link; send it another way.
     pub passcode: Option<String>,
     pub deidentify: Option<Deidentify>,
+    /// Other studies shared in the same link, after `study_id` (earlier scans of the same
+    /// patient for the doctor to compare with), in the order given.
+    #[uniffi(default = [])]
+    pub other_study_ids: Vec<String>,
 }
 
 /// Where a share stands.
@@ -57,6 +61,8 @@ pub struct ShareInfo {
     pub link: String,
     pub status: ShareStatus,
     pub study_id: String,
+    /// The other studies shared in the same link.
+    pub other_study_ids: Vec<String>,
     /// Unix seconds.
     pub created_at: i64,
     pub expires_at: i64,
@@ -148,6 +154,7 @@ fn info(r: &ShareRecord) -> ShareInfo {
             core::ShareStatus::Revoked => ShareStatus::Revoked,
         },
         study_id: r.study_id.clone(),
+        other_study_ids: r.other_studies.clone(),
         created_at: r.created_at,
         expires_at: r.expires_at,
         max_downloads: r.max_downloads,
@@ -165,7 +172,9 @@ fn share_blocking(
     cancel: &CancelHandle,
 ) -> Result<ShareResult> {
     let options = core::ShareOptions {
-        study_id: request.study_id,
+        studies: std::iter::once(request.study_id)
+            .chain(request.other_study_ids)
+            .collect(),
         series: request.series_ids,
         relay: request.relay,
         expires_in_secs: request.expires_in_days as u64 * 86_400,
@@ -206,12 +215,15 @@ fn receive_blocking(
 impl Vault {
     /// Before sharing: a warning to show when images of the selection may carry identifying
     /// text in their pixels (ultrasound, screenshots, burned-in annotation). Blocks briefly.
+    #[uniffi::method(default(other_study_ids = []))]
     pub fn share_warning(
         &self,
         study_id: String,
         series_ids: Vec<String>,
+        other_study_ids: Vec<String>,
     ) -> Result<Option<String>> {
-        Ok(core::preflight(&self.inner, &study_id, &series_ids)?.map(|r| r.sentence().to_string()))
+        let studies: Vec<String> = std::iter::once(study_id).chain(other_study_ids).collect();
+        Ok(core::preflight(&self.inner, &studies, &series_ids)?.map(|r| r.sentence().to_string()))
     }
 
     /// Share a study: sealed on this device, uploaded to the relay, a link returned. Sharing the

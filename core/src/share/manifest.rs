@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 
 /// `format` of every manifest.
 pub const FORMAT: &str = "scanpass-share";
-/// The manifest version this code writes and reads.
+/// The manifest version this code writes for one study (and reads).
 pub const VERSION: u32 = 1;
+/// The version of a share of several studies (`studies`, `series[].study`), also read.
+pub const VERSION_STUDIES: u32 = 2;
 /// Largest piece of a file in one chunk.
 pub const CHUNK_SIZE: usize = 4 << 20;
 
@@ -21,9 +23,13 @@ pub struct Manifest {
     pub deidentified: Option<String>,
     /// Why some images may show identifying text in their pixels, when that is so.
     pub burned_in_warning: Option<String>,
-    /// `None` for an anonymous (research) share.
+    /// `None` for an anonymous (research) share. With several studies: the first study's.
     pub patient: Option<Patient>,
+    /// The study; with several studies, the first (as `studies[0]`, without its `patient`).
     pub study: Study,
+    /// Version 2: every study, in the order the patient chose. Empty in version 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub studies: Vec<Study>,
     pub series: Vec<Series>,
     pub files: Vec<FileEntry>,
 }
@@ -44,10 +50,16 @@ pub struct Study {
     pub description: Option<String>,
     pub accession: Option<String>,
     pub modalities: Vec<String>,
+    /// Version 2: the patient as this study's files name it (`None` for a research share).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<Patient>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Series {
+    /// Version 2: index into [`Manifest::studies`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub study: Option<u32>,
     pub uid: Option<String>,
     pub number: Option<i64>,
     pub modality: Option<String>,
@@ -115,7 +127,7 @@ impl Manifest {
         if head.format != FORMAT {
             return Err(ManifestError::Damaged);
         }
-        if head.version != VERSION {
+        if head.version != VERSION && head.version != VERSION_STUDIES {
             return Err(ManifestError::TooNew(head.version));
         }
         let m: Manifest = serde_json::from_slice(bytes).map_err(|_| ManifestError::Damaged)?;
@@ -141,8 +153,19 @@ impl Manifest {
                 return Err(bad());
             }
         }
+        let several = self.version == VERSION_STUDIES;
+        if several && self.studies.is_empty() {
+            return Err(bad());
+        }
         for s in &self.series {
             if s.files.iter().any(|&i| i as usize >= self.files.len()) {
+                return Err(bad());
+            }
+            let study_ok = match s.study {
+                Some(i) => several && (i as usize) < self.studies.len(),
+                None => !several,
+            };
+            if !study_ok {
                 return Err(bad());
             }
             if s.thumbnail_chunk.is_some_and(|c| c >= self.chunk_count) {
@@ -150,6 +173,23 @@ impl Manifest {
             }
         }
         Ok(())
+    }
+
+    /// Every study of the share: `studies` (version 2), else the one `study` with its patient.
+    pub fn all_studies(&self) -> Vec<Study> {
+        if self.studies.is_empty() {
+            vec![Study {
+                patient: self.patient.clone(),
+                ..self.study.clone()
+            }]
+        } else {
+            self.studies.clone()
+        }
+    }
+
+    /// The index into [`Manifest::all_studies`] of series `s`.
+    pub fn study_of_series(&self, s: &Series) -> usize {
+        s.study.unwrap_or(0) as usize
     }
 
     pub fn to_json(&self) -> Vec<u8> {
@@ -178,6 +218,7 @@ mod tests {
             burned_in_warning: None,
             patient: None,
             study: Study::default(),
+            studies: Vec::new(),
             series: vec![Series {
                 files: vec![0],
                 instances: 1,
@@ -204,14 +245,54 @@ mod tests {
     }
 
     #[test]
+    fn several_studies_read_as_version_2_and_one_as_version_1() {
+        let one = sample();
+        let studies = one.all_studies();
+        assert_eq!(studies.len(), 1);
+        assert_eq!(one.study_of_series(&one.series[0]), 0);
+
+        let mut two = sample();
+        two.version = VERSION_STUDIES;
+        let study = |d: &str| Study {
+            date: Some(d.into()),
+            patient: Some(Patient {
+                id: Some(format!("P{d}")),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        two.studies = vec![study("20240131"), study("20230612")];
+        two.series[0].study = Some(1);
+        let read = Manifest::from_json(&two.to_json()).unwrap();
+        assert_eq!(read, two);
+        assert_eq!(read.all_studies()[1].date.as_deref(), Some("20230612"));
+        assert_eq!(read.study_of_series(&read.series[0]), 1);
+        // a series in a study that is not there, or in none
+        let mut bad = two.clone();
+        bad.series[0].study = Some(2);
+        assert_eq!(
+            Manifest::from_json(&bad.to_json()),
+            Err(ManifestError::Damaged)
+        );
+        bad.series[0].study = None;
+        assert_eq!(
+            Manifest::from_json(&bad.to_json()),
+            Err(ManifestError::Damaged)
+        );
+        // version 1 bytes are as before: no `studies`, no `series[].study`
+        let text = String::from_utf8(one.to_json()).unwrap();
+        assert!(!text.contains("\"studies\"") && !text.contains("\"study\":0"));
+    }
+
+    #[test]
     fn a_manifest_round_trips_and_bad_ones_are_refused() {
         let m = sample();
         assert_eq!(Manifest::from_json(&m.to_json()).unwrap(), m);
         let mut newer = serde_json::to_value(&m).unwrap();
-        newer["version"] = 2.into();
+        newer["version"] = 3.into();
         assert_eq!(
             Manifest::from_json(&serde_json::to_vec(&newer).unwrap()),
-            Err(ManifestError::TooNew(2))
+            Err(ManifestError::TooNew(3))
         );
         // a file whose chunks run past the end, or whose size needs more chunks
         let mut past = m.clone();
@@ -234,6 +315,19 @@ mod tests {
         );
         assert_eq!(
             Manifest::from_json(b"{\"format\":1}"),
+            Err(ManifestError::Damaged)
+        );
+        // version 2 without its studies, or version 1 with series placed in studies: damaged
+        let mut v2 = m.clone();
+        v2.version = VERSION_STUDIES;
+        assert_eq!(
+            Manifest::from_json(&v2.to_json()),
+            Err(ManifestError::Damaged)
+        );
+        let mut v1 = m.clone();
+        v1.series[0].study = Some(0);
+        assert_eq!(
+            Manifest::from_json(&v1.to_json()),
             Err(ManifestError::Damaged)
         );
         // unknown fields are ignored (a newer writer within version 1)

@@ -46,8 +46,12 @@ pub struct ShareRecord {
     /// The whole link, key included.
     pub link: String,
     pub owner_secret: String,
+    /// The study shared (with several: the first).
     pub study_id: String,
-    /// The series shared; empty: the whole study.
+    /// The other studies shared with it, in order (earlier ones to compare with).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_studies: Vec<String>,
+    /// The series shared; empty: the whole studies.
     pub series: Vec<String>,
     /// The de-identification preset applied, if any (`second-opinion`, `research`).
     pub deidentify: Option<String>,

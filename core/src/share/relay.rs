@@ -181,7 +181,7 @@ impl Relay {
 
     fn bytes(r: Response) -> Result<Vec<u8>, ShareError> {
         r.bytes()
-            .map(|b| b.to_vec())
+            .map(Vec::from) // no copy when the body is the buffer's only owner
             .map_err(|e| ShareError::Unreachable(describe(&e)))
     }
 

@@ -35,8 +35,10 @@ pub const MAX_EXPIRY_SECS: u64 = 31 * 24 * 3600;
 /// What to share and how.
 #[derive(Debug, Clone)]
 pub struct ShareOptions {
-    pub study_id: String,
-    /// Series ids of the study; empty: all of them.
+    /// The studies shared, in the order the recipient sees them: the one the opinion is about
+    /// first, then earlier ones to compare with. At least one.
+    pub studies: Vec<String>,
+    /// Series ids of those studies; empty: all of them.
     pub series: Vec<String>,
     /// The relay's base address (`https://host`, or `http://127.0.0.1:port` on this device).
     pub relay: String,
@@ -86,13 +88,15 @@ pub struct Shared {
 /// Check before sharing: whether images of the selection may show identifying text in their
 /// pixels (Burned In Annotation YES, ultrasound, secondary capture). Reads the header of the
 /// first image of each series.
-pub fn preflight(vault: &Vault, study_id: &str, series: &[String]) -> Result<Option<Reason>> {
-    for (_, rows) in export::plan(vault, study_id, series)? {
-        if let Some(first) = rows.first() {
-            let bytes = vault.read_instance(study_id, &first.id)?;
-            let obj = parse(&bytes, ReadDepth::HeaderOnly)?;
-            if let Some(r) = deid::burned_in_risk(&obj) {
-                return Ok(Some(r));
+pub fn preflight(vault: &Vault, studies: &[String], series: &[String]) -> Result<Option<Reason>> {
+    for (study_id, plan) in export::plan_studies(vault, studies, series)? {
+        for (_, rows) in plan {
+            if let Some(first) = rows.first() {
+                let bytes = vault.read_instance(&study_id, &first.id)?;
+                let obj = parse(&bytes, ReadDepth::HeaderOnly)?;
+                if let Some(r) = deid::burned_in_risk(&obj) {
+                    return Ok(Some(r));
+                }
             }
         }
     }
@@ -105,16 +109,20 @@ fn plan_digest(vault: &Vault, o: &ShareOptions) -> Result<String> {
     h.update(b"scanpass share plan v1\0");
     h.update(o.relay.trim_end_matches('/').as_bytes());
     h.update([0]);
-    h.update(o.study_id.as_bytes());
-    h.update([0]);
+    for study in &o.studies {
+        h.update(study.as_bytes());
+        h.update([0]);
+    }
     h.update(o.deidentify.map(|p| p.name()).unwrap_or("").as_bytes());
     h.update([0, o.passcode.is_some() as u8]);
-    for (s, rows) in export::plan(vault, &o.study_id, &o.series)? {
-        h.update(s.id.as_bytes());
-        h.update([1]);
-        for r in rows {
-            h.update(r.id.as_bytes());
-            h.update([2]);
+    for (_, plan) in export::plan_studies(vault, &o.studies, &o.series)? {
+        for (s, rows) in plan {
+            h.update(s.id.as_bytes());
+            h.update([1]);
+            for r in rows {
+                h.update(r.id.as_bytes());
+                h.update([2]);
+            }
         }
     }
     Ok(hex::encode(h.finalize()))
@@ -155,6 +163,9 @@ pub fn share(
     if o.passcode.as_deref().is_some_and(|p| p.trim().is_empty()) {
         return Err(Error::InvalidArgument("the passcode is empty".into()));
     }
+    let Some(first_study) = o.studies.first() else {
+        return Err(Error::InvalidArgument("choose a study to share".into()));
+    };
     let plan = plan_digest(vault, o)?;
     let relay = Relay::new(&o.relay)?;
 
@@ -228,7 +239,8 @@ pub fn share(
                 relay: relay.base().to_string(),
                 link: link.to_url(),
                 owner_secret: created.owner_secret,
-                study_id: o.study_id.clone(),
+                study_id: first_study.clone(),
+                other_studies: o.studies[1..].to_vec(),
                 series: o.series.clone(),
                 deidentify: o.deidentify.map(|p| p.name().to_string()),
                 passcode: o.passcode.is_some(),
@@ -264,7 +276,10 @@ pub fn share(
         .ok_or_else(|| Error::Integrity("a stored share is damaged".into()))?;
     drop(link);
 
-    let plan_rows = export::plan(vault, &o.study_id, &o.series)?;
+    let plan_rows: Vec<_> = export::plan_studies(vault, &o.studies, &o.series)?
+        .into_iter()
+        .flat_map(|(_, p)| p)
+        .collect();
     let files: u64 = plan_rows.iter().map(|(_, r)| r.len() as u64).sum();
     listener.on_progress(&ShareProgress::Started { resumed, files });
     let (share_id, secret) = (record.id.clone(), record.owner_secret.clone());
@@ -278,7 +293,8 @@ pub fn share(
         files: Vec::new(),
         series: Vec::new(),
         series_dirs: HashMap::new(),
-        first: None,
+        study_dirs: HashMap::new(),
+        heads: Vec::new(),
         burned_in: None,
         sent: 0,
         skipped: 0,
@@ -300,7 +316,7 @@ pub fn share(
     };
     export::write_file_set(
         vault,
-        &o.study_id,
+        &o.studies,
         &o.series,
         &mut transform,
         &mut up,
@@ -318,39 +334,46 @@ pub fn share(
     }
     listener.on_progress(&ShareProgress::Finishing);
     let warning = up.burned_in.map(|r| r.sentence().to_string());
-    let head = up.first.take();
-    let head_text = |tag| head.as_ref().and_then(|h| text(h, tag));
-    let mut modalities: Vec<String> = up
-        .series
-        .iter()
-        .filter_map(|s| s.modality.clone())
-        .collect();
-    modalities.sort();
-    modalities.dedup();
     let research = o.deidentify == Some(Preset::Research);
+    let heads = std::mem::take(&mut up.heads);
+    let mut series = std::mem::take(&mut up.series);
+    let studies: Vec<Study> = heads
+        .iter()
+        .enumerate()
+        .map(|(i, head)| {
+            let mut modalities: Vec<String> = series
+                .iter()
+                .filter(|s| s.study.unwrap_or(0) as usize == i)
+                .filter_map(|s| s.modality.clone())
+                .collect();
+            modalities.sort();
+            modalities.dedup();
+            study_of(head, modalities, !research)
+        })
+        .collect();
+    let several = studies.len() > 1;
+    if !several {
+        // one study: version 1, as every viewer reads it
+        for s in &mut series {
+            s.study = None;
+        }
+    }
+    let first = studies.first().cloned().unwrap_or_default();
     let m = Manifest {
         format: manifest::FORMAT.into(),
-        version: manifest::VERSION,
+        version: if several { 2 } else { 1 },
         created_at: record.created_at,
         chunk_size: manifest::CHUNK_SIZE as u64,
         chunk_count: up.next_chunk,
         deidentified: record.deidentify.clone(),
         burned_in_warning: warning.clone(),
-        patient: (!research).then(|| manifest::Patient {
-            name: head_text(tags::PATIENT_NAME),
-            id: head_text(tags::PATIENT_ID),
-            birth_date: head_text(tags::PATIENT_BIRTH_DATE),
-            sex: head_text(tags::PATIENT_SEX),
-        }),
+        patient: first.patient.clone(),
         study: Study {
-            uid: head_text(tags::STUDY_INSTANCE_UID),
-            date: head_text(tags::STUDY_DATE),
-            time: head_text(tags::STUDY_TIME),
-            description: head_text(tags::STUDY_DESCRIPTION),
-            accession: head_text(tags::ACCESSION_NUMBER),
-            modalities,
+            patient: None,
+            ..first
         },
-        series: std::mem::take(&mut up.series),
+        studies: if several { studies } else { Vec::new() },
+        series,
         files: std::mem::take(&mut up.files),
     };
     let sealed = seal::seal(&manifest_key, &m.to_json(), &seal::manifest_aad(&record.id));
@@ -371,6 +394,25 @@ pub fn share(
     })
 }
 
+/// The manifest's description of a study, from the header of its first file.
+fn study_of(head: &Object, modalities: Vec<String>, with_patient: bool) -> Study {
+    let t = |tag| text(head, tag);
+    Study {
+        uid: t(tags::STUDY_INSTANCE_UID),
+        date: t(tags::STUDY_DATE),
+        time: t(tags::STUDY_TIME),
+        description: t(tags::STUDY_DESCRIPTION),
+        accession: t(tags::ACCESSION_NUMBER),
+        modalities,
+        patient: with_patient.then(|| manifest::Patient {
+            name: t(tags::PATIENT_NAME),
+            id: t(tags::PATIENT_ID),
+            birth_date: t(tags::PATIENT_BIRTH_DATE),
+            sex: t(tags::PATIENT_SEX),
+        }),
+    }
+}
+
 /// Seals each file of the file-set into chunks and sends those the relay lacks.
 struct Uploader<'a> {
     relay: &'a Relay,
@@ -383,7 +425,9 @@ struct Uploader<'a> {
     files: Vec<FileEntry>,
     series: Vec<Series>,
     series_dirs: HashMap<String, u32>,
-    first: Option<Object>,
+    /// `DICOM/PTxxxxxx/STxxxxxx` → index of the study, and each study's first header
+    study_dirs: HashMap<String, u32>,
+    heads: Vec<Object>,
     burned_in: Option<Reason>,
     sent: u32,
     skipped: u32,
@@ -458,10 +502,20 @@ impl FileSink for Uploader<'_> {
                 .map(|(d, _)| d)
                 .unwrap_or("")
                 .to_string();
+            let study_dir = dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let next_study = self.heads.len() as u32;
+            let st = *self
+                .study_dirs
+                .entry(study_dir.to_string())
+                .or_insert(next_study);
+            if st == next_study {
+                self.heads.push(head.clone());
+            }
             let next = self.series.len() as u32;
             let s = *self.series_dirs.entry(dir).or_insert(next);
             if s == next {
                 self.series.push(Series {
+                    study: Some(st),
                     uid: text(&head, tags::SERIES_INSTANCE_UID),
                     number: int(&head, tags::SERIES_NUMBER),
                     modality: text(&head, tags::MODALITY),
@@ -488,9 +542,6 @@ impl FileSink for Uploader<'_> {
             entry.frames = Some(int(&head, tags::NUMBER_OF_FRAMES).unwrap_or(1).max(1) as u32);
             entry.rows = int(&head, tags::ROWS).map(|v| v as u32);
             entry.cols = int(&head, tags::COLUMNS).map(|v| v as u32);
-            if self.first.is_none() {
-                self.first = Some(head);
-            }
         }
         for piece in plain.chunks(manifest::CHUNK_SIZE) {
             self.put(piece)?;

@@ -154,6 +154,32 @@ impl AeadKey {
     }
 }
 
+impl AeadKey {
+    /// Decrypt `in_out[src..]` (ciphertext then tag) and move the plaintext to the front of
+    /// `in_out`, in the same pass; returns the plaintext length. On failure `in_out` is zeroed.
+    pub fn open_within(
+        &self,
+        nonce: [u8; 12],
+        aad: &[u8],
+        in_out: &mut [u8],
+        src: std::ops::RangeFrom<usize>,
+    ) -> Result<usize, IntegrityError> {
+        let r = self
+            .key()
+            .open_within(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad),
+                in_out,
+                src,
+            )
+            .map(|p| p.len());
+        r.map_err(|_| {
+            in_out.fill(0);
+            IntegrityError
+        })
+    }
+}
+
 impl Drop for AeadKey {
     fn drop(&mut self) {
         // SAFETY: the key was written in `new` and is dropped only here; after its drop the slot

@@ -91,10 +91,30 @@ pub fn export_study(
     listener: &dyn ExportListener,
     cancel: &CancelToken,
 ) -> Result<ExportSummary> {
+    export_studies(
+        vault,
+        &[study_id.to_string()],
+        out,
+        format,
+        listener,
+        cancel,
+    )
+}
+
+/// [`export_study`] of several studies into one file-set (one DICOMDIR), in the order given; the
+/// studies of one patient (by Patient ID) under one patient folder.
+pub fn export_studies(
+    vault: &Vault,
+    studies: &[String],
+    out: &Path,
+    format: ExportFormat,
+    listener: &dyn ExportListener,
+    cancel: &CancelToken,
+) -> Result<ExportSummary> {
     let mut sink = Sink::begin(out, format)?;
     let summary = write_file_set(
         vault,
-        study_id,
+        studies,
         &[],
         &mut |_| Ok(()),
         &mut sink,
@@ -142,95 +162,159 @@ pub fn plan(
     Ok(plan)
 }
 
-/// Write study `study_id` (the series in `series`, all when empty) as a DICOM File-set into
-/// `sink`: each instance passed through `transform` (de-identification; nothing for an export)
-/// before it is made a Part 10 file, then `README.TXT` and `DICOMDIR`.
+/// The instances of several studies a file-set holds: [`plan`] of each study in the order given
+/// (each named once), `series` chosen among all of their series (all when empty). Studies left
+/// with nothing to show are dropped.
+pub fn plan_studies(
+    vault: &Vault,
+    studies: &[String],
+    series: &[String],
+) -> Result<Vec<StudyPlan>> {
+    let mut seen = std::collections::HashSet::new();
+    let studies: Vec<&String> = studies.iter().filter(|s| seen.insert(*s)).collect();
+    let mut known = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(studies.len());
+    for study in studies {
+        let all = vault.series(study)?;
+        known.extend(all.iter().map(|s| s.id.clone()));
+        let mine: Vec<String> = series
+            .iter()
+            .filter(|s| all.iter().any(|a| &a.id == *s))
+            .cloned()
+            .collect();
+        if !series.is_empty() && mine.is_empty() {
+            continue; // none of this study's series chosen
+        }
+        let p = plan(vault, study, &mine)?;
+        if !p.is_empty() {
+            out.push((study.clone(), p));
+        }
+    }
+    if series.iter().any(|s| !known.contains(s)) {
+        return Err(Error::NotFound("series"));
+    }
+    Ok(out)
+}
+
+/// One study of a file-set: its id and [`plan`].
+pub type StudyPlan = (String, Vec<(SeriesRow, Vec<InstanceRow>)>);
+
+/// Write `studies` (the series in `series`, all when empty; see [`plan_studies`]) as a DICOM
+/// File-set into `sink`: each instance passed through `transform` (de-identification; nothing for
+/// an export) before it is made a Part 10 file, then `README.TXT` and `DICOMDIR`. Files are
+/// `DICOM/PT<patient>/ST<study>/SE<series>/IM<instance>`, the studies of one patient (same
+/// Patient ID, after `transform`) under one patient folder.
 pub fn write_file_set(
     vault: &Vault,
-    study_id: &str,
+    studies: &[String],
     series: &[String],
     transform: &mut dyn FnMut(&mut zeroize::Zeroizing<Vec<u8>>) -> Result<()>,
     sink: &mut dyn FileSink,
     listener: &dyn ExportListener,
     cancel: &CancelToken,
 ) -> Result<ExportSummary> {
-    let plan = plan(vault, study_id, series)?;
-    let total: u64 = plan.iter().map(|(_, r)| r.len() as u64).sum();
+    let plan = plan_studies(vault, studies, series)?;
+    let total: u64 = plan
+        .iter()
+        .flat_map(|(_, p)| p.iter())
+        .map(|(_, r)| r.len() as u64)
+        .sum();
     if total == 0 {
         return Err(Error::InvalidArgument(
             "this study holds no images to export".into(),
         ));
     }
-    if plan.len() > 1_000_000 || plan.iter().any(|(_, r)| r.len() > 1_000_000) {
+    let series_count: usize = plan.iter().map(|(_, p)| p.len()).sum();
+    if series_count > 1_000_000
+        || plan
+            .iter()
+            .flat_map(|(_, p)| p.iter())
+            .any(|(_, r)| r.len() > 1_000_000)
+    {
         return Err(Error::InvalidArgument(
             "too many series or images for one file-set".into(),
         ));
     }
     let mut summary = ExportSummary {
-        series: plan.len(),
+        series: series_count,
         ..Default::default()
     };
     let mut tree = Tree {
-        patient: Record::new("PATIENT"),
-        study: Record::new("STUDY"),
-        series: Vec::with_capacity(plan.len()),
+        patients: Vec::new(),
     };
     let mut done = 0u64;
-    for (si, (_, rows)) in plan.iter().enumerate() {
-        let mut series = Vec::with_capacity(rows.len());
-        let mut series_rec = Record::new("SERIES");
-        for (ii, row) in rows.iter().enumerate() {
-            if cancel.is_cancelled() {
-                return Err(Error::Cancelled); // the sink's drop removes the temporary
-            }
-            let mut stored = vault.read_instance(study_id, &row.id)?;
-            transform(&mut stored)?;
-            let file = prepare(&mut stored)?;
-            let components = vec![
-                "DICOM".to_string(),
-                "PT000000".to_string(),
-                "ST000000".to_string(),
-                format!("SE{si:06}"),
-                format!("IM{ii:06}"),
-            ];
-            let body = &stored[file.body_start..];
-            sink.add(
-                &components.join("/"),
-                &[&file.prefix, body],
-                compressible(&file.transfer_syntax),
-            )?;
-            summary.bytes += (file.prefix.len() + body.len()) as u64;
-            summary.meta_groups_written += file.meta_written as usize;
-            summary.instances += 1;
+    for (study_id, study_plan) in &plan {
+        // the patient folder and study folder, known from the study's first file
+        let mut at: Option<(usize, usize)> = None;
+        for (si, (_, rows)) in study_plan.iter().enumerate() {
+            let mut series = Vec::with_capacity(rows.len());
+            let mut series_rec = Record::new("SERIES");
+            for (ii, row) in rows.iter().enumerate() {
+                if cancel.is_cancelled() {
+                    return Err(Error::Cancelled); // the sink's drop removes the temporary
+                }
+                let mut stored = vault.read_instance(study_id, &row.id)?;
+                transform(&mut stored)?;
+                let file = prepare(&mut stored)?;
+                let ds: &InMemDicomObject = &file.header;
+                let (pt, st) = *at.get_or_insert_with(|| tree.place_study(ds));
+                let components = vec![
+                    "DICOM".to_string(),
+                    format!("PT{pt:06}"),
+                    format!("ST{st:06}"),
+                    format!("SE{si:06}"),
+                    format!("IM{ii:06}"),
+                ];
+                let body = &stored[file.body_start..];
+                sink.add(
+                    &components.join("/"),
+                    &[&file.prefix, body],
+                    compressible(&file.transfer_syntax),
+                )?;
+                summary.bytes += (file.prefix.len() + body.len()) as u64;
+                summary.meta_groups_written += file.meta_written as usize;
+                summary.instances += 1;
 
-            let ds: &InMemDicomObject = &file.header;
-            tree.patient.fill(ds, PATIENT_KEYS);
-            tree.study.fill(ds, STUDY_KEYS);
-            series_rec.fill(ds, SERIES_KEYS);
-            let kind = record_type(&file.sop_class);
-            let mut rec = Record::new(kind);
-            rec.fill(ds, keys_of(kind));
-            rec.file = Some(FileRef {
-                id: components,
-                sop_class: file.sop_class,
-                sop_instance: file.sop_instance,
-                transfer_syntax: file.transfer_syntax,
-            });
-            rec.invent(tags::INSTANCE_NUMBER, VR::IS, &(ii + 1).to_string());
-            series.push(rec);
-            done += 1;
-            listener.on_progress(done, total);
+                let patient = &mut tree.patients[pt];
+                patient.rec.fill(ds, PATIENT_KEYS);
+                patient.studies[st].rec.fill(ds, STUDY_KEYS);
+                series_rec.fill(ds, SERIES_KEYS);
+                let kind = record_type(&file.sop_class);
+                let mut rec = Record::new(kind);
+                rec.fill(ds, keys_of(kind));
+                rec.file = Some(FileRef {
+                    id: components,
+                    sop_class: file.sop_class,
+                    sop_instance: file.sop_instance,
+                    transfer_syntax: file.transfer_syntax,
+                });
+                rec.invent(tags::INSTANCE_NUMBER, VR::IS, &(ii + 1).to_string());
+                series.push(rec);
+                done += 1;
+                listener.on_progress(done, total);
+            }
+            series_rec.invent(tags::MODALITY, VR::CS, "OT");
+            series_rec.invent(tags::SERIES_NUMBER, VR::IS, &(si + 1).to_string());
+            if let Some((pt, st)) = at {
+                tree.patients[pt].studies[st]
+                    .series
+                    .push((series_rec, series));
+            }
         }
-        series_rec.invent(tags::MODALITY, VR::CS, "OT");
-        series_rec.invent(tags::SERIES_NUMBER, VR::IS, &(si + 1).to_string());
-        tree.series.push((series_rec, series));
     }
-    let study_uid = tree
-        .study
-        .text(tags::STUDY_INSTANCE_UID)
-        .unwrap_or_default();
-    tree.patient.invent(tags::PATIENT_ID, VR::LO, &study_uid);
-    tree.study.invent(tags::STUDY_ID, VR::SH, "1");
+    for patient in &mut tree.patients {
+        for (i, study) in patient.studies.iter_mut().enumerate() {
+            study
+                .rec
+                .invent(tags::STUDY_ID, VR::SH, &(i + 1).to_string());
+        }
+        let study_uid = patient
+            .studies
+            .first()
+            .and_then(|s| s.rec.text(tags::STUDY_INSTANCE_UID))
+            .unwrap_or_default();
+        patient.rec.invent(tags::PATIENT_ID, VR::LO, &study_uid);
+    }
 
     let readme = readme();
     sink.add("README.TXT", &[readme.as_bytes()], true)?;
@@ -807,9 +891,60 @@ fn retag(e: &InMemElement, tag: Tag, vr: VR) -> InMemElement {
 
 /// The records of one exported study.
 struct Tree {
-    patient: Record,
-    study: Record,
+    patients: Vec<PatientNode>,
+}
+
+struct PatientNode {
+    /// Patient ID as the files give it (the name, when they have no ID): studies with the same
+    /// go under this patient
+    key: (Option<String>, Option<String>),
+    rec: Record,
+    studies: Vec<StudyNode>,
+}
+
+struct StudyNode {
+    rec: Record,
     series: Vec<(Record, Vec<Record>)>,
+}
+
+impl Tree {
+    /// Place a new study (its first file's data set given): under the patient of the same ID and
+    /// name, or a new one; returns (patient, study) indexes.
+    fn place_study(&mut self, ds: &InMemDicomObject) -> (usize, usize) {
+        let text = |tag| {
+            ds.element(tag)
+                .ok()
+                .and_then(|e| e.to_str().ok())
+                .map(|v| v.trim_end_matches(['\0', ' ']).to_string())
+                .filter(|v| !v.is_empty())
+        };
+        // Patient ID is unique per patient record in a file-set: the name only tells apart
+        // files that have no ID
+        let id = text(tags::PATIENT_ID);
+        let name = if id.is_some() {
+            None
+        } else {
+            text(tags::PATIENT_NAME)
+        };
+        let key = (id, name);
+        let pt = match self.patients.iter().position(|p| p.key == key) {
+            Some(pt) => pt,
+            None => {
+                self.patients.push(PatientNode {
+                    key,
+                    rec: Record::new("PATIENT"),
+                    studies: Vec::new(),
+                });
+                self.patients.len() - 1
+            }
+        };
+        let studies = &mut self.patients[pt].studies;
+        studies.push(StudyNode {
+            rec: Record::new("STUDY"),
+            series: Vec::new(),
+        });
+        (pt, studies.len() - 1)
+    }
 }
 
 /// The whole DICOMDIR file. Type 1 keys that no file had and that are not made up (dates) are
@@ -841,16 +976,31 @@ fn write_dicomdir(tree: &Tree) -> Result<Vec<u8>> {
         out.extend_from_slice(&content);
         Ok(at)
     };
-    let patient_at = item(&mut out, &tree.patient)?;
-    let study_at = item(&mut out, &tree.study)?;
-    let mut series_at = Vec::with_capacity(tree.series.len());
-    for (rec, images) in &tree.series {
-        let s = item(&mut out, rec)?;
-        let mut imgs = Vec::with_capacity(images.len());
-        for img in images {
-            imgs.push(item(&mut out, img)?);
+    // records in depth-first order: patient, its studies, each study's series, their images
+    /// a record's offset, and its children's
+    type Node<T> = (usize, Vec<T>);
+    struct At {
+        patient: usize,
+        studies: Vec<Node<Node<usize>>>,
+    }
+    let mut ats: Vec<At> = Vec::with_capacity(tree.patients.len());
+    for p in &tree.patients {
+        let patient = item(&mut out, &p.rec)?;
+        let mut studies = Vec::with_capacity(p.studies.len());
+        for st in &p.studies {
+            let study = item(&mut out, &st.rec)?;
+            let mut series_at = Vec::with_capacity(st.series.len());
+            for (rec, images) in &st.series {
+                let s = item(&mut out, rec)?;
+                let mut imgs = Vec::with_capacity(images.len());
+                for img in images {
+                    imgs.push(item(&mut out, img)?);
+                }
+                series_at.push((s, imgs));
+            }
+            studies.push((study, series_at));
         }
-        series_at.push((s, imgs));
+        ats.push(At { patient, studies });
     }
     out.extend_from_slice(&[0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
 
@@ -863,21 +1013,31 @@ fn write_dicomdir(tree: &Tree) -> Result<Vec<u8>> {
         out[at..at + 4].copy_from_slice(&offset(value)?);
         Ok(())
     };
-    patch(&mut out, first_at, patient_at)?;
-    patch(&mut out, last_at, patient_at)?;
-    patch(&mut out, patient_at + LOWER_AT, study_at)?;
-    if let Some((first, _)) = series_at.first() {
-        patch(&mut out, study_at + LOWER_AT, *first)?;
+    // each level: the records of one parent chained by "next", the parent's "lower" to the first
+    let chain = |out: &mut Vec<u8>, parent: Option<usize>, items: &[usize]| -> Result<()> {
+        if let (Some(parent), Some(first)) = (parent, items.first()) {
+            patch(out, parent + LOWER_AT, *first)?;
+        }
+        for pair in items.windows(2) {
+            patch(out, pair[0] + NEXT_AT, pair[1])?;
+        }
+        Ok(())
+    };
+    if let (Some(first), Some(last)) = (ats.first(), ats.last()) {
+        patch(&mut out, first_at, first.patient)?;
+        patch(&mut out, last_at, last.patient)?;
     }
-    for (i, (s, imgs)) in series_at.iter().enumerate() {
-        if let Some((next, _)) = series_at.get(i + 1) {
-            patch(&mut out, s + NEXT_AT, *next)?;
-        }
-        if let Some(first) = imgs.first() {
-            patch(&mut out, s + LOWER_AT, *first)?;
-        }
-        for pair in imgs.windows(2) {
-            patch(&mut out, pair[0] + NEXT_AT, pair[1])?;
+    let patients: Vec<usize> = ats.iter().map(|a| a.patient).collect();
+    chain(&mut out, None, &patients)?;
+    for a in &ats {
+        let studies: Vec<usize> = a.studies.iter().map(|s| s.0).collect();
+        chain(&mut out, Some(a.patient), &studies)?;
+        for (study, series_at) in &a.studies {
+            let series: Vec<usize> = series_at.iter().map(|s| s.0).collect();
+            chain(&mut out, Some(*study), &series)?;
+            for (s, imgs) in series_at {
+                chain(&mut out, Some(*s), imgs)?;
+            }
         }
     }
     Ok(out)

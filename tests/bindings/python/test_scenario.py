@@ -267,6 +267,7 @@ class Scenario(unittest.TestCase):
         done = self.vault.share(req, progress, sp.CancelHandle())
         self.assertEqual(done.share.status, sp.ShareStatus.ACTIVE)
         self.assertFalse(done.resumed)
+        self.assertEqual(done.share.other_study_ids, [])  # the request's default: one study
         self.assertEqual(done.share.files, 194)  # 192 images, README.TXT, DICOMDIR
         self.assertEqual(progress.calls[-1][:2], (192, 192))
         self.assertTrue(sp.link_needs_passcode(done.share.link))
