@@ -11,10 +11,15 @@ import app.scanpass.ffi.KeyStoreException
 import app.scanpass.ffi.RenderedSlice
 import app.scanpass.ffi.ScanpassException
 import app.scanpass.ffi.Series
+import app.scanpass.ffi.ShareListener
+import app.scanpass.ffi.ShareRequest
+import app.scanpass.ffi.ShareStatus
 import app.scanpass.ffi.Study
 import app.scanpass.ffi.Vault
 import app.scanpass.ffi.Viewer
 import app.scanpass.ffi.Window
+import app.scanpass.ffi.linkNeedsPasscode
+import app.scanpass.ffi.linkQrPng
 import java.io.File
 import java.nio.file.Files
 import java.security.MessageDigest
@@ -23,10 +28,12 @@ import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.atomic.AtomicInteger
 import kotlinx.coroutines.runBlocking
 import org.junit.AfterClass
+import org.junit.Assume.assumeTrue
 import org.junit.Assert.assertArrayEquals
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.BeforeClass
 import org.junit.FixMethodOrder
@@ -99,6 +106,18 @@ class Recorder(private val cancel: CancelHandle? = null, private val cancelAfter
 
     fun processed(): List<ULong> = events.filterIsInstance<ImportEvent.Processed>().map { it.done }
 }
+
+/** Share progress (called on the sharing thread): every (done, files, bytesSent) in order. */
+class ShareProgress : ShareListener {
+    val calls = CopyOnWriteArrayList<Triple<ULong, ULong, ULong>>()
+
+    override fun onProgress(done: ULong, files: ULong, bytesSent: ULong) {
+        calls.add(Triple(done, files, bytesSent))
+    }
+}
+
+/** What tests/bindings/kotlin/run looks for: step 8 ran to its end (JUnit's summary counts a skip as run). */
+const val STEP8_DONE = "scenario step 8: shared, received and revoked through the relay"
 
 fun sha256(bytes: ByteArray): String =
     MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
@@ -319,5 +338,64 @@ class ScenarioTest {
             }
             mr.close()
         }
+    }
+
+    @Test
+    fun test8_shareReceiveRevokeThroughARelay() {
+        val relay = System.getenv("SCANPASS_RELAY").orEmpty()
+        assumeTrue("SCANPASS_RELAY (a running relay) not set", relay.isNotEmpty())
+        val progress = ShareProgress()
+        val req = ShareRequest(
+            studyId = study.id,
+            seriesIds = listOf(),
+            relay = relay,
+            expiresInDays = 1u,
+            maxDownloads = null,
+            passcode = "blue harbour",
+            deidentify = null,
+        )
+        assertNull("shareWarning", vault.shareWarning(study.id, listOf()))
+        // the link carries the share's key: never print it (no message below names `done` or the link)
+        val done = CancelHandle().use { cancel -> runBlocking { vault.shareAsync(req, progress, cancel) } }
+        assertEquals(ShareStatus.ACTIVE, done.share.status)
+        assertFalse("resumed", done.resumed)
+        assertEquals("the request's default: one study", emptyList<String>(), done.share.otherStudyIds)
+        assertEquals("192 images, README.TXT, DICOMDIR", 194u, done.share.files)
+        val last = progress.calls.lastOrNull()
+        assertNotNull("the Kotlin share listener was called", last)
+        assertEquals(192UL to 192UL, last!!.first to last.second)
+        val link = done.share.link
+        assertTrue("linkNeedsPasscode", linkNeedsPasscode(link))
+        val qr = linkQrPng(link, 4u)
+        assertArrayEquals(
+            byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte(), 0x0d, 0x0a, 0x1a, 0x0a),
+            qr.copyOfRange(0, minOf(8, qr.size)),
+        )
+
+        Vault.create(File(tmp, "receiver").path, MemoryKeyStore()).use { other ->
+            assertThrowsType<ScanpassException.PasscodeNeeded>("receive without the passcode") {
+                CancelHandle().use { other.receive(link, null, null, it) }
+            }
+            assertThrowsType<ScanpassException.WrongPasscode>("receive with a wrong passcode (async)") {
+                CancelHandle().use { runBlocking { other.receiveAsync(link, "red harbour", null, it) } }
+            }
+            val got = CancelHandle().use { runBlocking { other.receiveAsync(link, "blue harbour", null, it) } }
+            assertEquals(192u, got.summary.instancesAdded)
+            assertEquals(emptyList<Any>(), got.summary.errors)
+            val received = other.series(other.studies().first().id).first()
+            other.openViewer(received.id).use { v ->
+                assertEquals(EXPECT_DEFAULT, sha(v.render(SLICE, Window.Default)))
+            }
+
+            val events = vault.shareAccessLog(done.share.id).map { it.event }
+            assertTrue("access log: $events", "manifest" in events)
+            assertTrue("access log: $events", "denied" in events)
+            assertEquals(ShareStatus.REVOKED, vault.revokeShare(done.share.id).status)
+            assertEquals(listOf(ShareStatus.REVOKED), vault.shares().map { it.status })
+            assertThrowsType<ScanpassException.ShareGone>("receive after revoke") {
+                CancelHandle().use { other.receive(link, "blue harbour", null, it) }
+            }
+        }
+        println(STEP8_DONE)
     }
 }

@@ -235,4 +235,58 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         v.lock()
         assertThrows("Locked") { try mr.render(n: 0, window: .default) }
     }
+
+    func test_8_share_receive_revoke_through_a_relay() async throws {
+        guard let relay = ProcessInfo.processInfo.environment["SCANPASS_RELAY"], !relay.isEmpty else {
+            throw XCTSkip("SCANPASS_RELAY (a running relay) not set")
+        }
+        let f = try f
+        let progress = ShareProgress()
+        let req = ShareRequest(
+            studyId: f.study.id, seriesIds: [], relay: relay, expiresInDays: 1,
+            maxDownloads: nil, passcode: "blue harbour", deidentify: nil)
+        XCTAssertNil(try f.vault.shareWarning(studyId: f.study.id, seriesIds: []))
+        // the link carries the share's key: never print it (no message below shows `done` or it)
+        let done = try await f.vault.shareAsync(request: req, listener: progress, cancel: CancelHandle())
+        XCTAssertEqual(done.share.status, .active)
+        XCTAssertFalse(done.resumed)
+        XCTAssertEqual(done.share.otherStudyIds, [], "the request's default: one study")
+        XCTAssertEqual(done.share.files, 194, "192 images, README.TXT, DICOMDIR")
+        guard let last = progress.calls.last else {
+            return XCTFail("the Swift share listener was never called")
+        }
+        XCTAssertEqual(last.done, 192)
+        XCTAssertEqual(last.files, 192)
+        let link = done.share.link
+        XCTAssertTrue(try linkNeedsPasscode(link: link))
+        let qr = try linkQrPng(link: link, scale: 4)
+        XCTAssertEqual([UInt8](qr.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+
+        let other = try Vault.create(dir: f.tmp + "/receiver", keys: MemoryKeyStore())
+        assertThrows("PasscodeNeeded") {
+            try other.receive(link: link, passcode: nil, listener: nil, cancel: CancelHandle())
+        }
+        await assertThrowsAsync("WrongPasscode") {
+            try await other.receiveAsync(link: link, passcode: "red harbour", listener: nil, cancel: CancelHandle())
+        }
+        let got = try await other.receiveAsync(
+            link: link, passcode: "blue harbour", listener: nil, cancel: CancelHandle())
+        XCTAssertEqual(got.summary.instancesAdded, 192)
+        XCTAssertEqual(got.summary.errors, [])
+        guard let study = try other.studies().first,
+              let series = try other.series(studyId: study.id).first
+        else {
+            return XCTFail("the receiving vault has no series")
+        }
+        let rendered = try other.openViewer(seriesId: series.id).render(n: SLICE, window: .default)
+        XCTAssertEqual(try sha(rendered), EXPECT_DEFAULT)
+        let events = try f.vault.shareAccessLog(shareId: done.share.id).map(\.event)
+        XCTAssertTrue(events.contains("manifest"), "access log: \(events)")
+        XCTAssertTrue(events.contains("denied"), "access log: \(events)")
+        XCTAssertEqual(try f.vault.revokeShare(shareId: done.share.id).status, .revoked)
+        XCTAssertEqual(try f.vault.shares().map(\.status), [.revoked])
+        assertThrows("ShareGone") {
+            try other.receive(link: link, passcode: "blue harbour", listener: nil, cancel: CancelHandle())
+        }
+    }
 }

@@ -1,5 +1,5 @@
-// What the scenario needs around the generated bindings: key stores and an import listener
-// written in Swift (what the iOS app does over the Keychain), SHA-256, and typed-error helpers.
+// What the scenario needs around the generated bindings: key stores, an import listener and a
+// share listener written in Swift (what the iOS app does over the Keychain), SHA-256, and typed-error helpers.
 
 import Foundation
 import Scanpass
@@ -114,6 +114,26 @@ final class Recorder: ImportListener, @unchecked Sendable {
     }
 }
 
+// MARK: - Share listener
+
+/// Records every share progress report (done, files, bytesSent), on the sharing thread.
+final class ShareProgress: ShareListener, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _calls: [(done: UInt64, files: UInt64, bytesSent: UInt64)] = []
+
+    var calls: [(done: UInt64, files: UInt64, bytesSent: UInt64)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return _calls
+    }
+
+    func onProgress(done: UInt64, files: UInt64, bytesSent: UInt64) throws {
+        lock.lock()
+        _calls.append((done, files, bytesSent))
+        lock.unlock()
+    }
+}
+
 // MARK: - SHA-256 (FIPS 180-4; Foundation on Linux has no CryptoKit)
 
 private let sha256K: [UInt32] = [
@@ -199,6 +219,23 @@ func assertThrows<T>(
 ) -> String? {
     do {
         let value = try body()
+        XCTFail("expected ScanpassError.\(kind), got a result: \(value)", file: file, line: line)
+    } catch let e as ScanpassError {
+        XCTAssertEqual(e.kind, kind, "wrong error: \(e)", file: file, line: line)
+        return e.message
+    } catch {
+        XCTFail("expected ScanpassError.\(kind), got \(type(of: error)): \(error)", file: file, line: line)
+    }
+    return nil
+}
+
+/// `assertThrows` for an `async` call (the `_async` forms of the API).
+@discardableResult
+func assertThrowsAsync<T>(
+    _ kind: String, file: StaticString = #filePath, line: UInt = #line, _ body: () async throws -> T
+) async -> String? {
+    do {
+        let value = try await body()
         XCTFail("expected ScanpassError.\(kind), got a result: \(value)", file: file, line: line)
     } catch let e as ScanpassError {
         XCTAssertEqual(e.kind, kind, "wrong error: \(e)", file: file, line: line)

@@ -13,5 +13,6 @@ XCTMain([
         ("test_5_library_lists_patients_studies_series_and_thumbnails", ScenarioTests.test_5_library_lists_patients_studies_series_and_thumbnails),
         ("test_6_render_matches_the_rust_side", asyncTest(ScenarioTests.test_6_render_matches_the_rust_side)),
         ("test_7_typed_errors", asyncTest(ScenarioTests.test_7_typed_errors)),
+        ("test_8_share_receive_revoke_through_a_relay", asyncTest(ScenarioTests.test_8_share_receive_revoke_through_a_relay)),
     ]),
 ])
