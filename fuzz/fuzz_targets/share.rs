@@ -13,14 +13,17 @@ fuzz_target!(|data: &[u8]| {
     // as a sealed chunk: refused (no key could have made these bytes), never a panic
     let key = Key::from_bytes([7; 32]);
     assert!(seal::open(&key, data, &seal::chunk_aad("fuzz", 0)).is_err());
+    assert!(seal::open_owned(&key, data.to_vec(), &seal::chunk_aad("fuzz", 0)).is_err());
     // as a decrypted manifest
     if let Ok(m) = Manifest::from_json(data) {
         for f in &m.files {
             assert!(f.first_chunk as u64 + f.chunks as u64 <= m.chunk_count as u64);
             assert!(f.series.is_none_or(|s| (s as usize) < m.series.len()));
         }
+        let studies = m.all_studies().len();
         for s in &m.series {
             assert!(s.files.iter().all(|&i| (i as usize) < m.files.len()));
+            assert!(m.study_of_series(s) < studies);
         }
         assert_eq!(Manifest::from_json(&m.to_json()).as_ref(), Ok(&m));
     }

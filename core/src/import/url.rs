@@ -263,10 +263,16 @@ fn too_large() -> Error {
 pub(crate) fn client(loopback: bool) -> std::result::Result<Client, Box<dyn std::error::Error>> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_platform_verifier()?
-        .with_no_client_auth();
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?;
+    let tls = match builder.clone().with_platform_verifier() {
+        Ok(b) => b.with_no_client_auth(),
+        // no system certificates at all (a bare container): plain http to this device (a local
+        // relay) still works; https fails when it connects, as no certificate can be trusted
+        Err(_) => builder
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth(),
+    };
     let mut b = Client::builder()
         .tls_backend_preconfigured(tls)
         .connect_timeout(CONNECT_TIMEOUT)
