@@ -8,7 +8,8 @@
 //! `--open-all`: every recipient decrypts every chunk and checks every file's SHA-256, as the
 //! browser viewer does (with one recipient: the recipient's download throughput).
 //! `--parallel K`: each recipient keeps K chunk requests in flight (default 1), as the browser
-//! viewer keeps 6; chunks are still opened and hashed in order.
+//! viewer keeps 6. Chunks are opened on tokio's blocking pool, and a chunk that is a whole file
+//! (a slice) is hashed there too; pieces of larger files are hashed in order.
 //!
 //! Prints one JSON line: recipients, completed, failed, seconds, bytes (all recipients), MB/s, and
 //! per-recipient median/max seconds. Each recipient checks that it received the manifest and
@@ -62,14 +63,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map_err(|e| e.to_string())?;
             let m = Manifest::from_json(&plain).map_err(|e| e.to_string())?;
             let mut bytes = sealed.len() as u64;
-            // the sealed size of every chunk: file pieces, then thumbnails (any size)
-            let mut expected = vec![None; m.chunk_count as usize];
-            for f in &m.files {
-                for i in 0..f.chunks {
-                    let piece = (f.size - i as u64 * m.chunk_size).min(m.chunk_size);
-                    expected[(f.first_chunk + i) as usize] = Some(piece + seal::OVERHEAD as u64);
-                }
-            }
             let probe = (r as u32) % m.chunk_count.max(1);
             // chunk index -> (file, last piece of it), to check each file's SHA-256
             let mut ends = vec![None; m.chunk_count as usize];
@@ -78,38 +71,90 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     ends[(f.first_chunk + f.chunks - 1) as usize] = Some(i);
                 }
             }
+            // chunk index -> file, when the chunk is the whole file (a slice): opened and
+            // checked off this task, on the blocking pool, as a browser's WebCrypto works beside
+            // the page; pieces of larger files are hashed here, in order
+            let mut whole = vec![None; m.chunk_count as usize];
+            for (i, f) in m.files.iter().enumerate() {
+                if f.chunks == 1 {
+                    whole[f.first_chunk as usize] = Some(i);
+                }
+            }
+            let (m, whole, ck) = (
+                std::sync::Arc::new(m),
+                std::sync::Arc::new(whole),
+                std::sync::Arc::new(ck),
+            );
+            /// A chunk fetched and, with --open-all, opened: its plaintext, unless it was a whole
+            /// file and already checked.
+            enum Got {
+                Sealed(bytes::Bytes),
+                Piece(Vec<u8>),
+                Checked,
+            }
             let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
             use futures::StreamExt;
             let mut bodies = futures::stream::iter(0..m.chunk_count)
                 .map(|n| {
                     let (http, url) = (&http, format!("{api}/chunks/{n}"));
                     let token = &token;
-                    async move { (n, get(http, url, token).await) }
+                    let (m, whole, ck, share_id) =
+                        (m.clone(), whole.clone(), ck.clone(), share_id.clone());
+                    async move {
+                        let body = get(http, url, token).await?;
+                        let len = body.len() as u64;
+                        if let Some(size) = expected_size(&m, n) {
+                            if len != size {
+                                return Err(format!("chunk {n}: {len} bytes, {size} expected"));
+                            }
+                        }
+                        if !open_all {
+                            return Ok((n, len, Got::Sealed(body)));
+                        }
+                        let got = tokio::task::spawn_blocking(move || {
+                            let mut plain =
+                                seal::open_owned(&ck, body.into(), &seal::chunk_aad(&share_id, n))
+                                    .map_err(|e| format!("chunk {n}: {e}"))?;
+                            match whole[n as usize] {
+                                Some(i) => {
+                                    let digest =
+                                        <sha2::Sha256 as sha2::Digest>::digest(plain.as_slice());
+                                    if hex::encode(digest) != m.files[i].sha256 {
+                                        return Err(format!("file {i}: checksum mismatch"));
+                                    }
+                                    Ok(Got::Checked)
+                                }
+                                None => Ok(Got::Piece(std::mem::take(&mut *plain))),
+                            }
+                        })
+                        .await
+                        .map_err(|e| e.to_string())??;
+                        Ok((n, len, got))
+                    }
                 })
                 .buffered(parallel);
-            while let Some((n, body)) = bodies.next().await {
-                let body = body?;
-                bytes += body.len() as u64;
-                if let Some(size) = expected[n as usize] {
-                    if body.len() as u64 != size {
-                        return Err(format!("chunk {n}: {} bytes, {size} expected", body.len()));
-                    }
-                }
-                if open_all {
-                    let plain = seal::open_owned(&ck, body.into(), &seal::chunk_aad(&share_id, n))
-                        .map_err(|e| format!("chunk {n}: {e}"))?;
-                    if expected[n as usize].is_some() {
-                        sha2::Digest::update(&mut hasher, plain.as_slice());
-                    }
-                    if let Some(i) = ends[n as usize] {
-                        let digest = sha2::Digest::finalize_reset(&mut hasher);
-                        if hex::encode(digest) != m.files[i].sha256 {
-                            return Err(format!("file {i}: checksum mismatch"));
+            while let Some(item) = bodies.next().await {
+                let (n, len, got) = item?;
+                bytes += len;
+                match got {
+                    Got::Sealed(body) => {
+                        if n == probe {
+                            seal::open(&ck, &body, &seal::chunk_aad(&share_id, n))
+                                .map_err(|e| format!("chunk {n}: {e}"))?;
                         }
                     }
-                } else if n == probe {
-                    seal::open(&ck, &body, &seal::chunk_aad(&share_id, n))
-                        .map_err(|e| format!("chunk {n}: {e}"))?;
+                    Got::Checked => {}
+                    Got::Piece(plain) => {
+                        if expected_size(&m, n).is_some() {
+                            sha2::Digest::update(&mut hasher, plain.as_slice());
+                        }
+                        if let Some(i) = ends[n as usize] {
+                            let digest = sha2::Digest::finalize_reset(&mut hasher);
+                            if hex::encode(digest) != m.files[i].sha256 {
+                                return Err(format!("file {i}: checksum mismatch"));
+                            }
+                        }
+                    }
                 }
             }
             Ok::<(u64, f64), String>((bytes, t0.elapsed().as_secs_f64()))
@@ -147,6 +192,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
     );
     Ok(())
+}
+
+/// The sealed size of chunk `n` when it is a piece of a file (thumbnails: any size).
+fn expected_size(m: &Manifest, n: u32) -> Option<u64> {
+    let f = m
+        .files
+        .iter()
+        .find(|f| (f.first_chunk..f.first_chunk + f.chunks).contains(&n))?;
+    let i = (n - f.first_chunk) as u64;
+    Some((f.size - i * m.chunk_size).min(m.chunk_size) + seal::OVERHEAD as u64)
 }
 
 /// A recipient route's body, the access token shown.
