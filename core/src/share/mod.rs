@@ -1,11 +1,12 @@
-//! Sharing a study for a second opinion (issue 6). The wire format is docs/share-format.md.
+//! Sharing a study (or a few studies of the patient, to compare) for a second opinion (issue 6).
+//! The wire format is docs/share-format.md.
 //!
 //! - [`link`]: the link and the keys derived from it;
 //! - [`seal`]: AES-256-GCM sealed chunks and manifest; [`manifest`]: the list of files;
 //! - [`relay`]: the client of the relay (`relay/`), which stores only ciphertext;
-//! - [`send`]: encrypt a study (optionally de-identified) and upload it, resuming an interrupted
+//! - [`send`]: encrypt studies (optionally de-identified) and upload them, resuming an interrupted
 //!   upload; list, revoke, read the access log;
-//! - [`receive`]: open a link and import the study into the vault.
+//! - [`receive`]: open a link and import its studies into the vault.
 
 pub mod link;
 pub mod manifest;
