@@ -16,6 +16,7 @@ use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 use super::color;
 use super::encapsulated::frame_bytes;
 use super::header::{ImageInfo, Photometric, PixelElement, SampleType};
+use super::j2k;
 use super::jpeg::{self, JpegSamples};
 use super::open::Object;
 use super::{jpegls, rle};
@@ -271,6 +272,20 @@ pub(crate) fn decode_input<'a>(
                         (Raw::Bytes(Cow::Owned(bytes)), false, true)
                     }
                 }
+                StreamKind::Registry(J2K_LOSSLESS | J2K)
+                    if matches!(info.bits_allocated, 8 | 16) =>
+                {
+                    let bytes = j2k::decode(
+                        &stream,
+                        &info.transfer_syntax.name,
+                        pixels,
+                        spp,
+                        info.sample_type.bytes(),
+                    )?;
+                    // JPEG 2000 applies its own inverse colour transform (YBR_ICT/YBR_RCT).
+                    let rgb = matches!(info.photometric, Photometric::YbrIct | Photometric::YbrRct);
+                    (Raw::Bytes(Cow::Owned(bytes)), rgb, true)
+                }
                 StreamKind::Registry(uid) => {
                     let bytes = codec_stream(info, &stream, uid)?;
                     // JPEG 2000 applies its own inverse colour transform (YBR_ICT/YBR_RCT).
@@ -338,6 +353,10 @@ pub(crate) fn decode_input<'a>(
     })
 }
 
+/// JPEG 2000 Image Compression (Lossless Only), and JPEG 2000 Image Compression.
+const J2K_LOSSLESS: &str = "1.2.840.10008.1.2.4.90";
+const J2K: &str = "1.2.840.10008.1.2.4.91";
+
 /// Which decoder reads a compressed frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StreamKind {
@@ -376,7 +395,7 @@ impl StreamKind {
             [0xFF, 0xD8, 0xFF, 0xF7, ..] => StreamKind::JpegLs,
             [0xFF, 0xD8, 0xFF, ..] => StreamKind::Jpeg,
             [0xFF, 0x4F, 0xFF, 0x51, ..] | [0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, ..] => {
-                StreamKind::Registry("1.2.840.10008.1.2.4.90")
+                StreamKind::Registry(J2K_LOSSLESS)
             }
             _ => StreamKind::Native,
         }

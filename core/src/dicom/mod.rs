@@ -14,6 +14,7 @@ mod decode;
 mod encapsulated;
 mod header;
 mod image;
+mod j2k;
 mod jpeg;
 mod jpegls;
 mod locate;
