@@ -272,22 +272,17 @@ pub(crate) fn decode_input<'a>(
                         (Raw::Bytes(Cow::Owned(bytes)), false, true)
                     }
                 }
-                StreamKind::Registry(J2K_LOSSLESS | J2K)
-                    if matches!(info.bits_allocated, 8 | 16) =>
-                {
-                    let bytes = j2k::decode(
-                        &stream,
-                        &info.transfer_syntax.name,
-                        pixels,
-                        spp,
-                        info.sample_type.bytes(),
-                    )?;
-                    // JPEG 2000 applies its own inverse colour transform (YBR_ICT/YBR_RCT).
-                    let rgb = matches!(info.photometric, Photometric::YbrIct | Photometric::YbrRct);
-                    (Raw::Bytes(Cow::Owned(bytes)), rgb, true)
-                }
                 StreamKind::Registry(uid) => {
-                    let bytes = codec_stream(info, &stream, uid)?;
+                    let bytes = match uid {
+                        J2K_LOSSLESS | J2K if matches!(info.bits_allocated, 8 | 16) => j2k::decode(
+                            &stream,
+                            &info.transfer_syntax.name,
+                            pixels,
+                            spp,
+                            info.sample_type.bytes(),
+                        )?,
+                        _ => codec_stream(info, &stream, uid)?,
+                    };
                     // JPEG 2000 applies its own inverse colour transform (YBR_ICT/YBR_RCT).
                     let rgb = matches!(info.photometric, Photometric::YbrIct | Photometric::YbrRct);
                     (Raw::Bytes(Cow::Owned(bytes)), rgb, true)

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::dicom::DicomImage;
 use crate::error::{Error, Result};
-use crate::vault::{Stored, Vault};
+use crate::vault::{Storable, Stored, Vault};
 
 /// Where to import from.
 #[derive(Clone, PartialEq, Eq)]
@@ -166,21 +166,17 @@ pub fn import(
             }
         });
         for c in candidates {
-            if cancel.is_cancelled() {
+            // the reading side stops only when cancelled
+            let prepared = rx.recv().ok().filter(|_| !cancel.is_cancelled());
+            let Some(prepared) = prepared else {
                 ingest.summary.cancelled = true;
                 break;
-            }
-            let Ok(prepared) = rx.recv() else {
-                break; // the reading side stopped: cancelled
             };
             ingest.add_prepared(&c.display, c.size, prepared)?;
         }
         drop(rx); // stops the reading side if this side stopped first
         Ok::<(), Error>(())
     })?;
-    if cancel.is_cancelled() {
-        ingest.summary.cancelled = true;
-    }
     ingest.finish()
 }
 
@@ -238,7 +234,7 @@ impl<'a> Ingest<'a> {
         prepared: Result<Option<Prepared>>,
     ) -> Result<()> {
         let stored = prepared.and_then(|p| match p {
-            Some(p) => self.vault.store(&p.bytes, &p.digest, &p.image).map(Some),
+            Some(p) => self.vault.store(&p.file, &p.image).map(Some),
             None => Ok(None),
         });
         match stored {
@@ -311,23 +307,18 @@ impl<'a> Ingest<'a> {
     }
 }
 
-/// A file read and checked, ready to be stored: its bytes (preamble zeroed), parsed header and
-/// SHA-256.
+/// A file read and checked, ready to be stored: its bytes as the vault keeps them, and its parsed
+/// header.
 struct Prepared {
-    bytes: Vec<u8>,
+    file: Storable,
     image: DicomImage,
-    digest: [u8; 32],
 }
 
 /// Check one file and do the CPU work of storing it (parse, hash). `Ok(None)`: not DICOM,
 /// skipped.
-fn prepare(mut bytes: Vec<u8>) -> Result<Option<Prepared>> {
+fn prepare(bytes: Vec<u8>) -> Result<Option<Prepared>> {
     if !crate::dicom::looks_like_dicom(&bytes) {
         return Ok(None);
-    }
-    // the preamble may carry executable content (PE/ELF polyglots): never store it
-    if bytes.len() >= 132 && &bytes[128..132] == b"DICM" {
-        bytes[..128].fill(0);
     }
     let image = match DicomImage::from_bytes(bytes.clone()) {
         Ok(i) => i,
@@ -344,10 +335,8 @@ fn prepare(mut bytes: Vec<u8>) -> Result<Option<Prepared>> {
     {
         return Ok(None);
     }
-    let digest = crate::vault::sha256(&bytes);
     Ok(Some(Prepared {
-        bytes,
+        file: Storable::new(bytes),
         image,
-        digest,
     }))
 }

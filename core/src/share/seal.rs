@@ -7,7 +7,7 @@
 use rand::RngCore;
 use zeroize::Zeroizing;
 
-use crate::vault::crypto::{AeadKey, Key, TAG};
+use crate::vault::crypto::{AeadKey, Key};
 
 /// The format byte every sealed object starts with.
 pub const VERSION: u8 = 1;
@@ -60,22 +60,7 @@ pub fn seal(key: &Key, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
 
 /// Open a sealed object.
 pub fn open(key: &Key, sealed: &[u8], aad: &[u8]) -> Result<Zeroizing<Vec<u8>>, SealError> {
-    if sealed.len() < OVERHEAD {
-        return Err(SealError::Integrity);
-    }
-    if sealed[0] != VERSION {
-        return Err(SealError::Version);
-    }
-    let nonce: [u8; NONCE] = sealed[1..1 + NONCE]
-        .try_into()
-        .map_err(|_| SealError::Integrity)?;
-    let (body, tag) = sealed[1 + NONCE..].split_at(sealed.len() - OVERHEAD);
-    let tag: &[u8; TAG] = tag.try_into().map_err(|_| SealError::Integrity)?;
-    let mut plain = Zeroizing::new(body.to_vec());
-    AeadKey::aes_256_gcm(key)
-        .and_then(|c| c.open_in_place(nonce, aad, &mut plain, tag))
-        .map_err(|_| SealError::Integrity)?;
-    Ok(plain)
+    open_owned(key, sealed.to_vec(), aad)
 }
 
 /// [`open`] of a sealed object the caller owns (a body just received): decrypted where it lies,

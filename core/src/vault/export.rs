@@ -111,16 +111,9 @@ pub fn export_studies(
     listener: &dyn ExportListener,
     cancel: &CancelToken,
 ) -> Result<ExportSummary> {
+    let plan = plan_studies(vault, studies, &[])?;
     let mut sink = Sink::begin(out, format)?;
-    let summary = write_file_set(
-        vault,
-        studies,
-        &[],
-        &mut |_| Ok(()),
-        &mut sink,
-        listener,
-        cancel,
-    )?;
+    let summary = write_file_set(vault, &plan, &mut |_| Ok(()), &mut sink, listener, cancel)?;
     sink.commit()?;
     Ok(summary)
 }
@@ -138,56 +131,32 @@ impl FileSink for Sink {
     }
 }
 
-/// Which instances of a study a file-set holds: the series named in `series` (all when empty),
-/// in the vault's order, instances in display order.
-pub fn plan(
-    vault: &Vault,
-    study_id: &str,
-    series: &[String],
-) -> Result<Vec<(SeriesRow, Vec<InstanceRow>)>> {
-    let mut plan: Vec<(SeriesRow, Vec<InstanceRow>)> = Vec::new();
-    let all = vault.series(study_id)?;
-    if series.iter().any(|s| !all.iter().any(|a| &a.id == s)) {
-        return Err(Error::NotFound("series"));
-    }
-    for s in all {
-        if !series.is_empty() && !series.contains(&s.id) {
-            continue;
-        }
-        let rows = vault.instances(&s.id)?;
-        if !rows.is_empty() {
-            plan.push((s, rows));
-        }
-    }
-    Ok(plan)
-}
-
-/// The instances of several studies a file-set holds: [`plan`] of each study in the order given
-/// (each named once), `series` chosen among all of their series (all when empty). Studies left
-/// with nothing to show are dropped.
+/// Which instances a file-set of `studies` holds, study by study in the order given (each named
+/// once): the series named in `series` (all when empty; each must belong to one of the studies),
+/// in the vault's order, instances in display order. Studies left with nothing to show are
+/// dropped.
 pub fn plan_studies(
     vault: &Vault,
     studies: &[String],
     series: &[String],
 ) -> Result<Vec<StudyPlan>> {
     let mut seen = std::collections::HashSet::new();
-    let studies: Vec<&String> = studies.iter().filter(|s| seen.insert(*s)).collect();
     let mut known = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(studies.len());
-    for study in studies {
-        let all = vault.series(study)?;
-        known.extend(all.iter().map(|s| s.id.clone()));
-        let mine: Vec<String> = series
-            .iter()
-            .filter(|s| all.iter().any(|a| &a.id == *s))
-            .cloned()
-            .collect();
-        if !series.is_empty() && mine.is_empty() {
-            continue; // none of this study's series chosen
+    for study in studies.iter().filter(|s| seen.insert(*s)) {
+        let mut chosen = Vec::new();
+        for s in vault.series(study)? {
+            known.insert(s.id.clone());
+            if !series.is_empty() && !series.contains(&s.id) {
+                continue;
+            }
+            let rows = vault.instances(&s.id)?;
+            if !rows.is_empty() {
+                chosen.push((s, rows));
+            }
         }
-        let p = plan(vault, study, &mine)?;
-        if !p.is_empty() {
-            out.push((study.clone(), p));
+        if !chosen.is_empty() {
+            out.push((study.clone(), chosen));
         }
     }
     if series.iter().any(|s| !known.contains(s)) {
@@ -196,24 +165,21 @@ pub fn plan_studies(
     Ok(out)
 }
 
-/// One study of a file-set: its id and [`plan`].
+/// One study of a file-set: its id, and its series with their instances in display order.
 pub type StudyPlan = (String, Vec<(SeriesRow, Vec<InstanceRow>)>);
 
-/// Write `studies` (the series in `series`, all when empty; see [`plan_studies`]) as a DICOM
-/// File-set into `sink`: each instance passed through `transform` (de-identification; nothing for
+/// Write the instances of `plan` ([`plan_studies`]) as a DICOM File-set into `sink`: each instance passed through `transform` (de-identification; nothing for
 /// an export) before it is made a Part 10 file, then `README.TXT` and `DICOMDIR`. Files are
 /// `DICOM/PT<patient>/ST<study>/SE<series>/IM<instance>`, the studies of one patient (same
 /// Patient ID, after `transform`) under one patient folder.
 pub fn write_file_set(
     vault: &Vault,
-    studies: &[String],
-    series: &[String],
+    plan: &[StudyPlan],
     transform: &mut dyn FnMut(&mut zeroize::Zeroizing<Vec<u8>>) -> Result<()>,
     sink: &mut dyn FileSink,
     listener: &dyn ExportListener,
     cancel: &CancelToken,
 ) -> Result<ExportSummary> {
-    let plan = plan_studies(vault, studies, series)?;
     let total: u64 = plan
         .iter()
         .flat_map(|(_, p)| p.iter())
@@ -243,7 +209,7 @@ pub fn write_file_set(
         patients: Vec::new(),
     };
     let mut done = 0u64;
-    for (study_id, study_plan) in &plan {
+    for (study_id, study_plan) in plan {
         // the patient folder and study folder, known from the study's first file
         let mut at: Option<(usize, usize)> = None;
         for (si, (_, rows)) in study_plan.iter().enumerate() {
@@ -911,13 +877,7 @@ impl Tree {
     /// Place a new study (its first file's data set given): under the patient of the same ID and
     /// name, or a new one; returns (patient, study) indexes.
     fn place_study(&mut self, ds: &InMemDicomObject) -> (usize, usize) {
-        let text = |tag| {
-            ds.element(tag)
-                .ok()
-                .and_then(|e| e.to_str().ok())
-                .map(|v| v.trim_end_matches(['\0', ' ']).to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let text = |tag| crate::dicom::attrs::text(ds, tag);
         // Patient ID is unique per patient record in a file-set: the name only tells apart
         // files that have no ID
         let id = text(tags::PATIENT_ID);

@@ -638,13 +638,10 @@ impl Vault {
         Ok(())
     }
 
-    /// Store one DICOM file (already read) in the vault. Returns what happened to it.
-    pub(crate) fn store(
-        &self,
-        bytes: &[u8],
-        digest: &[u8; 32],
-        image: &DicomImage,
-    ) -> Result<Stored> {
+    /// Store one DICOM file (already read, made [`Storable`]) in the vault. Returns what happened
+    /// to it.
+    pub(crate) fn store(&self, file: &Storable, image: &DicomImage) -> Result<Stored> {
+        let (bytes, digest) = (file.bytes.as_slice(), &file.digest);
         let s = image.summary();
         let sop = s
             .sop_instance_uid
@@ -658,7 +655,6 @@ impl Vault {
             .series_instance_uid
             .clone()
             .ok_or_else(|| Error::bad("SeriesInstanceUID", "absent"))?;
-        // (the import zeroed the preamble: it may carry executable content)
         let info = image.info().ok();
 
         // look up what the index has for this instance, study and series
@@ -850,7 +846,25 @@ fn study_ad(study_id: &str) -> String {
     format!("scanpass study key v1\0{study_id}")
 }
 
-pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+/// A file's bytes as the vault stores them: the preamble zeroed (it may carry executable content:
+/// PE/ELF polyglots), with their SHA-256 (the dedupe key). Made on any thread: the import makes it
+/// on its reading thread, beside the one that stores.
+pub(crate) struct Storable {
+    bytes: Vec<u8>,
+    digest: [u8; 32],
+}
+
+impl Storable {
+    pub(crate) fn new(mut bytes: Vec<u8>) -> Storable {
+        if bytes.len() >= 132 && &bytes[128..132] == b"DICM" {
+            bytes[..128].fill(0);
+        }
+        let digest = sha256(&bytes);
+        Storable { bytes, digest }
+    }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).into()
 }
