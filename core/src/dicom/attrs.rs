@@ -6,29 +6,22 @@ use dicom_object::InMemDicomObject;
 pub(crate) type Ds = InMemDicomObject;
 
 pub(crate) fn text(ds: &Ds, tag: Tag) -> Option<String> {
-    let e = ds.element_opt(tag).ok().flatten()?;
+    let e = ds.get(tag)?;
     let s = e.to_str().ok()?;
     let s = s.trim_matches(|c: char| c == '\0' || c.is_whitespace());
     (!s.is_empty()).then(|| s.to_string())
 }
 
 pub(crate) fn int(ds: &Ds, tag: Tag) -> Option<i64> {
-    ds.element_opt(tag).ok().flatten()?.to_int::<i64>().ok()
+    ds.get(tag)?.to_int::<i64>().ok()
 }
 
 pub(crate) fn float(ds: &Ds, tag: Tag) -> Option<f64> {
-    ds.element_opt(tag)
-        .ok()
-        .flatten()?
-        .to_float64()
-        .ok()
-        .filter(|v| v.is_finite())
+    ds.get(tag)?.to_float64().ok().filter(|v| v.is_finite())
 }
 
 pub(crate) fn floats(ds: &Ds, tag: Tag) -> Vec<f64> {
-    ds.element_opt(tag)
-        .ok()
-        .flatten()
+    ds.get(tag)
         .and_then(|e| e.to_multi_float64().ok())
         .unwrap_or_default()
 }
@@ -40,11 +33,7 @@ pub(crate) fn texts(ds: &Ds, tag: Tag) -> Vec<String> {
 }
 
 pub(crate) fn items(ds: &Ds, tag: Tag) -> &[Ds] {
-    ds.element_opt(tag)
-        .ok()
-        .flatten()
-        .and_then(|e| e.items())
-        .unwrap_or(&[])
+    ds.get(tag).and_then(|e| e.items()).unwrap_or(&[])
 }
 
 pub(crate) fn first_item(ds: &Ds, tag: Tag) -> Option<&Ds> {

@@ -155,11 +155,7 @@ pub fn decode_frame<'a>(obj: &'a Object, info: &ImageInfo, frame: u32) -> Result
         PixelElement::Float => tags::FLOAT_PIXEL_DATA,
         PixelElement::Double => tags::DOUBLE_FLOAT_PIXEL_DATA,
     };
-    let element = obj
-        .element_opt(tag)
-        .ok()
-        .flatten()
-        .ok_or(Error::NoPixelData)?;
+    let element = obj.get(tag).ok_or(Error::NoPixelData)?;
     let input = match element.value() {
         Value::Primitive(p) => {
             let count = if native_422(info) {

@@ -230,21 +230,11 @@ impl ImageInfo {
     /// that carry no image.
     pub fn from_object(obj: &Object) -> Result<Self> {
         let ds: &Ds = obj;
-        let element = if ds.element_opt(tags::PIXEL_DATA).ok().flatten().is_some() {
+        let element = if ds.get(tags::PIXEL_DATA).is_some() {
             PixelElement::Integer
-        } else if ds
-            .element_opt(tags::FLOAT_PIXEL_DATA)
-            .ok()
-            .flatten()
-            .is_some()
-        {
+        } else if ds.get(tags::FLOAT_PIXEL_DATA).is_some() {
             PixelElement::Float
-        } else if ds
-            .element_opt(tags::DOUBLE_FLOAT_PIXEL_DATA)
-            .ok()
-            .flatten()
-            .is_some()
-        {
+        } else if ds.get(tags::DOUBLE_FLOAT_PIXEL_DATA).is_some() {
             PixelElement::Double
         } else {
             return Err(Error::NoPixelData);
@@ -256,7 +246,7 @@ impl ImageInfo {
     /// `None` when it carries no image (Rows absent and no pixel data element).
     pub fn describe(obj: &Object) -> Result<Option<Self>> {
         let ds: &Ds = obj;
-        let has = |tag| ds.element_opt(tag).ok().flatten().is_some();
+        let has = |tag| ds.get(tag).is_some();
         let element = if has(tags::FLOAT_PIXEL_DATA) {
             PixelElement::Float
         } else if has(tags::DOUBLE_FLOAT_PIXEL_DATA) {
@@ -465,7 +455,7 @@ fn transforms_of(
 /// Read a LUT item (LUT Descriptor + LUT Data). `signed_first` reads the first mapped value as
 /// signed (Modality LUT of signed pixels, PS3.3 C.11.1.1.1).
 fn read_lut(item: &Ds, signed_first: bool) -> Option<Lut> {
-    let desc = item.element_opt(tags::LUT_DESCRIPTOR).ok().flatten()?;
+    let desc = item.get(tags::LUT_DESCRIPTOR)?;
     let d: Vec<i64> = desc.to_multi_int::<i64>().ok()?;
     if d.len() != 3 {
         return None;
@@ -482,7 +472,7 @@ fn read_lut(item: &Ds, signed_first: bool) -> Option<Lut> {
         d[1] & 0xFFFF
     };
     let bits = d[2].clamp(1, 16) as u16;
-    let data_el = item.element_opt(tags::LUT_DATA).ok().flatten()?;
+    let data_el = item.get(tags::LUT_DATA)?;
     let mut data: Vec<u16> = data_el.to_multi_int::<u16>().ok().or_else(|| {
         data_el.to_bytes().ok().map(|b| {
             b.chunks_exact(2)
@@ -512,9 +502,7 @@ fn read_lut(item: &Ds, signed_first: bool) -> Option<Lut> {
 fn read_palette(ds: &Ds) -> Result<[Lut; 3]> {
     let channel = |desc_tag, data_tag, seg_tag, name: &'static str| -> Result<Lut> {
         let d: Vec<i64> = ds
-            .element_opt(desc_tag)
-            .ok()
-            .flatten()
+            .get(desc_tag)
             .and_then(|e| e.to_multi_int::<i64>().ok())
             .filter(|d| d.len() == 3)
             .ok_or_else(|| Error::bad(name, "palette descriptor absent"))?;
@@ -523,13 +511,13 @@ fn read_palette(ds: &Ds) -> Result<[Lut; 3]> {
             n => n as usize,
         };
         let bits = d[2].clamp(1, 16) as u16;
-        let raw: Vec<u16> = if let Some(e) = ds.element_opt(data_tag).ok().flatten() {
+        let raw: Vec<u16> = if let Some(e) = ds.get(data_tag) {
             e.to_bytes()
                 .map_err(|e| Error::bad(name, e))?
                 .chunks_exact(2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]))
                 .collect()
-        } else if let Some(e) = ds.element_opt(seg_tag).ok().flatten() {
+        } else if let Some(e) = ds.get(seg_tag) {
             let words: Vec<u16> = e
                 .to_bytes()
                 .map_err(|e| Error::bad(name, e))?

@@ -86,7 +86,7 @@ fn header_bytes<'s>(
 /// first. A valid Number of Frames is always believed.
 fn infer_frames(info: &mut ImageInfo, header: &Object, loc: &Located) {
     use dicom_dictionary_std::tags;
-    let declared = header.element_opt(tags::NUMBER_OF_FRAMES).ok().flatten();
+    let declared = header.get(tags::NUMBER_OF_FRAMES);
     let valid = declared.as_ref().is_some_and(|e| e.to_int::<i64>().is_ok());
     if declared.is_none() || valid || info.bits_allocated == 1 {
         return;

@@ -283,9 +283,7 @@ pub fn parse(bytes: &[u8], depth: ReadDepth) -> Result<Object> {
         Err(Error::NotDicom(msg)) if depth == ReadDepth::Full => {
             // Tell a damaged image apart from a file that is not DICOM at all.
             match parse_inner(bytes, ReadDepth::HeaderOnly) {
-                Ok(head) if head.element_opt(tags::ROWS).ok().flatten().is_some() => {
-                    Err(Error::BadPixelData(msg))
-                }
+                Ok(head) if head.get(tags::ROWS).is_some() => Err(Error::BadPixelData(msg)),
                 _ => Err(Error::NotDicom(msg)),
             }
         }
@@ -367,9 +365,7 @@ fn parse_dataset(
         }
         None => {
             let text = |tag| {
-                obj.element_opt(tag)
-                    .ok()
-                    .flatten()
+                obj.get(tag)
                     .and_then(|e| e.to_str().ok())
                     .map(|s| s.trim_end_matches(['\0', ' ']).to_string())
                     .unwrap_or_default()

@@ -222,16 +222,12 @@ fn check_dicomdirs(root: &Path, found: &mut Found) {
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
         let records = obj
-            .element_opt(tags::DIRECTORY_RECORD_SEQUENCE)
-            .ok()
-            .flatten()
+            .get(tags::DIRECTORY_RECORD_SEQUENCE)
             .and_then(|e| e.items().map(|i| i.to_vec()))
             .unwrap_or_default();
         for r in records {
             let Some(id) = r
-                .element_opt(tags::REFERENCED_FILE_ID)
-                .ok()
-                .flatten()
+                .get(tags::REFERENCED_FILE_ID)
                 .and_then(|e| e.to_str().ok().map(|s| s.to_string()))
             else {
                 continue;

@@ -351,9 +351,7 @@ fn prepare(bytes: &mut [u8]) -> Result<Part10> {
     };
     let ds_text = |tag| {
         header
-            .element_opt(tag)
-            .ok()
-            .flatten()
+            .get(tag)
             .and_then(|e| e.to_str().ok().map(|s| clean(&s)))
             .filter(|s| !s.is_empty())
     };
@@ -683,15 +681,11 @@ impl Record {
     }
 
     fn has_value(&self, tag: Tag) -> bool {
-        self.keys
-            .element_opt(tag)
-            .ok()
-            .flatten()
-            .is_some_and(has_value)
+        self.keys.get(tag).is_some_and(has_value)
     }
 
     fn text(&self, tag: Tag) -> Option<String> {
-        let e = self.keys.element_opt(tag).ok().flatten()?;
+        let e = self.keys.get(tag)?;
         e.to_str().ok().map(|s| clean(&s)).filter(|s| !s.is_empty())
     }
 
@@ -704,22 +698,18 @@ impl Record {
             }
             let found = std::iter::once(tag)
                 .chain(fallbacks.iter())
-                .filter_map(|t| ds.element_opt(*t).ok().flatten())
+                .filter_map(|t| ds.get(*t))
                 .find(|e| has_value(e));
             match found {
                 Some(e) => {
                     if !is_ascii(e) && self.charset.is_none() {
                         self.charset = ds
-                            .element_opt(tags::SPECIFIC_CHARACTER_SET)
-                            .ok()
-                            .flatten()
+                            .get(tags::SPECIFIC_CHARACTER_SET)
                             .and_then(|c| c.to_str().ok().map(|s| s.trim().to_string()));
                     }
                     self.keys.put(acr_nema_dates(retag(e, *tag, *vr)));
                 }
-                None if *need != Need::IfPresent
-                    && self.keys.element_opt(*tag).ok().flatten().is_none() =>
-                {
+                None if *need != Need::IfPresent && self.keys.get(*tag).is_none() => {
                     self.keys.put(DataElement::empty(*tag, *vr));
                 }
                 None => {}
