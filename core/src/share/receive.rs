@@ -4,7 +4,6 @@
 //! written to disk outside the vault.
 
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
 use super::manifest::{FileKind, Manifest, ManifestError};
 use super::relay::{Relay, ShareError};
@@ -12,6 +11,7 @@ use super::seal::{self, SealError};
 use super::{Link, ShareKeys};
 use crate::error::{Error, Result};
 use crate::import::{CancelToken, ImportListener, ImportSummary, Ingest};
+use crate::vault::crypto::SecretBytes;
 use crate::vault::Vault;
 
 /// What receiving a share did.
@@ -34,10 +34,10 @@ pub struct OpenShare {
 
 impl OpenShare {
     /// The plaintext of file `i` of the manifest, its chunks fetched and checked.
-    pub fn file(&self, i: usize) -> Result<Zeroizing<Vec<u8>>> {
+    pub fn file(&self, i: usize) -> Result<SecretBytes> {
         let f = self.manifest.files.get(i).ok_or(Error::NotFound("file"))?;
         let token = self.keys.token_hex();
-        let mut out = Zeroizing::new(Vec::new());
+        let mut out = SecretBytes::default();
         for n in f.first_chunk..f.first_chunk + f.chunks {
             let sealed = self.relay.chunk(&self.link.share_id, &token, n)?;
             let mut plain = seal::open_owned(
@@ -123,7 +123,7 @@ pub fn receive(
     // file, storing (vault encryption, index) on this one: they overlap, and the requests of
     // several files are in flight at once; at most 4 files wait to be stored
     const FETCHERS: usize = 3;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<Zeroizing<Vec<u8>>>)>(4);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<SecretBytes>)>(4);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<()> {

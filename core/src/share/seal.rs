@@ -5,9 +5,8 @@
 //! share and its index, and the manifest to its share, so a relay cannot swap them.
 
 use rand::RngCore;
-use zeroize::Zeroizing;
 
-use crate::vault::crypto::{AeadKey, Key};
+use crate::vault::crypto::{AeadKey, Key, SecretBytes};
 
 /// The format byte every sealed object starts with.
 pub const VERSION: u8 = 1;
@@ -59,14 +58,14 @@ pub fn seal(key: &Key, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
 }
 
 /// Open a sealed object.
-pub fn open(key: &Key, sealed: &[u8], aad: &[u8]) -> Result<Zeroizing<Vec<u8>>, SealError> {
+pub fn open(key: &Key, sealed: &[u8], aad: &[u8]) -> Result<SecretBytes, SealError> {
     open_owned(key, sealed.to_vec(), aad)
 }
 
 /// [`open`] of a sealed object the caller owns (a body just received): decrypted where it lies,
 /// without a second buffer.
-pub fn open_owned(key: &Key, sealed: Vec<u8>, aad: &[u8]) -> Result<Zeroizing<Vec<u8>>, SealError> {
-    let mut sealed = Zeroizing::new(sealed);
+pub fn open_owned(key: &Key, sealed: Vec<u8>, aad: &[u8]) -> Result<SecretBytes, SealError> {
+    let mut sealed = SecretBytes::new(sealed);
     if sealed.len() < OVERHEAD {
         return Err(SealError::Integrity);
     }

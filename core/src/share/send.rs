@@ -23,7 +23,7 @@ use crate::dicom::attrs::{int, text};
 use crate::dicom::{parse, Object, ReadDepth};
 use crate::error::{Error, Result};
 use crate::import::CancelToken;
-use crate::vault::crypto::Key;
+use crate::vault::crypto::{Key, SecretBytes};
 use crate::vault::export::{self, FileSink};
 use crate::vault::{now, Vault};
 use dicom_dictionary_std::tags;
@@ -306,10 +306,10 @@ pub fn share(
     let mut session = o
         .deidentify
         .map(|p| deid::Session::seeded(p.options(), seed));
-    let mut transform = |bytes: &mut Zeroizing<Vec<u8>>| -> Result<()> {
+    let mut transform = |bytes: &mut SecretBytes| -> Result<()> {
         if let Some(s) = session.as_mut() {
             let out = deid::deidentify_bytes(s, bytes)?;
-            *bytes = Zeroizing::new(out);
+            *bytes = SecretBytes::new(out);
         }
         Ok(())
     };
@@ -463,7 +463,7 @@ impl Uploader<'_> {
 
 impl FileSink for Uploader<'_> {
     fn add(&mut self, rel: &str, parts: &[&[u8]], _compressible: bool) -> Result<()> {
-        let mut plain = Zeroizing::new(Vec::with_capacity(parts.iter().map(|p| p.len()).sum()));
+        let mut plain = SecretBytes::new(Vec::with_capacity(parts.iter().map(|p| p.len()).sum()));
         for p in parts {
             plain.extend_from_slice(p);
         }

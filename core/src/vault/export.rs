@@ -175,7 +175,7 @@ pub type StudyPlan = (String, Vec<(SeriesRow, Vec<InstanceRow>)>);
 pub fn write_file_set(
     vault: &Vault,
     plan: &[StudyPlan],
-    transform: &mut dyn FnMut(&mut zeroize::Zeroizing<Vec<u8>>) -> Result<()>,
+    transform: &mut dyn FnMut(&mut crate::vault::crypto::SecretBytes) -> Result<()>,
     sink: &mut dyn FileSink,
     listener: &dyn ExportListener,
     cancel: &CancelToken,

@@ -549,11 +549,7 @@ impl Vault {
     }
 
     /// Decrypt one stored instance whole (for export and sharing).
-    pub fn read_instance(
-        &self,
-        study_id: &str,
-        instance_id: &str,
-    ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    pub fn read_instance(&self, study_id: &str, instance_id: &str) -> Result<crypto::SecretBytes> {
         let blob: String = self.with(|u| {
             u.index
                 .conn
