@@ -18,6 +18,10 @@
 
 use std::time::Instant;
 
+// the allocator of the scanpass CLI, whose `receive` this client stands for
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use scanpass_core::share::{manifest::Manifest, seal, Link};
 
 #[tokio::main]
@@ -94,20 +98,34 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
             use futures::StreamExt;
+            // two stages: the fetches (`parallel` requests in flight, each a task of its own so
+            // that it runs on while the chunks before it are opened) and the opening (on the
+            // blocking pool, `OPENERS` chunks at a time): the next request goes out while the
+            // last body is decrypted and hashed, as a browser's fetches go on beside WebCrypto
+            const OPENERS: usize = 4;
             let mut bodies = futures::stream::iter(0..m.chunk_count)
                 .map(|n| {
-                    let (http, url) = (&http, format!("{api}/chunks/{n}"));
-                    let token = &token;
-                    let (m, whole, ck, share_id) =
-                        (m.clone(), whole.clone(), ck.clone(), share_id.clone());
-                    async move {
-                        let body = get(http, url, token).await?;
+                    let (http, url, token) =
+                        (http.clone(), format!("{api}/chunks/{n}"), token.clone());
+                    let m = m.clone();
+                    tokio::spawn(async move {
+                        let body = get(&http, url, &token).await?;
                         let len = body.len() as u64;
                         if let Some(size) = expected_size(&m, n) {
                             if len != size {
                                 return Err(format!("chunk {n}: {len} bytes, {size} expected"));
                             }
                         }
+                        Ok((n, body))
+                    })
+                })
+                .buffered(parallel)
+                .map(|fetched| {
+                    let (m, whole, ck, share_id) =
+                        (m.clone(), whole.clone(), ck.clone(), share_id.clone());
+                    async move {
+                        let (n, body) = fetched.map_err(|e| e.to_string())??;
+                        let len = body.len() as u64;
                         if !open_all {
                             return Ok((n, len, Got::Sealed(body)));
                         }
@@ -129,10 +147,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         })
                         .await
                         .map_err(|e| e.to_string())??;
-                        Ok((n, len, got))
+                        Ok::<_, String>((n, len, got))
                     }
                 })
-                .buffered(parallel);
+                .buffered(OPENERS);
             while let Some(item) = bodies.next().await {
                 let (n, len, got) = item?;
                 bytes += len;
