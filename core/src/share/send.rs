@@ -109,7 +109,7 @@ fn plan_digest(o: &ShareOptions, plan: &[export::StudyPlan]) -> String {
     h.update(b"scanpass share plan v1\0");
     h.update(o.relay.trim_end_matches('/').as_bytes());
     h.update([0]);
-    for study in &o.studies {
+    for (study, _) in plan {
         h.update(study.as_bytes());
         h.update([0]);
     }
@@ -163,10 +163,18 @@ pub fn share(
     if o.passcode.as_deref().is_some_and(|p| p.trim().is_empty()) {
         return Err(Error::InvalidArgument("the passcode is empty".into()));
     }
-    let Some(first_study) = o.studies.first() else {
+    if o.studies.is_empty() {
         return Err(Error::InvalidArgument("choose a study to share".into()));
-    };
+    }
     let study_plan = export::plan_studies(vault, &o.studies, &o.series)?;
+    // the studies the link holds: each once, in the order given, without those that hold none
+    // of the chosen series (the record and the summary name these, not what was asked for)
+    let studies: Vec<String> = study_plan.iter().map(|(id, _)| id.clone()).collect();
+    let Some(first_study) = studies.first() else {
+        return Err(Error::InvalidArgument(
+            "the chosen studies hold no images to share".into(),
+        ));
+    };
     let plan = plan_digest(o, &study_plan);
     let relay = Relay::new(&o.relay)?;
 
@@ -241,7 +249,7 @@ pub fn share(
                 link: link.to_url(),
                 owner_secret: created.owner_secret,
                 study_id: first_study.clone(),
-                other_studies: o.studies[1..].to_vec(),
+                other_studies: studies[1..].to_vec(),
                 series: o.series.clone(),
                 deidentify: o.deidentify.map(|p| p.name().to_string()),
                 passcode: o.passcode.is_some(),
