@@ -28,6 +28,10 @@ use scanpass_core::dicom::DicomImage;
 use scanpass_core::render::{self, Voi};
 use scanpass_core::vault::{PassphraseKeyStore, Vault};
 
+// the allocator of the scanpass CLI (`scanpass render`, `scanpass bench`)
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
