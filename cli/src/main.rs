@@ -125,9 +125,14 @@ enum Command {
         json: bool,
     },
     /// Revoke a share: the relay deletes it and the link stops working.
-    Revoke { id: String },
+    Revoke {
+        // a share id is base64url: it may begin with '-' (the relay's older ids do)
+        #[arg(allow_hyphen_values = true)]
+        id: String,
+    },
     /// When a share was opened.
     AccessLog {
+        #[arg(allow_hyphen_values = true)]
         id: String,
         #[arg(long)]
         json: bool,

@@ -194,6 +194,18 @@ fn random_b64(n: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// A new share id: 16 random bytes in base64url, drawn again until it starts with a letter or a
+/// digit, so that it never reads as an option on a command line (`scanpass revoke -x…`). Costs
+/// under 0.05 bits of the 128.
+fn new_share_id() -> String {
+    loop {
+        let id = random_b64(16);
+        if id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return id;
+        }
+    }
+}
+
 /// A well-formed share id is 22 base64url characters of 16 bytes; anything else is unknown.
 fn valid_id(id: &str) -> bool {
     id.len() == 22 && URL_SAFE_NO_PAD.decode(id).is_ok_and(|b| b.len() == 16)
@@ -430,7 +442,7 @@ async fn create_share(
         .as_deref()
         .map(parse_verifier)
         .transpose()?;
-    let id = random_b64(16);
+    let id = new_share_id();
     let mut secret = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let owner_hash: [u8; 32] = Sha256::digest(secret).into();
@@ -850,4 +862,19 @@ pub async fn sweep(st: &AppState) -> Result<usize, ApiError> {
         tracing::info!(share = %log_id(&id), "share purged");
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_ids_are_well_formed_and_never_start_like_an_option() {
+        // one id in 32 would start with '-' or '_' without the redraw: 2000 draws catch it
+        for _ in 0..2000 {
+            let id = new_share_id();
+            assert!(valid_id(&id), "{id}");
+            assert!(id.starts_with(|c: char| c.is_ascii_alphanumeric()), "{id}");
+        }
+    }
 }
