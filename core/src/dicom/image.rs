@@ -58,6 +58,38 @@ impl Source {
     }
 }
 
+/// `count` samples of type `t` read from `r` at `at` (little endian, as the host).
+fn read_samples(
+    r: &dyn ByteSource,
+    at: u64,
+    count: usize,
+    t: super::header::SampleType,
+) -> Result<super::Samples<'static>> {
+    use super::header::SampleType as T;
+    use super::Samples as S;
+    macro_rules! read {
+        ($variant:ident, $t:ty) => {{
+            let mut v: Vec<$t> = vec![<$t>::default(); count];
+            r.read_at(at, bytemuck::cast_slice_mut(&mut v))
+                .map_err(|source| Error::Io {
+                    what: "pixel data",
+                    source,
+                })?;
+            S::$variant(Cow::Owned(v))
+        }};
+    }
+    Ok(match t {
+        T::Uint8 => read!(U8, u8),
+        T::Int8 => read!(I8, i8),
+        T::Uint16 => read!(U16, u16),
+        T::Int16 => read!(I16, i16),
+        T::Uint32 => read!(U32, u32),
+        T::Int32 => read!(I32, i32),
+        T::Float32 => read!(F32, f32),
+        T::Float64 => read!(F64, f64),
+    })
+}
+
 /// The bytes before `end`, without the given ranges (unknown-VR sequences dicom-rs cannot read).
 fn header_bytes<'s>(
     source: &'s Source,
@@ -334,8 +366,19 @@ impl DicomImage {
         let frame_len = count * size;
         let start = frame as u64 * frame_len;
         check(start, frame_len)?;
+        let big_endian = info.transfer_syntax.uid == "1.2.840.10008.1.2.2" && size > 1;
+        if let (Source::Reader(r), false) = (&self.source, big_endian) {
+            // read straight into samples of the file's type: a read into bytes would be copied
+            // again to retype them (a frame's worth, on every slice a viewer opens from the vault)
+            return Ok(Raw::Samples(read_samples(
+                r.as_ref(),
+                offset + start,
+                count as usize,
+                info.sample_type,
+            )?));
+        }
         let bytes = self.source.range(offset + start, frame_len)?;
-        if info.transfer_syntax.uid == "1.2.840.10008.1.2.2" && size > 1 {
+        if big_endian {
             let mut owned = bytes.into_owned();
             for s in owned.chunks_exact_mut(size as usize) {
                 s.reverse();
