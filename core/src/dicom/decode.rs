@@ -557,6 +557,22 @@ fn native_frame<'a>(
     Ok(Raw::Bytes(slice))
 }
 
+/// `$m!(Variant, type)` for the [`Samples`] variant and Rust type of sample type `$t`.
+macro_rules! by_sample_type {
+    ($t:expr, $m:ident) => {
+        match $t {
+            SampleType::Uint8 => $m!(U8, u8),
+            SampleType::Int8 => $m!(I8, i8),
+            SampleType::Uint16 => $m!(U16, u16),
+            SampleType::Int16 => $m!(I16, i16),
+            SampleType::Uint32 => $m!(U32, u32),
+            SampleType::Int32 => $m!(I32, i32),
+            SampleType::Float32 => $m!(F32, f32),
+            SampleType::Float64 => $m!(F64, f64),
+        }
+    };
+}
+
 fn typed_from_bytes(
     b: Cow<'_, [u8]>,
     t: SampleType,
@@ -571,38 +587,52 @@ fn typed_from_bytes(
             available: b.len(),
         });
     }
-    macro_rules! typed {
-        ($variant:ident, $t:ty) => {
-            match b {
-                // borrowed and aligned: no copy at all
-                Cow::Borrowed(s) => match bytemuck::try_cast_slice::<u8, $t>(&s[..needed]) {
-                    Ok(v) => Samples::$variant(Cow::Borrowed(v)),
-                    Err(_) => {
-                        Samples::$variant(Cow::Owned(bytemuck::pod_collect_to_vec(&s[..needed])))
-                    }
-                },
-                Cow::Owned(s) => {
-                    Samples::$variant(Cow::Owned(bytemuck::pod_collect_to_vec(&s[..needed])))
-                }
+    let owned_copy = |s: &[u8]| {
+        samples_filled(t, count, |dst| {
+            dst.copy_from_slice(&s[..needed]);
+            Ok(())
+        })
+    };
+    match b {
+        Cow::Borrowed(s) => {
+            let s = &s[..needed];
+            // borrowed and aligned: reinterpreted, not copied
+            macro_rules! cast {
+                ($variant:ident, $t:ty) => {
+                    bytemuck::try_cast_slice::<u8, $t>(s)
+                        .ok()
+                        .map(|v| Samples::$variant(Cow::Borrowed(v)))
+                };
             }
-        };
+            let borrowed = by_sample_type!(t, cast);
+            match borrowed {
+                Some(v) => Ok(v),
+                None => owned_copy(s),
+            }
+        }
+        Cow::Owned(mut s) if t == SampleType::Uint8 => {
+            s.truncate(needed);
+            Ok(Samples::U8(Cow::Owned(s)))
+        }
+        Cow::Owned(s) => owned_copy(&s),
     }
-    Ok(match t {
-        SampleType::Uint8 => match b {
-            Cow::Borrowed(s) => Samples::U8(Cow::Borrowed(&s[..needed])),
-            Cow::Owned(mut s) => {
-                s.truncate(needed);
-                Samples::U8(Cow::Owned(s))
-            }
-        },
-        SampleType::Int8 => typed!(I8, i8),
-        SampleType::Uint16 => typed!(U16, u16),
-        SampleType::Int16 => typed!(I16, i16),
-        SampleType::Uint32 => typed!(U32, u32),
-        SampleType::Int32 => typed!(I32, i32),
-        SampleType::Float32 => typed!(F32, f32),
-        SampleType::Float64 => typed!(F64, f64),
-    })
+}
+
+/// `count` samples of type `t` in a new buffer whose bytes `fill` writes (little endian, as the
+/// host): a copy of decoded bytes, or a read straight from a [`super::ByteSource`].
+pub(crate) fn samples_filled(
+    t: SampleType,
+    count: usize,
+    fill: impl FnOnce(&mut [u8]) -> Result<()>,
+) -> Result<Samples<'static>> {
+    macro_rules! filled {
+        ($variant:ident, $t:ty) => {{
+            let mut v: Vec<$t> = vec![<$t>::default(); count];
+            fill(bytemuck::cast_slice_mut(&mut v))?;
+            Samples::$variant(Cow::Owned(v))
+        }};
+    }
+    Ok(by_sample_type!(t, filled))
 }
 
 /// Reinterpret unsigned codec output as the header's signedness (the bits are the same).

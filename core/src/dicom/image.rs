@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use super::decode::{decode_frame, decode_input, native_422, FrameInput, Raw};
+use super::decode::{decode_frame, decode_input, native_422, samples_filled, FrameInput, Raw};
 use super::encapsulated::{ends_image, frame_fragments};
 use super::header::{ImageInfo, PixelElement};
 use super::locate::{locate, ByteSource, Encoding, Located, PixelLocation};
@@ -56,38 +56,6 @@ impl Source {
             }
         }
     }
-}
-
-/// `count` samples of type `t` read from `r` at `at` (little endian, as the host).
-fn read_samples(
-    r: &dyn ByteSource,
-    at: u64,
-    count: usize,
-    t: super::header::SampleType,
-) -> Result<super::Samples<'static>> {
-    use super::header::SampleType as T;
-    use super::Samples as S;
-    macro_rules! read {
-        ($variant:ident, $t:ty) => {{
-            let mut v: Vec<$t> = vec![<$t>::default(); count];
-            r.read_at(at, bytemuck::cast_slice_mut(&mut v))
-                .map_err(|source| Error::Io {
-                    what: "pixel data",
-                    source,
-                })?;
-            S::$variant(Cow::Owned(v))
-        }};
-    }
-    Ok(match t {
-        T::Uint8 => read!(U8, u8),
-        T::Int8 => read!(I8, i8),
-        T::Uint16 => read!(U16, u16),
-        T::Int16 => read!(I16, i16),
-        T::Uint32 => read!(U32, u32),
-        T::Int32 => read!(I32, i32),
-        T::Float32 => read!(F32, f32),
-        T::Float64 => read!(F64, f64),
-    })
 }
 
 /// The bytes before `end`, without the given ranges (unknown-VR sequences dicom-rs cannot read).
@@ -370,12 +338,13 @@ impl DicomImage {
         if let (Source::Reader(r), false) = (&self.source, big_endian) {
             // read straight into samples of the file's type: a read into bytes would be copied
             // again to retype them (a frame's worth, on every slice a viewer opens from the vault)
-            return Ok(Raw::Samples(read_samples(
-                r.as_ref(),
-                offset + start,
-                count as usize,
-                info.sample_type,
-            )?));
+            let samples = samples_filled(info.sample_type, count as usize, |dst| {
+                r.read_at(offset + start, dst).map_err(|source| Error::Io {
+                    what: "pixel data",
+                    source,
+                })
+            })?;
+            return Ok(Raw::Samples(samples));
         }
         let bytes = self.source.range(offset + start, frame_len)?;
         if big_endian {
