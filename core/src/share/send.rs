@@ -1,6 +1,7 @@
 //! The share flow: a study (or several, or some of their series), optionally de-identified,
-//! written as one DICOM File-set ([`crate::vault::export::write_file_set`]), each file sealed in chunks and uploaded to
-//! the relay, then the sealed manifest, then finalize. The vault keeps a [`ShareRecord`].
+//! written as one DICOM File-set ([`crate::vault::export::write_file_set`]), each file sealed in
+//! chunks and uploaded to the relay, then the sealed manifest, then finalize. The vault keeps a
+//! [`ShareRecord`].
 //!
 //! Resuming: the record is saved as soon as the relay created the share, with what resuming
 //! needs ([`super::Pending`]). Sharing the same study the same way again (same series, preset,
