@@ -8,8 +8,8 @@
 //! Times, each the median of N calls after one warm-up, printed as one JSON object:
 //! - `plain_ms`: `render_file(F)`: read, parse, decode frame 0, render with the default window;
 //! - `vault_ms`: what the app's viewer does on a cache miss: `Vault::open_row` of instance I from
-//!   the listing it keeps (opens the blob, decrypts the chunks the decoder reads, in place), then
-//!   decode and render;
+//!   the listing it keeps (reads the blob whole and decrypts it in place; over 8 MiB, only the
+//!   chunks the decoder reads), then decode and render;
 //! - `vault_decrypt_ms`: `read_instance` (the whole blob decrypted) then the same open, decode
 //!   and render from memory as the plain path: decryption alone added, without the listing;
 //! - `list_ms`: `Vault::instances(series)`: the listing a viewer makes once per series (and

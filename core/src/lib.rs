@@ -27,6 +27,7 @@ pub mod import;
 pub mod phantom;
 pub mod render;
 pub mod request;
+pub mod secret;
 pub mod share;
 pub mod vault;
 pub mod viewer;

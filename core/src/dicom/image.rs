@@ -1,7 +1,8 @@
 //! [`DicomImage`]: one DICOM object opened for viewing. The header is parsed; the pixel data is
 //! only located, and each frame is read (and decompressed) when asked for. Backed by a buffer (native
-//! frames are then borrowed, not copied), a file, or any [`ByteSource`] such as a decrypting
-//! vault blob: memory stays in proportion to one frame, whatever the object's size.
+//! frames are then borrowed, not copied; a decrypted one is wiped on drop), a file, or any
+//! [`ByteSource`] such as a decrypting vault blob: memory stays in proportion to one frame,
+//! whatever the object's size.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -14,6 +15,7 @@ use super::open::{dataset_start, parse, Object, ReadDepth};
 use super::summary::{summary, Summary};
 use super::Frame;
 use crate::error::{Error, Result};
+use crate::secret::SecretBytes;
 
 /// Files up to this size are read whole by [`DicomImage::open`].
 pub const WHOLE_FILE_LIMIT: u64 = 8 * 1024 * 1024;
@@ -23,6 +25,8 @@ const HEAD: usize = 64 * 1024;
 
 enum Source {
     Memory(Vec<u8>),
+    /// Decrypted bytes (a vault blob read whole), wiped when the image is dropped.
+    Secret(SecretBytes),
     Reader(Box<dyn ByteSource + Send + Sync>),
 }
 
@@ -30,6 +34,7 @@ impl Source {
     fn src(&self) -> &dyn ByteSource {
         match self {
             Source::Memory(v) => v,
+            Source::Secret(v) => &**v,
             Source::Reader(r) => r.as_ref(),
         }
     }
@@ -46,6 +51,7 @@ impl Source {
             })?;
         match self {
             Source::Memory(v) => Ok(Cow::Borrowed(&v[start as usize..end as usize])),
+            Source::Secret(v) => Ok(Cow::Borrowed(&v[start as usize..end as usize])),
             Source::Reader(r) => {
                 let mut buf = vec![0u8; len as usize];
                 r.read_at(start, &mut buf).map_err(|source| Error::Io {
@@ -122,6 +128,12 @@ impl DicomImage {
         Self::from_source(Source::Memory(bytes))
     }
 
+    /// Open from decrypted bytes in memory (a vault blob read whole), borrowed like
+    /// [`DicomImage::from_bytes`]'s and wiped when the image is dropped.
+    pub fn from_secret(bytes: SecretBytes) -> Result<Self> {
+        Self::from_source(Source::Secret(bytes))
+    }
+
     /// Open a file. Files up to [`WHOLE_FILE_LIMIT`] are read in one go (their frames are then
     /// borrowed from the buffer); larger ones keep the file open and read each frame when asked.
     pub fn open(path: &Path) -> Result<Self> {
@@ -157,7 +169,12 @@ impl DicomImage {
                 // allocates what an element claims
                 let deflated = source.range(*at as u64, total - *at as u64)?;
                 let inflated = super::open::inflate_bounded(&deflated)?;
-                return Self::from_source(Source::Memory(inflated));
+                drop(deflated);
+                return Self::from_source(match source {
+                    Source::Memory(_) => Source::Memory(inflated),
+                    // what was decrypted (or read from a source that may be) stays wiped
+                    _ => Source::Secret(SecretBytes::new(inflated)),
+                });
             }
         }
         let (located, ts) = match start {

@@ -28,7 +28,7 @@ pub use header::{
     FrameTransforms, ImageInfo, Lut, Photometric, PixelElement, Rescale, SampleType, SyntaxName,
     VoiFunction, Window,
 };
-pub use image::DicomImage;
+pub use image::{DicomImage, WHOLE_FILE_LIMIT};
 pub use locate::ByteSource;
 pub(crate) use open::end_of_meta;
 pub use open::{has_dicom_magic, looks_like_dicom, open, parse, Object, ReadDepth};

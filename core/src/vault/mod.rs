@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::dicom::{DicomImage, Summary};
+use crate::dicom::{ByteSource, DicomImage, Summary, WHOLE_FILE_LIMIT};
 use crate::error::{Error, Result};
 use crate::render::{self, Voi};
 use blobs::BlobStore;
@@ -522,8 +522,9 @@ impl Vault {
         })
     }
 
-    /// Open instance `index` (display order) of a series for viewing: frames are decrypted and
-    /// decoded on demand, chunk by chunk.
+    /// Open instance `index` (display order) of a series for viewing: a slice is decrypted
+    /// whole (and wiped when the image is dropped); an object over [`WHOLE_FILE_LIMIT`] has only
+    /// the chunks of each frame asked for decrypted. Frames are decoded on demand.
     pub fn open_instance(&self, series_id: &str, index: usize) -> Result<DicomImage> {
         let rows = self.instances(series_id)?;
         let row = rows.get(index).ok_or(Error::NotFound("instance"))?;
@@ -540,7 +541,17 @@ impl Vault {
     fn open_blob(&self, study_id: &str, blob: &BlobId) -> Result<DicomImage> {
         let key = self.with(|u| Self::study_key(u, study_id))?;
         let reader = self.blobs.reader(&key, blob).map_err(integrity)?;
-        DicomImage::from_reader(Box::new(reader)).map_err(|e| match e {
+        // a slice (up to the size of a file read whole from plain disk): one read, decrypted in
+        // place, then parsed and its frames borrowed as from a plain file; a larger object (a
+        // multi-frame cine, a tomosynthesis stack) keeps the blob open and decrypts the chunks of
+        // each frame when asked, so that memory stays in proportion to one frame
+        let opened = if reader.len() <= WHOLE_FILE_LIMIT {
+            let bytes = reader.read_all().map_err(integrity)?;
+            DicomImage::from_secret(bytes)
+        } else {
+            DicomImage::from_reader(Box::new(reader))
+        };
+        opened.map_err(|e| match e {
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => {
                 Error::Integrity("a stored image fails its integrity check".into())
             }
