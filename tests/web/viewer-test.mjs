@@ -533,6 +533,31 @@ try {
     );
     await ph.close();
   }
+  // two patients' studies de-identified for research: each study shows its own pseudonym (two
+  // people, never "Anonymous patient" twice), and neither real name or ID is on the page
+  if (cliMulti) {
+    const tag = "two patients, research";
+    const out = JSON.parse(
+      sp(["--vault", two.vault, "share", ...two.studies.map((s) => s.id), "--relay", relay.url, "--deidentify", "research", "--json"]),
+    );
+    const rp = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    h = await open(rp, out.link);
+    const first = await studyView(rp);
+    const d0 = (await hookOf(rp)).draws;
+    await rp.click(`#series-list button[data-series="${first.groups[1].series[0]}"]`);
+    h = await waitDraw(rp, d0);
+    const second = await studyView(rp);
+    const subjectOf = (v) => /^SUBJECT-[0-9A-F]{8}$/.test(v.overlay[0]) && v.summary.startsWith(`${v.overlay[0]} · `) ? v.overlay[0] : null;
+    const [s1, s2] = [subjectOf(first), subjectOf(second)];
+    const page = await rp.content();
+    const leaked = studyPatients.flatMap((p) => [p.name, p.id]).filter((x) => x && x.length >= 3 && page.includes(x)).length;
+    check(
+      `${tag}: each study shows a pseudonym of its own in header and overlay, no ID line, no real name or ID on the page`,
+      h.state === "viewer-ready" && s1 && s2 && s1 !== s2 && !first.overlay.some((l) => l.startsWith("ID ")) && leaked === 0,
+      `pseudonyms ${s1 ? "shown" : "missing"} / ${s2 ? "shown" : "missing"}${s1 && s1 === s2 ? " (the same)" : ""}, ${leaked} real names or IDs on the page`,
+    );
+    await rp.close();
+  }
   // damaged and unknown manifests: the share cannot be read, said so
   {
     const dp = await browser.newPage({ viewport: { width: 1280, height: 800 } });

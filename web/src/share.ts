@@ -187,7 +187,8 @@ export interface Study {
   description: string | null;
   accession?: string | null;
   modalities: string[];
-  /** The patient as this study's files name them (`null` for a research share). Version 2 only on
+  /** The patient as this study's files name them (for a research share, only the pseudonym it was
+   * given, `SUBJECT-` and 8 hex digits; `null` from older senders). Version 2 only on
    * the wire; parseManifest fills it from the manifest's `patient` where it is absent. */
   patient?: Patient | null;
 }

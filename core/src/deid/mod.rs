@@ -28,9 +28,14 @@
 //!   class / coding-scheme UID is remapped like U; group lengths are dropped.
 //! - new UIDs are `2.25.` followed by a random (version 4) UUID as a decimal integer (PS3.5
 //!   B.2): no root of ours to leak, no coordination needed.
+//! - Patient's Name and Patient ID (Z) get a pseudonym, `SUBJECT-` and eight random hex digits,
+//!   one per patient of the session: the studies of two people shared together (a parent's and
+//!   a child's) still show as two people, while saying nothing of either. A patient is the
+//!   original Patient ID with its issuer, else the name and birth date; the same person under
+//!   two hospitals' IDs shows as two subjects, the safe side of the choice.
 //! - Modified Dates shifts every date of a patient back by the same random number of days
-//!   (30 to 3650), chosen once per patient (keyed by the original Patient ID) per session;
-//!   times are kept (a whole-day shift leaves them valid).
+//!   (30 to 3650), chosen once per patient (the same patient as above) per session; times are
+//!   kept (a whole-day shift leaves them valid).
 //! - Clean Descriptors (and the C of Retain Patient Characteristics) keeps a text only when it
 //!   holds none of the patient's name parts, IDs or birth date and no run of five or more digits
 //!   (phone numbers, record numbers, dates); anything else is emptied. Coded sequences are kept
@@ -233,10 +238,32 @@ pub struct Session {
     options: Options,
     uids: HashMap<String, String>,
     shifts: HashMap<String, i64>,
+    subjects: HashMap<String, String>,
     /// With a seed, new UIDs and date shifts are derived from it (HKDF-SHA256), so that running
     /// the same files through a session with the same seed again gives the same bytes: a share
     /// resumed after the app was killed seals the same files it began with.
     seed: Option<zeroize::Zeroizing<[u8; 32]>>,
+}
+
+/// Who the patient of `ds` is, for the session's per-patient choices (date shift, pseudonym):
+/// the Patient ID (with its issuer), or the name and birth date when there is no ID.
+fn patient_key(ds: &InMemDicomObject) -> String {
+    let text = |tag| {
+        ds.get(tag)
+            .and_then(|e| e.to_str().ok())
+            .map(|s| s.trim_end_matches(['\0', ' ']).trim().to_string())
+            .unwrap_or_default()
+    };
+    let id = text(tags::PATIENT_ID);
+    if id.is_empty() {
+        format!(
+            "name:{}|{}",
+            text(tags::PATIENT_NAME),
+            text(tags::PATIENT_BIRTH_DATE)
+        )
+    } else {
+        format!("id:{}|{}", id, text(tags::ISSUER_OF_PATIENT_ID))
+    }
 }
 
 /// What to do with one element.
@@ -367,6 +394,7 @@ impl Session {
             options,
             uids: HashMap::new(),
             shifts: HashMap::new(),
+            subjects: HashMap::new(),
             seed: None,
         }
     }
@@ -425,6 +453,22 @@ impl Session {
         days
     }
 
+    /// The pseudonym of one patient of the session: `SUBJECT-` and eight hex digits, random (or
+    /// derived from the seed), the same for every file of that patient.
+    fn subject_for(&mut self, patient: &str) -> String {
+        use rand::RngCore;
+        if let Some(s) = self.subjects.get(patient) {
+            return s.clone();
+        }
+        let bytes = match self.derived("scanpass deid subject v1", patient) {
+            Some(b) => [b[0], b[1], b[2], b[3]],
+            None => rand::thread_rng().next_u32().to_be_bytes(),
+        };
+        let subject = format!("SUBJECT-{}", hex::encode_upper(bytes));
+        self.subjects.insert(patient.to_string(), subject.clone());
+        subject
+    }
+
     /// De-identify `obj` in place, meta group included.
     pub fn apply(&mut self, obj: &mut Object) -> Result<Report> {
         let mut report = Report {
@@ -432,11 +476,7 @@ impl Session {
             ..Report::default()
         };
         let identity = Identity::of(obj);
-        let patient = obj
-            .get(tags::PATIENT_ID)
-            .and_then(|e| e.to_str().ok())
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default();
+        let patient = patient_key(obj);
         let shift = match self.options.dates {
             Dates::Shift if !self.options.keep_identity => self.shift_for(&patient),
             _ => 0,
@@ -447,6 +487,21 @@ impl Session {
             report: &mut report,
         };
         self.dataset(obj, &mut ctx, 0)?;
+        if !self.options.keep_identity {
+            // Z allows a dummy value: one pseudonym per patient, so that the studies of two
+            // people shared together still show as two people
+            let subject = self.subject_for(&patient);
+            obj.put(DataElement::new(
+                tags::PATIENT_NAME,
+                VR::PN,
+                PrimitiveValue::from(subject.clone()),
+            ));
+            obj.put(DataElement::new(
+                tags::PATIENT_ID,
+                VR::LO,
+                PrimitiveValue::from(subject),
+            ));
+        }
         self.mark(obj);
 
         // the meta group, anew: the new instance UID, the same class and transfer syntax

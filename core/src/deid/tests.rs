@@ -196,8 +196,84 @@ fn research_on_the_phantom_series() {
         .map(|i| text(i, tags::CODE_VALUE).unwrap())
         .collect();
     assert_eq!(codes, vec!["113100"]);
-    assert_eq!(text(&outs[0], tags::PATIENT_NAME).as_deref(), Some(""));
+    // one patient, one pseudonym, as name and as ID, on every slice
+    let subject = text(&outs[0], tags::PATIENT_NAME).unwrap();
+    assert!(
+        subject.starts_with("SUBJECT-") && subject.len() == 16,
+        "{subject}"
+    );
+    for o in &outs {
+        assert_eq!(text(o, tags::PATIENT_NAME).as_ref(), Some(&subject));
+        assert_eq!(text(o, tags::PATIENT_ID).as_ref(), Some(&subject));
+    }
     assert!(outs[0].get(tags::STUDY_DESCRIPTION).is_none());
+}
+
+/// Two people's studies in one research session stay two people (a parent sharing their own and
+/// a child's scans): each patient gets a pseudonym of their own, the same on every file, and a
+/// seeded session gives the same pseudonyms again.
+#[test]
+fn two_patients_keep_two_pseudonyms() {
+    let spec = PhantomSpec {
+        slices: 2,
+        size: 16,
+        seed: 3,
+    };
+    let person = |id: &str, name: &str| -> Vec<Vec<u8>> {
+        phantom::ct_series(spec)
+            .unwrap()
+            .into_iter()
+            .map(|f| {
+                let mut o = parse(&f, ReadDepth::Full).unwrap();
+                o.put(DataElement::new(
+                    tags::PATIENT_ID,
+                    VR::LO,
+                    PrimitiveValue::from(id),
+                ));
+                o.put(DataElement::new(
+                    tags::PATIENT_NAME,
+                    VR::PN,
+                    PrimitiveValue::from(name),
+                ));
+                let mut out = Vec::new();
+                o.write_all(&mut out).unwrap();
+                out
+            })
+            .collect()
+    };
+    // the second child has no Patient ID: told apart by name and birth date
+    let files: Vec<Vec<u8>> = [
+        person("PARENT-77", "Doe^Jane"),
+        person("CHILD-78", "Doe^Tim"),
+        person("", "Doe^Ann"),
+    ]
+    .concat();
+    let run = |session: &mut Session| -> Vec<(String, String)> {
+        files
+            .iter()
+            .map(|f| {
+                let out = deidentify_bytes(session, f).unwrap();
+                let o = parse(&out, ReadDepth::Full).unwrap();
+                (
+                    text(&o, tags::PATIENT_NAME).unwrap(),
+                    text(&o, tags::PATIENT_ID).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let got = run(&mut Session::for_preset(Preset::Research));
+    for pair in got.chunks(2) {
+        assert_eq!(pair[0], pair[1], "one patient, one pseudonym");
+        assert_eq!(pair[0].0, pair[0].1, "the same as name and as ID");
+    }
+    let subjects: std::collections::HashSet<_> = got.iter().map(|(n, _)| n.clone()).collect();
+    assert_eq!(subjects.len(), 3, "{got:?}");
+    let seeded = |seed| run(&mut Session::seeded(Preset::Research.options(), seed));
+    assert_eq!(seeded([9; 32]), seeded([9; 32]));
+    assert_ne!(seeded([9; 32]), seeded([8; 32]));
+    // the second-opinion preset keeps the names and IDs
+    let kept = run(&mut Session::for_preset(Preset::SecondOpinion));
+    assert_eq!(kept[0], ("Doe^Jane".to_string(), "PARENT-77".to_string()));
 }
 
 #[test]
@@ -338,7 +414,9 @@ fn options_keep_and_shift_dates_and_keep_characteristics() {
     );
     assert_eq!(text(&a, tags::STUDY_DESCRIPTION).as_deref(), Some(""));
     assert_eq!(text(&a, tags::IMAGE_COMMENTS).as_deref(), Some(""));
-    assert_eq!(text(&a, tags::PATIENT_NAME).as_deref(), Some(""));
+    assert!(text(&a, tags::PATIENT_NAME)
+        .unwrap()
+        .starts_with("SUBJECT-"));
     assert_eq!(
         text(&a, tags::LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED).as_deref(),
         Some("MODIFIED")

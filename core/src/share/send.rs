@@ -355,7 +355,7 @@ pub fn share(
                 .collect();
             modalities.sort();
             modalities.dedup();
-            study_of(head, modalities, !research)
+            study_of(head, modalities, research)
         })
         .collect();
     let several = studies.len() > 1;
@@ -401,9 +401,24 @@ pub fn share(
     })
 }
 
-/// The manifest's description of a study, from the header of its first file.
-fn study_of(head: &Object, modalities: Vec<String>, with_patient: bool) -> Study {
+/// The manifest's description of a study, from the header of its first file (as sent: for a
+/// research share, de-identified, so the patient is only the pseudonym the session gave them, by
+/// which a reader tells two people's studies apart).
+fn study_of(head: &Object, modalities: Vec<String>, research: bool) -> Study {
     let t = |tag| text(head, tag);
+    let patient = if research {
+        manifest::Patient {
+            name: t(tags::PATIENT_NAME),
+            ..Default::default()
+        }
+    } else {
+        manifest::Patient {
+            name: t(tags::PATIENT_NAME),
+            id: t(tags::PATIENT_ID),
+            birth_date: t(tags::PATIENT_BIRTH_DATE),
+            sex: t(tags::PATIENT_SEX),
+        }
+    };
     Study {
         uid: t(tags::STUDY_INSTANCE_UID),
         date: t(tags::STUDY_DATE),
@@ -411,12 +426,7 @@ fn study_of(head: &Object, modalities: Vec<String>, with_patient: bool) -> Study
         description: t(tags::STUDY_DESCRIPTION),
         accession: t(tags::ACCESSION_NUMBER),
         modalities,
-        patient: with_patient.then(|| manifest::Patient {
-            name: t(tags::PATIENT_NAME),
-            id: t(tags::PATIENT_ID),
-            birth_date: t(tags::PATIENT_BIRTH_DATE),
-            sex: t(tags::PATIENT_SEX),
-        }),
+        patient: Some(patient),
     }
 }
 
