@@ -66,6 +66,11 @@ use crate::dicom::{parse, Object, ReadDepth};
 use crate::error::{Error, Result};
 use table::Code;
 
+/// The version of what de-identification writes, for whoever keeps de-identified bytes across
+/// versions (a share resumed after an update must not mix two versions' files): changed with
+/// every change to the output. 2: pseudonyms for Patient's Name and ID (2026-11-28).
+pub const DEID_OUTPUT: &str = "deid output 2";
+
 const IMPLEMENTATION_CLASS_UID: &str = "1.2.826.0.1.3680043.10.1604.1";
 const DUMMY_TEXT: &str = "ANONYMIZED";
 
@@ -232,16 +237,16 @@ pub struct Report {
     pub burned_in_risk: Option<Reason>,
 }
 
-/// One de-identification session: the UID map and the per-patient date shifts shared by every
-/// file run through it.
+/// One de-identification session: the UID map and the per-patient date shifts and pseudonyms
+/// shared by every file run through it.
 pub struct Session {
     options: Options,
     uids: HashMap<String, String>,
     shifts: HashMap<String, i64>,
     subjects: HashMap<String, String>,
-    /// With a seed, new UIDs and date shifts are derived from it (HKDF-SHA256), so that running
-    /// the same files through a session with the same seed again gives the same bytes: a share
-    /// resumed after the app was killed seals the same files it began with.
+    /// With a seed, new UIDs, date shifts and pseudonyms are derived from it (HKDF-SHA256), so
+    /// that running the same files through a session with the same seed again gives the same
+    /// bytes: a share resumed after the app was killed seals the same files it began with.
     seed: Option<zeroize::Zeroizing<[u8; 32]>>,
 }
 

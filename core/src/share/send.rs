@@ -115,6 +115,14 @@ fn plan_digest(o: &ShareOptions, plan: &[export::StudyPlan]) -> String {
         h.update([0]);
     }
     h.update(o.deidentify.map(|p| p.name()).unwrap_or("").as_bytes());
+    // what a preset writes: an upload begun by a version that de-identified otherwise (before
+    // the pseudonyms of deid::DEID_OUTPUT) is not resumed with bytes of another shape
+    h.update(
+        o.deidentify
+            .map(|_| deid::DEID_OUTPUT)
+            .unwrap_or("")
+            .as_bytes(),
+    );
     h.update([0, o.passcode.is_some() as u8]);
     for (_, study) in plan {
         for (s, rows) in study {
