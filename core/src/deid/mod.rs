@@ -253,12 +253,7 @@ pub struct Session {
 /// Who the patient of `ds` is, for the session's per-patient choices (date shift, pseudonym):
 /// the Patient ID (with its issuer), or the name and birth date when there is no ID.
 fn patient_key(ds: &InMemDicomObject) -> String {
-    let text = |tag| {
-        ds.get(tag)
-            .and_then(|e| e.to_str().ok())
-            .map(|s| s.trim_end_matches(['\0', ' ']).trim().to_string())
-            .unwrap_or_default()
-    };
+    let text = |tag| crate::dicom::attrs::text(ds, tag).unwrap_or_default();
     let id = text(tags::PATIENT_ID);
     if id.is_empty() {
         format!(

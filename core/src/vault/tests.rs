@@ -34,6 +34,14 @@ fn cd_folder(slices: u32, seed: u64) -> PathBuf {
     cd
 }
 
+/// Flip one bit of the file at `path`, at the offset `at` gives for the file's length.
+fn flip_byte(path: &Path, at: impl FnOnce(usize) -> usize) {
+    let mut b = std::fs::read(path).unwrap();
+    let at = at(b.len());
+    b[at] ^= 0x40;
+    std::fs::write(path, b).unwrap();
+}
+
 struct Recorder(Mutex<Vec<ImportEvent>>);
 impl ImportListener for Recorder {
     fn on_event(&self, e: &ImportEvent) {
@@ -196,11 +204,7 @@ fn lock_wrong_passphrase_delete_and_integrity() {
 
     // flip a byte in one stored image: a clear integrity error for that image, the rest reads
     let inst = vault.instances(&series).unwrap();
-    let path = vault.blobs.path(&inst[1].blob_id);
-    let mut b = std::fs::read(&path).unwrap();
-    let at = b.len() - 100;
-    b[at] ^= 0x40;
-    std::fs::write(&path, b).unwrap();
+    flip_byte(&vault.blobs.path(&inst[1].blob_id), |len| len - 100);
     assert!(matches!(
         vault.render(&series, 1, 0, &Voi::Default),
         Err(Error::Integrity(_))
@@ -250,12 +254,10 @@ fn a_large_multi_frame_object_is_read_frame_by_frame() {
     let frame_len = side * side;
     let in_plain = cine.len() - (frames as usize - 35) * frame_len + frame_len / 2;
     let inst = vault.instances(&series).unwrap();
-    let path = vault.blobs.path(&inst[0].blob_id);
-    let mut b = std::fs::read(&path).unwrap();
     let tags = cine.len().div_ceil(crypto::CHUNK) * 16;
-    let at = b.len() - tags - (cine.len() - in_plain);
-    b[at] ^= 0x40;
-    std::fs::write(&path, b).unwrap();
+    flip_byte(&vault.blobs.path(&inst[0].blob_id), |len| {
+        len - tags - (cine.len() - in_plain)
+    });
     assert!(matches!(
         vault.render(&series, 0, 35, &Voi::Default),
         Err(Error::Integrity(_))
