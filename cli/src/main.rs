@@ -130,6 +130,12 @@ enum Command {
         #[arg(allow_hyphen_values = true)]
         id: String,
     },
+    /// Lift the lock a passcode share got after wrong passcodes (your doctor had the right one
+    /// after all): the link opens again at once.
+    UnlockShare {
+        #[arg(allow_hyphen_values = true)]
+        id: String,
+    },
     /// When a share was opened.
     AccessLog {
         #[arg(allow_hyphen_values = true)]
@@ -274,6 +280,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Share(a) => share_cmd::share(&vault_cmd::vault_dir(cli.vault)?, &a),
         Command::Shares { json } => share_cmd::shares(&vault_cmd::vault_dir(cli.vault)?, json),
         Command::Revoke { id } => share_cmd::revoke(&vault_cmd::vault_dir(cli.vault)?, &id),
+        Command::UnlockShare { id } => share_cmd::unlock(&vault_cmd::vault_dir(cli.vault)?, &id),
         Command::AccessLog { id, json } => {
             share_cmd::access_log(&vault_cmd::vault_dir(cli.vault)?, &id, json)
         }

@@ -1,4 +1,4 @@
-//! The share commands of `scanpass`: share, shares, revoke, access-log, receive. The flows are the
+//! The share commands of `scanpass`: share, shares, revoke, unlock-share, access-log, receive. The flows are the
 //! core's (`scanpass_core::share`); this file parses, asks the core and prints.
 
 use std::io::{IsTerminal, Write};
@@ -266,6 +266,14 @@ pub fn revoke(dir: &Path, id: &str) -> CliResult {
         "revoked share {}: the relay deleted its data; the link no longer opens",
         r.id
     );
+    Ok(())
+}
+
+pub fn unlock(dir: &Path, id: &str) -> CliResult {
+    let vault = open(dir)?;
+    let id = vault.resolve_share(id).map_err(err)?;
+    let r = share::unlock(&vault, &id).map_err(err)?;
+    println!("unlocked share {}: the link can be tried again", r.id);
     Ok(())
 }
 

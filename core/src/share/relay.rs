@@ -20,7 +20,10 @@ pub enum ShareError {
         "this share is no longer available: it expired, was revoked, or reached its download limit"
     )]
     Gone,
-    #[error("this share is locked after too many wrong passcodes")]
+    #[error(
+        "this share is locked after too many wrong passcodes: try again later, or ask the person \
+         who shared it to unlock it"
+    )]
     Locked,
     #[error("{}", wrong_passcode(*.attempts_left))]
     WrongPasscode { attempts_left: Option<u32> },
@@ -90,6 +93,10 @@ pub struct UploadStatus {
     pub downloads: u64,
     pub max_downloads: Option<u64>,
     pub locked: bool,
+    /// Whether the relay holds the recipient verifier (it finalizes no share without one).
+    /// Relays before this field: taken as false, so that a resume sets it again.
+    #[serde(default)]
+    pub has_verifier: bool,
 }
 
 /// One access to a share: when, and what (`manifest`: a download began; `chunk`; `denied`: a
@@ -167,7 +174,7 @@ impl Relay {
             },
             (_, "token_missing") => ShareError::PasscodeNeeded,
             (_, "owner_auth_wrong" | "owner_auth_missing") => ShareError::NotOwner,
-            (_, "not_finalized") => ShareError::NotReady,
+            (_, "not_finalized" | "no_verifier") => ShareError::NotReady,
             (_, "quota_exceeded" | "too_large") => ShareError::TooLarge,
             (StatusCode::TOO_MANY_REQUESTS, _) => ShareError::RateLimited,
             (s, "") => ShareError::Relay(format!("HTTP {}", s.as_u16())),
@@ -198,8 +205,17 @@ impl Relay {
         Self::json(Self::check(r)?)
     }
 
-    pub fn set_verifier(&self, id: &str, secret: &str, verifier: &str) -> Result<(), ShareError> {
-        let body = serde_json::json!({ "auth_verifier": verifier });
+    /// Sets the recipient verifier (again, on a resumed upload: the relay takes the same one
+    /// once more even after finalize). `passcode`: the token is passcode-derived, so the relay
+    /// counts wrong ones and locks the share; a token from the link key alone never locks it.
+    pub fn set_verifier(
+        &self,
+        id: &str,
+        secret: &str,
+        verifier: &str,
+        passcode: bool,
+    ) -> Result<(), ShareError> {
+        let body = serde_json::json!({ "auth_verifier": verifier, "passcode": passcode });
         let url = self.api(&format!("/{id}/auth-verifier"));
         let r = self.send(|| json(Self::owner(self.http.put(&url), secret), &body))?;
         Self::check(r).map(drop)
@@ -227,6 +243,13 @@ impl Relay {
         let url = self.api(&format!("/{id}/finalize"));
         let body = serde_json::json!({ "chunks": chunks });
         let r = self.send(|| json(Self::owner(self.http.post(&url), secret), &body))?;
+        Self::check(r).map(drop)
+    }
+
+    /// Lifts a lock after wrong passcodes (the owner's call).
+    pub fn unlock(&self, id: &str, secret: &str) -> Result<(), ShareError> {
+        let url = self.api(&format!("/{id}/unlock"));
+        let r = self.send(|| Self::owner(self.http.post(&url), secret))?;
         Self::check(r).map(drop)
     }
 
