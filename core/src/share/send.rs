@@ -504,7 +504,7 @@ impl Uploader<'_> {
 
 impl FileSink for Uploader<'_> {
     fn add(&mut self, rel: &str, parts: &[&[u8]], _compressible: bool) -> Result<()> {
-        let mut plain = SecretBytes::new(Vec::with_capacity(parts.iter().map(|p| p.len()).sum()));
+        let mut plain = SecretBytes::with_capacity(parts.iter().map(|p| p.len()).sum());
         for p in parts {
             plain.extend_from_slice(p);
         }
