@@ -143,9 +143,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Open a share link and import its images into the vault.
+    /// Open a share link and import its images into the vault. The link is read from standard
+    /// input (one line) or from the environment variable given with --link-env, never from the
+    /// command line: it holds the key, and a command line shows in the process list and the
+    /// shell's history.
     Receive {
-        link: String,
+        /// Refused with a reason (see above); kept so that the reason is said.
+        #[arg(hide = true)]
+        link: Option<String>,
+        /// The link, read from this environment variable (default: standard input).
+        #[arg(long)]
+        link_env: Option<String>,
         /// The passcode, read from this environment variable.
         #[arg(long)]
         passcode_env: Option<String>,
@@ -286,11 +294,13 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Receive {
             link,
+            link_env,
             passcode_env,
             json,
         } => share_cmd::receive(
             &vault_cmd::vault_dir(cli.vault)?,
-            &link,
+            link.is_some(),
+            link_env.as_deref(),
             passcode_env.as_deref(),
             json,
         ),
