@@ -407,11 +407,22 @@ impl Studies {
     }
 }
 
-/// Media (a CD or USB drive) are posted: they need a postal address, the patient's or the
-/// doctor's, whatever email is given.
+/// Where the copy goes: media (a CD or USB drive) are posted, so they need a postal address, the
+/// patient's or the doctor's, whatever email is given; a download needs the patient's email or
+/// postal address.
 pub fn validate_media(format: Format, delivery: &Delivery, patient: &Patient) -> Vec<FieldError> {
     let mut e = Vec::new();
     if format != Format::DicomMedia {
+        // a download link goes to an email, or by post; the letter must say where
+        if *delivery == Delivery::Patient
+            && patient.email.trim().is_empty()
+            && patient.address.trim().is_empty()
+        {
+            e.push(FieldError::new(
+                "patient.email",
+                "give your email or postal address, so the provider knows where to send the copy",
+            ));
+        }
         return e;
     }
     match delivery {
@@ -1005,7 +1016,7 @@ mod tests {
 
     const GOOD: &str = r#"{"jurisdiction": "EU",
         "provider": {"name": "Clinique Exemple", "address": "1 Rue X, Paris", "email": "records@example.org"},
-        "patient": {"name": "Ana Example", "date_of_birth": "1980-02-29"},
+        "patient": {"name": "Ana Example", "date_of_birth": "1980-02-29", "email": "ana@example.net"},
         "studies": "CT head March 2024", "format": "dicom-download", "sent_on": "2025-01-31"}"#;
 
     #[test]

@@ -508,6 +508,7 @@ mod tests {
         Patient {
             name: "Sam Example".into(),
             date_of_birth: "1975-12-31".into(),
+            email: "sam@example.net".into(),
             ..Patient::default()
         }
     }
