@@ -407,7 +407,7 @@ fn show(id: &str, rec: &RequestRecord, as_json: bool, today: NaiveDate) -> CliRe
     println!("{}", list_line(&s));
     if let Some(r) = s.receipt_on {
         println!(
-            "received     {r}{}",
+            "receipt      {r}{}",
             if s.receipt_assumed {
                 " (assumed from the channel: `request mark ID acknowledged --date D` records the real day)"
             } else {

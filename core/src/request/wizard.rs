@@ -341,7 +341,14 @@ impl Wizard {
             Step::Format => "You will ask for the complete studies as original DICOM files, not screenshots or JPEGs: by secure download link, or on a CD/USB with DICOMDIR.".to_string(),
             Step::Delivery => "To you, or directly to a doctor you name: their name and address or email go in the letter. A CD or USB drive goes by post: it needs a postal address.".to_string(),
             Step::Review => match rule {
-                Some(r) => format!("{} {}", r.en.deadline, r.en.fee),
+                Some(r) => format!(
+                    "{} {}",
+                    r.en.deadline,
+                    match (r.en.fee_third_party, &d.delivery) {
+                        (Some(f), Some(Delivery::Doctor(_))) => f,
+                        _ => r.en.fee,
+                    }
+                ),
                 None => String::new(),
             },
             Step::Done => "Print or send the letter, then mark the request as sent: the due date and the reminders follow from that day.".to_string(),
