@@ -42,7 +42,8 @@ impl OpenShare {
         let room = (f.size as usize).min(f.chunks as usize * manifest::CHUNK_SIZE);
         let mut out = SecretBytes::with_capacity(if f.chunks > 1 { room } else { 0 });
         for n in f.first_chunk..f.first_chunk + f.chunks {
-            let sealed = self.relay.chunk(&self.link.share_id, &token, n)?;
+            let limit = self.manifest.chunk_size + seal::OVERHEAD as u64;
+            let sealed = self.relay.chunk(&self.link.share_id, &token, n, limit)?;
             let mut plain = seal::open_owned(
                 &self.keys.content,
                 sealed,
