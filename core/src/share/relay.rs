@@ -132,7 +132,7 @@ impl Relay {
         let base = base.trim().trim_end_matches('/').to_string();
         let url = crate::import::url::check(&base)?;
         let loopback = crate::import::url::is_loopback(&url);
-        let http = crate::import::url::client(loopback)
+        let http = crate::import::url::client(loopback, crate::import::url::Redirects::Refuse)
             .map_err(|e| crate::Error::Network(format!("cannot set up TLS: {e}")))?;
         Ok(Relay { base, http })
     }
@@ -376,5 +376,31 @@ mod tests {
             let got = relay.chunk("AbCdEfGhIjKlMnOpQrStUv", &token, 0, 4096);
             assert_eq!(got.map(|b| b.len()), Ok(4000), "{declare}");
         }
+    }
+
+    #[test]
+    fn the_relay_client_follows_no_redirect_with_the_token() {
+        // where a redirect would send the token: it must receive nothing
+        let elsewhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let there = elsewhere.local_addr().unwrap();
+        elsewhere.set_nonblocking(true).unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            if let Some(Ok(mut s)) = listener.incoming().next() {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 302 Found\r\nlocation: http://{there}/api/shares/x/manifest\r\n\
+                     content-length: 0\r\n\r\n"
+                );
+            }
+        });
+        let relay = Relay::new(&format!("http://{addr}")).unwrap();
+        let token = Zeroizing::new("ab".repeat(32));
+        assert!(relay.manifest("AbCdEfGhIjKlMnOpQrStUv", &token).is_err());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(elsewhere.accept().is_err(), "the redirect was followed");
     }
 }
