@@ -675,24 +675,55 @@ impl Vault {
                 let rows = stmt.query_map([&sop], |r| r.get(0)).map_err(sql)?;
                 rows.collect::<std::result::Result<_, _>>().map_err(sql)?
             };
-            let study: Option<String> = u
+            let study: Option<(String, Option<String>, Option<String>)> = u
                 .index
                 .conn
-                .prepare_cached("SELECT id FROM study WHERE study_uid = ?1")
+                .prepare_cached(
+                    "SELECT id, patient_id, patient_name FROM study WHERE study_uid = ?1",
+                )
                 .map_err(sql)?
-                .query_row([&study_uid], |r| r.get(0))
+                .query_row([&study_uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()
                 .map_err(sql)?;
-            let series: Option<String> = u
+            let series: Option<(String, String)> = u
                 .index
                 .conn
-                .prepare_cached("SELECT id FROM series WHERE series_uid = ?1")
+                .prepare_cached("SELECT id, study_id FROM series WHERE series_uid = ?1")
                 .map_err(sql)?
-                .query_row([&series_uid], |r| r.get(0))
+                .query_row([&series_uid], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
                 .map_err(sql)?;
             Ok((existing, study, series))
         })?;
+        // A file naming a study (or series) already stored must be of the same patient, and a
+        // series must stay in its study: else a crafted file with another patient's Study
+        // Instance UID would be filed, shown and shared inside that patient's study.
+        let study_id = match study_id {
+            Some((id, patient_id, patient_name)) => {
+                if !same_patient(
+                    (&patient_id, &patient_name),
+                    (&s.patient_id, &s.patient_name),
+                ) {
+                    return Err(Error::bad(
+                        "PatientID",
+                        "this file names a study already in the vault for another patient: \
+                         not imported (check where it came from)",
+                    ));
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        let series_id = match series_id {
+            Some((series, of_study)) if Some(&of_study) == study_id.as_ref() => Some(series),
+            Some(_) => {
+                return Err(Error::bad(
+                    "SeriesInstanceUID",
+                    "this file names a series of another study in the vault: not imported",
+                ))
+            }
+            None => None,
+        };
         if existing.iter().any(|h| h.as_slice() == digest) {
             return Ok(Stored::Duplicate);
         }
@@ -953,6 +984,32 @@ fn sort_for_display(rows: &mut [InstanceRow]) {
 /// Constant-time equality of two check values.
 fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Whether two files' patient modules name the same patient: the same Patient ID when both
+/// have one; else the same name (case, spaces and trailing `^` aside, as systems pad them).
+fn same_patient(
+    a: (&Option<String>, &Option<String>),
+    b: (&Option<String>, &Option<String>),
+) -> bool {
+    let id = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+    };
+    let name = |v: &Option<String>| {
+        v.as_deref()
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches('^')
+            .trim()
+            .to_uppercase()
+    };
+    match (id(a.0), id(b.0)) {
+        (Some(x), Some(y)) => x == y,
+        _ => name(a.1) == name(b.1),
+    }
 }
 
 /// The opaque id of a patient: a hash of the identity under a per-process random salt, so that it

@@ -429,3 +429,75 @@ fn another_key_is_a_wrong_key_not_a_damaged_vault() {
     assert!(matches!(vault.unlock(&OtherKey), Err(Error::Integrity(_))));
     vault.unlock(&fast_store(&dir)).unwrap();
 }
+
+/// Issue 15, point 14: a crafted file that names a study (or a series) already in the vault but
+/// another patient is refused, not filed inside that patient's study.
+#[test]
+fn a_file_of_another_patient_naming_a_stored_study_is_refused() {
+    use crate::dicom::{parse, ReadDepth};
+    use dicom_core::{DataElement, PrimitiveValue, VR};
+    use dicom_dictionary_std::tags;
+    let dir = temp_dir("vault");
+    let keys = fast_store(&dir);
+    let vault = Vault::create(&dir, &keys).unwrap();
+    let cd = cd_folder(4, 7);
+    let s = import(&vault, &[Source::Path(cd)], &Silent, &CancelToken::new()).unwrap();
+    assert_eq!(s.instances_added, 4);
+    let files = phantom::ct_series(PhantomSpec {
+        slices: 2,
+        size: 32,
+        seed: 7,
+    })
+    .unwrap();
+    let crafted = |edit: &dyn Fn(&mut crate::dicom::Object)| {
+        let mut o = parse(&files[0], ReadDepth::Full).unwrap();
+        o.put(DataElement::new(
+            tags::SOP_INSTANCE_UID,
+            VR::UI,
+            PrimitiveValue::from("1.2.826.0.1.3680043.99.77.1"),
+        ));
+        edit(&mut o);
+        let mut out = Vec::new();
+        o.write_all(&mut out).unwrap();
+        out
+    };
+    let other_patient = crafted(&|o| {
+        o.put(DataElement::new(
+            tags::PATIENT_ID,
+            VR::LO,
+            PrimitiveValue::from("SOMEONE-ELSE"),
+        ));
+        o.put(DataElement::new(
+            tags::PATIENT_NAME,
+            VR::PN,
+            PrimitiveValue::from("Else^Someone"),
+        ));
+    });
+    let other_study = crafted(&|o| {
+        o.put(DataElement::new(
+            tags::STUDY_INSTANCE_UID,
+            VR::UI,
+            PrimitiveValue::from("1.2.826.0.1.3680043.99.77.2"),
+        ));
+    });
+    let drop = temp_dir("crafted");
+    std::fs::write(drop.join("A"), other_patient).unwrap();
+    std::fs::write(drop.join("B"), other_study).unwrap();
+    let s = import(&vault, &[Source::Path(drop)], &Silent, &CancelToken::new()).unwrap();
+    assert_eq!(s.instances_added, 0, "{s:?}");
+    assert_eq!(s.errors.len(), 2, "{s:?}");
+    assert!(
+        s.errors.iter().any(|e| e.error.contains("another patient")),
+        "{s:?}"
+    );
+    assert!(
+        s.errors.iter().any(|e| e.error.contains("another study")),
+        "{s:?}"
+    );
+    let studies = vault.studies().unwrap();
+    assert_eq!(studies.len(), 1);
+    assert_eq!(
+        studies[0].instance_count, 4,
+        "nothing was filed in the stored study"
+    );
+}
