@@ -29,8 +29,10 @@ pub enum ApiError {
     TokenWrong { attempts_left: Option<u32> },
     #[error("the share has no recipient verifier: the sender must set it before finalizing")]
     NoVerifier,
-    #[error("as many passcode attempts as allowed are being checked right now; retry")]
+    #[error("the relay is busy; retry in a moment")]
     Busy,
+    #[error("the relay's storage is full")]
+    StorageFull,
     #[error("the share is not finalized yet")]
     NotFinalized,
     #[error("the share is finalized and this differs from what is stored")]
@@ -60,6 +62,7 @@ impl ApiError {
             OwnerAuthWrong | TokenWrong { .. } => StatusCode::FORBIDDEN,
             NotFinalized | Finalized | Incomplete(_) | NoVerifier => StatusCode::CONFLICT,
             Busy => StatusCode::SERVICE_UNAVAILABLE,
+            StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             TooLarge(_) | Quota => StatusCode::PAYLOAD_TOO_LARGE,
             BadRequest(_) => StatusCode::BAD_REQUEST,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -79,6 +82,7 @@ impl ApiError {
             TokenWrong { .. } => "token_wrong",
             NoVerifier => "no_verifier",
             Busy => "busy",
+            StorageFull => "storage_full",
             NotFinalized => "not_finalized",
             Finalized => "finalized",
             Incomplete(_) => "incomplete",

@@ -77,6 +77,29 @@ struct Args {
     /// lock of the same share lasts twice as long (the owner can unlock it at any time).
     #[arg(long, env = "SCANPASS_RELAY_LOCK_BASE_SECS", default_value_t = 900)]
     lock_base_secs: u64,
+    /// Requests handled at once, all clients together; more are refused at once (503).
+    #[arg(long, env = "SCANPASS_RELAY_MAX_IN_FLIGHT", default_value_t = 256)]
+    max_in_flight: usize,
+    /// Seconds a request body may pause before the request ends (slow uploads).
+    #[arg(
+        long,
+        env = "SCANPASS_RELAY_BODY_IDLE_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
+    body_idle_timeout_secs: u64,
+    /// Bytes stored across all shares beyond which uploads are refused (507); 0: no bound.
+    #[arg(long, env = "SCANPASS_RELAY_MAX_TOTAL_SIZE", default_value_t = 0)]
+    max_total_size: u64,
+    /// Shares a client IP may create in a burst before 429.
+    #[arg(long, env = "SCANPASS_RELAY_CREATE_BURST", default_value_t = 20)]
+    create_burst: u32,
+    /// Share creations a client IP earns back per hour.
+    #[arg(
+        long,
+        env = "SCANPASS_RELAY_CREATE_REFILL_PER_HOUR",
+        default_value_t = 60
+    )]
+    create_refill_per_hour: u32,
     /// Failed requests (404, 401, 403, 423) a client IP may make in a burst before 429.
     #[arg(long, env = "SCANPASS_RELAY_FAIL_BURST", default_value_t = 30)]
     fail_burst: u32,
@@ -207,8 +230,12 @@ async fn run(args: Args) -> Result<(), StartError> {
             lock_base_secs: args.lock_base_secs.max(1),
             download_grace_secs: args.download_grace_secs,
             cors_origins,
+            max_in_flight: args.max_in_flight.max(1),
+            body_idle_timeout: Duration::from_secs(args.body_idle_timeout_secs.max(1)),
+            max_total_size: args.max_total_size,
         },
         FailureLimiter::new(args.fail_burst, args.fail_refill_per_min),
+        FailureLimiter::per_hour(args.create_burst, args.create_refill_per_hour),
     )
     .with_web(args.web.map_or(WebAssets::Embedded, WebAssets::Dir));
 

@@ -207,6 +207,8 @@ pub trait MetaStore: Send + Sync + 'static {
     ) -> MetaResult<AuthFailure>;
     /// The owner's reset: unlocked, no failures counted, the back-off from the start.
     fn reset_lock(&self, id: &str) -> MetaResult<()>;
+    /// Bytes stored across all shares not yet purged.
+    fn total_bytes(&self) -> MetaResult<u64>;
     fn log_event(&self, id: &str, at: i64, event: Event) -> MetaResult<()>;
     fn events(&self, id: &str) -> MetaResult<Vec<(i64, Event)>>;
     fn set_state(&self, id: &str, state: ShareState) -> MetaResult<()>;
@@ -548,6 +550,17 @@ impl MetaStore for SqliteMeta {
                 failures: failures.max(0) as u64,
                 locked_until: locked_now,
             })
+        })
+    }
+
+    fn total_bytes(&self) -> MetaResult<u64> {
+        self.with(|c| {
+            let n: i64 = c.query_row(
+                "SELECT COALESCE(SUM(bytes_used), 0) FROM shares WHERE purged = 0",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(to_u64(n))
         })
     }
 

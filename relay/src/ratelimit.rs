@@ -30,6 +30,15 @@ impl FailureLimiter {
         }
     }
 
+    /// A bucket that refills by the hour (share creations).
+    pub fn per_hour(burst: u32, refill_per_hour: u32) -> Self {
+        Self {
+            burst: f64::from(burst.max(1)),
+            refill_per_sec: f64::from(refill_per_hour) / 3600.0,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
     fn refill(&self, b: &mut Bucket, now: Instant) {
         let dt = now.saturating_duration_since(b.at).as_secs_f64();
         b.tokens = (b.tokens + dt * self.refill_per_sec).min(self.burst);

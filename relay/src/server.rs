@@ -46,6 +46,14 @@ pub struct Limits {
     pub download_grace_secs: u64,
     /// `None`: any origin may GET the recipient routes.
     pub cors_origins: Option<Vec<HeaderValue>>,
+    /// Requests handled at once, all clients together; more: 503 `busy` at once (each client
+    /// has its own bound too: its failure budget, taken by every request in flight).
+    pub max_in_flight: usize,
+    /// The longest a request body may pause (a slow upload holding a connection): then 408.
+    pub body_idle_timeout: Duration,
+    /// Bytes stored across all shares (chunks and manifests), beyond which uploads are refused
+    /// (507 `storage_full`); 0: no bound.
+    pub max_total_size: u64,
 }
 
 #[derive(Clone)]
@@ -54,6 +62,9 @@ pub struct AppState {
     pub store: Arc<dyn ObjectStore>,
     pub limits: Arc<Limits>,
     pub limiter: Arc<FailureLimiter>,
+    /// Share creations per client IP (a token bucket that is never refunded).
+    pub creations: Arc<FailureLimiter>,
+    in_flight: Arc<tokio::sync::Semaphore>,
     /// The browser viewer's files (`crate::web`).
     pub web: Arc<WebAssets>,
     locks: Arc<ShareLocks>,
@@ -65,13 +76,16 @@ impl AppState {
         store: Arc<dyn ObjectStore>,
         limits: Limits,
         limiter: FailureLimiter,
+        creations: FailureLimiter,
     ) -> Self {
         let locks = Arc::new(ShareLocks::new(meta.clone()));
         Self {
             meta,
             store,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(limits.max_in_flight.max(1))),
             limits: Arc::new(limits),
             limiter: Arc::new(limiter),
+            creations: Arc::new(creations),
             web: Arc::new(WebAssets::default()),
             locks,
         }
@@ -253,6 +267,11 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::routes())
         .fallback(|| async { ApiError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), guard))
+        // a body that pauses longer than this (a slow upload holding its connection) ends the
+        // request: reading it fails, and the upload is answered 400 (it can be sent again)
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.limits.body_idle_timeout,
+        ))
         .layer(cors)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -294,6 +313,13 @@ async fn guard(
         tracing::info!(%method, %route, status = 429, "request refused: too many failures");
         return ApiError::RateLimited.into_response();
     }
+    // all clients together: at most max_in_flight requests at once, the others refused at once
+    // (a flood cannot queue up memory or connections behind the ones being served)
+    let Ok(_permit) = st.in_flight.clone().try_acquire_owned() else {
+        st.limiter.refund(ip);
+        tracing::info!(%method, %route, status = 503, "request refused: relay busy");
+        return ApiError::Busy.into_response();
+    };
     let started = std::time::Instant::now();
     let resp = next.run(req).await;
     let status = resp.status();
@@ -474,8 +500,14 @@ struct Created {
 
 async fn create_share(
     State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<CreateShare>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
+    // creations per client are bounded (a relay is no anonymous file host): a patient shares a
+    // few studies a day; the bucket refills over time
+    if !st.creations.try_spend(peer.ip()) {
+        return Err(ApiError::RateLimited);
+    }
     let Json(req) = body.map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))?;
     let expires_in = req.expires_in_secs.unwrap_or(DEFAULT_EXPIRY_SECS);
     if expires_in == 0 || expires_in > MAX_EXPIRY_SECS {
@@ -612,6 +644,22 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes,
         })
 }
 
+/// Refuses an upload that would take the relay's storage past `--max-total-size`. Checked before
+/// the write, not in one transaction with it: uploads in flight at once can pass it together, by
+/// at most their own sizes (the in-flight bound times the chunk size).
+async fn check_total(st: &AppState, adding: u64) -> Result<(), ApiError> {
+    let max = st.limits.max_total_size;
+    if max == 0 {
+        return Ok(());
+    }
+    let used = st.meta(|m| m.total_bytes()).await?;
+    if used.saturating_add(adding) > max {
+        tracing::warn!(used, max, "upload refused: the relay's storage is full");
+        return Err(ApiError::StorageFull);
+    }
+    Ok(())
+}
+
 async fn put_object(st: &AppState, path: &ObjPath, bytes: Bytes) -> Result<(), ApiError> {
     st.store
         .put_opts(path, PutPayload::from_bytes(bytes), PutOptions::default())
@@ -619,13 +667,34 @@ async fn put_object(st: &AppState, path: &ObjPath, bytes: Bytes) -> Result<(), A
     Ok(())
 }
 
-async fn get_object(st: &AppState, path: &ObjPath) -> Result<Bytes, ApiError> {
+/// An object as a streamed response: its bytes go out as the store reads them, never held whole
+/// (a chunk is up to `--max-chunk-size`, and many may be served at once).
+async fn get_object(st: &AppState, path: &ObjPath) -> Result<Response, ApiError> {
     let got = st.store.get_opts(path, Default::default()).await?;
-    Ok(got.bytes().await?)
+    let size = got.meta.size;
+    let body = Body::from_stream(got.into_stream().map_err(|e| {
+        // object_store's message names the path (the share id): keep only the kind
+        tracing::error!(kind = %object_kind(&e), "object read failed mid-response");
+        std::io::Error::other("object read failed")
+    }));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            ),
+            (header::CONTENT_LENGTH, HeaderValue::from(size)),
+        ],
+        body,
+    )
+        .into_response())
 }
 
-fn octets(bytes: Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
+fn object_kind(e: &object_store::Error) -> &'static str {
+    match e {
+        object_store::Error::NotFound { .. } => "not found",
+        _ => "store failure",
+    }
 }
 
 #[derive(Serialize)]
@@ -673,6 +742,7 @@ async fn put_chunk(
     if share.bytes_used - old + stored.size > share.size_quota {
         return Err(ApiError::Quota);
     }
+    check_total(&st, stored.size).await?;
     put_object(&st, &chunk_path(&id, n), bytes).await?;
     let key = id.clone();
     st.meta(move |m| m.record_chunk(&key, n, &stored)).await?;
@@ -709,6 +779,7 @@ async fn put_manifest(
     if share.bytes_used - old + stored.size > share.size_quota {
         return Err(ApiError::Quota);
     }
+    check_total(&st, stored.size).await?;
     put_object(&st, &manifest_path(&id), bytes).await?;
     let key = id.clone();
     st.meta(move |m| m.record_manifest(&key, &stored)).await?;
@@ -864,7 +935,7 @@ async fn get_manifest(
         return Err(ApiError::Gone);
     }
     log_event(&st, &id, Event::Manifest).await?;
-    Ok(octets(get_object(&st, &manifest_path(&id)).await?))
+    get_object(&st, &manifest_path(&id)).await
 }
 
 async fn get_chunk(
@@ -887,7 +958,7 @@ async fn get_chunk(
         return Ok(StatusCode::OK.into_response());
     }
     log_event(&st, &id, Event::Chunk).await?;
-    Ok(octets(get_object(&st, &chunk_path(&id, n)).await?))
+    get_object(&st, &chunk_path(&id, n)).await
 }
 
 async fn revoke(
@@ -955,6 +1026,7 @@ pub async fn purge(st: &AppState, id: &str) -> Result<(), ApiError> {
 /// only for the grace its last download had to finish), and forgets idle rate-limit buckets.
 pub async fn sweep(st: &AppState) -> Result<usize, ApiError> {
     st.limiter.prune();
+    st.creations.prune();
     let grace = st.limits.download_grace_secs;
     let ids = st.meta(move |m| m.to_purge(now(), grace)).await?;
     let n = ids.len();

@@ -1272,6 +1272,193 @@ fn token_from_the_core_share_link_opens_the_share(b: Backend) {
     assert!(!r.logs().contains(right.token_hex().as_str()));
 }
 
+/// A client whose requests come from `ip` (any 127.x.y.z: each is another client to the relay).
+fn client_from(ip: &str) -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::builder()
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// The relay's peak resident memory (VmHWM), in MiB.
+fn peak_rss_mib(r: &Relay) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", r.child.id())).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb / 1024
+}
+
+/// Issue 15, point 5: a bounded flood on loopback (creates from one client, slow uploads from
+/// one client, large uploads from many clients at once) leaves the relay answering others, with
+/// its memory bounded. Local storage only: what is measured is the relay process.
+#[test]
+fn a_flood_of_creates_and_uploads_leaves_the_relay_answering() {
+    let env = Setup::new(Backend::Local).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(
+        &env,
+        &dir.path().join("data"),
+        &[
+            "--create-burst",
+            "5",
+            "--fail-burst",
+            "4",
+            "--body-idle-timeout-secs",
+            "2",
+            "--max-in-flight",
+            "8",
+        ],
+    );
+    let rss_idle = peak_rss_mib(&r);
+    // 1. creates from one client: 5, then 429
+    let flood = client_from("127.0.0.1");
+    let codes: Vec<u16> = (0..30)
+        .map(|_| {
+            let req = flood.post(r.url("/api/shares")).json(&json!({}));
+            req.send().unwrap().status().as_u16()
+        })
+        .collect();
+    assert_eq!(codes.iter().filter(|&&c| c == 201).count(), 5, "{codes:?}");
+    assert!(codes[5..].iter().all(|&c| c == 429), "{codes:?}");
+
+    // 2. slow uploads from one client: at most its budget (4) held, each ended by the body's
+    // idle timeout; meanwhile another client is served at once
+    let other = client_from("127.0.0.2");
+    let s = create(&other, &r, json!({}));
+    struct Stall(usize);
+    impl Read for Stall {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                std::thread::sleep(Duration::from_secs(6));
+                return Ok(0);
+            }
+            let n = buf.len().min(self.0).min(1024);
+            buf[..n].fill(1);
+            self.0 -= n;
+            Ok(n)
+        }
+    }
+    let slow: Vec<_> = (0..20)
+        .map(|i| {
+            let url = r.url(&format!("/api/shares/{}/chunks/{i}", s.id));
+            let secret = s.secret.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let resp = client_from("127.0.0.1")
+                    .put(url)
+                    .bearer_auth(secret)
+                    .header("content-length", "2048")
+                    .body(Body::new(Stall(1024)))
+                    .send();
+                (
+                    resp.map(|r| r.status().as_u16()).unwrap_or(0),
+                    started.elapsed(),
+                )
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let t = Instant::now();
+    let health = client_from("127.0.0.3")
+        .get(r.url("/healthz"))
+        .send()
+        .unwrap();
+    let answered_in = t.elapsed();
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(
+        answered_in < Duration::from_secs(1),
+        "{answered_in:?} during the flood"
+    );
+    let ends: Vec<(u16, Duration)> = slow.into_iter().map(|t| t.join().unwrap()).collect();
+    // (a refused upload may also see its connection closed while it still sends: 0 here)
+    let held: Vec<_> = ends
+        .iter()
+        .filter(|(c, _)| ![0, 429, 503].contains(c))
+        .collect();
+    assert!(held.len() <= 4, "{ends:?}");
+    // the relay's own log says how long it held each: the body's idle timeout (2 s), not the
+    // 6 s the uploads stalled
+    let plain: String = {
+        // the log is coloured (ANSI escapes around each field name): drop them
+        let mut out = String::new();
+        let mut esc = false;
+        for ch in r.logs().chars() {
+            match (esc, ch) {
+                (false, '\u{1b}') => esc = true,
+                (true, 'm') => esc = false,
+                (true, _) => {}
+                (false, c) => out.push(c),
+            }
+        }
+        out
+    };
+    let held_ms: Vec<u64> = plain
+        .lines()
+        .filter(|l| l.contains("method=PUT") && l.contains("status=400"))
+        .filter_map(|l| {
+            l.split("ms=")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert_eq!(held_ms.len(), held.len(), "{held_ms:?} {ends:?}");
+    assert!(
+        held_ms.iter().all(|&ms| (1500..5000).contains(&ms)),
+        "held {held_ms:?} ms"
+    );
+
+    // 3. 4 MiB uploads from 40 clients at once: at most 8 in flight, the others 503 at once
+    let shares: Vec<Share> = (0..40)
+        .map(|i| create(&client_from(&format!("127.0.1.{}", i + 1)), &r, json!({})))
+        .collect();
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(shares.len()));
+    let ups: Vec<_> = shares
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (url, secret, gate) = (
+                r.url(&format!("/api/shares/{}/chunks/0", s.id)),
+                s.secret.clone(),
+                gate.clone(),
+            );
+            std::thread::spawn(move || {
+                let c = client_from(&format!("127.0.1.{}", i + 1));
+                let req = c.put(url).bearer_auth(secret).body(blob(i as u8, 4 << 20));
+                gate.wait();
+                // a refused upload may see its connection closed while it still sends: 0
+                req.send().map_or(0, |r| r.status().as_u16())
+            })
+        })
+        .collect();
+    let codes: Vec<u16> = ups.into_iter().map(|t| t.join().unwrap()).collect();
+    assert!(codes.iter().all(|c| [0, 200, 503].contains(c)), "{codes:?}");
+    assert!(codes.contains(&200), "{codes:?}");
+    let rss_peak = peak_rss_mib(&r);
+    eprintln!(
+        "flood: relay peak RSS {rss_peak} MiB (idle {rss_idle} MiB); 4 MiB uploads: {} stored, \
+         {} refused busy",
+        codes.iter().filter(|&&c| c == 200).count(),
+        codes.iter().filter(|&&c| c != 200).count()
+    );
+    assert!(rss_peak < 256, "peak RSS {rss_peak} MiB");
+    // and it still serves a whole share to someone else
+    let s = create(&client_from("127.0.0.4"), &r, json!({}));
+    let c = client_from("127.0.0.4");
+    put(&c, &r, &s, "chunks/0", blob(1, 1000));
+    put(&c, &r, &s, "manifest", blob(2, 100));
+    assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
+    let got = fetch(&c, &r, &s, "chunks/0", None);
+    assert_eq!(got.bytes().unwrap().to_vec(), blob(1, 1000));
+}
+
 /// Runs each named test function once per [`Backend`], as `local::NAME`, `postgres::NAME`,
 /// `s3::NAME` and `postgres_s3::NAME`.
 macro_rules! each_backend {

@@ -503,6 +503,20 @@ impl MetaStore for PgMeta {
         })
     }
 
+    fn total_bytes(&self) -> MetaResult<u64> {
+        self.block(async {
+            let row = self
+                .client()
+                .await?
+                .query_one(
+                    "SELECT COALESCE(SUM(bytes_used), 0)::BIGINT FROM shares WHERE NOT purged",
+                    &[],
+                )
+                .await?;
+            Ok(to_u64(row.get(0)))
+        })
+    }
+
     fn reset_lock(&self, id: &str) -> MetaResult<()> {
         self.block(async {
             self.client()
