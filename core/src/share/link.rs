@@ -650,6 +650,23 @@ mod tests {
     }
 
     #[test]
+    fn a_typical_link_fits_a_version_7_qr_code() {
+        // docs/adr/0008: about 120 bytes, 45 x 45 modules at level M (the old form: 41 x 41)
+        let l = Link::new("https://relay.example.org", "vU4qAVktKf9nh3BNw9Kzvg")
+            .unwrap()
+            .with_viewer("https://view.example.org/1.4.0/")
+            .unwrap();
+        let width = |s: &str| qrcode::QrCode::new(s.as_bytes()).unwrap().width();
+        assert_eq!(l.to_url().len(), 116);
+        assert_eq!(width(&l.to_url()), 45, "version 7");
+        let p = l.clone().with_passcode(true);
+        assert!(width(&p.to_url()) <= 49, "version 8 at most");
+        let mut old = l.clone();
+        old.viewer = None;
+        assert_eq!(width(&old.to_url()), 41, "version 6");
+    }
+
+    #[test]
     fn the_qr_code_encodes_the_link() {
         let l = Link::new("https://r.example", "AbCdEfGh12345678").unwrap();
         let term = l.qr_terminal().unwrap();
