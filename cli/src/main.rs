@@ -134,6 +134,12 @@ enum Command {
         #[arg(allow_hyphen_values = true)]
         id: String,
     },
+    /// Lift the lock a passcode share got after wrong passcodes (your doctor had the right one
+    /// after all): the link opens again at once.
+    UnlockShare {
+        #[arg(allow_hyphen_values = true)]
+        id: String,
+    },
     /// When a share was opened.
     AccessLog {
         #[arg(allow_hyphen_values = true)]
@@ -141,9 +147,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Open a share link and import its images into the vault.
+    /// Open a share link and import its images into the vault. The link is read from standard
+    /// input (one line) or from the environment variable given with --link-env, never from the
+    /// command line: it holds the key, and a command line shows in the process list and the
+    /// shell's history.
     Receive {
-        link: String,
+        /// Refused with a reason (see above); kept so that the reason is said.
+        #[arg(hide = true)]
+        link: Option<String>,
+        /// The link, read from this environment variable (default: standard input).
+        #[arg(long)]
+        link_env: Option<String>,
         /// The passcode, read from this environment variable.
         #[arg(long)]
         passcode_env: Option<String>,
@@ -292,16 +306,19 @@ fn run(cli: Cli) -> CliResult {
         Command::Share(a) => share_cmd::share(&vault_cmd::vault_dir(cli.vault)?, &a),
         Command::Shares { json } => share_cmd::shares(&vault_cmd::vault_dir(cli.vault)?, json),
         Command::Revoke { id } => share_cmd::revoke(&vault_cmd::vault_dir(cli.vault)?, &id),
+        Command::UnlockShare { id } => share_cmd::unlock(&vault_cmd::vault_dir(cli.vault)?, &id),
         Command::AccessLog { id, json } => {
             share_cmd::access_log(&vault_cmd::vault_dir(cli.vault)?, &id, json)
         }
         Command::Receive {
             link,
+            link_env,
             passcode_env,
             json,
         } => share_cmd::receive(
             &vault_cmd::vault_dir(cli.vault)?,
-            &link,
+            link.is_some(),
+            link_env.as_deref(),
             passcode_env.as_deref(),
             json,
         ),

@@ -15,8 +15,8 @@ use scanpass_core::request::dates::parse_iso;
 use scanpass_core::request::letter::{self, Letter};
 use scanpass_core::request::wizard::{Effect, Event, Step, Wizard};
 use scanpass_core::request::{
-    rules, Channel, Delivery, Doctor, FieldError, Format, Jurisdiction, Language, Mark, Patient,
-    Provider, RequestRecord, RequestSummary, Studies,
+    rules, Channel, Delivery, Doctor, Expedited, FieldError, Format, Jurisdiction, Language, Mark,
+    Patient, Provider, RequestRecord, RequestSummary, Studies,
 };
 use scanpass_core::vault::{keystore::desktop, Vault};
 use serde_json::json;
@@ -26,8 +26,9 @@ use crate::{err, vault_cmd, write, CliResult};
 #[derive(Subcommand)]
 pub enum RequestCommand {
     /// Start a request: answer the questions in the terminal, or give them in a JSON file
-    /// (keys: jurisdiction, provider{name,address,email}, patient{name,date_of_birth}, studies,
-    /// format, deliver_to, sent_on).
+    /// (keys: jurisdiction, provider{name,address,email,fax}, patient{name,date_of_birth,address,
+    /// email}, studies, format, deliver_to, authority (EU), expedited (CA-ON), sent_on, channel,
+    /// acknowledged_on).
     New {
         #[arg(long, value_name = "FILE.json")]
         answers: Option<PathBuf>,
@@ -60,8 +61,10 @@ pub enum RequestCommand {
         #[arg(long)]
         date: Option<String>,
     },
-    /// Record what happened: sent (--channel), an extension notice (--until: the date the
-    /// provider gave), received (--study: the imported study), refused.
+    /// Record what happened: sent (--channel), acknowledged (the day the provider received the
+    /// request: deadlines then run from it), an extension notice (--until: the date the provider
+    /// gave), received (--study: the imported study), refused, outcome (the provider answered the
+    /// complaint the follow-up made, UK and AU).
     Mark {
         id: String,
         event: MarkEvent,
@@ -88,9 +91,14 @@ pub enum RequestCommand {
         #[arg(long)]
         date: Option<String>,
     },
-    /// After the follow-up's 14 days (or a refusal): the complaint draft to the authority.
+    /// After the follow-up's 14 days (or a refusal): the complaint draft to the authority; in
+    /// the UK and Australia 30 days after the follow-up (your complaint to the provider) or once
+    /// it answered.
     Complaint {
         id: String,
+        /// EU: the supervisory authority you chose (name and address, lines separated by ;).
+        #[arg(long)]
+        authority: Option<String>,
         #[arg(long)]
         out: Option<PathBuf>,
         #[arg(long)]
@@ -110,9 +118,11 @@ pub enum RequestCommand {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum MarkEvent {
     Sent,
+    Acknowledged,
     Extended,
     Received,
     Refused,
+    Outcome,
 }
 
 pub fn run(vault: Option<PathBuf>, cmd: RequestCommand) -> CliResult {
@@ -222,6 +232,8 @@ pub fn run(vault: Option<PathBuf>, cmd: RequestCommand) -> CliResult {
                     study_id: study,
                 },
                 MarkEvent::Refused => Mark::Refused { on },
+                MarkEvent::Acknowledged => Mark::Acknowledged { on },
+                MarkEvent::Outcome => Mark::Outcome { on },
             };
             let notes = rec.mark(mark, today).map_err(field)?;
             vault.update_request(&id, &rec).map_err(err)?;
@@ -257,10 +269,19 @@ pub fn run(vault: Option<PathBuf>, cmd: RequestCommand) -> CliResult {
             out,
             text,
             date,
+            authority,
         } => {
             let vault = vault_cmd::open(&dir)?;
             let id = vault.resolve_request(&id).map_err(err)?;
             let mut rec = vault.request(&id).map_err(err)?;
+            if let (Some(auth), Some(a)) = (authority, rec.answers.as_mut()) {
+                let auth = auth.replace(';', "\n").trim().to_string();
+                let e = answers::validate_extras(a.jurisdiction, &auth, None, today);
+                if !e.is_empty() {
+                    return Err(format!("--{}", join(&e)));
+                }
+                a.provider.authority = auth;
+            }
             let on = match (date, rec.tracking.complaint_on) {
                 (Some(d), _) => parse_date("--date", &d)?,
                 (None, Some(prev)) => prev,
@@ -333,11 +354,19 @@ fn new_from_file(vault: &Vault, file: &Path, as_json: bool, today: NaiveDate) ->
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let parsed =
         answers::from_json(&bytes, today).map_err(|e| format!("answers file: {}", join(&e)))?;
+    let warnings = parsed.answers.warnings();
     let mut rec = RequestRecord::new(parsed.answers, today);
     if let Some(on) = parsed.sent_on {
         let channel = parsed.channel.unwrap_or_else(|| default_channel(&rec));
         rec.mark(Mark::Sent { on, channel }, today)
             .map_err(|e| format!("answers file: {e}"))?;
+    }
+    if let Some(on) = parsed.acknowledged_on {
+        rec.mark(Mark::Acknowledged { on }, today)
+            .map_err(|e| format!("answers file: {e}"))?;
+    }
+    for w in &warnings {
+        eprintln!("note: {w}");
     }
     let id = vault.create_request(&rec).map_err(err)?;
     let s = rec.summary(&id, today);
@@ -376,6 +405,16 @@ fn show(id: &str, rec: &RequestRecord, as_json: bool, today: NaiveDate) -> CliRe
         return Ok(());
     }
     println!("{}", list_line(&s));
+    if let Some(r) = s.receipt_on {
+        println!(
+            "receipt      {r}{}",
+            if s.receipt_assumed {
+                " (assumed from the channel: `request mark ID acknowledged --date D` records the real day)"
+            } else {
+                ""
+            }
+        );
+    }
     if let Some(rule) = rec.rule() {
         println!("law          {}", rule.en.law);
         println!("deadline     {}", rule.en.deadline);
@@ -422,8 +461,20 @@ fn print_rules(as_json: bool) -> CliResult {
             "  complaints {} ({})",
             r.en.authority, r.en.authority_address
         );
+        if !r.en.refusal.is_empty() {
+            println!("  refusal    {}", r.en.refusal);
+        }
+        if !r.en.expedited.is_empty() {
+            println!("  expedited  {}", r.en.expedited);
+        }
+        if !r.en.provider_complaint.is_empty() {
+            println!("  first      {}", r.en.provider_complaint);
+        }
         for s in r.sources {
-            println!("  source     {} <{}>", s.title, s.url);
+            println!("  source     {}, {} <{}>", s.title, s.section, s.url);
+        }
+        for n in r.notes {
+            println!("  note       {n}");
         }
         println!("  checked    {}", r.last_checked);
         println!();
@@ -490,6 +541,15 @@ fn ask_step(w: &Wizard) -> CliResult<Vec<Event>> {
                 )?,
                 email: ask("Records department's email (optional)", &d.provider.email)?,
                 fax: ask("Records department's fax (optional)", &d.provider.fax)?,
+                authority: if w.view().authority_needed {
+                    ask(
+                        "Supervisory authority to complain to if needed: name and address (lines separated by ;); list at https://www.edpb.europa.eu/about-edpb/about-edpb/members_en (optional now)",
+                        &d.provider.authority,
+                    )?
+                    .replace(';', "\n")
+                } else {
+                    String::new()
+                },
             };
             let mut ev = vec![Event::SetProvider(p)];
             if let Some(j) = d.jurisdiction {
@@ -509,7 +569,7 @@ fn ask_step(w: &Wizard) -> CliResult<Vec<Event>> {
             name: ask("Your full name, as the provider knows it", &d.patient.name)?,
             date_of_birth: ask("Date of birth (YYYY-MM-DD)", &d.patient.date_of_birth)?,
             address: ask(
-                "Your postal address (optional; lines separated by ;)",
+                "Your postal address (lines separated by ;; needed if a CD or USB is posted to you)",
                 &d.patient.address,
             )?,
             email: ask("Your email (optional)", &d.patient.email)?,
@@ -524,6 +584,7 @@ fn ask_step(w: &Wizard) -> CliResult<Vec<Event>> {
             let mut s = Studies {
                 all,
                 reports: d.studies.reports,
+                expedited: d.studies.expedited.clone(),
                 ..Studies::default()
             };
             if !all {
@@ -540,7 +601,23 @@ fn ask_step(w: &Wizard) -> CliResult<Vec<Event>> {
                 s.to = ask("To date, YYYY-MM-DD (optional)", &d.studies.to)?;
             }
             s.reports = confirm("The radiology reports too?", d.studies.reports)?;
-            vec![Event::SetStudies(s)]
+            let mut ev = vec![Event::SetStudies(s)];
+            if w.view().expedited_available {
+                let prev = d.studies.expedited.clone();
+                if confirm(
+                    "Do you need them urgently, before 30 days (for example a second opinion before a treatment decision)?",
+                    prev.is_some(),
+                )? {
+                    let prev = prev.unwrap_or_default();
+                    ev.push(Event::SetExpedited(Some(Expedited {
+                        by: ask("Needed by (YYYY-MM-DD)", &prev.by)?,
+                        reason: ask("Why (goes in the letter)", &prev.reason)?,
+                    })));
+                } else {
+                    ev.push(Event::SetExpedited(None));
+                }
+            }
+            ev
         }
         Step::Format => {
             let v = w.view();
@@ -597,6 +674,11 @@ fn interactive(vault: &Vault, id: &str, mut w: Wizard, today: NaiveDate) -> CliR
         println!("\n[{}/{}] {}\n{}", v.number, v.count, v.title, v.help);
         for e in &v.errors {
             println!("  ! {e}");
+        }
+        if v.step == Step::Review {
+            for n in &v.warnings {
+                println!("  note: {n}");
+            }
         }
         let effects = match v.step {
             Step::Done => break,

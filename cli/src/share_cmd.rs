@@ -1,4 +1,4 @@
-//! The share commands of `scanpass`: share, shares, revoke, access-log, receive. The flows are the
+//! The share commands of `scanpass`: share, shares, revoke, unlock-share, access-log, receive. The flows are the
 //! core's (`scanpass_core::share`); this file parses, asks the core and prints.
 
 use std::io::{IsTerminal, Write};
@@ -9,6 +9,7 @@ use scanpass_core::import::{self, CancelToken};
 use scanpass_core::share::{self, Link, ShareOptions, ShareProgress};
 use scanpass_core::vault::keystore::desktop;
 use serde_json::json;
+use zeroize::Zeroizing;
 
 use crate::vault_cmd::{open, passphrase};
 use crate::{err, CliResult};
@@ -274,6 +275,14 @@ pub fn revoke(dir: &Path, id: &str) -> CliResult {
     Ok(())
 }
 
+pub fn unlock(dir: &Path, id: &str) -> CliResult {
+    let vault = open(dir)?;
+    let id = vault.resolve_share(id).map_err(err)?;
+    let r = share::unlock(&vault, &id).map_err(err)?;
+    println!("unlocked share {}: the link can be tried again", r.id);
+    Ok(())
+}
+
 pub fn access_log(dir: &Path, id: &str, as_json: bool) -> CliResult {
     let vault = open(dir)?;
     let id = vault.resolve_share(id).map_err(err)?;
@@ -302,7 +311,41 @@ pub fn access_log(dir: &Path, id: &str, as_json: bool) -> CliResult {
     Ok(())
 }
 
-pub fn receive(dir: &Path, link: &str, passcode_env: Option<&str>, as_json: bool) -> CliResult {
+/// The link to receive: from `--link-env VAR`, else one line of standard input.
+fn link_input(on_command_line: bool, link_env: Option<&str>) -> Result<Zeroizing<String>, String> {
+    if on_command_line {
+        return Err(
+            "give the link on standard input or with --link-env VAR, not as an argument: \
+                    it holds the key, and a command line shows in the process list and the \
+                    shell's history"
+                .into(),
+        );
+    }
+    if let Some(var) = link_env {
+        return secret_env(var, "--link-env").map(Zeroizing::new);
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("paste the link and press Enter: ");
+    }
+    let mut line = Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the link from standard input: {e}"))?;
+    if line.trim().is_empty() {
+        return Err("no link on standard input (or give --link-env VAR)".into());
+    }
+    Ok(line)
+}
+
+pub fn receive(
+    dir: &Path,
+    link_on_command_line: bool,
+    link_env: Option<&str>,
+    passcode_env: Option<&str>,
+    as_json: bool,
+) -> CliResult {
+    let link = link_input(link_on_command_line, link_env)?;
+    let link = link.trim();
     let passcode = match passcode_env {
         Some(var) => Some(secret_env(var, "--passcode-env")?),
         None => None,

@@ -128,7 +128,7 @@ fn run(
             .map_err(|e| e.to_string())?;
         // moved out, not copied, so that this path does no more work than the plain one (a
         // benchmark only: the app would keep the plaintext zeroized)
-        let img = DicomImage::from_bytes(std::mem::take(&mut *bytes)).map_err(|e| e.to_string())?;
+        let img = DicomImage::from_bytes(bytes.take()).map_err(|e| e.to_string())?;
         let frame = img.decode_frame(0).map_err(|e| e.to_string())?;
         let info = img.info().map_err(|e| e.to_string())?;
         Ok(render::render(info, &frame, &voi)

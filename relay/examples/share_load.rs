@@ -142,7 +142,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                                     }
                                     Ok(Got::Checked)
                                 }
-                                None => Ok(Got::Piece(std::mem::take(&mut *plain))),
+                                None => Ok(Got::Piece(plain.take())),
                             }
                         })
                         .await

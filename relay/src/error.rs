@@ -14,16 +14,23 @@ pub enum ApiError {
     NotFound,
     #[error("the share was revoked, has expired or was downloaded the allowed number of times")]
     Gone,
-    #[error("the share is locked after too many wrong passcodes")]
-    Locked,
+    /// Locked after too many wrong passcodes, for `retry_after` more seconds (the owner can
+    /// unlock it sooner).
+    #[error("the share is locked after too many wrong passcodes; try again later")]
+    Locked { retry_after: u64 },
     #[error("this needs the owner secret (Authorization: Bearer)")]
     OwnerAuthMissing,
     #[error("the owner secret is wrong")]
     OwnerAuthWrong,
     #[error("this share needs a passcode token (X-Scanpass-Token)")]
     TokenMissing,
+    /// `attempts_left` only for a passcode share (the others never lock).
     #[error("the passcode token is wrong")]
-    TokenWrong { attempts_left: u32 },
+    TokenWrong { attempts_left: Option<u32> },
+    #[error("the share has no recipient verifier: the sender must set it before finalizing")]
+    NoVerifier,
+    #[error("as many passcode attempts as allowed are being checked right now; retry")]
+    Busy,
     #[error("the share is not finalized yet")]
     NotFinalized,
     #[error("the share is finalized and this differs from what is stored")]
@@ -48,10 +55,11 @@ impl ApiError {
         match self {
             NotFound => StatusCode::NOT_FOUND,
             Gone => StatusCode::GONE,
-            Locked => StatusCode::LOCKED,
+            Locked { .. } => StatusCode::LOCKED,
             OwnerAuthMissing | TokenMissing => StatusCode::UNAUTHORIZED,
             OwnerAuthWrong | TokenWrong { .. } => StatusCode::FORBIDDEN,
-            NotFinalized | Finalized | Incomplete(_) => StatusCode::CONFLICT,
+            NotFinalized | Finalized | Incomplete(_) | NoVerifier => StatusCode::CONFLICT,
+            Busy => StatusCode::SERVICE_UNAVAILABLE,
             TooLarge(_) | Quota => StatusCode::PAYLOAD_TOO_LARGE,
             BadRequest(_) => StatusCode::BAD_REQUEST,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -64,11 +72,13 @@ impl ApiError {
         match self {
             NotFound => "not_found",
             Gone => "gone",
-            Locked => "locked",
+            Locked { .. } => "locked",
             OwnerAuthMissing => "owner_auth_missing",
             OwnerAuthWrong => "owner_auth_wrong",
             TokenMissing => "token_missing",
             TokenWrong { .. } => "token_wrong",
+            NoVerifier => "no_verifier",
+            Busy => "busy",
             NotFinalized => "not_finalized",
             Finalized => "finalized",
             Incomplete(_) => "incomplete",
@@ -110,9 +120,23 @@ impl IntoResponse for ApiError {
             tracing::error!(detail = %detail, "internal error");
         }
         let mut body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
-        if let ApiError::TokenWrong { attempts_left } = &self {
-            body["attempts_left"] = (*attempts_left).into();
+        let mut retry_after = None;
+        match &self {
+            ApiError::TokenWrong {
+                attempts_left: Some(n),
+            } => body["attempts_left"] = (*n).into(),
+            ApiError::Locked { retry_after: secs } => {
+                body["retry_after"] = (*secs).into();
+                retry_after = Some(*secs);
+            }
+            ApiError::Busy => retry_after = Some(1),
+            _ => {}
         }
-        (self.status(), Json(body)).into_response()
+        let mut resp = (self.status(), Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        resp
     }
 }

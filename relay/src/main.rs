@@ -72,6 +72,10 @@ struct Args {
     /// Wrong recipient tokens before a share locks.
     #[arg(long, env = "SCANPASS_RELAY_MAX_AUTH_FAILURES", default_value_t = 5)]
     max_auth_failures: u32,
+    /// Seconds a passcode share stays locked after its wrong tokens reach the limit; each later
+    /// lock of the same share lasts twice as long (the owner can unlock it at any time).
+    #[arg(long, env = "SCANPASS_RELAY_LOCK_BASE_SECS", default_value_t = 900)]
+    lock_base_secs: u64,
     /// Failed requests (404, 401, 403, 423) a client IP may make in a burst before 429.
     #[arg(long, env = "SCANPASS_RELAY_FAIL_BURST", default_value_t = 30)]
     fail_burst: u32,
@@ -196,6 +200,7 @@ async fn run(args: Args) -> Result<(), StartError> {
             max_chunk_size: args.max_chunk_size,
             max_share_size: args.max_share_size,
             max_auth_failures: args.max_auth_failures.max(1),
+            lock_base_secs: args.lock_base_secs.max(1),
             download_grace_secs: args.download_grace_secs,
             cors_origins,
         },

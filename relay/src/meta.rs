@@ -106,6 +106,9 @@ pub struct NewShare {
     pub max_downloads: Option<u64>,
     pub size_quota: u64,
     pub auth_verifier: Option<[u8; 32]>,
+    /// Whether the recipient token is derived from a passcode (guessable): only such shares
+    /// count wrong tokens and lock.
+    pub passcode: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -119,7 +122,9 @@ pub struct Share {
     pub size_quota: u64,
     pub bytes_used: u64,
     pub auth_verifier: Option<Vec<u8>>,
-    pub locked: bool,
+    pub passcode: bool,
+    /// Recipient requests are refused until then (unix seconds); 0: not locked.
+    pub locked_until: i64,
     pub manifest: Option<Stored>,
     pub finalized_chunks: Option<u32>,
     pub state: ShareState,
@@ -132,13 +137,33 @@ pub struct Stored {
     pub sha256: Vec<u8>,
 }
 
-/// What counting a wrong recipient token found.
+/// What reserving a recipient's attempt found ([`MetaStore::reserve_attempt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Counted: the token may now be compared.
+    Reserved,
+    /// The share is locked until then (unix seconds).
+    Locked { until: i64 },
+    /// As many attempts as the limit allows are being compared right now: wait for them.
+    Busy,
+}
+
+/// What settling a wrong recipient token found ([`MetaStore::settle_failure`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthFailure {
-    /// Wrong tokens counted for the share so far, this one included.
+    /// Wrong tokens counted in the share's current window, this one included.
     pub failures: u64,
-    /// This failure reached the limit and locked the share (true for exactly one request).
-    pub locked_now: bool,
+    /// `Some(until)` for the one failure that reached the limit and locked the share.
+    pub locked_until: Option<i64>,
+}
+
+/// Seconds after which attempts counted but never settled (their relay died while comparing)
+/// stop counting, so that they cannot hold a share shut.
+pub const PENDING_FORGOTTEN_SECS: i64 = 60;
+
+/// How long the `n`-th lock of a share lasts (n from 0): `base` doubled each time, capped.
+pub fn lock_length(base_secs: u64, n: u32) -> i64 {
+    (base_secs.max(1) << n.min(16)).min(i64::MAX as u64 / 4) as i64
 }
 
 /// What a recipient's download attempt found.
@@ -158,18 +183,36 @@ pub trait MetaStore: Send + Sync + 'static {
     fn record_chunk(&self, id: &str, index: u32, stored: &Stored) -> MetaResult<()>;
     fn record_manifest(&self, id: &str, stored: &Stored) -> MetaResult<()>;
     fn finalize(&self, id: &str, chunks: u32) -> MetaResult<()>;
-    /// Sets the recipient-token verifier; refused (`Finalized`) once recipients can fetch.
-    fn set_verifier(&self, id: &str, verifier: &[u8; 32]) -> MetaResult<()>;
+    /// Sets the recipient-token verifier and whether its token is passcode-derived; refused
+    /// (`Finalized`) once recipients can fetch.
+    fn set_verifier(&self, id: &str, verifier: &[u8; 32], passcode: bool) -> MetaResult<()>;
     /// Counts one download unless `max_downloads` is reached.
     fn count_download(&self, id: &str, now: i64) -> MetaResult<DownloadCount>;
-    /// Counts a wrong recipient token; says how many were counted and whether this one locked
-    /// the share.
-    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<AuthFailure>;
+    /// Counts a recipient's attempt BEFORE its token is compared, in one statement: refused when
+    /// the share is locked, or when `max_failures` attempts are already counted in its window
+    /// (wrong ones, and ones still being compared). A lock that has run out opens a new window.
+    /// So however many requests arrive at once, at most `max_failures` tokens are compared per
+    /// window.
+    fn reserve_attempt(&self, id: &str, max_failures: u32, now: i64) -> MetaResult<Attempt>;
+    /// Gives back the attempt of a right token.
+    fn refund_attempt(&self, id: &str) -> MetaResult<()>;
+    /// Keeps the attempt of a wrong token counted; the one that fills the window locks the share
+    /// until `now + lock_length(lock_base_secs, locks so far)`.
+    fn settle_failure(
+        &self,
+        id: &str,
+        max_failures: u32,
+        now: i64,
+        lock_base_secs: u64,
+    ) -> MetaResult<AuthFailure>;
+    /// The owner's reset: unlocked, no failures counted, the back-off from the start.
+    fn reset_lock(&self, id: &str) -> MetaResult<()>;
     fn log_event(&self, id: &str, at: i64, event: Event) -> MetaResult<()>;
     fn events(&self, id: &str) -> MetaResult<Vec<(i64, Event)>>;
     fn set_state(&self, id: &str, state: ShareState) -> MetaResult<()>;
-    /// Shares whose objects must go: revoked, or expired by `now`, and not yet purged.
-    fn to_purge(&self, now: i64) -> MetaResult<Vec<String>>;
+    /// Shares whose objects must go, not yet purged: revoked; expired by `now`; or spent (their
+    /// last allowed download began more than `grace_secs` ago, the time it had to finish).
+    fn to_purge(&self, now: i64, grace_secs: u64) -> MetaResult<Vec<String>>;
     /// After the objects are deleted: drop chunk and event rows, keep the tombstone.
     fn mark_purged(&self, id: &str) -> MetaResult<()>;
     /// Serialises the owner's writes to one share across relay processes: the server holds the
@@ -182,7 +225,10 @@ pub trait MetaStore: Send + Sync + 'static {
 }
 
 /// SQLite migrations, applied in order; `PRAGMA user_version` counts the applied ones.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/sqlite/001_init.sql"),
+    include_str!("../migrations/sqlite/002_lock_backoff.sql"),
+];
 
 /// SQLite metadata in one file, one connection behind a mutex (each call is a short transaction).
 pub struct SqliteMeta {
@@ -223,7 +269,7 @@ impl MetaStore for SqliteMeta {
         self.with(|c| {
             c.execute(
                 "INSERT INTO shares (id, owner_hash, created_at, expires_at, max_downloads, \
-                 size_quota, auth_verifier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 size_quota, auth_verifier, passcode) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     s.id,
                     &s.owner_hash[..],
@@ -232,6 +278,7 @@ impl MetaStore for SqliteMeta {
                     s.max_downloads.map(|v| v as i64),
                     s.size_quota as i64,
                     s.auth_verifier.as_ref().map(|v| &v[..]),
+                    s.passcode,
                 ],
             )?;
             Ok(())
@@ -242,12 +289,12 @@ impl MetaStore for SqliteMeta {
         self.with(|c| {
             Ok(c.query_row(
                 "SELECT id, owner_hash, expires_at, max_downloads, downloads, exhausted_at, \
-                 size_quota, bytes_used, auth_verifier, locked, manifest_size, manifest_sha256, \
-                 finalized_chunks, state FROM shares WHERE id = ?1",
+                 size_quota, bytes_used, auth_verifier, passcode, locked_until, manifest_size, \
+                 manifest_sha256, finalized_chunks, state FROM shares WHERE id = ?1",
                 [id],
                 |r| {
-                    let manifest_size: Option<i64> = r.get(10)?;
-                    let manifest_sha: Option<Vec<u8>> = r.get(11)?;
+                    let manifest_size: Option<i64> = r.get(11)?;
+                    let manifest_sha: Option<Vec<u8>> = r.get(12)?;
                     Ok(Share {
                         id: r.get(0)?,
                         owner_hash: r.get(1)?,
@@ -258,7 +305,8 @@ impl MetaStore for SqliteMeta {
                         size_quota: to_u64(r.get(6)?),
                         bytes_used: to_u64(r.get(7)?),
                         auth_verifier: r.get(8)?,
-                        locked: r.get::<_, i64>(9)? != 0,
+                        passcode: r.get::<_, i64>(9)? != 0,
+                        locked_until: r.get(10)?,
                         manifest: match (manifest_size, manifest_sha) {
                             (Some(size), Some(sha256)) => Some(Stored {
                                 size: to_u64(size),
@@ -266,8 +314,8 @@ impl MetaStore for SqliteMeta {
                             }),
                             _ => None,
                         },
-                        finalized_chunks: r.get::<_, Option<i64>>(12)?.map(|v| v as u32),
-                        state: ShareState::parse(&r.get::<_, String>(13)?),
+                        finalized_chunks: r.get::<_, Option<i64>>(13)?.map(|v| v as u32),
+                        state: ShareState::parse(&r.get::<_, String>(14)?),
                     })
                 },
             )
@@ -385,11 +433,12 @@ impl MetaStore for SqliteMeta {
         })
     }
 
-    fn set_verifier(&self, id: &str, verifier: &[u8; 32]) -> MetaResult<()> {
+    fn set_verifier(&self, id: &str, verifier: &[u8; 32], passcode: bool) -> MetaResult<()> {
         self.with(|c| {
             let changed = c.execute(
-                "UPDATE shares SET auth_verifier = ?2 WHERE id = ?1 AND finalized_chunks IS NULL",
-                params![id, &verifier[..]],
+                "UPDATE shares SET auth_verifier = ?2, passcode = ?3 \
+                 WHERE id = ?1 AND finalized_chunks IS NULL",
+                params![id, &verifier[..], passcode],
             )?;
             if changed == 0 {
                 return Err(MetaError::Finalized);
@@ -419,26 +468,97 @@ impl MetaStore for SqliteMeta {
         })
     }
 
-    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<AuthFailure> {
+    fn reserve_attempt(&self, id: &str, max_failures: u32, now: i64) -> MetaResult<Attempt> {
         self.with(|c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let failures: Option<i64> = tx
+            // one statement: the count and the limit check cannot be split by another request
+            let reserved = c
                 .query_row(
-                    "UPDATE shares SET auth_failures = auth_failures + 1 WHERE id = ?1 \
-                     RETURNING auth_failures",
-                    [id],
-                    |r| r.get(0),
+                    "UPDATE shares SET \
+                       auth_pending = CASE WHEN auth_pending_at < ?4 THEN 1 \
+                         ELSE auth_pending + 1 END, \
+                       auth_pending_at = ?3, \
+                       auth_failures = CASE WHEN locked_until > 0 THEN 0 ELSE auth_failures END, \
+                       locked_until = 0 \
+                     WHERE id = ?1 AND ( \
+                       (locked_until = 0 AND auth_failures \
+                         + CASE WHEN auth_pending_at < ?4 THEN 0 ELSE auth_pending END < ?2) \
+                       OR (locked_until > 0 AND locked_until <= ?3)) \
+                     RETURNING auth_pending",
+                    params![id, max_failures, now, now - PENDING_FORGOTTEN_SECS],
+                    |r| r.get::<_, i64>(0),
                 )
                 .optional()?;
-            let locked_now = tx.execute(
-                "UPDATE shares SET locked = 1 WHERE id = ?1 AND locked = 0 AND auth_failures >= ?2",
-                params![id, max_failures],
-            )? > 0;
+            if reserved.is_some() {
+                return Ok(Attempt::Reserved);
+            }
+            let until: i64 = c
+                .query_row("SELECT locked_until FROM shares WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .ok_or(MetaError::Missing)?;
+            Ok(if until > now {
+                Attempt::Locked { until }
+            } else {
+                Attempt::Busy
+            })
+        })
+    }
+
+    fn refund_attempt(&self, id: &str) -> MetaResult<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE shares SET auth_pending = MAX(auth_pending - 1, 0) WHERE id = ?1",
+                [id],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn settle_failure(
+        &self,
+        id: &str,
+        max_failures: u32,
+        now: i64,
+        lock_base_secs: u64,
+    ) -> MetaResult<AuthFailure> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (failures, locked_until, locks): (i64, i64, i64) = tx
+                .query_row(
+                    "UPDATE shares SET auth_pending = MAX(auth_pending - 1, 0), \
+                       auth_failures = auth_failures + 1 WHERE id = ?1 \
+                     RETURNING auth_failures, locked_until, lock_count",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?
+                .ok_or(MetaError::Missing)?;
+            let mut locked_now = None;
+            if locked_until == 0 && failures >= i64::from(max_failures) {
+                let until = now + lock_length(lock_base_secs, locks.clamp(0, 64) as u32);
+                tx.execute(
+                    "UPDATE shares SET locked_until = ?2, lock_count = lock_count + 1 WHERE id = ?1",
+                    params![id, until],
+                )?;
+                locked_now = Some(until);
+            }
             tx.commit()?;
             Ok(AuthFailure {
-                failures: failures.unwrap_or(0).max(0) as u64,
-                locked_now,
+                failures: failures.max(0) as u64,
+                locked_until: locked_now,
             })
+        })
+    }
+
+    fn reset_lock(&self, id: &str) -> MetaResult<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE shares SET auth_failures = 0, auth_pending = 0, locked_until = 0, \
+                 lock_count = 0 WHERE id = ?1",
+                [id],
+            )?;
+            Ok(())
         })
     }
 
@@ -473,12 +593,15 @@ impl MetaStore for SqliteMeta {
         })
     }
 
-    fn to_purge(&self, now: i64) -> MetaResult<Vec<String>> {
+    fn to_purge(&self, now: i64, grace_secs: u64) -> MetaResult<Vec<String>> {
         self.with(|c| {
             let mut st = c.prepare(
-                "SELECT id FROM shares WHERE purged = 0 AND (state != 'active' OR expires_at <= ?1)",
+                "SELECT id FROM shares WHERE purged = 0 AND (state != 'active' OR expires_at <= ?1 \
+                 OR (max_downloads IS NOT NULL AND downloads >= max_downloads \
+                     AND exhausted_at <= ?2))",
             )?;
-            let rows = st.query_map([now], |r| r.get::<_, String>(0))?;
+            let spent_before = now - grace_secs.min(i64::MAX as u64 / 2) as i64;
+            let rows = st.query_map([now, spent_before], |r| r.get::<_, String>(0))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
@@ -513,6 +636,7 @@ mod tests {
             max_downloads: Some(1),
             size_quota: quota,
             auth_verifier: None,
+            passcode: true,
         }
     }
 

@@ -1,6 +1,8 @@
 //! Per-client token buckets for failures (unknown ids, bad owner secrets, wrong recipient tokens).
 //!
-//! Only failures spend tokens, so honest clients are never slowed. Client IPs live only in this
+//! Every request takes a token before it runs and gives it back unless it failed, so only
+//! failures spend tokens (honest clients are never slowed) and a burst of parallel requests gets
+//! no more than the client's tokens answered. Client IPs live only in this
 //! in-memory map, never in the database or the logs; full (idle) buckets are pruned by the sweep.
 
 use std::collections::HashMap;
@@ -34,35 +36,35 @@ impl FailureLimiter {
         b.at = now;
     }
 
-    /// Whether this client may make a request now (it has at least one failure left).
-    pub fn allowed(&self, ip: IpAddr) -> bool {
-        self.allowed_at(ip, Instant::now())
+    /// Takes one token for a request about to run, if this client has one left; the caller gives
+    /// it back with [`refund`](Self::refund) when the request did not fail. Spending before the
+    /// request runs (not after it failed) bounds what a burst of parallel requests gets: at most
+    /// the tokens the client holds are ever in flight.
+    pub fn try_spend(&self, ip: IpAddr) -> bool {
+        self.try_spend_at(ip, Instant::now())
     }
 
-    fn allowed_at(&self, ip: IpAddr, now: Instant) -> bool {
-        let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        match map.get_mut(&ip) {
-            None => true,
-            Some(b) => {
-                self.refill(b, now);
-                b.tokens >= 1.0
-            }
-        }
-    }
-
-    /// Spends one token for a failed request.
-    pub fn failed(&self, ip: IpAddr) {
-        self.failed_at(ip, Instant::now())
-    }
-
-    fn failed_at(&self, ip: IpAddr, now: Instant) {
+    fn try_spend_at(&self, ip: IpAddr, now: Instant) -> bool {
         let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let b = map.entry(ip).or_insert(Bucket {
             tokens: self.burst,
             at: now,
         });
         self.refill(b, now);
-        b.tokens = (b.tokens - 1.0).max(0.0);
+        if b.tokens >= 1.0 {
+            b.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Gives back the token of a request that did not fail.
+    pub fn refund(&self, ip: IpAddr) {
+        let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(b) = map.get_mut(&ip) {
+            b.tokens = (b.tokens + 1.0).min(self.burst);
+        }
     }
 
     /// Forgets clients whose bucket has refilled completely.
@@ -88,11 +90,31 @@ mod tests {
         let other: IpAddr = "192.0.2.2".parse().unwrap();
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert!(l.allowed_at(ip, t0));
-            l.failed_at(ip, t0);
+            assert!(l.try_spend_at(ip, t0));
         }
-        assert!(!l.allowed_at(ip, t0));
-        assert!(l.allowed_at(other, t0));
-        assert!(l.allowed_at(ip, t0 + Duration::from_millis(1100)));
+        assert!(!l.try_spend_at(ip, t0));
+        assert!(l.try_spend_at(other, t0));
+        assert!(l.try_spend_at(ip, t0 + Duration::from_millis(1100)));
+    }
+
+    #[test]
+    fn requests_that_did_not_fail_give_their_token_back() {
+        let l = FailureLimiter::new(2, 0);
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let t0 = Instant::now();
+        for _ in 0..100 {
+            assert!(l.try_spend_at(ip, t0));
+            l.refund(ip);
+        }
+        assert!(l.try_spend_at(ip, t0) && l.try_spend_at(ip, t0));
+        assert!(!l.try_spend_at(ip, t0), "two in flight: the budget");
+        l.refund(ip);
+        l.refund(ip);
+        l.refund(ip);
+        assert!(l.try_spend_at(ip, t0) && l.try_spend_at(ip, t0));
+        assert!(
+            !l.try_spend_at(ip, t0),
+            "refunds never raise it above the burst"
+        );
     }
 }

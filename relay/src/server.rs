@@ -24,7 +24,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
-use crate::meta::{DownloadCount, Event, MetaStore, NewShare, Share, ShareState, Stored};
+use crate::meta::{Attempt, DownloadCount, Event, MetaStore, NewShare, Share, ShareState, Stored};
 use crate::ratelimit::FailureLimiter;
 
 pub const DAY: u64 = 24 * 3600;
@@ -40,6 +40,8 @@ pub struct Limits {
     pub max_chunk_size: u64,
     pub max_share_size: u64,
     pub max_auth_failures: u32,
+    /// The first lock's length; each later lock of the same share lasts twice the one before.
+    pub lock_base_secs: u64,
     pub download_grace_secs: u64,
     /// `None`: any origin may GET the recipient routes.
     pub cors_origins: Option<Vec<HeaderValue>>,
@@ -234,6 +236,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/shares/{id}/upload-status", get(upload_status))
         .route("/api/shares/{id}/finalize", post(finalize))
         .route("/api/shares/{id}/auth-verifier", put(set_verifier))
+        .route("/api/shares/{id}/unlock", post(unlock))
         .route("/api/shares/{id}/access-log", get(access_log))
         .route("/healthz", get(|| async { "ok" }))
         // Links of the old form (`/s/<id>#key`): a page without script saying so. The relay
@@ -285,7 +288,9 @@ pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), 
      xr-spatial-tracking=()";
 
 /// Refuses clients that spent their failures, charges failures, and logs each request by its
-/// route template (never the path, which holds the share id) and status.
+/// route template (never the path, which holds the share id) and status. A request takes its
+/// client's token before it runs and gives it back unless it failed, so parallel requests cannot
+/// all pass the check before the first failure is counted.
 async fn guard(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -299,21 +304,21 @@ async fn guard(
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "(unmatched)".into());
-    if !st.limiter.allowed(ip) {
+    if !st.limiter.try_spend(ip) {
         tracing::info!(%method, %route, status = 429, "request refused: too many failures");
         return ApiError::RateLimited.into_response();
     }
     let started = std::time::Instant::now();
     let resp = next.run(req).await;
     let status = resp.status();
-    if matches!(
+    if !matches!(
         status,
         StatusCode::NOT_FOUND
             | StatusCode::UNAUTHORIZED
             | StatusCode::FORBIDDEN
             | StatusCode::LOCKED
     ) {
-        st.limiter.failed(ip);
+        st.limiter.refund(ip);
     }
     tracing::info!(
         %method,
@@ -374,40 +379,91 @@ async fn log_event(st: &AppState, id: &str, event: Event) -> Result<(), ApiError
     st.meta(move |m| m.log_event(&key, now(), event)).await
 }
 
-/// A recipient's request: the share must be live, unlocked, finalized, and when it has a
-/// verifier, the token must hash to it. Wrong tokens count towards the lock.
+/// How long a recipient's request waits, at most, for attempts being compared to settle when
+/// as many as the limit are in flight (a recipient fetching chunks in parallel), before 503.
+const BUSY_WAIT: Duration = Duration::from_secs(5);
+
+fn locked(until: i64) -> ApiError {
+    ApiError::Locked {
+        retry_after: until.saturating_sub(now()).max(1) as u64,
+    }
+}
+
+/// A recipient's request: the share must be live, have a verifier, its token must hash to it,
+/// and it must be finalized.
+///
+/// For a passcode share (a guessable token) every attempt is counted in the metadata store
+/// BEFORE its token is compared (one statement, on SQLite and PostgreSQL alike) and given back
+/// when the token is right: however many requests arrive at once, at most
+/// `max_auth_failures` wrong tokens are compared before the share locks. A lock lasts
+/// `lock_base_secs`, doubled at each new lock; the owner can lift it (`POST .../unlock`).
+/// Shares without a passcode never lock: their token has the link key's 256 bits, so a wrong
+/// one is a damaged link, not a guess, and locking would only let whoever knows the share id
+/// shut it.
 async fn recipient_share(st: &AppState, id: &str, headers: &HeaderMap) -> Result<Share, ApiError> {
     let share = live_share(st, id).await?;
-    if share.locked {
-        return Err(ApiError::Locked);
+    // a share is never finalized without a verifier; one from an older relay is not served
+    let Some(verifier) = share.auth_verifier.clone() else {
+        return Err(ApiError::NoVerifier);
+    };
+    if share.passcode && share.locked_until > now() {
+        return Err(locked(share.locked_until)); // early answer; the reservation below decides
     }
-    if let Some(verifier) = &share.auth_verifier {
-        let token = headers
-            .get(TOKEN_HEADER)
-            .ok_or(ApiError::TokenMissing)?
-            .to_str()
-            .ok()
-            .and_then(|t| hex::decode(t.trim()).ok());
-        let good = token.is_some_and(|t| ct_eq(&sha256(&t), verifier));
-        if !good {
+    let token = headers
+        .get(TOKEN_HEADER)
+        .ok_or(ApiError::TokenMissing)?
+        .to_str()
+        .ok()
+        .and_then(|t| hex::decode(t.trim()).ok());
+    let max = st.limits.max_auth_failures;
+    if share.passcode {
+        let waited = std::time::Instant::now();
+        loop {
             let key = share.id.clone();
-            let max = st.limits.max_auth_failures;
-            let failed = st.meta(move |m| m.auth_failure(&key, max)).await?;
-            log_event(st, &share.id, Event::Denied).await?;
-            if failed.locked_now {
-                log_event(st, &share.id, Event::Locked).await?;
-                tracing::warn!(share = %log_id(&share.id), "share locked after wrong tokens");
-                return Err(ApiError::Locked);
+            match st
+                .meta(move |m| m.reserve_attempt(&key, max, now()))
+                .await?
+            {
+                Attempt::Reserved => break,
+                Attempt::Locked { until } => return Err(locked(until)),
+                Attempt::Busy if waited.elapsed() < BUSY_WAIT => {
+                    tokio::time::sleep(Duration::from_millis(20)).await
+                }
+                Attempt::Busy => return Err(ApiError::Busy),
             }
-            // how many more wrong tokens the share takes before it locks (the viewer says so)
-            let attempts_left = u64::from(max).saturating_sub(failed.failures) as u32;
-            return Err(ApiError::TokenWrong { attempts_left });
         }
     }
-    if share.finalized_chunks.is_none() {
-        return Err(ApiError::NotFinalized);
+    let good = token.is_some_and(|t| ct_eq(&sha256(&t), &verifier));
+    if good {
+        if share.passcode {
+            let key = share.id.clone();
+            st.meta(move |m| m.refund_attempt(&key)).await?;
+        }
+        if share.finalized_chunks.is_none() {
+            return Err(ApiError::NotFinalized);
+        }
+        return Ok(share);
     }
-    Ok(share)
+    log_event(st, &share.id, Event::Denied).await?;
+    if !share.passcode {
+        return Err(ApiError::TokenWrong {
+            attempts_left: None,
+        });
+    }
+    let (key, base) = (share.id.clone(), st.limits.lock_base_secs);
+    let failed = st
+        .meta(move |m| m.settle_failure(&key, max, now(), base))
+        .await?;
+    if let Some(until) = failed.locked_until {
+        log_event(st, &share.id, Event::Locked).await?;
+        tracing::warn!(share = %log_id(&share.id), "share locked after wrong tokens");
+        return Err(locked(until));
+    }
+    // how many more wrong tokens the share takes before it locks (the viewer says so)
+    let attempts_left = u64::from(max).saturating_sub(failed.failures) as u32;
+    Err(ApiError::TokenWrong {
+        attempts_left: Some(attempts_left),
+    })
 }
 
 // ---- handlers ----
@@ -419,6 +475,8 @@ struct CreateShare {
     max_downloads: Option<u64>,
     size_quota: Option<u64>,
     auth_verifier: Option<String>,
+    /// Whether the recipient token comes from a passcode (default true: counted and locked).
+    passcode: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -469,6 +527,7 @@ async fn create_share(
         max_downloads: req.max_downloads,
         size_quota,
         auth_verifier,
+        passcode: req.passcode.unwrap_or(true),
     };
     let expires_at = new.expires_at;
     st.meta(move |m| m.create_share(&new)).await?;
@@ -497,6 +556,8 @@ fn parse_verifier(text: &str) -> Result<[u8; 32], ApiError> {
 #[serde(deny_unknown_fields)]
 struct SetVerifier {
     auth_verifier: String,
+    /// Whether the token comes from a passcode (default true: counted and locked).
+    passcode: Option<bool>,
 }
 
 /// The verifier depends on keys derived from the share id (scanpass-core `share::link`), which
@@ -510,10 +571,35 @@ async fn set_verifier(
     owner_share(&st, &id, &headers).await?;
     let Json(req) = body.map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))?;
     let verifier = parse_verifier(&req.auth_verifier)?;
+    let passcode = req.passcode.unwrap_or(true);
     let lock = st.locks.get(&id);
     let _held = lock.lock().await;
+    let share = live_share(&st, &id).await?;
+    if share.finalized_chunks.is_some() {
+        // setting the same verifier again is how a resumed upload makes sure of it
+        return if share.auth_verifier.as_deref() == Some(&verifier[..]) {
+            Ok(StatusCode::NO_CONTENT)
+        } else {
+            Err(ApiError::Finalized)
+        };
+    }
     let key = id.clone();
-    st.meta(move |m| m.set_verifier(&key, &verifier)).await?;
+    st.meta(move |m| m.set_verifier(&key, &verifier, passcode))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The owner lifts a lock (the recipient had the right passcode after all): no failures counted,
+/// the back-off from the start.
+async fn unlock(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    owner_share(&st, &id, &headers).await?;
+    let key = id.clone();
+    st.meta(move |m| m.reset_lock(&key)).await?;
+    tracing::info!(share = %log_id(&id), "share unlocked by its owner");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -661,7 +747,12 @@ struct UploadStatus {
     expires_at: i64,
     downloads: u64,
     max_downloads: Option<u64>,
+    /// Whether recipients can be served: a share is finalized only with a verifier.
+    has_verifier: bool,
+    passcode: bool,
     locked: bool,
+    /// Unix seconds until which recipients are refused (0: not locked).
+    locked_until: i64,
 }
 
 async fn upload_status(
@@ -692,7 +783,14 @@ async fn upload_status(
         expires_at: share.expires_at,
         downloads: share.downloads,
         max_downloads: share.max_downloads,
-        locked: share.locked,
+        has_verifier: share.auth_verifier.is_some(),
+        passcode: share.passcode,
+        locked: share.passcode && share.locked_until > now(),
+        locked_until: if share.passcode {
+            share.locked_until
+        } else {
+            0
+        },
     }))
 }
 
@@ -726,6 +824,9 @@ async fn finalize(
         } else {
             Err(ApiError::Finalized)
         };
+    }
+    if share.auth_verifier.is_none() {
+        return Err(ApiError::NoVerifier);
     }
     if share.manifest.is_none() {
         return Err(ApiError::Incomplete("the manifest is missing".into()));
@@ -864,10 +965,12 @@ pub async fn purge(st: &AppState, id: &str) -> Result<(), ApiError> {
     st.meta(move |m| m.mark_purged(&key)).await
 }
 
-/// Deletes the objects of revoked and expired shares, and forgets idle rate-limit buckets.
+/// Deletes the objects of revoked, expired and spent shares (a spent share's ciphertext is kept
+/// only for the grace its last download had to finish), and forgets idle rate-limit buckets.
 pub async fn sweep(st: &AppState) -> Result<usize, ApiError> {
     st.limiter.prune();
-    let ids = st.meta(move |m| m.to_purge(now())).await?;
+    let grace = st.limits.download_grace_secs;
+    let ids = st.meta(move |m| m.to_purge(now(), grace)).await?;
     let n = ids.len();
     for id in ids {
         let lock = st.locks.get(&id);

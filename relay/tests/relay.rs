@@ -284,9 +284,18 @@ fn client() -> Client {
 struct Share {
     id: String,
     secret: String,
+    /// The recipient token whose verifier the share was created with (every share has one: the
+    /// relay finalizes none without it), sent by [`fetch`] when it is given no token.
+    token: String,
 }
 
-fn create(c: &Client, r: &Relay, body: Value) -> Share {
+/// The recipient token of the tests' shares, unless a test sets another verifier.
+const TOKEN: &str = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf";
+
+fn create(c: &Client, r: &Relay, mut body: Value) -> Share {
+    if body.get("auth_verifier").is_none() {
+        body["auth_verifier"] = sha256_hex(TOKEN).into();
+    }
     let resp = c.post(r.url("/api/shares")).json(&body).send().unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
     let v: Value = resp.json().unwrap();
@@ -295,7 +304,11 @@ fn create(c: &Client, r: &Relay, body: Value) -> Share {
     let secret = v["owner_secret"].as_str().unwrap().to_string();
     assert_eq!(secret.len(), 43, "256-bit secret in base64url");
     assert!(v["expires_at"].as_i64().unwrap() > 0);
-    Share { id, secret }
+    Share {
+        id,
+        secret,
+        token: TOKEN.into(),
+    }
 }
 
 fn put(c: &Client, r: &Relay, s: &Share, what: &str, body: Vec<u8>) -> Response {
@@ -321,10 +334,12 @@ fn finalize(c: &Client, r: &Relay, s: &Share, n: u32) -> Response {
         .unwrap()
 }
 
+/// A recipient's GET: `token` None sends the share's own token, `Some("")` none at all.
 fn fetch(c: &Client, r: &Relay, s: &Share, what: &str, token: Option<&str>) -> Response {
     let mut req = c.get(r.url(&format!("/api/shares/{}/{what}", s.id)));
-    if let Some(t) = token {
-        req = req.header("X-Scanpass-Token", t);
+    match token.unwrap_or(&s.token) {
+        "" => {}
+        t => req = req.header("X-Scanpass-Token", t),
     }
     req.send().unwrap()
 }
@@ -465,6 +480,7 @@ fn owner_routes_need_the_owner_secret(b: Backend) {
     let wrong = Share {
         id: s.id.clone(),
         secret: create(&c, &r, json!({})).secret,
+        token: TOKEN.into(),
     };
     assert_eq!(
         put(&c, &r, &wrong, "chunks/0", blob(1, 10)).status(),
@@ -658,7 +674,7 @@ fn wrong_tokens_lock_the_share(b: Backend) {
     assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
 
     assert_eq!(
-        fetch(&c, &r, &s, "manifest", None).status(),
+        fetch(&c, &r, &s, "manifest", Some("")).status(),
         StatusCode::UNAUTHORIZED
     );
     let good = fetch(&c, &r, &s, "manifest", Some(token));
@@ -693,6 +709,270 @@ fn wrong_tokens_lock_the_share(b: Backend) {
     assert!(!r.logs().contains(token));
 }
 
+/// `n` GETs of `url` sent at once (one thread each, released together), each with the token
+/// `token(i)`; their statuses in order.
+fn burst(url: &str, n: usize, token: impl Fn(usize) -> Option<String>) -> Vec<u16> {
+    let c = client();
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(n));
+    let threads: Vec<_> = (0..n)
+        .map(|i| {
+            let (c, gate, url, token) = (c.clone(), gate.clone(), url.to_string(), token(i));
+            std::thread::spawn(move || {
+                let mut req = c.get(url);
+                if let Some(t) = token {
+                    req = req.header("X-Scanpass-Token", t);
+                }
+                gate.wait();
+                req.send().unwrap().status().as_u16()
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+fn events_of(c: &Client, r: &Relay, s: &Share) -> Vec<String> {
+    let v: Value = owner_get(c, r, s, "access-log").json().unwrap();
+    v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Issue 15, point 1: tokens for every passcode worked out offline and sent at once. Each attempt
+/// is counted before its token is compared, so no more than the limit (5) is ever compared, and
+/// the right token that follows finds the share locked.
+fn parallel_wrong_tokens_never_exceed_the_limit(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // a generous per-IP budget: the share's own limit is what is tested here
+    let r = Relay::start(&env, &dir.path().join("data"), &["--fail-burst", "10000"]);
+    let c = client();
+    let s = create(&c, &r, json!({}));
+    put(&c, &r, &s, "chunks/0", blob(1, 100));
+    put(&c, &r, &s, "manifest", blob(2, 100));
+    assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
+
+    let url = r.url(&format!("/api/shares/{}/manifest", s.id));
+    let statuses = burst(&url, 200, |i| Some(format!("{:032x}", i + 1)));
+    let compared_wrong = statuses.iter().filter(|&&st| st == 403).count();
+    assert!(
+        statuses.iter().all(|st| [403, 423].contains(st)),
+        "{statuses:?}"
+    );
+    let denied = events_of(&c, &r, &s)
+        .iter()
+        .filter(|e| *e == "denied")
+        .count();
+    assert!(
+        denied <= 5 && compared_wrong < 5,
+        "{denied} wrong tokens compared (at most 5 allowed), {compared_wrong} answered 403"
+    );
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", None).status(),
+        StatusCode::LOCKED,
+        "the right token after the burst"
+    );
+}
+
+/// Issue 15, point 1: the per-IP failure budget is spent before a request runs, so a burst of
+/// unknown ids gets no more than the budget answered.
+fn parallel_failures_never_exceed_the_ip_budget(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(
+        &env,
+        &dir.path().join("data"),
+        &["--fail-burst", "10", "--fail-refill-per-min", "1"],
+    );
+    let url = r.url(&format!("/api/shares/{}/manifest", base64_16(7)));
+    let statuses = burst(&url, 100, |_| None);
+    let answered = statuses.iter().filter(|&&st| st == 404).count();
+    assert!(
+        statuses.iter().all(|st| [404, 429].contains(st)),
+        "{statuses:?}"
+    );
+    assert!(answered <= 10, "{answered} unknown-id lookups answered");
+}
+
+/// Issue 15, point 2: a share whose verifier was never set (the sender died between create and
+/// set-verifier) cannot be finalized, so it is never served to whoever knows its id.
+fn no_share_is_finalized_without_a_verifier(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&env, &dir.path().join("data"), &[]);
+    let c = client();
+    let resp = c
+        .post(r.url("/api/shares"))
+        .json(&json!({}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let v: Value = resp.json().unwrap();
+    let s = Share {
+        id: v["id"].as_str().unwrap().into(),
+        secret: v["owner_secret"].as_str().unwrap().into(),
+        token: String::new(),
+    };
+    put(&c, &r, &s, "chunks/0", blob(1, 100));
+    put(&c, &r, &s, "manifest", blob(2, 100));
+    let status: Value = owner_get(&c, &r, &s, "upload-status").json().unwrap();
+    assert_eq!(status["has_verifier"], false, "{status}");
+    let refused = finalize(&c, &r, &s, 1);
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(refused.json().unwrap()["error"], "no_verifier");
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", Some("")).status(),
+        StatusCode::CONFLICT,
+        "not served"
+    );
+    // resumed: the verifier set again, then finalized; served only with the token
+    let set = c
+        .put(r.url(&format!("/api/shares/{}/auth-verifier", s.id)))
+        .bearer_auth(&s.secret)
+        .json(&json!({ "auth_verifier": sha256_hex(TOKEN) }))
+        .send()
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", Some("")).status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", Some(TOKEN)).status(),
+        StatusCode::OK
+    );
+}
+
+/// Issue 15, point 6: only passcode shares lock, for a time that doubles at each lock, and the
+/// owner can lift a lock; a share whose token comes from the link key alone never locks, so
+/// whoever learns its id cannot shut it.
+fn locks_back_off_only_passcode_shares_and_the_owner_lifts_them(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(
+        &env,
+        &dir.path().join("data"),
+        &["--lock-base-secs", "2", "--fail-burst", "1000"],
+    );
+    let c = client();
+    let finished = |body: Value| {
+        let s = create(&c, &r, body);
+        put(&c, &r, &s, "chunks/0", blob(1, 100));
+        put(&c, &r, &s, "manifest", blob(2, 100));
+        assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
+        s
+    };
+    let wrong_five = |s: &Share| -> Vec<u16> {
+        (0..5)
+            .map(|_| fetch(&c, &r, s, "manifest", Some("beef")).status().as_u16())
+            .collect()
+    };
+    let retry_after = |resp: Response| -> u64 {
+        let header: u64 = resp.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let body: Value = resp.json().unwrap();
+        assert_eq!(body["retry_after"].as_u64(), Some(header));
+        header
+    };
+
+    let s = finished(json!({}));
+    assert_eq!(wrong_five(&s), [403, 403, 403, 403, 423]);
+    let locked = fetch(&c, &r, &s, "manifest", None);
+    assert_eq!(locked.status(), StatusCode::LOCKED);
+    assert!(
+        (1..=2).contains(&retry_after(locked)),
+        "the first lock: 2 s"
+    );
+    let v: Value = owner_get(&c, &r, &s, "upload-status").json().unwrap();
+    assert_eq!(
+        (v["locked"].as_bool(), v["passcode"].as_bool()),
+        (Some(true), Some(true))
+    );
+    std::thread::sleep(Duration::from_millis(2100));
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", None).status(),
+        StatusCode::OK,
+        "the lock ran out: the right passcode opens it"
+    );
+    assert_eq!(wrong_five(&s), [403, 403, 403, 403, 423], "a fresh window");
+    let again = fetch(&c, &r, &s, "manifest", None);
+    assert!(
+        (3..=4).contains(&retry_after(again)),
+        "the second lock: twice as long"
+    );
+    let lifted = c
+        .post(r.url(&format!("/api/shares/{}/unlock", s.id)))
+        .bearer_auth(&s.secret)
+        .send()
+        .unwrap();
+    assert_eq!(lifted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        fetch(&c, &r, &s, "manifest", None).status(),
+        StatusCode::OK,
+        "the owner lifted the lock"
+    );
+    let stranger = c
+        .post(r.url(&format!("/api/shares/{}/unlock", s.id)))
+        .send()
+        .unwrap();
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
+
+    // a share without a passcode: wrong tokens are refused, never counted, never lock it
+    let open = finished(json!({ "passcode": false }));
+    for _ in 0..20 {
+        let resp = fetch(&c, &r, &open, "manifest", Some("beef"));
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+        let body: Value = resp.json().unwrap();
+        assert_eq!(body["error"], "token_wrong");
+        assert!(body.get("attempts_left").is_none(), "{body}");
+    }
+    assert_eq!(
+        fetch(&c, &r, &open, "manifest", None).status(),
+        StatusCode::OK
+    );
+    let v: Value = owner_get(&c, &r, &open, "upload-status").json().unwrap();
+    assert_eq!(
+        (v["locked"].as_bool(), v["passcode"].as_bool()),
+        (Some(false), Some(false))
+    );
+}
+
+/// A recipient fetching many chunks of a passcode share in parallel (more than the attempt
+/// limit at once) is served every one: attempts being compared hold the others back briefly,
+/// never refuse them.
+fn parallel_right_tokens_are_all_served(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(&env, &dir.path().join("data"), &[]);
+    let c = client();
+    let s = create(&c, &r, json!({}));
+    for i in 0..4 {
+        put(&c, &r, &s, &format!("chunks/{i}"), blob(i, 1000));
+    }
+    put(&c, &r, &s, "manifest", blob(9, 100));
+    assert_eq!(finalize(&c, &r, &s, 4).status(), StatusCode::OK);
+    let url = r.url(&format!("/api/shares/{}/chunks/2", s.id));
+    let statuses = burst(&url, 24, |_| Some(TOKEN.to_string()));
+    assert!(statuses.iter().all(|&st| st == 200), "{statuses:?}");
+    assert!(!events_of(&c, &r, &s).iter().any(|e| e == "denied"));
+}
+
 fn sha256_hex(token_hex: &str) -> String {
     // The verifier is SHA-256 over the token's bytes. Computed with coreutils, not our code.
     let bytes: Vec<u8> = (0..token_hex.len())
@@ -724,6 +1004,7 @@ fn max_downloads_then_410(b: Backend) {
     // HEAD checks access without spending a download
     let head = c
         .head(r.url(&format!("/api/shares/{}/manifest", s.id)))
+        .header("X-Scanpass-Token", TOKEN)
         .send()
         .unwrap();
     assert_eq!(head.status(), StatusCode::OK);
@@ -737,6 +1018,37 @@ fn max_downloads_then_410(b: Backend) {
     );
     let v: Value = owner_get(&c, &r, &s, "upload-status").json().unwrap();
     assert_eq!(v["downloads"], 2);
+}
+
+/// Issue 15, point 13: a share whose last allowed download began is deleted once that download
+/// had its grace to finish, not kept until it expires.
+fn spent_shares_are_deleted_after_the_grace(b: Backend) {
+    let Some(env) = Setup::new(b) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = Relay::start(
+        &env,
+        &dir.path().join("data"),
+        &["--sweep-interval-secs", "1", "--download-grace-secs", "1"],
+    );
+    let c = client();
+    let s = create(&c, &r, json!({ "max_downloads": 1 }));
+    put(&c, &r, &s, "chunks/0", blob(1, 100));
+    put(&c, &r, &s, "manifest", blob(2, 100));
+    assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
+    assert_eq!(r.files_of(&s.id).len(), 2);
+    assert_eq!(fetch(&c, &r, &s, "manifest", None).status(), StatusCode::OK);
+    assert_eq!(fetch(&c, &r, &s, "chunks/0", None).status(), StatusCode::OK);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !r.files_of(&s.id).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(r.files_of(&s.id), Vec::<String>::new(), "spent: deleted");
+    assert_eq!(
+        fetch(&c, &r, &s, "chunks/0", None).status(),
+        StatusCode::GONE
+    );
 }
 
 fn size_limits_answer_413(b: Backend) {
@@ -1061,6 +1373,12 @@ each_backend!(
     sigkill_mid_upload_then_resume,
     sigterm_stops_gracefully,
     token_from_the_core_share_link_opens_the_share,
+    parallel_wrong_tokens_never_exceed_the_limit,
+    parallel_failures_never_exceed_the_ip_budget,
+    no_share_is_finalized_without_a_verifier,
+    locks_back_off_only_passcode_shares_and_the_owner_lifts_them,
+    parallel_right_tokens_are_all_served,
+    spent_shares_are_deleted_after_the_grace,
 );
 
 /// Several relay processes behind a load balancer: one PostgreSQL database, one bucket.
@@ -1138,7 +1456,12 @@ mod scaled {
             .collect();
         let threads: Vec<_> = urls
             .into_iter()
-            .map(|url| std::thread::spawn(move || client().get(url).send().unwrap().status()))
+            .map(|url| {
+                std::thread::spawn(move || {
+                    let req = client().get(url).header("X-Scanpass-Token", TOKEN);
+                    req.send().unwrap().status()
+                })
+            })
             .collect();
         let statuses: Vec<StatusCode> = threads.into_iter().map(|t| t.join().unwrap()).collect();
         let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();

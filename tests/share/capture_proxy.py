@@ -4,7 +4,13 @@ to the relay unchanged, and appends what the relay receives (request line, heade
 capture file, so the test can search everything the relay was ever sent.
 
 usage: capture_proxy.py RELAY_URL CAPTURE_FILE   (prints `listening on http://127.0.0.1:PORT`)
+
+With SCANPASS_PROXY_FAIL_ONCE=TEXT in the environment, the first request whose path contains TEXT
+is not forwarded: it is answered 503, as a relay that failed or a network that dropped it would
+(the share test uses it to lose the request that sets a share's verifier).
 """
+import os
+import threading
 import http.client
 import sys
 import urllib.parse
@@ -12,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 relay = urllib.parse.urlsplit(sys.argv[1])
 capture = open(sys.argv[2], "ab", buffering=0)
+fail_once = os.environ.get("SCANPASS_PROXY_FAIL_ONCE")
+failed = threading.Lock()
 
 
 class Proxy(BaseHTTPRequestHandler):
@@ -23,6 +31,14 @@ class Proxy(BaseHTTPRequestHandler):
     def forward(self):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else b""
+        if fail_once and fail_once in self.path and failed.acquire(blocking=False):
+            data = b'{"error":"internal","message":"internal error"}'
+            self.send_response(503)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         head = f"{self.command} {self.path}\n{self.headers}".encode()
         capture.write(head + b"\n" + body + b"\n\x00---\x00\n")
         conn = http.client.HTTPConnection(relay.hostname, relay.port, timeout=60)

@@ -266,6 +266,11 @@ impl Vault {
         Ok(info(&core::revoke(&self.inner, &share_id)?))
     }
 
+    /// Lift the lock the relay put on a passcode share after wrong passcodes. Blocks.
+    pub fn unlock_share(&self, share_id: String) -> Result<ShareInfo> {
+        Ok(info(&core::unlock(&self.inner, &share_id)?))
+    }
+
     /// When a share was opened. Blocks.
     pub fn share_access_log(&self, share_id: String) -> Result<Vec<AccessEntry>> {
         Ok(core::access_log(&self.inner, &share_id)?

@@ -34,7 +34,7 @@ impl Source {
     fn src(&self) -> &dyn ByteSource {
         match self {
             Source::Memory(v) => v,
-            Source::Secret(v) => &**v,
+            Source::Secret(v) => v.as_vec(),
             Source::Reader(r) => r.as_ref(),
         }
     }

@@ -15,12 +15,18 @@
 //!  "format": "dicom-download",
 //!  "deliver_to": {"name": "Dr ...", "address": "...", "email": "..."},
 //!  "language": "en",
-//!  "sent_on": "2025-01-31", "channel": "email"}
+//!  "authority": "the supervisory authority's name and address (EU)",
+//!  "expedited": {"by": "2026-12-20", "reason": "..."},
+//!  "sent_on": "2025-01-31", "channel": "email", "acknowledged_on": "2025-02-03"}
 //! ```
 //! Required: `jurisdiction`, `provider.name` and one of its `address`, `email` or `fax`,
-//! `patient.name`, `patient.date_of_birth`, `studies`, `format`. `studies` may also be an object
-//! `{"all", "from", "to", "modality", "body_part", "description"}`; `deliver_to` may be a string
-//! (the doctor's name and address). Unknown keys are rejected, so that a typo is not silently lost.
+//! `patient.name`, `patient.date_of_birth`, `studies`, `format`; `patient.address` when a CD or
+//! USB drive is posted to the patient (`deliver_to.address` when it is posted to a doctor).
+//! `studies` may also be an object `{"all", "from", "to", "modality", "body_part",
+//! "description"}`; `deliver_to` may be a string (the doctor's name and address). `authority` is
+//! for EU requests (the patient chooses the supervisory authority), `expedited` for Ontario
+//! (PHIPA s. 54(5)); `acknowledged_on` is the day the provider received the request, when known.
+//! Unknown keys are rejected, so that a typo is not silently lost.
 
 use std::fmt;
 
@@ -85,6 +91,9 @@ pub struct Provider {
     pub address: String,
     pub email: String,
     pub fax: String,
+    /// EU: the data protection supervisory authority the patient chose for a complaint (name and
+    /// postal address); the answers file's top-level `authority`.
+    pub authority: String,
 }
 
 /// Who the records are about.
@@ -118,6 +127,18 @@ pub struct Studies {
     pub description: String,
     /// The radiology reports too.
     pub reports: bool,
+    /// Ontario: expedited access (PHIPA s. 54(5)); the answers file's top-level `expedited`.
+    pub expedited: Option<Expedited>,
+}
+
+/// An urgent need for access by a date (Ontario, PHIPA s. 54(5)).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Expedited {
+    /// ISO date, `YYYY-MM-DD`: when access is needed.
+    pub by: String,
+    /// Why ("a second opinion before surgery on ..."), in the patient's words.
+    pub reason: String,
 }
 
 impl Default for Studies {
@@ -130,6 +151,7 @@ impl Default for Studies {
             body_part: String::new(),
             description: String::new(),
             reports: true,
+            expedited: None,
         }
     }
 }
@@ -385,6 +407,134 @@ impl Studies {
     }
 }
 
+/// Where the copy goes: media (a CD or USB drive) are posted, so they need a postal address, the
+/// patient's or the doctor's, whatever email is given; a download needs the patient's email or
+/// postal address.
+pub fn validate_media(format: Format, delivery: &Delivery, patient: &Patient) -> Vec<FieldError> {
+    let mut e = Vec::new();
+    if format != Format::DicomMedia {
+        // a download link goes to an email, or by post; the letter must say where
+        if *delivery == Delivery::Patient
+            && patient.email.trim().is_empty()
+            && patient.address.trim().is_empty()
+        {
+            e.push(FieldError::new(
+                "patient.email",
+                "give your email or postal address, so the provider knows where to send the copy",
+            ));
+        }
+        return e;
+    }
+    match delivery {
+        Delivery::Patient if patient.address.trim().is_empty() => e.push(FieldError::new(
+            "patient.address",
+            "is required when a CD or USB drive is posted to you",
+        )),
+        // with neither address nor email, Delivery::validate already names this field
+        Delivery::Doctor(d) if d.address.trim().is_empty() && !d.email.trim().is_empty() => {
+            e.push(FieldError::new(
+                "deliver_to.address",
+                "is required when a CD or USB drive is posted to the doctor",
+            ))
+        }
+        _ => {}
+    }
+    e
+}
+
+/// The fields only some laws use: the EU complaint authority, Ontario's expedited access.
+pub fn validate_extras(
+    jurisdiction: Jurisdiction,
+    authority: &str,
+    expedited: Option<&Expedited>,
+    today: NaiveDate,
+) -> Vec<FieldError> {
+    let mut e = Vec::new();
+    if !authority.trim().is_empty() {
+        if jurisdiction.rule().patient_names_authority {
+            check_text(&mut e, "authority", authority, true, LONG);
+        } else {
+            e.push(FieldError::new(
+                "authority",
+                "is for EU requests only (the other laws name their authority)",
+            ));
+        }
+    }
+    if let Some(x) = expedited {
+        if jurisdiction.rule().en.expedited.is_empty() {
+            e.push(FieldError::new(
+                "expedited",
+                "is for Ontario (CA-ON) requests only (PHIPA s. 54(5))",
+            ));
+            return e;
+        }
+        check_text(&mut e, "expedited.reason", &x.reason, true, LONG);
+        let by = x.by.trim();
+        match parse_iso(by) {
+            _ if by.is_empty() => e.push(FieldError::missing("expedited.by")),
+            None => e.push(FieldError::new(
+                "expedited.by",
+                "is not a date written YYYY-MM-DD (for example 2026-12-20)",
+            )),
+            Some(d) if d <= today => {
+                e.push(FieldError::new("expedited.by", "is not in the future"))
+            }
+            Some(d) => {
+                let rule = jurisdiction.rule();
+                let ordinary = super::dates::deadline(today, rule.deadline, rule.roll);
+                if ordinary.is_some_and(|o| d >= o) {
+                    e.push(FieldError::new(
+                        "expedited.by",
+                        "must come before the ordinary time limit (30 days after receipt)",
+                    ));
+                }
+            }
+        }
+    }
+    e
+}
+
+/// Warnings for the patient, from what is known so far (the wizard calls this step by step).
+pub fn warnings(
+    jurisdiction: Option<Jurisdiction>,
+    provider: &Provider,
+    delivery: Option<&Delivery>,
+) -> Vec<String> {
+    let Some(j) = jurisdiction else {
+        return Vec::new();
+    };
+    let rule = j.rule();
+    let mut out = Vec::new();
+    if !rule.scope_warning.is_empty() {
+        let name = provider.name.to_lowercase();
+        let public = [
+            "hospital",
+            "hôpital",
+            "hopital",
+            "health authority",
+            "santé",
+            "sante",
+            "régie",
+            "regional health",
+            "health sciences centre",
+        ]
+        .iter()
+        .any(|w| name.contains(w));
+        if public {
+            out.push(format!(
+                "The provider's name suggests a hospital or health authority. {}",
+                rule.scope_warning
+            ));
+        } else {
+            out.push(rule.scope_warning.to_string());
+        }
+    }
+    if matches!(delivery, Some(Delivery::Doctor(_))) && !rule.third_party_warning.is_empty() {
+        out.push(rule.third_party_warning.to_string());
+    }
+    out
+}
+
 impl Delivery {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
@@ -411,7 +561,24 @@ impl Answers {
         e.extend(self.patient.validate(today));
         e.extend(self.studies.validate(today));
         e.extend(self.delivery.validate());
+        e.extend(validate_media(self.format, &self.delivery, &self.patient));
+        e.extend(validate_extras(
+            self.jurisdiction,
+            &self.provider.authority,
+            self.studies.expedited.as_ref(),
+            today,
+        ));
         e
+    }
+
+    /// Warnings for the patient (not the letter): a copy sent to a doctor where the law's fee
+    /// limits do not follow it; a provider the law may not cover.
+    pub fn warnings(&self) -> Vec<String> {
+        warnings(
+            Some(self.jurisdiction),
+            &self.provider,
+            Some(&self.delivery),
+        )
     }
 
     /// The patient's date of birth (validated answers always have one).
@@ -426,6 +593,8 @@ pub struct AnswersFile {
     pub answers: Answers,
     pub sent_on: Option<NaiveDate>,
     pub channel: Option<Channel>,
+    /// The day the provider received the request (its acknowledgement), when known.
+    pub acknowledged_on: Option<NaiveDate>,
 }
 
 /// Read an answers file (JSON). Every problem is reported, each naming its field.
@@ -460,8 +629,11 @@ pub fn from_json(bytes: &[u8], today: NaiveDate) -> Result<AnswersFile, Vec<Fiel
             "reports",
             "format",
             "deliver_to",
+            "authority",
+            "expedited",
             "sent_on",
             "channel",
+            "acknowledged_on",
         ],
     );
 
@@ -507,6 +679,7 @@ pub fn from_json(bytes: &[u8], today: NaiveDate) -> Result<AnswersFile, Vec<Fiel
             address: string(&mut e, m, "provider", "address"),
             email: string(&mut e, m, "provider", "email"),
             fax: string(&mut e, m, "provider", "fax"),
+            authority: String::new(),
         }
     });
     if let Some(p) = &provider {
@@ -563,6 +736,7 @@ pub fn from_json(bytes: &[u8], today: NaiveDate) -> Result<AnswersFile, Vec<Fiel
                 all,
                 description: if all { String::new() } else { t.to_string() },
                 reports,
+                expedited: None,
                 ..Studies::default()
             })
         }
@@ -589,6 +763,7 @@ pub fn from_json(bytes: &[u8], today: NaiveDate) -> Result<AnswersFile, Vec<Fiel
                 body_part: string(&mut e, m, "studies", "body_part"),
                 description: string(&mut e, m, "studies", "description"),
                 reports,
+                expedited: None,
             })
         }
         Some(_) => {
@@ -656,6 +831,38 @@ pub fn from_json(bytes: &[u8], today: NaiveDate) -> Result<AnswersFile, Vec<Fiel
         }
     };
     e.extend(delivery.validate());
+    if let (Some(f), Some(p)) = (format, &patient) {
+        e.extend(validate_media(f, &delivery, p));
+    }
+
+    let authority = match root.get("authority") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(_) => {
+            e.push(FieldError::new("authority", "must be a string"));
+            String::new()
+        }
+    };
+    let expedited = match root.get("expedited") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(m)) => {
+            unknown_keys(&mut e, "expedited", m, &["by", "reason"]);
+            Some(Expedited {
+                by: string(&mut e, m, "expedited", "by"),
+                reason: string(&mut e, m, "expedited", "reason"),
+            })
+        }
+        Some(_) => {
+            e.push(FieldError::new(
+                "expedited",
+                "must be an object with by (YYYY-MM-DD) and reason",
+            ));
+            None
+        }
+    };
+    if let Some(j) = jurisdiction {
+        e.extend(validate_extras(j, &authority, expedited.as_ref(), today));
+    }
 
     let sent_on = match root.get("sent_on") {
         None | Some(Value::Null) => None,
@@ -688,11 +895,38 @@ pub fn from_json(bytes: &[u8], today: NaiveDate) -> Result<AnswersFile, Vec<Fiel
     if channel.is_some() && sent_on.is_none() && root.get("sent_on").is_none() {
         e.push(FieldError::new("channel", "is given without sent_on"));
     }
+    let acknowledged_on = match root.get("acknowledged_on") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => check_date(&mut e, "acknowledged_on", s, false, today),
+        Some(_) => {
+            e.push(FieldError::new(
+                "acknowledged_on",
+                "must be a date written YYYY-MM-DD",
+            ));
+            None
+        }
+    };
+    match (acknowledged_on, sent_on) {
+        (Some(_), None) if root.get("sent_on").is_none() => e.push(FieldError::new(
+            "acknowledged_on",
+            "is given without sent_on",
+        )),
+        (Some(a), Some(s)) if a < s => {
+            e.push(FieldError::new("acknowledged_on", "is before sent_on"))
+        }
+        _ => {}
+    }
 
     match (jurisdiction, provider, patient, studies, format) {
-        (Some(jurisdiction), Some(provider), Some(patient), Some(studies), Some(format))
-            if e.is_empty() =>
-        {
+        (
+            Some(jurisdiction),
+            Some(mut provider),
+            Some(patient),
+            Some(mut studies),
+            Some(format),
+        ) if e.is_empty() => {
+            provider.authority = authority;
+            studies.expedited = expedited;
             let answers = Answers {
                 jurisdiction,
                 language,
@@ -706,6 +940,7 @@ pub fn from_json(bytes: &[u8], today: NaiveDate) -> Result<AnswersFile, Vec<Fiel
                 answers,
                 sent_on,
                 channel,
+                acknowledged_on,
             })
         }
         _ => {
@@ -781,7 +1016,7 @@ mod tests {
 
     const GOOD: &str = r#"{"jurisdiction": "EU",
         "provider": {"name": "Clinique Exemple", "address": "1 Rue X, Paris", "email": "records@example.org"},
-        "patient": {"name": "Ana Example", "date_of_birth": "1980-02-29"},
+        "patient": {"name": "Ana Example", "date_of_birth": "1980-02-29", "email": "ana@example.net"},
         "studies": "CT head March 2024", "format": "dicom-download", "sent_on": "2025-01-31"}"#;
 
     #[test]

@@ -3,7 +3,7 @@
 //! citing its rule) and written as plain text (for email or a portal form) or as PDF.
 //! Languages: English everywhere; French for Canada (CA, CA-ON).
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 
 use super::answers::{Answers, Delivery, FieldError, Format};
 use super::dates::{deadline, long_en, long_fr};
@@ -151,6 +151,14 @@ impl Words {
             (Language::Fr, Channel::Fax) => "par télécopieur",
             (Language::Fr, Channel::Portal) => "par votre portail en ligne",
             (Language::Fr, Channel::InPerson) => "en personne",
+        }
+    }
+    /// The channel as told to a third party (the authority): the portal is the provider's.
+    fn channel_theirs(&self, c: Channel) -> &'static str {
+        match (self.lang, c) {
+            (Language::En, Channel::Portal) => "through the provider's online portal",
+            (Language::Fr, Channel::Portal) => "par le portail en ligne du fournisseur",
+            _ => self.channel(c),
         }
     }
     /// The precise request for the format: the sentence every letter carries.
@@ -305,8 +313,20 @@ fn scope(a: &Answers, w: &Words) -> Vec<String> {
     out
 }
 
+/// The patient's postal address on one line.
+fn postal(a: &Answers) -> String {
+    lines(&a.patient.address).join(", ")
+}
+
 fn delivery_way(a: &Answers, w: &Words) -> String {
     match &a.delivery {
+        Delivery::Patient if a.format == Format::DicomMedia => {
+            format!(
+                "{}{}",
+                w.pick("by post to me at ", "par la poste à mon adresse, "),
+                postal(a)
+            )
+        }
         Delivery::Doctor(d) => {
             if w.fr() {
                 format!("au médecin {} (coordonnées dans ma demande)", d.name)
@@ -327,18 +347,34 @@ fn delivery_way(a: &Answers, w: &Words) -> String {
     }
 }
 
-fn footer(rule: &Rule, w: &Words) -> Vec<String> {
+/// The sources, and the day the rules were checked when that day is not after the letter's
+/// own date (a letter dated earlier cannot vouch for a later check).
+fn footer(rule: &Rule, w: &Words, date: NaiveDate) -> Vec<String> {
     let mut out = vec![w.pick("Legal basis:", "Fondement juridique :").to_string()];
     for s in rule.sources {
-        out.push(format!("{} - {}", s.title, s.url));
+        out.push(format!("{}, {} - {}", s.title, s.section, s.url));
     }
-    let checked = super::dates::parse_iso(rule.last_checked)
-        .map(|d| w.date(d))
-        .unwrap_or_else(|| rule.last_checked.to_string());
-    out.push(if w.fr() {
-        format!("Règles vérifiées le {checked}. Lettre préparée avec Scanpass.")
-    } else {
-        format!("Rules last checked on {checked}. Letter prepared with Scanpass.")
+    let checked = super::dates::parse_iso(rule.last_checked);
+    out.push(match checked {
+        Some(c) if c <= date => {
+            if w.fr() {
+                format!(
+                    "Règles vérifiées le {}. Lettre préparée avec Scanpass.",
+                    w.date(c)
+                )
+            } else {
+                format!(
+                    "Rules last checked on {}. Letter prepared with Scanpass.",
+                    w.date(c)
+                )
+            }
+        }
+        _ => w
+            .pick(
+                "Letter prepared with Scanpass.",
+                "Lettre préparée avec Scanpass.",
+            )
+            .to_string(),
     });
     out
 }
@@ -403,7 +439,7 @@ fn base(a: &Answers, date: NaiveDate, w: &Words) -> Letter {
             )
             .to_string(),
         signature: vec![a.patient.name.clone()],
-        footer: footer(a.jurisdiction.rule(), w),
+        footer: footer(a.jurisdiction.rule(), w, date),
         pdf_blocker: pdf_blocker(a),
     }
 }
@@ -448,22 +484,41 @@ pub fn request_letter(a: &Answers, date: NaiveDate) -> Letter {
             "Complets signifie chaque série et chaque image de chaque examen, telles qu'elles sont conservées dans votre système d'imagerie (PACS), avec leurs en-têtes DICOM, et non une sélection d'images.",
         )
     )));
-    b.push(Block::Para(t.format.to_string()));
+    b.push(Block::Para(
+        match (t.format_third_party, &a.delivery) {
+            (Some(f), Delivery::Doctor(_)) => f,
+            _ => t.format,
+        }
+        .to_string(),
+    ));
 
     b.push(Block::Heading(w.pick("Delivery", "Envoi").into()));
     match &a.delivery {
         Delivery::Patient => b.push(Block::Para(format!(
             "{} {}.",
             w.pick("Please send them", "Veuillez me les envoyer"),
-            match (w.fr(), a.patient.email.is_empty()) {
-                (false, false) => format!("to me at {}", a.patient.email),
-                (false, true) => "to me at the address above".to_string(),
-                (true, false) => format!("à mon adresse courriel {}", a.patient.email),
-                (true, true) => "à mon adresse ci-dessus".to_string(),
+            match (w.fr(), a.format, a.patient.email.is_empty()) {
+                (false, Format::DicomMedia, _) => format!("by post to me at {}", postal(a)),
+                (true, Format::DicomMedia, _) => {
+                    format!("par la poste à mon adresse, {}", postal(a))
+                }
+                (false, _, false) => format!("to me at {}", a.patient.email),
+                (false, _, true) => "to me at the address above".to_string(),
+                (true, _, false) => format!("à mon adresse courriel {}", a.patient.email),
+                (true, _, true) => "à mon adresse ci-dessus".to_string(),
             }
         ))),
         Delivery::Doctor(d) => {
             b.push(Block::Para(t.third_party.to_string()));
+            if a.format == Format::DicomMedia {
+                b.push(Block::Para(
+                    w.pick(
+                        "Please post the CD or USB drive to this address:",
+                        "Veuillez poster le CD ou la clé USB à cette adresse :",
+                    )
+                    .into(),
+                ));
+            }
             let mut dl = vec![d.name.clone()];
             dl.extend(lines(&d.address));
             if !d.email.is_empty() {
@@ -473,12 +528,28 @@ pub fn request_letter(a: &Answers, date: NaiveDate) -> Letter {
         }
     }
 
+    let to_doctor = matches!(a.delivery, Delivery::Doctor(_));
     b.push(Block::Heading(w.pick("Fees", "Frais").into()));
-    b.push(Block::Para(t.fee.to_string()));
+    b.push(Block::Para(
+        match t.fee_third_party {
+            Some(f) if to_doctor => f,
+            _ => t.fee,
+        }
+        .to_string(),
+    ));
 
     b.push(Block::Heading(w.pick("Time limit", "Délai").into()));
     b.push(Block::Para(t.deadline.to_string()));
-    if let Some(due) = deadline(date, rule.deadline, rule.roll) {
+    if let (true, Some(due)) = (
+        rule.deadline_is_guide,
+        deadline(date, rule.deadline, rule.roll),
+    ) {
+        b.push(Block::Para(format!(
+            "If you receive this request on {}, the OAIC's guide of 30 calendar days runs to {}.",
+            w.date(date),
+            w.date(due)
+        )));
+    } else if let Some(due) = deadline(date, rule.deadline, rule.roll) {
         b.push(Block::Para(if w.fr() {
             format!("Le délai court à compter de la réception de la présente demande; si vous la recevez le {}, votre réponse est due au plus tard le {}.", w.date(date), w.date(due))
         } else {
@@ -504,10 +575,29 @@ pub fn request_letter(a: &Answers, date: NaiveDate) -> Letter {
         });
     }
     b.push(Block::Para(ext));
+    if let Some(x) = &a.studies.expedited {
+        if !t.expedited.is_empty() {
+            let by = super::dates::parse_iso(&x.by)
+                .map(|d| w.date(d))
+                .unwrap_or_else(|| x.by.clone());
+            b.push(Block::Heading(
+                w.pick("Expedited access", "Accès accéléré").into(),
+            ));
+            b.push(Block::Para(
+                t.expedited
+                    .replace("{by}", &by)
+                    .replace("{reason}", x.reason.trim_end_matches('.')),
+            ));
+        }
+    }
 
+    b.push(Block::Heading(
+        w.pick("If you refuse", "En cas de refus").into(),
+    ));
+    b.push(Block::Para(t.refusal.to_string()));
     b.push(Block::Para(w.pick(
-        "If you need anything from me to process this request, such as proof of identity, please tell me promptly. If you refuse any part of it, please tell me in writing which part, why, and how I can challenge the decision.",
-        "Si vous avez besoin de quoi que ce soit pour traiter cette demande, par exemple une preuve d'identité, veuillez me le faire savoir rapidement. Si vous refusez une partie de la demande, veuillez m'indiquer par écrit laquelle, pour quels motifs et comment contester cette décision.",
+        "If you need anything from me to process this request, such as proof of identity, please tell me promptly.",
+        "Si vous avez besoin de quoi que ce soit pour traiter cette demande, par exemple une preuve d'identité, veuillez me le faire savoir rapidement.",
     ).into()));
     b.push(Block::Para(
         w.pick(
@@ -517,6 +607,14 @@ pub fn request_letter(a: &Answers, date: NaiveDate) -> Letter {
         .into(),
     ));
     l.body = b;
+    l.signature.insert(
+        0,
+        w.pick(
+            "Signature: ______________________________",
+            "Signature : ______________________________",
+        )
+        .to_string(),
+    );
     l
 }
 
@@ -526,33 +624,73 @@ fn need_answers(r: &RequestRecord) -> Result<&Answers, FieldError> {
         .ok_or_else(|| FieldError::new("status", "finish the request first"))
 }
 
-/// What happened, for the follow-up and the complaint.
-fn history(r: &RequestRecord, a: &Answers, w: &Words, t: &RuleText) -> Vec<String> {
+/// The sentence on receipt: recorded, or assumed from the channel.
+fn receipt_sentence(r: &RequestRecord, w: &Words) -> Option<String> {
+    let receipt = r.receipt_on()?;
+    let sent = r.tracking.sent?;
+    Some(match (w.fr(), r.receipt_assumed(), receipt == sent.on) {
+        (false, false, _) => format!("It reached you on {}.", w.date(receipt)),
+        (true, false, _) => format!("Vous l'avez reçue le {}.", w.date(receipt)),
+        (false, true, true) => "It reached you the day I sent it.".to_string(),
+        (true, true, true) => "Vous l'avez reçue le jour même de l'envoi.".to_string(),
+        (false, true, false) => format!(
+            "Allowing {} days for the post, I count it as received on {}.",
+            sent.channel.assumed_delivery_days(),
+            w.date(receipt)
+        ),
+        (true, true, false) => format!(
+            "En comptant {} jours d'acheminement postal, je la considère comme reçue le {}.",
+            sent.channel.assumed_delivery_days(),
+            w.date(receipt)
+        ),
+    })
+}
+
+/// What happened, for the complaint to the authority dated `on` (told in the third person).
+fn history(r: &RequestRecord, a: &Answers, w: &Words, t: &RuleText, on: NaiveDate) -> Vec<String> {
+    let rule = a.jurisdiction.rule();
     let mut out = Vec::new();
     if let Some(s) = r.tracking.sent {
         out.push(if w.fr() {
             format!(
                 "{} : j'ai envoyé ma demande {}.",
                 w.date(s.on),
-                w.channel(s.channel)
+                w.channel_theirs(s.channel)
             )
         } else {
             format!(
                 "{}: I sent my request {}.",
                 w.date(s.on),
-                w.channel(s.channel)
+                w.channel_theirs(s.channel)
             )
         });
     }
-    if let Some(due) = r.original_due() {
+    if let (Some(rc), false) = (r.tracking.acknowledged_on, r.receipt_assumed()) {
         out.push(if w.fr() {
-            format!(
-                "{} : le délai de réponse prévu par la {} a expiré.",
+            format!("{} : {} a reçu ma demande.", w.date(rc), a.provider.name)
+        } else {
+            format!("{}: {} received my request.", w.date(rc), a.provider.name)
+        });
+    }
+    // the time limit, once it has passed and unless a refusal came first
+    let passed = |due: NaiveDate| due < on && r.tracking.refused_on.is_none_or(|x| x > due);
+    if let Some(due) = r.original_due().filter(|d| passed(*d)) {
+        out.push(match (w.fr(), rule.deadline_is_guide) {
+            (true, _) => format!(
+                "{} : selon mon calcul, le délai de réponse prévu par la {} a expiré.",
                 w.date(due),
                 t.short
-            )
-        } else {
-            format!("{}: the time limit under {} ended.", w.date(due), t.short)
+            ),
+            (false, true) => format!(
+                "{}: by my reckoning, a reasonable period to respond under {} had passed (the OAIC's guide of 30 days from receipt).",
+                w.date(due),
+                t.short
+            ),
+            (false, false) => format!(
+                "{}: by my reckoning, the time limit under {} ended.",
+                w.date(due),
+                t.short
+            ),
         });
     }
     if let Some(e) = r.tracking.extension {
@@ -563,13 +701,6 @@ fn history(r: &RequestRecord, a: &Answers, w: &Words, t: &RuleText) -> Vec<Strin
             (true, false) => format!("{} : le fournisseur a envoyé un avis de prorogation après l'expiration du délai, qui n'a donc pas été prolongé.", w.date(e.noticed_on)),
         });
     }
-    if let Some(f) = r.tracking.follow_up_on {
-        out.push(if w.fr() {
-            format!("{} : j'ai envoyé une lettre de relance accordant {FOLLOW_UP_DAYS} jours supplémentaires.", w.date(f))
-        } else {
-            format!("{}: I sent a follow-up letter giving {FOLLOW_UP_DAYS} more days.", w.date(f))
-        });
-    }
     if let Some(d) = r.tracking.refused_on {
         out.push(if w.fr() {
             format!("{} : {} a refusé ma demande.", w.date(d), a.provider.name)
@@ -577,10 +708,40 @@ fn history(r: &RequestRecord, a: &Answers, w: &Words, t: &RuleText) -> Vec<Strin
             format!("{}: {} refused my request.", w.date(d), a.provider.name)
         });
     }
+    if let Some(f) = r.tracking.follow_up_on {
+        out.push(match (w.fr(), t.provider_complaint.is_empty()) {
+            (true, _) => format!("{} : j'ai envoyé une lettre de relance accordant {FOLLOW_UP_DAYS} jours supplémentaires.", w.date(f)),
+            (false, true) => format!("{}: I sent a follow-up letter giving {FOLLOW_UP_DAYS} more days.", w.date(f)),
+            (false, false) => format!(
+                "{}: I complained to {} about the handling of my request{}.",
+                w.date(f),
+                a.provider.name,
+                complaint_citation(a)
+            ),
+        });
+    }
+    if let Some(o) = r.tracking.outcome_on {
+        out.push(format!(
+            "{}: {} told me the outcome of my complaint, which did not give me the images.",
+            w.date(o),
+            a.provider.name
+        ));
+    }
     out
 }
 
-/// The polite follow-up once the due date has passed, dated `on`.
+/// The citation of the complaint to the provider, for the history (", under ...").
+fn complaint_citation(a: &Answers) -> &'static str {
+    match a.jurisdiction {
+        super::Jurisdiction::Uk => " under section 164A of the Data Protection Act 2018",
+        super::Jurisdiction::Au => " as the Privacy Act 1988 requires first (s. 40(1A))",
+        _ => "",
+    }
+}
+
+/// The follow-up once the due date has passed, dated `on`: a polite reminder giving
+/// [`FOLLOW_UP_DAYS`] more days, or, where the authority expects it first, a complaint to the
+/// provider (after a refusal too).
 pub fn follow_up_letter(r: &RequestRecord, on: NaiveDate) -> Result<Letter, FieldError> {
     let a = need_answers(r)?;
     let (Some(sent), Some(due)) = (r.tracking.sent, r.due_on()) else {
@@ -589,73 +750,128 @@ pub fn follow_up_letter(r: &RequestRecord, on: NaiveDate) -> Result<Letter, Fiel
     let w = Words { lang: a.language };
     let rule = a.jurisdiction.rule();
     let t = text_of(a);
+    let complaint = !t.provider_complaint.is_empty();
     let mut l = base(a, on, &w);
     l.recipient = provider_block(a, &w);
     l.salutation = w
         .pick("Dear Records Department,", "Madame, Monsieur,")
         .to_string();
-    l.subject = if w.fr() {
-        format!(
+    l.subject = match (w.fr(), complaint) {
+        (true, _) => format!(
             "Objet : Relance - ma demande du {} de copie de mes images médicales",
             w.date(sent.on)
-        )
-    } else {
-        format!(
+        ),
+        (false, false) => format!(
             "Subject: Follow-up - my request of {} for a copy of my medical images",
             w.date(sent.on)
-        )
+        ),
+        (false, true) => format!(
+            "Subject: Complaint - my request of {} for a copy of my medical images",
+            w.date(sent.on)
+        ),
     };
-    let reply_by = on.checked_add_days(Days::new(FOLLOW_UP_DAYS)).unwrap_or(on);
+    let wait = r.follow_up_wait();
+    let reply_by = wait.end_from(on).unwrap_or(on);
+    let wait_words = if w.fr() {
+        wait.words_fr()
+    } else {
+        wait.words_en()
+    };
     let mut b = Vec::new();
-    b.push(Block::Para(if w.fr() {
+    let mut p = if w.fr() {
         format!("Le {}, je vous ai demandé {} une copie de mes images médicales en vertu de {}. Une copie de cette demande est jointe.", w.date(sent.on), w.channel(sent.channel), t.law)
     } else {
         format!("On {} I asked you {} for a copy of my medical images under {}. A copy of that request is attached.", w.date(sent.on), w.channel(sent.channel), t.law)
-    }));
-    let mut p = if w.fr() {
-        format!("Le délai de réponse a pris fin le {}.", w.date(due))
-    } else {
-        format!("The time limit for your response ended on {}.", w.date(due))
     };
-    if let Some(e) = r.tracking.extension {
+    if let Some(rs) = receipt_sentence(r, &w) {
         p.push(' ');
-        p.push_str(&match (w.fr(), e.in_time) {
-            (false, true) => format!("That is the date to which your notice of {} extended it.", w.date(e.noticed_on)),
-            (false, false) => format!("Your notice of extension of {} came after the time limit had ended, so it did not extend it.", w.date(e.noticed_on)),
-            (true, true) => format!("C'est la date jusqu'à laquelle votre avis du {} l'avait prorogé.", w.date(e.noticed_on)),
-            (true, false) => format!("Votre avis de prorogation du {} est arrivé après l'expiration du délai et ne l'a donc pas prolongé.", w.date(e.noticed_on)),
-        });
+        p.push_str(&rs);
     }
-    p.push(' ');
-    p.push_str(w.pick(
-        "I have not received the images or a decision.",
-        "Je n'ai reçu ni les images ni de décision.",
-    ));
-    if rule.deemed_refusal {
-        p.push(' ');
-        p.push_str(&if w.fr() {
-            format!("En vertu de la {}, l'absence de réponse dans le délai équivaut à un refus de ma demande.", t.short)
+    b.push(Block::Para(p));
+    let mut p = if let Some(d) = r.tracking.refused_on {
+        if w.fr() {
+            format!("Le {}, vous avez refusé ma demande.", w.date(d))
         } else {
-            format!("Under {}, not responding within the time limit counts as a refusal of my request.", t.short)
-        });
+            format!("On {} you refused my request.", w.date(d))
+        }
+    } else {
+        let mut p = match (w.fr(), rule.deadline_is_guide) {
+            (true, _) => format!(
+                "Selon mon calcul, le délai de réponse a pris fin le {}.",
+                w.date(due)
+            ),
+            (false, true) => format!(
+                "By my reckoning, a reasonable period for your response has passed: the OAIC's guide of 30 calendar days from receipt ran to {}.",
+                w.date(due)
+            ),
+            (false, false) => format!(
+                "By my reckoning, the time limit for your response ended on {}.",
+                w.date(due)
+            ),
+        };
+        if let Some(e) = r.tracking.extension {
+            p.push(' ');
+            p.push_str(&match (w.fr(), e.in_time) {
+                (false, true) => format!("That is the date to which your notice of {} extended it.", w.date(e.noticed_on)),
+                (false, false) => format!("Your notice of extension of {} came after the time limit had ended, so it did not extend it.", w.date(e.noticed_on)),
+                (true, true) => format!("C'est la date jusqu'à laquelle votre avis du {} l'avait prorogé.", w.date(e.noticed_on)),
+                (true, false) => format!("Votre avis de prorogation du {} est arrivé après l'expiration du délai et ne l'a donc pas prolongé.", w.date(e.noticed_on)),
+            });
+        }
+        p.push(' ');
+        p.push_str(w.pick(
+            "I have not received the images or a decision.",
+            "Je n'ai reçu ni les images ni de décision.",
+        ));
+        if rule.deemed_refusal {
+            p.push(' ');
+            p.push_str(&if w.fr() {
+                format!("En vertu de la {}, l'absence de réponse dans le délai équivaut à un refus de ma demande.", t.short)
+            } else {
+                format!("Under {}, not responding within the time limit counts as a refusal of my request.", t.short)
+            });
+        }
+        p
+    };
+    if complaint {
+        p.push(' ');
+        p.push_str(t.provider_complaint);
     }
     b.push(Block::Para(p));
     b.push(Block::Para(if w.fr() {
-        format!("Je vous prie de m'envoyer {}, {}, dans les {FOLLOW_UP_DAYS} jours suivant la présente lettre, soit au plus tard le {}.", w.format_short(a.format), delivery_way(a, &w), w.date(reply_by))
+        format!("Je vous prie de m'envoyer {}, {}, dans les {wait_words} suivant la présente lettre, soit au plus tard le {}.", w.format_short(a.format), delivery_way(a, &w), w.date(reply_by))
     } else {
-        format!("Please send me {}, {}, within {FOLLOW_UP_DAYS} days of this letter, that is by {}.", w.format_short(a.format), delivery_way(a, &w), w.date(reply_by))
+        format!("Please send me {}, {}, within {wait_words} of this letter, that is by {}.", w.format_short(a.format), delivery_way(a, &w), w.date(reply_by))
     }));
-    b.push(Block::Para(if w.fr() {
-        format!("À défaut, je saisirai {}.", t.authority)
-    } else {
-        format!(
+    b.push(Block::Para(match (w.fr(), complaint) {
+        (true, _) => format!("À défaut, je saisirai {}.", t.authority),
+        (false, false) => format!(
             "If I do not receive them by then, I will complain to {}.",
             t.authority
-        )
+        ),
+        (false, true) => format!(
+            "If this complaint does not resolve the matter by then, I will complain to {}.",
+            t.authority
+        ),
     }));
     b.push(Block::Para(patient_line(a, &w)));
     l.body = b;
     Ok(l)
+}
+
+/// The authority's address lines: the rule's, or the one the patient chose (EU).
+fn authority_lines(a: &Answers, t: &RuleText) -> Result<Vec<String>, FieldError> {
+    if a.jurisdiction.rule().patient_names_authority {
+        let l = lines(&a.provider.authority);
+        if l.is_empty() {
+            return Err(FieldError::new(
+                "authority",
+                "choose the supervisory authority to complain to (in particular of your residence, work or where the provider is; list: https://www.edpb.europa.eu/about-edpb/about-edpb/members_en) and give its name and address (--authority)",
+            ));
+        }
+        return Ok(l);
+    }
+    Ok(lines(t.authority_address))
 }
 
 /// The complaint draft to the authority, dated `on`.
@@ -667,7 +883,7 @@ pub fn complaint_letter(r: &RequestRecord, on: NaiveDate) -> Result<Letter, Fiel
     let w = Words { lang: a.language };
     let t = text_of(a);
     let mut l = base(a, on, &w);
-    l.recipient = lines(t.authority_address);
+    l.recipient = authority_lines(a, t)?;
     l.subject = if w.fr() {
         format!(
             "Objet : Plainte contre {} - ma demande d'accès à mes images médicales",
@@ -686,13 +902,14 @@ pub fn complaint_letter(r: &RequestRecord, on: NaiveDate) -> Result<Letter, Fiel
         where_.push_str(&addr);
     }
     let mut b = Vec::new();
-    b.push(Block::Para(if w.fr() {
-        format!("Je dépose une plainte contre {where_}, qui ne m'a pas donné accès à mes images médicales comme l'exige {}.", t.law)
-    } else {
-        format!("I complain about {where_}, which has not given me access to my medical images as {} requires.", t.law)
+    let rule = a.jurisdiction.rule();
+    b.push(Block::Para(match (w.fr(), rule.patient_names_authority) {
+        (true, _) => format!("Je dépose auprès de {} une plainte contre {where_}, qui ne m'a pas donné accès à mes images médicales comme l'exige {}.", t.authority, t.law),
+        (false, true) => format!("Under Article 77 GDPR, I complain to you about {where_}, which has not given me access to my medical images as {} requires.", t.law),
+        (false, false) => format!("I complain to {} about {where_}, which has not given me access to my medical images as {} requires.", t.authority, t.law),
     }));
     b.push(Block::Heading(w.pick("What happened", "Les faits").into()));
-    b.push(Block::Bullets(history(r, a, &w, t)));
+    b.push(Block::Bullets(history(r, a, &w, t, on)));
     if r.tracking.refused_on.is_none() {
         b.push(Block::Para(if w.fr() {
             format!(
@@ -712,20 +929,35 @@ pub fn complaint_letter(r: &RequestRecord, on: NaiveDate) -> Result<Letter, Fiel
         format!("I ask you to investigate and to require {} to give me {}, as I asked.", a.provider.name, w.format_short(a.format))
     }));
     let sent = r.tracking.sent.map(|s| w.date(s.on)).unwrap_or_default();
-    b.push(Block::Para(match (w.fr(), r.tracking.follow_up_on) {
-        (false, Some(f)) => format!(
-            "Enclosed: my request of {sent} and my follow-up letter of {}.",
-            w.date(f)
-        ),
-        (false, None) => format!("Enclosed: my request of {sent} and the provider's answer."),
-        (true, Some(f)) => format!(
-            "Pièces jointes : ma demande du {sent} et ma lettre de relance du {}.",
-            w.date(f)
-        ),
-        (true, None) => {
-            format!("Pièces jointes : ma demande du {sent} et la réponse du fournisseur.")
-        }
-    }));
+    let complaint = !t.provider_complaint.is_empty();
+    b.push(Block::Para(
+        match (w.fr(), r.tracking.follow_up_on, complaint) {
+            (false, Some(f), true) => format!(
+                "Enclosed: my request of {sent}, my complaint to {} of {}{}.",
+                a.provider.name,
+                w.date(f),
+                if r.tracking.outcome_on.is_some() {
+                    " and its answer"
+                } else {
+                    ""
+                }
+            ),
+            (false, Some(f), false) => format!(
+                "Enclosed: my request of {sent} and my follow-up letter of {}.",
+                w.date(f)
+            ),
+            (false, None, _) => {
+                format!("Enclosed: my request of {sent} and the provider's answer.")
+            }
+            (true, Some(f), _) => format!(
+                "Pièces jointes : ma demande du {sent} et ma lettre de relance du {}.",
+                w.date(f)
+            ),
+            (true, None, _) => {
+                format!("Pièces jointes : ma demande du {sent} et la réponse du fournisseur.")
+            }
+        },
+    ));
     b.push(Block::Para(patient_line(a, &w)));
     l.body = b;
     Ok(l)
@@ -750,7 +982,7 @@ mod tests {
                 name: "Hôpital Exemple".into(),
                 address: "1 Main St\nToronto ON".into(),
                 email: "records@example.org".into(),
-                fax: String::new(),
+                ..Provider::default()
             },
             patient: Patient {
                 name: "Zoé Example".into(),

@@ -15,6 +15,10 @@
 //! - [`letter`]: the request, follow-up and complaint letters, as plain text or PDF, in English
 //!   and (for Canada) French.
 //!
+//! Every period runs from the provider's receipt of the request: the date the patient records
+//! (an acknowledgement), else the day sent plus the channel's assumed delivery days
+//! ([`Channel::assumed_delivery_days`]); letters then say "by my reckoning".
+//!
 //! Nothing here reads a clock: callers pass today's date.
 
 pub mod answers;
@@ -29,7 +33,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use answers::{Answers, Delivery, Doctor, FieldError, Format, Patient, Provider, Studies};
+pub use answers::{
+    Answers, Delivery, Doctor, Expedited, FieldError, Format, Patient, Provider, Studies,
+};
 pub use tracking::{
     Channel, Extension, Mark, Received, Reminder, ReminderKind, RequestRecord, RequestSummary,
     Sent, Status, Tracking, FOLLOW_UP_DAYS,

@@ -132,6 +132,14 @@ impl Writer {
     fn gap(&mut self, mm: f32) {
         self.y -= mm;
     }
+
+    /// A new page unless `mm` more fit above the bottom margin: a heading keeps with the first
+    /// lines of its text, the closing with the signature.
+    fn keep(&mut self, mm: f32) {
+        if self.y - mm < MARGIN {
+            self.new_page();
+        }
+    }
 }
 
 /// Write `letter` as PDF bytes.
@@ -176,6 +184,8 @@ pub(super) fn render(letter: &Letter) -> crate::Result<Vec<u8>> {
     for b in &letter.body {
         match b {
             Block::Heading(t) => {
+                // the heading and at least three lines of what follows
+                wr.keep(4.0 * BODY * 0.3528 * 1.35 + 1.5);
                 wr.gap(1.5);
                 wr.para(t, BODY, true, 0.0, "");
             }
@@ -198,6 +208,8 @@ pub(super) fn render(letter: &Letter) -> crate::Result<Vec<u8>> {
         }
     }
     wr.gap(2.0);
+    let lines = 2.0 + letter.signature.len() as f32;
+    wr.keep(lines * BODY * 0.3528 * 1.35 + 12.0);
     wr.para(&letter.closing, BODY, false, 0.0, "");
     wr.gap(10.0);
     for s in &letter.signature {

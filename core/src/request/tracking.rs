@@ -1,12 +1,14 @@
-//! One request as stored, and its tracking: sent (date, channel) → due date from the rule →
+//! One request as stored, and its tracking: sent (date, channel) → receipt (recorded by the
+//! patient, else assumed from the channel) → due date from the rule, counted from receipt →
 //! extension notice (within the legal limit) → received (linked to the imported study) or refused;
-//! reminders a week before and on the due date; overdue → follow-up letter → complaint draft.
+//! reminders a week before and on the due date; overdue → follow-up letter (a complaint to the
+//! provider where the authority expects one first, and its outcome) → complaint draft.
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::answers::{Answers, FieldError};
-use super::dates::deadline;
+use super::dates::{deadline, Period};
 use super::rules::Rule;
 use super::wizard::Wizard;
 
@@ -34,6 +36,18 @@ impl Channel {
             Channel::InPerson => "in-person",
         }
     }
+    /// The days a request sent this way is assumed to take to reach the provider, until the
+    /// patient records the date of receipt or acknowledgement. Every law counts from receipt: an
+    /// email, fax, portal form or letter handed in arrives the day it is sent; a letter is
+    /// allowed 7 calendar days (slower than first-class or domestic standard post in each of the
+    /// six jurisdictions, so that a follow-up is never early).
+    pub fn assumed_delivery_days(self) -> u64 {
+        match self {
+            Channel::Post => 7,
+            Channel::Email | Channel::Fax | Channel::Portal | Channel::InPerson => 0,
+        }
+    }
+
     pub fn from_code(s: &str) -> Option<Channel> {
         match s.trim().to_ascii_lowercase().as_str() {
             "email" | "e-mail" => Some(Channel::Email),
@@ -74,10 +88,16 @@ pub struct Received {
 #[serde(default)]
 pub struct Tracking {
     pub sent: Option<Sent>,
+    /// The day the provider received the request, as the patient knows it (an acknowledgement, a
+    /// delivery receipt). Until then receipt is assumed from the channel.
+    pub acknowledged_on: Option<NaiveDate>,
     pub extension: Option<Extension>,
     pub received: Option<Received>,
     pub refused_on: Option<NaiveDate>,
     pub follow_up_on: Option<NaiveDate>,
+    /// Where the follow-up is a complaint to the provider: the day the provider told the patient
+    /// its outcome (which did not settle the request).
+    pub outcome_on: Option<NaiveDate>,
     pub complaint_on: Option<NaiveDate>,
 }
 
@@ -118,6 +138,14 @@ pub enum Mark {
     Sent {
         on: NaiveDate,
         channel: Channel,
+    },
+    /// The provider received the request on `on` (its acknowledgement, a delivery receipt).
+    Acknowledged {
+        on: NaiveDate,
+    },
+    /// The provider answered the complaint the follow-up made, without settling the request.
+    Outcome {
+        on: NaiveDate,
     },
     /// An extension notice; `until` is the date the provider gave, if any.
     Extended {
@@ -177,6 +205,10 @@ pub struct RequestSummary {
     pub jurisdiction: Option<String>,
     pub status: String,
     pub sent_on: Option<NaiveDate>,
+    /// The day the provider received the request: recorded, or assumed from the channel.
+    pub receipt_on: Option<NaiveDate>,
+    /// Whether `receipt_on` is assumed (no acknowledgement recorded yet).
+    pub receipt_assumed: bool,
     pub due_on: Option<NaiveDate>,
     /// The latest date an extension could set (None before sending, or without a legal
     /// extension).
@@ -229,19 +261,33 @@ impl RequestRecord {
         self.answers.as_ref().map(|a| a.jurisdiction.rule())
     }
 
-    /// The due date under the rule before any extension.
+    /// The day the provider received the request: as recorded, else the day sent plus the
+    /// channel's assumed delivery days.
+    pub fn receipt_on(&self) -> Option<NaiveDate> {
+        let sent = self.tracking.sent?;
+        Some(
+            self.tracking
+                .acknowledged_on
+                .unwrap_or_else(|| add_days(sent.on, sent.channel.assumed_delivery_days())),
+        )
+    }
+
+    /// Whether the day of receipt is assumed rather than recorded.
+    pub fn receipt_assumed(&self) -> bool {
+        self.tracking.acknowledged_on.is_none()
+    }
+
+    /// The due date under the rule before any extension, counted from receipt.
     pub fn original_due(&self) -> Option<NaiveDate> {
         let rule = self.rule()?;
-        let sent = self.tracking.sent?;
-        deadline(sent.on, rule.deadline, rule.roll)
+        deadline(self.receipt_on()?, rule.deadline, rule.roll)
     }
 
     /// The latest due date an extension can set.
     pub fn extension_limit(&self) -> Option<NaiveDate> {
         let rule = self.rule()?;
-        let sent = self.tracking.sent?;
         let ext = rule.extension?;
-        deadline(sent.on, rule.deadline.plus(ext), rule.roll)
+        deadline(self.receipt_on()?, rule.deadline.plus(ext), rule.roll)
     }
 
     /// The due date now in force.
@@ -275,23 +321,52 @@ impl RequestRecord {
         }
     }
 
-    /// When the complaint draft is available: on a refusal at once, else once the follow-up's
-    /// time is up.
+    /// How long the follow-up gives the provider before the complaint draft: the rule's wait
+    /// where the follow-up is a complaint to the provider, else [`FOLLOW_UP_DAYS`].
+    pub fn follow_up_wait(&self) -> Period {
+        self.rule()
+            .and_then(|r| r.provider_complaint_wait)
+            .unwrap_or(Period::Days(FOLLOW_UP_DAYS as u32))
+    }
+
+    /// Whether the authority expects a complaint to the provider first (the follow-up letter),
+    /// after a refusal too.
+    pub fn provider_complaint_first(&self) -> bool {
+        self.rule()
+            .is_some_and(|r| r.provider_complaint_wait.is_some())
+    }
+
+    /// When the complaint draft is available: once the follow-up's time is up (or the provider
+    /// answered the complaint the follow-up made); on a refusal at once, unless the authority
+    /// expects the complaint to the provider first.
     pub fn complaint_ready_on(&self) -> Option<NaiveDate> {
-        if let Some(r) = self.tracking.refused_on {
-            return Some(r);
+        let t = &self.tracking;
+        if let Some(r) = t.refused_on {
+            if !self.provider_complaint_first() {
+                return Some(r);
+            }
         }
-        self.tracking
-            .follow_up_on
-            .map(|f| add_days(f, FOLLOW_UP_DAYS))
+        let f = t.follow_up_on?;
+        let waited = self.follow_up_wait().end_from(f).unwrap_or(f);
+        Some(match t.outcome_on {
+            Some(o) if self.provider_complaint_first() => o.min(waited),
+            _ => waited,
+        })
     }
 
     /// The last day to complain, where the rule sets a limit: counted from the refusal, or from
-    /// the day after the due date.
+    /// the day after the due date; or, where the rule says so, from the last contact with the
+    /// provider.
     pub fn complaint_by(&self) -> Option<NaiveDate> {
         let rule = self.rule()?;
         let within = rule.complaint_within?;
-        let from = self.tracking.refused_on.or(self.due_on())?;
+        let t = &self.tracking;
+        let mut from = t.refused_on.or(self.due_on())?;
+        if rule.complaint_within_from_last_contact {
+            for d in [t.follow_up_on, t.outcome_on].into_iter().flatten() {
+                from = from.max(d);
+            }
+        }
         within.end_from(from)
     }
 
@@ -322,6 +397,14 @@ impl RequestRecord {
                 on: add_days(due, 1),
                 kind: ReminderKind::FollowUp,
             });
+        }
+        if t.refused_on.is_some() && self.provider_complaint_first() && t.follow_up_on.is_none() {
+            if let Some(r) = t.refused_on {
+                out.push(Reminder {
+                    on: r,
+                    kind: ReminderKind::FollowUp,
+                });
+            }
         }
         if let Some(c) = self.complaint_ready_on() {
             if t.complaint_on.is_none() {
@@ -354,6 +437,8 @@ impl RequestRecord {
             jurisdiction,
             status: self.status(today).code().to_string(),
             sent_on: self.tracking.sent.map(|s| s.on),
+            receipt_on: self.receipt_on(),
+            receipt_assumed: self.receipt_on().is_some() && self.receipt_assumed(),
             due_on: self.due_on(),
             extension_limit: self.extension_limit(),
             received_on: self.tracking.received.as_ref().map(|r| r.on),
@@ -379,6 +464,8 @@ impl RequestRecord {
         let mut notes = Vec::new();
         let date = match &mark {
             Mark::Sent { on, .. }
+            | Mark::Acknowledged { on }
+            | Mark::Outcome { on }
             | Mark::Extended { on, .. }
             | Mark::Received { on, .. }
             | Mark::Refused { on } => *on,
@@ -386,7 +473,32 @@ impl RequestRecord {
         if date > today {
             return Err(err("date", "is in the future"));
         }
+        let provider_complaint_first = self.provider_complaint_first();
         let t = &mut self.tracking;
+        if let Mark::Outcome { on } = mark {
+            // the answer to the complaint the follow-up made: after a refusal too
+            if t.received.is_some() {
+                return Err(err("status", "the images were received"));
+            }
+            if !provider_complaint_first {
+                return Err(err(
+                    "status",
+                    "under this law the follow-up is not a complaint to the provider: nothing awaits an outcome",
+                ));
+            }
+            match t.follow_up_on {
+                None => {
+                    return Err(err(
+                        "status",
+                        "send the follow-up letter (your complaint to the provider) first",
+                    ))
+                }
+                Some(f) if on < f => return Err(err("date", "is before the follow-up letter")),
+                Some(_) => {}
+            }
+            t.outcome_on = Some(on);
+            return Ok(notes);
+        }
         if t.received.is_some() || t.refused_on.is_some() {
             return Err(err(
                 "status",
@@ -410,8 +522,39 @@ impl RequestRecord {
                         "the request has moved on since it was sent; its sent date cannot change now",
                     ));
                 }
+                if let Some(a) = t.acknowledged_on {
+                    if a < on {
+                        return Err(err("date", "is after the recorded date of receipt"));
+                    }
+                }
                 t.sent = Some(Sent { on, channel });
             }
+            Mark::Acknowledged { on } => {
+                if t.follow_up_on.is_some() {
+                    return Err(err(
+                        "status",
+                        "the follow-up letter has gone: the date of receipt cannot change now",
+                    ));
+                }
+                t.acknowledged_on = Some(on);
+                // an extension notice is judged again against the due date from this receipt
+                if let Some(e) = self.tracking.extension {
+                    let original = self.original_due().ok_or(err("status", "no due date"))?;
+                    let limit = self.extension_limit();
+                    let in_time =
+                        !rule.extension_notice_within_deadline || e.noticed_on <= original;
+                    let until = match limit {
+                        Some(l) if e.until > l => l,
+                        _ => e.until.max(original),
+                    };
+                    self.tracking.extension = Some(Extension {
+                        noticed_on: e.noticed_on,
+                        until,
+                        in_time,
+                    });
+                }
+            }
+            Mark::Outcome { .. } => unreachable!("handled above"),
             Mark::Extended { on, until } => {
                 if t.extension.is_some() {
                     return Err(err(
@@ -469,6 +612,7 @@ impl RequestRecord {
         }
         match self.status(on) {
             Status::Overdue => {}
+            Status::Refused if self.provider_complaint_first() => {}
             Status::Received | Status::Refused => {
                 return Err(err(
                     "status",
@@ -498,13 +642,23 @@ impl RequestRecord {
             return Err(err("status", "the images were received"));
         }
         match self.complaint_ready_on() {
+            None if self.provider_complaint_first() => Err(err(
+                "status",
+                "under this law you complain to the provider first: send the follow-up letter (request follow-up)",
+            )),
             None => Err(err(
                 "status",
                 "send the follow-up letter first (request follow-up)",
             )),
             Some(ready) if on < ready => Err(err(
                 "status",
-                "the follow-up letter gave the provider 14 days, which have not passed",
+                &if self.provider_complaint_first() {
+                    format!(
+                        "the authority expects the provider to have had until {ready} to answer your complaint (or its outcome first: `mark outcome`)"
+                    )
+                } else {
+                    format!("the follow-up letter gave the provider until {ready}, which has not passed")
+                },
             )),
             Some(_) => {
                 self.tracking.complaint_on = Some(on);
@@ -772,6 +926,119 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(e.field, "status");
+    }
+
+    #[test]
+    fn receipt_is_assumed_by_channel_until_recorded_and_judges_the_extension_again() {
+        // posted: 7 days assumed
+        let mut r = record(Jurisdiction::Ca);
+        r.mark(
+            Mark::Sent {
+                on: d("2025-01-31"),
+                channel: Channel::Post,
+            },
+            d(FAR),
+        )
+        .unwrap();
+        assert_eq!(r.receipt_on(), Some(d("2025-02-07")));
+        assert!(r.receipt_assumed());
+        assert_eq!(r.due_on(), Some(d("2025-03-10")), "9 March is a Sunday");
+        // a notice on 5 March is in time for the assumed receipt...
+        r.mark(
+            Mark::Extended {
+                on: d("2025-03-05"),
+                until: None,
+            },
+            d(FAR),
+        )
+        .unwrap();
+        assert!(r.tracking.extension.unwrap().in_time);
+        // ...but late once the real receipt (1 February) is known: the original date stands
+        r.mark(
+            Mark::Acknowledged {
+                on: d("2025-02-01"),
+            },
+            d(FAR),
+        )
+        .unwrap();
+        assert!(!r.receipt_assumed());
+        assert_eq!(r.original_due(), Some(d("2025-03-03")));
+        assert!(!r.tracking.extension.unwrap().in_time);
+        assert_eq!(r.due_on(), Some(d("2025-03-03")));
+        // receipt before sending is refused
+        let e = r
+            .mark(
+                Mark::Acknowledged {
+                    on: d("2025-01-30"),
+                },
+                d(FAR),
+            )
+            .unwrap_err();
+        assert_eq!(e.field, "date");
+        let s = r.summary("id", d("2025-02-10"));
+        assert_eq!(s.receipt_on, Some(d("2025-02-01")));
+        assert!(!s.receipt_assumed);
+    }
+
+    #[test]
+    fn where_the_authority_wants_the_provider_first_the_outcome_or_thirty_days_open_the_draft() {
+        let mut r = sent(Jurisdiction::Uk, "2026-07-01");
+        // no outcome before a follow-up, and none where the follow-up is no complaint
+        assert_eq!(
+            r.mark(
+                Mark::Outcome {
+                    on: d("2026-08-20")
+                },
+                d(FAR)
+            )
+            .unwrap_err()
+            .field,
+            "status"
+        );
+        let mut eu = sent(Jurisdiction::Eu, "2026-07-01");
+        eu.follow_up(d("2026-08-10"), d(FAR)).unwrap();
+        assert!(eu
+            .mark(
+                Mark::Outcome {
+                    on: d("2026-08-20")
+                },
+                d(FAR)
+            )
+            .is_err());
+        r.follow_up(d("2026-08-10"), d(FAR)).unwrap();
+        assert_eq!(r.complaint_ready_on(), Some(d("2026-09-09")));
+        assert!(r.reminders().contains(&Reminder {
+            on: d("2026-09-09"),
+            kind: ReminderKind::Complaint
+        }));
+        r.mark(
+            Mark::Outcome {
+                on: d("2026-08-20"),
+            },
+            d(FAR),
+        )
+        .unwrap();
+        assert_eq!(r.complaint_ready_on(), Some(d("2026-08-20")));
+        // three months from the last contact
+        assert_eq!(r.complaint_by(), Some(d("2026-11-20")));
+        r.complaint(d("2026-08-20"), d(FAR)).unwrap();
+
+        // a refusal: the follow-up (the complaint to the provider) is due at once, not the draft
+        let mut r = sent(Jurisdiction::Au, "2026-07-01");
+        r.mark(
+            Mark::Refused {
+                on: d("2026-07-10"),
+            },
+            d(FAR),
+        )
+        .unwrap();
+        assert_eq!(r.complaint_ready_on(), None);
+        assert!(r.reminders().contains(&Reminder {
+            on: d("2026-07-10"),
+            kind: ReminderKind::FollowUp
+        }));
+        r.follow_up(d("2026-07-11"), d(FAR)).unwrap();
+        assert_eq!(r.complaint_ready_on(), Some(d("2026-08-10")));
     }
 
     #[test]

@@ -13,7 +13,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::answers::{
-    validate_jurisdiction, Answers, Delivery, FieldError, Format, Patient, Provider, Studies,
+    validate_extras, validate_jurisdiction, validate_media, warnings, Answers, Delivery, Expedited,
+    FieldError, Format, Patient, Provider, Studies,
 };
 use super::{Jurisdiction, Language};
 
@@ -90,6 +91,8 @@ pub enum Event {
     SetStudies(Studies),
     SetFormat(Format),
     SetDelivery(Delivery),
+    /// Ontario: ask for expedited access (PHIPA s. 54(5)), or not (`None`). Kept with the studies.
+    SetExpedited(Option<Expedited>),
     Next,
     Back,
     /// Jump to a step already reached (the review screen's "change").
@@ -136,6 +139,17 @@ pub struct WizardView {
     pub can_next: bool,
     pub can_generate: bool,
     pub errors: Vec<FieldError>,
+    /// Things the patient should know before sending (a law that may not cover this provider;
+    /// fee limits that do not follow a copy sent to a doctor). They do not block.
+    pub warnings: Vec<String>,
+    /// Whether this law offers expedited access (Ontario): the studies step then asks whether
+    /// the patient needs the images urgently, by a date, and why.
+    pub expedited_available: bool,
+    /// Whether the patient names the complaint authority (EU): the provider step asks which.
+    pub authority_needed: bool,
+    /// Whether the chosen format is posted (CD or USB): the patient's postal address is needed
+    /// when it comes to them.
+    pub postal_address_needed: bool,
     pub draft: Draft,
     pub jurisdictions: Vec<Choice>,
     pub languages: Vec<&'static str>,
@@ -189,13 +203,25 @@ impl Wizard {
             Step::Jurisdiction => validate_jurisdiction(d.jurisdiction, Language::En),
             Step::Provider => {
                 let mut e = d.provider.validate();
-                if d.jurisdiction.is_some() {
+                if let Some(j) = d.jurisdiction {
                     e.extend(validate_jurisdiction(d.jurisdiction, d.language));
+                    e.extend(validate_extras(j, &d.provider.authority, None, self.today));
                 }
                 e
             }
             Step::Patient => d.patient.validate(self.today),
-            Step::Studies => d.studies.validate(self.today),
+            Step::Studies => {
+                let mut e = d.studies.validate(self.today);
+                if let Some(j) = d.jurisdiction {
+                    e.extend(validate_extras(
+                        j,
+                        "",
+                        d.studies.expedited.as_ref(),
+                        self.today,
+                    ));
+                }
+                e
+            }
             Step::Format => match d.format {
                 None => vec![FieldError::new(
                     "format",
@@ -208,7 +234,13 @@ impl Wizard {
                     "deliver_to",
                     "choose yourself or a named doctor",
                 )],
-                Some(dl) => dl.validate(),
+                Some(dl) => {
+                    let mut e = dl.validate();
+                    if let Some(f) = d.format {
+                        e.extend(validate_media(f, dl, &d.patient));
+                    }
+                    e
+                }
             },
             Step::Review | Step::Done => Step::ORDER[..6]
                 .iter()
@@ -254,6 +286,7 @@ impl Wizard {
             Event::SetStudies(s) => self.draft.studies = s,
             Event::SetFormat(f) => self.draft.format = Some(f),
             Event::SetDelivery(d) => self.draft.delivery = Some(d),
+            Event::SetExpedited(x) => self.draft.studies.expedited = x,
             Event::Next => {
                 if self.step == Step::Review {
                     return Vec::new(); // the review step finishes with Generate
@@ -303,12 +336,19 @@ impl Wizard {
         let help = match self.step {
             Step::Jurisdiction => "The law of the place where the provider is decides the deadline, the fees and where to complain.".to_string(),
             Step::Provider => "The hospital, clinic or imaging centre that made the images: its records department's postal address, email or fax.".to_string(),
-            Step::Patient => "Your name and date of birth as the provider knows them, so that they find your records. Your own address or email is where the answer goes.".to_string(),
+            Step::Patient => "Your name and date of birth as the provider knows them, so that they find your records. Your own address or email is where the answer goes; a CD or USB drive needs your postal address.".to_string(),
             Step::Studies => "All your imaging, or the studies you want: a date range, the kind of scan (CT, MRI, X-ray...) and the body part. The reports come too unless you say no.".to_string(),
             Step::Format => "You will ask for the complete studies as original DICOM files, not screenshots or JPEGs: by secure download link, or on a CD/USB with DICOMDIR.".to_string(),
-            Step::Delivery => "To you, or directly to a doctor you name: their name and address or email go in the letter.".to_string(),
+            Step::Delivery => "To you, or directly to a doctor you name: their name and address or email go in the letter. A CD or USB drive goes by post: it needs a postal address.".to_string(),
             Step::Review => match rule {
-                Some(r) => format!("{} {}", r.en.deadline, r.en.fee),
+                Some(r) => format!(
+                    "{} {}",
+                    r.en.deadline,
+                    match (r.en.fee_third_party, &d.delivery) {
+                        (Some(f), Some(Delivery::Doctor(_))) => f,
+                        _ => r.en.fee,
+                    }
+                ),
                 None => String::new(),
             },
             Step::Done => "Print or send the letter, then mark the request as sent: the due date and the reminders follow from that day.".to_string(),
@@ -323,6 +363,10 @@ impl Wizard {
             can_next: self.step < Step::Review,
             can_generate: self.step == Step::Review,
             errors: self.errors.clone(),
+            warnings: warnings(d.jurisdiction, &d.provider, d.delivery.as_ref()),
+            expedited_available: rule.is_some_and(|r| !r.en.expedited.is_empty()),
+            authority_needed: rule.is_some_and(|r| r.patient_names_authority),
+            postal_address_needed: d.format == Some(Format::DicomMedia),
             draft: d.clone(),
             jurisdictions: Jurisdiction::ALL
                 .iter()
@@ -367,7 +411,7 @@ impl Wizard {
                 .join(", ")
         };
         let line = |step, label, value: String| ReviewLine { step, label, value };
-        vec![
+        let mut v = vec![
             line(
                 Step::Jurisdiction,
                 "Law",
@@ -385,10 +429,16 @@ impl Wizard {
             ),
             line(Step::Provider, "Letter language", d.language.code().into()),
             line(
+                Step::Provider,
+                "Complaint authority",
+                d.provider.authority.clone(),
+            ),
+            line(
                 Step::Patient,
                 "Patient",
                 join(&[&d.patient.name, &d.patient.date_of_birth]),
             ),
+            line(Step::Patient, "Postal address", d.patient.address.clone()),
             line(
                 Step::Studies,
                 "Studies",
@@ -410,6 +460,14 @@ impl Wizard {
                 if d.studies.reports { "yes" } else { "no" }.into(),
             ),
             line(
+                Step::Studies,
+                "Expedited",
+                match &d.studies.expedited {
+                    Some(x) => join(&[&x.by, &x.reason]),
+                    None => String::new(),
+                },
+            ),
+            line(
                 Step::Format,
                 "Format",
                 d.format.map(|f| f.code()).unwrap_or("").into(),
@@ -423,7 +481,15 @@ impl Wizard {
                     None => String::new(),
                 },
             ),
-        ]
+        ];
+        v.retain(|l| {
+            !(l.value.is_empty()
+                && matches!(
+                    l.label,
+                    "Complaint authority" | "Postal address" | "Expedited"
+                ))
+        });
+        v
     }
 }
 
@@ -441,7 +507,7 @@ mod tests {
             name: "General Hospital".into(),
             address: "1 Main St".into(),
             email: "records@example.org".into(),
-            fax: String::new(),
+            ..Provider::default()
         }
     }
 
@@ -449,6 +515,7 @@ mod tests {
         Patient {
             name: "Sam Example".into(),
             date_of_birth: "1975-12-31".into(),
+            email: "sam@example.net".into(),
             ..Patient::default()
         }
     }
@@ -539,6 +606,15 @@ mod tests {
         assert_eq!(fields(&w), ["deliver_to.address"]);
         w.update(Event::SetDelivery(Delivery::Patient));
         w.update(Event::Next);
+        // a CD posted to the patient needs their postal address (issue 21)
+        assert_eq!(w.step(), Step::Delivery);
+        assert_eq!(fields(&w), ["patient.address"]);
+        assert!(w.view().postal_address_needed);
+        w.update(Event::SetPatient(Patient {
+            address: "9 Elm Road; Toronto".into(),
+            ..patient()
+        }));
+        w.update(Event::Next);
         assert_eq!(w.step(), Step::Review);
         let v = w.view();
         assert!(v.can_generate && !v.can_next);
@@ -566,6 +642,76 @@ mod tests {
     }
 
     use super::super::answers::Doctor;
+
+    #[test]
+    fn ontario_offers_expedited_access_and_the_us_warns_about_a_doctor_copy() {
+        let mut w = Wizard::new(today());
+        w.update(Event::SetJurisdiction(Jurisdiction::CaOn));
+        w.update(Event::SetProvider(provider()));
+        w.update(Event::SetPatient(patient()));
+        w.update(Event::SetStudies(studies()));
+        assert!(w.view().expedited_available);
+        for _ in 0..4 {
+            w.update(Event::Next);
+        }
+        assert_eq!(w.step(), Step::Format);
+        // a date past the ordinary limit is refused at the studies step
+        w.update(Event::GoTo(Step::Studies));
+        w.update(Event::SetExpedited(Some(Expedited {
+            by: "2025-09-01".into(),
+            reason: "surgery".into(),
+        })));
+        w.update(Event::Next);
+        assert_eq!(fields(&w), ["expedited.by"]);
+        w.update(Event::SetExpedited(Some(Expedited {
+            by: "2025-06-10".into(),
+            reason: "a second opinion before surgery".into(),
+        })));
+        w.update(Event::Next);
+        assert_eq!(w.step(), Step::Format);
+        w.update(Event::SetFormat(Format::DicomDownload));
+        w.update(Event::SetDelivery(Delivery::Patient));
+        w.update(Event::Next);
+        w.update(Event::Next);
+        assert!(w
+            .view()
+            .review
+            .iter()
+            .any(|l| l.label == "Expedited" && l.value.contains("2025-06-10")));
+        let fx = w.update(Event::Generate);
+        let Some(Effect::Generated(a)) = fx.last() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(
+            a.studies.expedited.as_ref().map(|x| x.by.as_str()),
+            Some("2025-06-10")
+        );
+
+        // elsewhere no expedited access; the US warns when the copy goes to a doctor
+        let mut w = Wizard::new(today());
+        w.update(Event::SetJurisdiction(Jurisdiction::Us));
+        assert!(!w.view().expedited_available);
+        assert!(w.view().warnings.is_empty());
+        w.update(Event::SetDelivery(Delivery::Doctor(Doctor {
+            name: "Dr Who".into(),
+            address: "1 Street".into(),
+            ..Doctor::default()
+        })));
+        let v = w.view();
+        assert_eq!(v.warnings.len(), 1);
+        assert!(v.warnings[0].contains("Ciox"));
+        // Canada: PIPEDA may not apply to a hospital
+        w.update(Event::SetJurisdiction(Jurisdiction::Ca));
+        w.update(Event::SetProvider(Provider {
+            name: "Riverside General Hospital".into(),
+            ..provider()
+        }));
+        let v = w.view();
+        assert!(v.warnings[0].starts_with("The provider's name suggests a hospital"));
+        // the EU asks which authority
+        w.update(Event::SetJurisdiction(Jurisdiction::Eu));
+        assert!(w.view().authority_needed);
+    }
 
     #[test]
     fn back_and_forward_keep_the_answers() {

@@ -114,6 +114,29 @@ pub enum ManifestError {
     Damaged,
 }
 
+/// Whether `path` is one of the names a Scanpass file-set gives a file of this kind (the only
+/// names a manifest may hold): `DICOMDIR`, `README.TXT`, `DICOM/PTnnnnnn/STnnnnnn/SEnnnnnn/IMnnnnnn`.
+/// Anything else (`..`, an absolute path, a terminal escape, a name of another file-set) would
+/// reach a zip, a folder or a terminal as the sender chose it.
+pub fn is_file_set_path(path: &str, kind: FileKind) -> bool {
+    match kind {
+        FileKind::Dicomdir => path == "DICOMDIR",
+        FileKind::Readme => path == "README.TXT",
+        FileKind::Image => {
+            let mut parts = path.split('/');
+            parts.next() == Some("DICOM")
+                && ["PT", "ST", "SE", "IM"].iter().all(|prefix| {
+                    parts.next().is_some_and(|p| {
+                        p.len() == 8
+                            && p.starts_with(prefix)
+                            && p[2..].bytes().all(|b| b.is_ascii_digit())
+                    })
+                })
+                && parts.next().is_none()
+        }
+    }
+}
+
 impl Manifest {
     /// Read a decrypted manifest and check that its chunk ranges and indexes hold together, so
     /// that no later step indexes out of range.
@@ -150,6 +173,9 @@ impl Manifest {
                 return Err(bad());
             }
             if f.sha256.len() != 64 || hex::decode(&f.sha256).is_err() {
+                return Err(bad());
+            }
+            if !is_file_set_path(&f.path, f.kind) {
                 return Err(bad());
             }
         }
@@ -205,6 +231,39 @@ impl Manifest {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_the_file_set_s_own_names_are_read() {
+        use FileKind::*;
+        assert!(is_file_set_path(
+            "DICOM/PT000000/ST000001/SE000002/IM000003",
+            Image
+        ));
+        assert!(is_file_set_path("DICOMDIR", Dicomdir));
+        assert!(is_file_set_path("README.TXT", Readme));
+        for bad in [
+            "../../.bashrc",
+            "/etc/passwd",
+            "DICOM/PT000000/ST000000/SE000000/../../x",
+            "DICOM/PT000000/ST000000/SE000000/IM000000/x",
+            "DICOM/PT000000/ST000000/SE000000",
+            "DICOM/PT00000a/ST000000/SE000000/IM000000",
+            "DICOM\\PT000000\\ST000000\\SE000000\\IM000000",
+            "DICOM/PT000000/ST000000/SE000000/IM000000\u{1b}[2J",
+            "dicom/PT000000/ST000000/SE000000/IM000000",
+            "DICOMDIR",
+        ] {
+            assert!(!is_file_set_path(bad, Image), "{bad}");
+        }
+        assert!(!is_file_set_path("../DICOMDIR", Dicomdir));
+        assert!(!is_file_set_path("README.TXT\n", Readme));
+        let mut m = sample();
+        m.files[0].path = "../../evil".into();
+        assert_eq!(
+            Manifest::from_json(&m.to_json()),
+            Err(ManifestError::Damaged)
+        );
+    }
     use super::*;
 
     fn sample() -> Manifest {

@@ -25,7 +25,8 @@ pub use pin::{check_viewer, ViewerCheck, ViewerCheckError};
 pub use receive::{open_share, receive, Received};
 pub use relay::{AccessEvent, ShareError};
 pub use send::{
-    access_log, preflight, revoke, share, ShareListener, ShareOptions, ShareProgress, Shared,
+    access_log, preflight, revoke, share, unlock, ShareListener, ShareOptions, ShareProgress,
+    Shared,
 };
 
 /// Where a share stands.
@@ -42,7 +43,7 @@ pub enum ShareState {
 
 /// A share as the vault keeps it. Holds the link with its key and the owner secret: it never
 /// leaves the (encrypted) vault.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShareRecord {
     /// The relay's share id.
     pub id: String,
@@ -81,6 +82,27 @@ pub struct Pending {
     pub manifest_key: String,
     pub deid_seed: String,
     pub plan: String,
+}
+
+impl std::fmt::Debug for ShareRecord {
+    /// Without the link (its fragment is the key) and the owner secret, so that a record in a
+    /// log or a panic message gives neither away.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShareRecord")
+            .field("id", &self.id)
+            .field("relay", &self.relay)
+            .field("link", &"<redacted>")
+            .field("owner_secret", &"<redacted>")
+            .field("study_id", &self.study_id)
+            .field("other_studies", &self.other_studies)
+            .field("series", &self.series)
+            .field("deidentify", &self.deidentify)
+            .field("passcode", &self.passcode)
+            .field("expires_at", &self.expires_at)
+            .field("state", &self.state)
+            .field("pending", &self.pending)
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Pending {
@@ -126,5 +148,43 @@ impl ShareRecord {
             ShareState::Uploading => ShareStatus::Unfinished,
             ShareState::Ready => ShareStatus::Active,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_in_a_log_shows_neither_the_key_nor_the_owner_secret() {
+        let link = Link::new("https://relay.example", "AbCdEfGhIjKlMnOpQrStUv").unwrap();
+        let url = link.to_url();
+        let key = url.split('#').nth(1).unwrap().to_string();
+        let r = ShareRecord {
+            id: "AbCdEfGhIjKlMnOpQrStUv".into(),
+            relay: "https://relay.example".into(),
+            link: url,
+            owner_secret: "owner-secret-that-must-not-show".into(),
+            study_id: "s".into(),
+            other_studies: Vec::new(),
+            series: Vec::new(),
+            deidentify: None,
+            passcode: false,
+            created_at: 0,
+            expires_at: 0,
+            max_downloads: None,
+            state: ShareState::Ready,
+            files: 0,
+            bytes: 0,
+            chunks: 0,
+            pending: None,
+        };
+        let shown = format!("{r:?} {r:#?}");
+        assert!(!shown.contains(&key), "{shown}");
+        assert!(
+            !shown.contains("owner-secret-that-must-not-show"),
+            "{shown}"
+        );
+        assert!(shown.contains("AbCdEfGhIjKlMnOpQrStUv"));
     }
 }

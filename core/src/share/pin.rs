@@ -175,8 +175,12 @@ pub fn check_viewer(viewer: &str) -> Result<ViewerCheck, ViewerCheckError> {
         super::link::viewer_base(viewer).map_err(|e| ViewerCheckError::BadBase(e.to_string()))?;
     let url =
         crate::import::url::check(&base).map_err(|e| ViewerCheckError::BadBase(e.to_string()))?;
-    let http = crate::import::url::client(crate::import::url::is_loopback(&url))
-        .map_err(|e| ViewerCheckError::BadBase(format!("cannot set up TLS: {e}")))?;
+    // redirects as for any link (a CDN may redirect): the bytes are what is compared
+    let http = crate::import::url::client(
+        crate::import::url::is_loopback(&url),
+        crate::import::url::Redirects::Follow,
+    )
+    .map_err(|e| ViewerCheckError::BadBase(format!("cannot set up TLS: {e}")))?;
     check_with(&base, &pins, |file| {
         let resp = match http.get(format!("{base}{file}")).send() {
             Ok(r) => r,

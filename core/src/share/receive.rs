@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::manifest::{FileKind, Manifest, ManifestError};
+use super::manifest::{self, FileKind, Manifest, ManifestError};
 use super::relay::{Relay, ShareError};
 use super::seal::{self, SealError};
 use super::{Link, ShareKeys};
@@ -37,16 +37,20 @@ impl OpenShare {
     pub fn file(&self, i: usize) -> Result<SecretBytes> {
         let f = self.manifest.files.get(i).ok_or(Error::NotFound("file"))?;
         let token = self.keys.token_hex();
-        let mut out = SecretBytes::default();
+        // room for the whole file at once, within what its chunks can hold (the size is the
+        // sender's word: never trusted beyond that)
+        let room = (f.size as usize).min(f.chunks as usize * manifest::CHUNK_SIZE);
+        let mut out = SecretBytes::with_capacity(if f.chunks > 1 { room } else { 0 });
         for n in f.first_chunk..f.first_chunk + f.chunks {
-            let sealed = self.relay.chunk(&self.link.share_id, &token, n)?;
+            let limit = self.manifest.chunk_size + seal::OVERHEAD as u64;
+            let sealed = self.relay.chunk(&self.link.share_id, &token, n, limit)?;
             let mut plain = seal::open_owned(
                 &self.keys.content,
                 sealed,
                 &seal::chunk_aad(&self.link.share_id, n),
             )
             .map_err(sealed_error)?;
-            if out.is_empty() {
+            if f.chunks == 1 {
                 std::mem::swap(&mut out, &mut plain); // a file of one chunk: no copy
             } else {
                 out.extend_from_slice(&plain);
@@ -150,7 +154,7 @@ pub fn receive(
         for (i, r) in rx {
             let f = &open.manifest.files[i];
             match r {
-                Ok(mut plain) => ingest.add(&f.path, f.size, Ok(std::mem::take(&mut *plain)))?,
+                Ok(mut plain) => ingest.add(&f.path, f.size, Ok(plain.take()))?,
                 // the relay or the network failed: stop (what is stored stays; receiving again
                 // skips it as duplicates)
                 Err(e @ Error::Share(_)) => return Err(e),

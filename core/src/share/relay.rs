@@ -20,7 +20,10 @@ pub enum ShareError {
         "this share is no longer available: it expired, was revoked, or reached its download limit"
     )]
     Gone,
-    #[error("this share is locked after too many wrong passcodes")]
+    #[error(
+        "this share is locked after too many wrong passcodes: try again later, or ask the person \
+         who shared it to unlock it"
+    )]
     Locked,
     #[error("{}", wrong_passcode(*.attempts_left))]
     WrongPasscode { attempts_left: Option<u32> },
@@ -90,6 +93,10 @@ pub struct UploadStatus {
     pub downloads: u64,
     pub max_downloads: Option<u64>,
     pub locked: bool,
+    /// Whether the relay holds the recipient verifier (it finalizes no share without one).
+    /// Relays before this field: taken as false, so that a resume sets it again.
+    #[serde(default)]
+    pub has_verifier: bool,
 }
 
 /// One access to a share: when, and what (`manifest`: a download began; `chunk`; `denied`: a
@@ -107,6 +114,9 @@ struct ErrorBody {
     attempts_left: Option<u32>,
 }
 
+/// The largest sealed manifest a recipient reads (a study of tens of thousands of files).
+pub const MAX_MANIFEST: u64 = 64 << 20;
+
 /// A relay at a base address (`https://host[/prefix]`).
 pub struct Relay {
     base: String,
@@ -122,7 +132,7 @@ impl Relay {
         let base = base.trim().trim_end_matches('/').to_string();
         let url = crate::import::url::check(&base)?;
         let loopback = crate::import::url::is_loopback(&url);
-        let http = crate::import::url::client(loopback)
+        let http = crate::import::url::client(loopback, crate::import::url::Redirects::Refuse)
             .map_err(|e| crate::Error::Network(format!("cannot set up TLS: {e}")))?;
         Ok(Relay { base, http })
     }
@@ -167,7 +177,7 @@ impl Relay {
             },
             (_, "token_missing") => ShareError::PasscodeNeeded,
             (_, "owner_auth_wrong" | "owner_auth_missing") => ShareError::NotOwner,
-            (_, "not_finalized") => ShareError::NotReady,
+            (_, "not_finalized" | "no_verifier") => ShareError::NotReady,
             (_, "quota_exceeded" | "too_large") => ShareError::TooLarge,
             (StatusCode::TOO_MANY_REQUESTS, _) => ShareError::RateLimited,
             (s, "") => ShareError::Relay(format!("HTTP {}", s.as_u16())),
@@ -179,16 +189,8 @@ impl Relay {
         b.header(AUTHORIZATION, format!("Bearer {secret}"))
     }
 
-    fn bytes(r: Response) -> Result<Vec<u8>, ShareError> {
-        r.bytes()
-            .map(Vec::from) // no copy when the body is the buffer's only owner
-            .map_err(|e| ShareError::Unreachable(describe(&e)))
-    }
-
     fn json<T: serde::de::DeserializeOwned>(r: Response) -> Result<T, ShareError> {
-        let b = r
-            .bytes()
-            .map_err(|e| ShareError::Unreachable(describe(&e)))?;
+        let b = Self::bytes_within(r, MAX_MANIFEST)?;
         serde_json::from_slice(&b)
             .map_err(|_| ShareError::Relay("an answer that does not read".into()))
     }
@@ -198,8 +200,17 @@ impl Relay {
         Self::json(Self::check(r)?)
     }
 
-    pub fn set_verifier(&self, id: &str, secret: &str, verifier: &str) -> Result<(), ShareError> {
-        let body = serde_json::json!({ "auth_verifier": verifier });
+    /// Sets the recipient verifier (again, on a resumed upload: the relay takes the same one
+    /// once more even after finalize). `passcode`: the token is passcode-derived, so the relay
+    /// counts wrong ones and locks the share; a token from the link key alone never locks it.
+    pub fn set_verifier(
+        &self,
+        id: &str,
+        secret: &str,
+        verifier: &str,
+        passcode: bool,
+    ) -> Result<(), ShareError> {
+        let body = serde_json::json!({ "auth_verifier": verifier, "passcode": passcode });
         let url = self.api(&format!("/{id}/auth-verifier"));
         let r = self.send(|| json(Self::owner(self.http.put(&url), secret), &body))?;
         Self::check(r).map(drop)
@@ -230,6 +241,13 @@ impl Relay {
         Self::check(r).map(drop)
     }
 
+    /// Lifts a lock after wrong passcodes (the owner's call).
+    pub fn unlock(&self, id: &str, secret: &str) -> Result<(), ShareError> {
+        let url = self.api(&format!("/{id}/unlock"));
+        let r = self.send(|| Self::owner(self.http.post(&url), secret))?;
+        Self::check(r).map(drop)
+    }
+
     pub fn revoke(&self, id: &str, secret: &str) -> Result<(), ShareError> {
         let url = self.api(&format!("/{id}"));
         let r = self.send(|| Self::owner(self.http.delete(&url), secret))?;
@@ -246,30 +264,55 @@ impl Relay {
         Self::json::<Log>(Self::check(r)?).map(|l| l.events)
     }
 
-    /// The sealed manifest (counts a download).
+    /// The sealed manifest (counts a download); larger than [`MAX_MANIFEST`]: refused.
     pub fn manifest(&self, id: &str, token: &Zeroizing<String>) -> Result<Vec<u8>, ShareError> {
-        self.recipient_get(&format!("/{id}/manifest"), token)
+        self.recipient_get(&format!("/{id}/manifest"), token, MAX_MANIFEST)
     }
 
-    /// Sealed chunk `n`.
+    /// Sealed chunk `n`, at most `limit` bytes (the manifest's chunk size and the seal's
+    /// overhead): a relay sending more is refused before it is held in memory.
     pub fn chunk(
         &self,
         id: &str,
         token: &Zeroizing<String>,
         n: u32,
+        limit: u64,
     ) -> Result<Vec<u8>, ShareError> {
-        self.recipient_get(&format!("/{id}/chunks/{n}"), token)
+        self.recipient_get(&format!("/{id}/chunks/{n}"), token, limit)
     }
 
-    /// The body of a recipient route, the access token shown.
-    fn recipient_get(&self, rest: &str, token: &Zeroizing<String>) -> Result<Vec<u8>, ShareError> {
+    /// The body of a recipient route, the access token shown, at most `limit` bytes.
+    fn recipient_get(
+        &self,
+        rest: &str,
+        token: &Zeroizing<String>,
+        limit: u64,
+    ) -> Result<Vec<u8>, ShareError> {
         let url = self.api(rest);
         let r = self.send(|| {
             self.http
                 .get(&url)
                 .header("X-Scanpass-Token", token.as_str())
         })?;
-        Self::bytes(Self::check(r)?)
+        Self::bytes_within(Self::check(r)?, limit)
+    }
+
+    /// The body, read up to `limit` bytes: a longer one (declared or sent) is refused without
+    /// being held whole.
+    fn bytes_within(r: Response, limit: u64) -> Result<Vec<u8>, ShareError> {
+        use std::io::Read;
+        let too_big = || ShareError::Data("the relay sent more than this share holds".into());
+        if r.content_length().is_some_and(|n| n > limit) {
+            return Err(too_big());
+        }
+        let mut out = Vec::with_capacity(r.content_length().unwrap_or(0) as usize);
+        r.take(limit + 1)
+            .read_to_end(&mut out)
+            .map_err(|_| ShareError::Unreachable("the transfer broke off".into()))?;
+        if out.len() as u64 > limit {
+            return Err(too_big());
+        }
+        Ok(out)
     }
 }
 
@@ -289,5 +332,75 @@ fn describe(e: &reqwest::Error) -> String {
         "the transfer broke off".into()
     } else {
         "the request failed".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    /// A relay that answers every request with `body` (a crafted relay: no real one sends a
+    /// chunk larger than the share's chunk size).
+    fn crafted_relay(body: Vec<u8>, declare_length: bool) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(4) {
+                let Ok(mut s) = stream else { continue };
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let head = if declare_length {
+                    format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len())
+                } else {
+                    "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n".to_string()
+                };
+                let _ = s.write_all(head.as_bytes());
+                let _ = s.write_all(&body);
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[test]
+    fn a_chunk_larger_than_the_share_allows_is_refused_unread() {
+        let token = Zeroizing::new("00".repeat(32));
+        for declare in [true, false] {
+            let relay = Relay::new(&crafted_relay(vec![7u8; 5000], declare)).unwrap();
+            let got = relay.chunk("AbCdEfGhIjKlMnOpQrStUv", &token, 0, 4096);
+            assert!(
+                matches!(got, Err(ShareError::Data(_))),
+                "{declare}: {got:?}"
+            );
+            let relay = Relay::new(&crafted_relay(vec![7u8; 4000], declare)).unwrap();
+            let got = relay.chunk("AbCdEfGhIjKlMnOpQrStUv", &token, 0, 4096);
+            assert_eq!(got.map(|b| b.len()), Ok(4000), "{declare}");
+        }
+    }
+
+    #[test]
+    fn the_relay_client_follows_no_redirect_with_the_token() {
+        // where a redirect would send the token: it must receive nothing
+        let elsewhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let there = elsewhere.local_addr().unwrap();
+        elsewhere.set_nonblocking(true).unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            if let Some(Ok(mut s)) = listener.incoming().next() {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 302 Found\r\nlocation: http://{there}/api/shares/x/manifest\r\n\
+                     content-length: 0\r\n\r\n"
+                );
+            }
+        });
+        let relay = Relay::new(&format!("http://{addr}")).unwrap();
+        let token = Zeroizing::new("ab".repeat(32));
+        assert!(relay.manifest("AbCdEfGhIjKlMnOpQrStUv", &token).is_err());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(elsewhere.accept().is_err(), "the redirect was followed");
     }
 }

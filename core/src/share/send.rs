@@ -210,6 +210,15 @@ pub fn share(
         }
         match relay.upload_status(&r.id, &r.owner_secret) {
             Ok(status) => {
+                // Set the verifier on every resume (the relay takes the same one again): the
+                // first attempt may have died between creating the share and setting it, and
+                // a share finalized without one would be served to whoever knows its id.
+                relay.set_verifier(
+                    &r.id,
+                    &r.owner_secret,
+                    &keys.verifier(),
+                    o.passcode.is_some(),
+                )?;
                 resume = Some((r, link, status));
                 break;
             }
@@ -284,7 +293,12 @@ pub fn share(
             };
             // saved before anything is sent: the share can be resumed or revoked from now on
             vault.save_share(&record)?;
-            relay.set_verifier(&record.id, &record.owner_secret, &keys.verifier())?;
+            relay.set_verifier(
+                &record.id,
+                &record.owner_secret,
+                &keys.verifier(),
+                o.passcode.is_some(),
+            )?;
             (record, link, HashMap::new())
         }
     };
@@ -496,7 +510,7 @@ impl Uploader<'_> {
 
 impl FileSink for Uploader<'_> {
     fn add(&mut self, rel: &str, parts: &[&[u8]], _compressible: bool) -> Result<()> {
-        let mut plain = SecretBytes::new(Vec::with_capacity(parts.iter().map(|p| p.len()).sum()));
+        let mut plain = SecretBytes::with_capacity(parts.iter().map(|p| p.len()).sum());
         for p in parts {
             plain.extend_from_slice(p);
         }
@@ -603,6 +617,15 @@ pub fn revoke(vault: &Vault, id: &str) -> Result<ShareRecord> {
     r.state = ShareState::Revoked;
     r.pending = None;
     vault.save_share(&r)?;
+    Ok(r)
+}
+
+/// Lift the lock the relay put on a passcode share after wrong passcodes (the recipient had the
+/// right one after all): they can try again at once, the back-off starts afresh.
+pub fn unlock(vault: &Vault, id: &str) -> Result<ShareRecord> {
+    let r = vault.share_record(id)?;
+    let relay = Relay::new(&r.relay)?;
+    relay.unlock(&r.id, &r.owner_secret)?;
     Ok(r)
 }
 

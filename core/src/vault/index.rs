@@ -33,6 +33,35 @@ fn storage(e: rusqlite::Error) -> Error {
     }
 }
 
+/// Keys a connection with a raw 256-bit key (`x'<hex>'`, so that SQLCipher skips its own
+/// passphrase derivation) through `sqlite3_key`, the call `PRAGMA key` makes: the pragma would
+/// put the key into an SQL string that rusqlite copies into a C string it frees unwiped. Here the
+/// only copy outside SQLCipher (which wipes its own) is a buffer of known size, wiped on drop.
+#[allow(unsafe_code)] // one FFI call; SQLCipher's C API has no safe wrapper in rusqlite
+fn key_connection(conn: &Connection, key: &[u8; 32]) -> Result<()> {
+    use std::io::Write;
+    let mut spec = zeroize::Zeroizing::new([0u8; 67]); // x ' 64 hex digits '
+    let mut w = &mut spec[..];
+    let hex_digits = zeroize::Zeroizing::new(hex::encode(key));
+    let written = write!(w, "x'{}'", hex_digits.as_str());
+    debug_assert!(written.is_ok() && w.is_empty());
+    // SAFETY: the handle is the connection's own and stays valid while `conn` is borrowed;
+    // sqlite3_key reads `spec.len()` bytes from a live buffer and keeps no pointer to it.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_key(
+            conn.handle(),
+            spec.as_ptr().cast(),
+            spec.len() as std::os::raw::c_int,
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(Error::Storage(format!(
+            "the index key was refused (code {rc})"
+        )));
+    }
+    Ok(())
+}
+
 impl Index {
     /// Open (or create) the index at `path` with the vault key.
     pub fn open(path: &Path, vault_key: &Key) -> Result<Index> {
@@ -41,10 +70,7 @@ impl Index {
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")
             .map_err(storage)?;
         let db_key = vault_key.derive("scanpass index v1", b"");
-        let hex_key = zeroize::Zeroizing::new(hex::encode(db_key.expose()));
-        // a raw 256-bit key: SQLCipher skips its own passphrase derivation
-        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()))
-            .map_err(storage)?;
+        key_connection(&conn, db_key.expose())?;
         // SQLCipher logs decryption failures to stderr (and resets the level when keyed): silence
         // it after the key; errors reach the caller typed
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")

@@ -19,20 +19,23 @@ use tokio::runtime::Handle;
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    to_u64, AuthFailure, DownloadCount, Event, MetaError, MetaResult, MetaStore, NewShare, Share,
-    ShareState, Stored,
+    lock_length, to_u64, Attempt, AuthFailure, DownloadCount, Event, MetaError, MetaResult,
+    MetaStore, NewShare, Share, ShareState, Stored,
 };
 
 /// PostgreSQL migrations, applied in order; `scanpass_relay_migrations` records the applied ones.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/001_init.sql"),
+    include_str!("../../migrations/postgres/002_lock_backoff.sql"),
+];
 
 /// Key of the transaction-scoped advisory lock under which a relay migrates, so that relays
 /// starting together do not race ("SCANPASS" in ASCII).
 const MIGRATION_LOCK: i64 = 0x5343_414e_5041_5353;
 
 const SHARE_COLUMNS: &str = "id, owner_hash, expires_at, max_downloads, downloads, exhausted_at, \
-     size_quota, bytes_used, auth_verifier, locked, manifest_size, manifest_sha256, \
-     finalized_chunks, state";
+     size_quota, bytes_used, auth_verifier, passcode, locked_until, manifest_size, \
+     manifest_sha256, finalized_chunks, state";
 
 impl From<tokio_postgres::Error> for MetaError {
     fn from(e: tokio_postgres::Error) -> Self {
@@ -183,7 +186,7 @@ impl Drop for AdvisoryLock {
 }
 
 fn share_from(r: &Row) -> Share {
-    let manifest = match (r.get::<_, Option<i64>>(10), r.get::<_, Option<Vec<u8>>>(11)) {
+    let manifest = match (r.get::<_, Option<i64>>(11), r.get::<_, Option<Vec<u8>>>(12)) {
         (Some(size), Some(sha256)) => Some(Stored {
             size: to_u64(size),
             sha256,
@@ -200,10 +203,11 @@ fn share_from(r: &Row) -> Share {
         size_quota: to_u64(r.get(6)),
         bytes_used: to_u64(r.get(7)),
         auth_verifier: r.get(8),
-        locked: r.get(9),
+        passcode: r.get(9),
+        locked_until: r.get(10),
         manifest,
-        finalized_chunks: r.get::<_, Option<i64>>(12).map(|v| v as u32),
-        state: ShareState::parse(r.get(13)),
+        finalized_chunks: r.get::<_, Option<i64>>(13).map(|v| v as u32),
+        state: ShareState::parse(r.get(14)),
     }
 }
 
@@ -221,7 +225,7 @@ impl MetaStore for PgMeta {
                 .await?
                 .execute(
                     "INSERT INTO shares (id, owner_hash, created_at, expires_at, max_downloads, \
-                     size_quota, auth_verifier) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                     size_quota, auth_verifier, passcode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     &[
                         &s.id,
                         &&s.owner_hash[..],
@@ -230,6 +234,7 @@ impl MetaStore for PgMeta {
                         &s.max_downloads.map(|v| v as i64),
                         &(s.size_quota as i64),
                         &s.auth_verifier.as_ref().map(|v| &v[..]),
+                        &s.passcode,
                     ],
                 )
                 .await?;
@@ -363,15 +368,15 @@ impl MetaStore for PgMeta {
         })
     }
 
-    fn set_verifier(&self, id: &str, verifier: &[u8; 32]) -> MetaResult<()> {
+    fn set_verifier(&self, id: &str, verifier: &[u8; 32], passcode: bool) -> MetaResult<()> {
         self.block(async {
             let changed = self
                 .client()
                 .await?
                 .execute(
-                    "UPDATE shares SET auth_verifier = $2 \
+                    "UPDATE shares SET auth_verifier = $2, passcode = $3 \
                      WHERE id = $1 AND finalized_chunks IS NULL",
-                    &[&id, &&verifier[..]],
+                    &[&id, &&verifier[..], &passcode],
                 )
                 .await?;
             if changed == 0 {
@@ -403,32 +408,112 @@ impl MetaStore for PgMeta {
         })
     }
 
-    fn auth_failure(&self, id: &str, max_failures: u32) -> MetaResult<AuthFailure> {
+    fn reserve_attempt(&self, id: &str, max_failures: u32, now: i64) -> MetaResult<Attempt> {
+        self.block(async {
+            let c = self.client().await?;
+            // One statement: PostgreSQL re-checks the WHERE on the row's newest version after
+            // waiting for its lock, so concurrent attempts on any relay are counted one by one.
+            let reserved = c
+                .query_opt(
+                    "UPDATE shares SET \
+                       auth_pending = CASE WHEN auth_pending_at < $4 THEN 1 \
+                         ELSE auth_pending + 1 END, \
+                       auth_pending_at = $3, \
+                       auth_failures = CASE WHEN locked_until > 0 THEN 0 ELSE auth_failures END, \
+                       locked_until = 0 \
+                     WHERE id = $1 AND ( \
+                       (locked_until = 0 AND auth_failures \
+                         + CASE WHEN auth_pending_at < $4 THEN 0 ELSE auth_pending END < $2) \
+                       OR (locked_until > 0 AND locked_until <= $3)) \
+                     RETURNING auth_pending",
+                    &[
+                        &id,
+                        &i64::from(max_failures),
+                        &now,
+                        &(now - super::PENDING_FORGOTTEN_SECS),
+                    ],
+                )
+                .await?;
+            if reserved.is_some() {
+                return Ok(Attempt::Reserved);
+            }
+            let until: i64 = c
+                .query_opt("SELECT locked_until FROM shares WHERE id = $1", &[&id])
+                .await?
+                .ok_or(MetaError::Missing)?
+                .get(0);
+            Ok(if until > now {
+                Attempt::Locked { until }
+            } else {
+                Attempt::Busy
+            })
+        })
+    }
+
+    fn refund_attempt(&self, id: &str) -> MetaResult<()> {
+        self.block(async {
+            self.client()
+                .await?
+                .execute(
+                    "UPDATE shares SET auth_pending = GREATEST(auth_pending - 1, 0) WHERE id = $1",
+                    &[&id],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn settle_failure(
+        &self,
+        id: &str,
+        max_failures: u32,
+        now: i64,
+        lock_base_secs: u64,
+    ) -> MetaResult<AuthFailure> {
         self.block(async {
             let mut c = self.client().await?;
             let tx = c.transaction().await?;
-            // The increment locks the row until commit, so exactly one relay sees the lock flip.
-            let failures: i64 = tx
+            // the UPDATE locks the row until commit: exactly one failure sees the lock to set
+            let row = tx
                 .query_opt(
-                    "UPDATE shares SET auth_failures = auth_failures + 1 WHERE id = $1 \
-                     RETURNING auth_failures",
+                    "UPDATE shares SET auth_pending = GREATEST(auth_pending - 1, 0), \
+                       auth_failures = auth_failures + 1 WHERE id = $1 \
+                     RETURNING auth_failures, locked_until, lock_count",
                     &[&id],
                 )
                 .await?
-                .map_or(0, |r| r.get(0));
-            let locked_now = tx
-                .execute(
-                    "UPDATE shares SET locked = TRUE \
-                     WHERE id = $1 AND NOT locked AND auth_failures >= $2",
-                    &[&id, &i64::from(max_failures)],
+                .ok_or(MetaError::Missing)?;
+            let (failures, locked_until, locks): (i64, i64, i64) =
+                (row.get(0), row.get(1), row.get(2));
+            let mut locked_now = None;
+            if locked_until == 0 && failures >= i64::from(max_failures) {
+                let until = now + lock_length(lock_base_secs, locks.clamp(0, 64) as u32);
+                tx.execute(
+                    "UPDATE shares SET locked_until = $2, lock_count = lock_count + 1 WHERE id = $1",
+                    &[&id, &until],
                 )
-                .await?
-                > 0;
+                .await?;
+                locked_now = Some(until);
+            }
             tx.commit().await?;
             Ok(AuthFailure {
                 failures: failures.max(0) as u64,
-                locked_now,
+                locked_until: locked_now,
             })
+        })
+    }
+
+    fn reset_lock(&self, id: &str) -> MetaResult<()> {
+        self.block(async {
+            self.client()
+                .await?
+                .execute(
+                    "UPDATE shares SET auth_failures = 0, auth_pending = 0, locked_until = 0, \
+                     lock_count = 0 WHERE id = $1",
+                    &[&id],
+                )
+                .await?;
+            Ok(())
         })
     }
 
@@ -475,15 +560,18 @@ impl MetaStore for PgMeta {
         })
     }
 
-    fn to_purge(&self, now: i64) -> MetaResult<Vec<String>> {
+    fn to_purge(&self, now: i64, grace_secs: u64) -> MetaResult<Vec<String>> {
         self.block(async {
+            let spent_before = now - grace_secs.min(i64::MAX as u64 / 2) as i64;
             let rows = self
                 .client()
                 .await?
                 .query(
                     "SELECT id FROM shares \
-                     WHERE NOT purged AND (state <> 'active' OR expires_at <= $1)",
-                    &[&now],
+                     WHERE NOT purged AND (state <> 'active' OR expires_at <= $1 \
+                       OR (max_downloads IS NOT NULL AND downloads >= max_downloads \
+                           AND exhausted_at <= $2))",
+                    &[&now, &spent_before],
                 )
                 .await?;
             Ok(rows.iter().map(|r| r.get(0)).collect())
