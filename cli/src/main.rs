@@ -73,6 +73,10 @@ enum Command {
         /// link, with its QR code in OUT/share-qr.png.
         #[arg(long)]
         relay: Option<String>,
+        /// The viewer the link opens (a static build of web/ on its own origin; default: the
+        /// core's DEFAULT_VIEWER).
+        #[arg(long, env = "SCANPASS_VIEWER")]
+        viewer: Option<String>,
     },
     /// Import files, folders (CD/USB copies, with or without DICOMDIR), zip archives and provider
     /// links (https://..., a DICOMweb study URL or a link to a zip) into the vault.
@@ -157,6 +161,14 @@ enum Command {
         /// The passcode, read from this environment variable.
         #[arg(long)]
         passcode_env: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check that a viewer origin serves exactly the browser viewer this build pins (every file's
+    /// SHA-256); exits non-zero naming the first file that differs.
+    ViewerCheck {
+        /// The viewer's base address (default: SCANPASS_VIEWER, else the core's DEFAULT_VIEWER).
+        url: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -263,7 +275,13 @@ fn run(cli: Cli) -> CliResult {
             repeat,
             json,
         } => bench(&files, repeat.max(1), json),
-        Command::Demo { file, out, relay } => demo(file, &out, relay.as_deref()),
+        Command::Demo {
+            file,
+            out,
+            relay,
+            viewer,
+        } => demo(file, &out, relay.as_deref(), viewer),
+        Command::ViewerCheck { url, json } => share_cmd::viewer_check(url, json),
         Command::Import {
             sources,
             bearer_env,
@@ -482,7 +500,12 @@ fn bench(files: &[PathBuf], repeat: usize, as_json: bool) -> CliResult {
     Ok(())
 }
 
-fn demo(file: Option<PathBuf>, out: &Path, relay: Option<&str>) -> CliResult {
+fn demo(
+    file: Option<PathBuf>,
+    out: &Path,
+    relay: Option<&str>,
+    viewer: Option<String>,
+) -> CliResult {
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let file = match file {
         Some(f) => f,
@@ -513,12 +536,17 @@ fn demo(file: Option<PathBuf>, out: &Path, relay: Option<&str>) -> CliResult {
         write(&png, &render::encode_png(&image).map_err(err)?)?;
         println!("rendered {} ({applied:?})", png.display());
     }
-    demo_vault(&file, out, relay)
+    demo_vault(&file, out, relay, viewer)
 }
 
 /// The demo's second half, the app's path: import the series (the folder of the file) into a new
 /// encrypted vault and render its middle slice through a viewer session.
-fn demo_vault(file: &Path, out: &Path, relay: Option<&str>) -> CliResult {
+fn demo_vault(
+    file: &Path,
+    out: &Path,
+    relay: Option<&str>,
+    viewer_base: Option<String>,
+) -> CliResult {
     use scanpass_core::import::{import, CancelToken, Silent, Source};
     use scanpass_core::vault::{PassphraseKeyStore, Vault};
     use scanpass_core::viewer::Viewer;
@@ -584,6 +612,7 @@ fn demo_vault(file: &Path, out: &Path, relay: Option<&str>) -> CliResult {
         max_downloads: None,
         passcode: None,
         deidentify: None,
+        viewer: viewer_base,
     };
     let shared =
         scanpass_core::share::share(&vault, &options, &Silent, &CancelToken::new()).map_err(err)?;

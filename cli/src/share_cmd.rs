@@ -30,6 +30,10 @@ pub struct ShareArgs {
     /// The relay's address.
     #[arg(long, env = "SCANPASS_RELAY", default_value = DEFAULT_RELAY)]
     relay: String,
+    /// The viewer the link opens: a static build of web/ on an origin of its own, never the
+    /// relay's (default: the core's DEFAULT_VIEWER, not yet deployed).
+    #[arg(long, env = "SCANPASS_VIEWER")]
+    viewer: Option<String>,
     /// How long the link works: 7d (default), 12h, 30m; at most 31d.
     #[arg(long, default_value = "7d")]
     expires: String,
@@ -146,6 +150,7 @@ pub fn share(dir: &Path, a: &ShareArgs) -> CliResult {
         max_downloads: a.max_downloads,
         passcode,
         deidentify,
+        viewer: a.viewer.clone(),
     };
     if let Some(reason) = share::preflight(&vault, &a.studies, &a.series).map_err(err)? {
         eprintln!("warning: {}", reason.sentence());
@@ -378,6 +383,32 @@ pub fn receive(
         for e in &s.errors {
             println!("  {}: {}", e.path, e.error);
         }
+    }
+    Ok(())
+}
+
+/// `scanpass viewer-check [URL]`: the viewer origin serves the pinned build, file for file.
+pub fn viewer_check(url: Option<String>, json: bool) -> CliResult {
+    let url = url
+        .or_else(|| std::env::var("SCANPASS_VIEWER").ok())
+        .unwrap_or_else(|| share::DEFAULT_VIEWER.to_string());
+    let ok = share::check_viewer(&url).map_err(|e| e.to_string())?;
+    if json {
+        println!(
+            "{}",
+            json!({"base": ok.base, "version": ok.version, "files": ok.files, "bytes": ok.bytes})
+        );
+    } else {
+        println!(
+            "viewer at {} serves the pinned build{}: {} files, {} bytes, every SHA-256 equal",
+            ok.base,
+            ok.version
+                .as_deref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default(),
+            ok.files,
+            ok.bytes
+        );
     }
     Ok(())
 }

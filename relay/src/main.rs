@@ -22,7 +22,6 @@ use object_store::ObjectStore;
 use scanpass_relay::meta::{MetaStore, PgMeta, SqliteMeta};
 use scanpass_relay::ratelimit::FailureLimiter;
 use scanpass_relay::server::{self, AppState, Limits};
-use scanpass_relay::web::WebAssets;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -124,9 +123,6 @@ struct Args {
         value_delimiter = ','
     )]
     cors_origins: Vec<String>,
-    /// Serve the browser viewer from this folder (a build of web/) instead of the embedded one.
-    #[arg(long, env = "SCANPASS_RELAY_WEB")]
-    web: Option<PathBuf>,
     /// Log as JSON lines (for a log collector) instead of text.
     #[arg(long, env = "SCANPASS_RELAY_LOG_JSON")]
     log_json: bool,
@@ -236,8 +232,7 @@ async fn run(args: Args) -> Result<(), StartError> {
         },
         FailureLimiter::new(args.fail_burst, args.fail_refill_per_min),
         FailureLimiter::per_hour(args.create_burst, args.create_refill_per_hour),
-    )
-    .with_web(args.web.map_or(WebAssets::Embedded, WebAssets::Dir));
+    );
 
     let sweeper = {
         let state = state.clone();

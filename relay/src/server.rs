@@ -26,7 +26,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::error::ApiError;
 use crate::meta::{Attempt, DownloadCount, Event, MetaStore, NewShare, Share, ShareState, Stored};
 use crate::ratelimit::FailureLimiter;
-use crate::web::WebAssets;
 
 pub const DAY: u64 = 24 * 3600;
 pub const DEFAULT_EXPIRY_SECS: u64 = 7 * DAY;
@@ -65,8 +64,6 @@ pub struct AppState {
     /// Share creations per client IP (a token bucket that is never refunded).
     pub creations: Arc<FailureLimiter>,
     in_flight: Arc<tokio::sync::Semaphore>,
-    /// The browser viewer's files (`crate::web`).
-    pub web: Arc<WebAssets>,
     locks: Arc<ShareLocks>,
 }
 
@@ -86,15 +83,8 @@ impl AppState {
             limits: Arc::new(limits),
             limiter: Arc::new(limiter),
             creations: Arc::new(creations),
-            web: Arc::new(WebAssets::default()),
             locks,
         }
-    }
-
-    /// Serve the viewer from `web` instead of the files embedded at build time.
-    pub fn with_web(mut self, web: WebAssets) -> Self {
-        self.web = Arc::new(web);
-        self
     }
 
     /// Runs a metadata call on the blocking pool.
@@ -249,7 +239,7 @@ pub fn router(state: AppState) -> Router {
         })
         .max_age(Duration::from_secs(3600));
 
-    Router::new()
+    let router = Router::new()
         .route("/api/shares", post(create_share))
         .route("/api/shares/{id}", axum::routing::delete(revoke))
         .route("/api/shares/{id}/chunks/{n}", put(put_chunk).get(get_chunk))
@@ -263,7 +253,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/shares/{id}/unlock", post(unlock))
         .route("/api/shares/{id}/access-log", get(access_log))
         .route("/healthz", get(|| async { "ok" }))
-        // The browser viewer: its page at /s/<id>, its files under /v/, with their own CSP.
+        // Links of the old form (`/s/<id>#key`): a page without script saying so. The relay
+        // serves no viewer code (ADR 8).
         .merge(crate::web::routes())
         .fallback(|| async { ApiError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), guard))
@@ -278,19 +269,42 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ));
+    SECURITY_HEADERS
+        .into_iter()
+        .fold(router, |router, (name, value)| {
+            router.layer(SetResponseHeaderLayer::overriding(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            ))
+        })
         .with_state(state)
 }
+
+/// The headers every answer carries, besides CORS and a closed CSP (unless a route set its own):
+/// what a security scanner expects of an API that a browser on another origin reads (the viewer,
+/// ADR 8). `Cross-Origin-Resource-Policy: cross-origin` lets that viewer read the answers (the
+/// token header and CORS decide who gets a share, not the origin).
+pub const SECURITY_HEADERS: [(&str, &str); 7] = [
+    (
+        "strict-transport-security",
+        "max-age=63072000; includeSubDomains",
+    ),
+    ("x-frame-options", "DENY"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("cache-control", "no-store"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "cross-origin"),
+];
+
+/// No powerful browser feature for anything the relay answers.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), \
+     display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), \
+     midi=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), \
+     xr-spatial-tracking=()";
 
 /// Refuses clients that spent their failures, charges failures, and logs each request by its
 /// route template (never the path, which holds the share id) and status. A request takes its

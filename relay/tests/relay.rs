@@ -1098,7 +1098,7 @@ fn size_limits_answer_413(b: Backend) {
     assert_eq!(big.status(), StatusCode::BAD_REQUEST);
 }
 
-fn cors_and_viewer_placeholder_headers(b: Backend) {
+fn cors_and_security_headers(b: Backend) {
     let Some(env) = Setup::new(b) else {
         return;
     };
@@ -1114,15 +1114,84 @@ fn cors_and_viewer_placeholder_headers(b: Backend) {
         .unwrap();
     assert!(pre.status().is_success(), "{}", pre.status());
     assert_eq!(pre.headers()["access-control-allow-origin"], "*");
-    let page = c.get(r.url("/s/abc")).send().unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let csp = page.headers()["content-security-policy"]
-        .to_str()
+    // the viewer on its own origin reads a share: GET with the token header, CORS allowed
+    let s = create(&c, &r, json!({}));
+    let keys = scanpass_core::share::Link::new(&r.base, &s.id)
         .unwrap()
-        .to_string();
-    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
-    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
-    assert!(page.text().unwrap().contains("viewer"));
+        .keys(None);
+    let set = c
+        .put(r.url(&format!("/api/shares/{}/auth-verifier", s.id)))
+        .bearer_auth(&s.secret)
+        .json(&json!({ "auth_verifier": keys.verifier() }))
+        .send()
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    put(&c, &r, &s, "chunks/0", blob(1, 100));
+    put(&c, &r, &s, "manifest", blob(2, 100));
+    assert_eq!(finalize(&c, &r, &s, 1).status(), StatusCode::OK);
+    let m = c
+        .get(r.url(&format!("/api/shares/{}/manifest", s.id)))
+        .header("Origin", "https://viewer.example")
+        .header("X-Scanpass-Token", keys.token_hex().as_str())
+        .send()
+        .unwrap();
+    assert_eq!(m.status(), StatusCode::OK);
+    assert_eq!(m.headers()["access-control-allow-origin"], "*");
+    // every answer, API or not, success or refusal, carries what a security scanner expects
+    let page = c.get(r.url("/s/abc")).send().unwrap();
+    let answers = [
+        ("preflight", pre),
+        ("manifest", m),
+        ("/s/ page", page),
+        ("404", c.get(r.url("/nothing")).send().unwrap()),
+        ("healthz", c.get(r.url("/healthz")).send().unwrap()),
+        (
+            "create",
+            c.post(r.url("/api/shares"))
+                .json(&json!({}))
+                .send()
+                .unwrap(),
+        ),
+    ];
+    for (what, resp) in &answers {
+        let h = resp.headers();
+        let get = |name: &str| {
+            h.get(name)
+                .unwrap_or_else(|| panic!("{what}: no {name}"))
+                .to_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            get("strict-transport-security"),
+            "max-age=63072000; includeSubDomains",
+            "{what}"
+        );
+        assert_eq!(get("x-frame-options"), "DENY", "{what}");
+        assert_eq!(get("cross-origin-opener-policy"), "same-origin", "{what}");
+        assert_eq!(
+            get("cross-origin-resource-policy"),
+            "cross-origin",
+            "{what}"
+        );
+        let pp = get("permissions-policy");
+        for feature in ["camera=()", "microphone=()", "geolocation=()", "usb=()"] {
+            assert!(pp.contains(feature), "{what}: {feature} not denied in {pp}");
+        }
+        assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
+        assert_eq!(get("referrer-policy"), "no-referrer", "{what}");
+        assert_eq!(get("cache-control"), "no-store", "{what}");
+        let csp = get("content-security-policy");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{what}: {csp}"
+        );
+    }
+    // the /s/ page of an old link: no script, and says to ask for a new link
+    let (_, page) = answers.into_iter().nth(2).unwrap();
+    assert_eq!(page.status(), StatusCode::GONE);
+    let text = page.text().unwrap();
+    assert!(!text.to_ascii_lowercase().contains("<script") && text.contains("new one"));
 
     drop(r);
     let r = Relay::start(
@@ -1487,7 +1556,7 @@ each_backend!(
     wrong_tokens_lock_the_share,
     max_downloads_then_410,
     size_limits_answer_413,
-    cors_and_viewer_placeholder_headers,
+    cors_and_security_headers,
     sigkill_mid_upload_then_resume,
     sigterm_stops_gracefully,
     token_from_the_core_share_link_opens_the_share,

@@ -1,5 +1,5 @@
-//! The browser viewer's routes on the real binary: the page at /s/<id>, its files under /v/, the
-//! viewer's CSP on both (workers take theirs from their own response), nothing outside the build.
+//! What the relay answers a browser on the real binary: no viewer code (ADR 8: the browser viewer
+//! is a static build on an origin of its own), and the passcode attempts left.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -16,12 +16,9 @@ impl Drop for Relay {
     }
 }
 
-fn start(data: &std::path::Path, web: Option<&std::path::Path>) -> Relay {
+fn start(data: &std::path::Path) -> Relay {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_scanpass-relay"));
     cmd.args(["--listen", "127.0.0.1:0", "--data"]).arg(data);
-    if let Some(web) = web {
-        cmd.arg("--web").arg(web);
-    }
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -46,75 +43,62 @@ fn client() -> Client {
 }
 
 #[test]
-fn viewer_page_and_files_with_their_csp() {
+fn the_relay_serves_no_viewer_code() {
+    // ADR 8: the code that reads a link's key never comes from the relay. /s/<id> answers a
+    // page without script, with a CSP that lets nothing load or run; /v/ (the viewer's files
+    // before) is gone, and --web (a viewer folder to serve) is refused.
     let dir = tempfile::tempdir().unwrap();
-    let web = dir.path().join("dist");
-    std::fs::create_dir_all(web.join("assets")).unwrap();
-    std::fs::write(web.join("index.html"), "<!doctype html><p>test viewer</p>").unwrap();
-    std::fs::write(web.join("assets/codec.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    std::fs::write(dir.path().join("secret.txt"), "outside").unwrap();
-    let r = start(&dir.path().join("data"), Some(&web));
+    let r = start(&dir.path().join("data"));
     let c = client();
-
-    let page = c
-        .get(format!("{}/s/vU4qAVktKf9nh3BNw9Kzvg", r.1))
-        .send()
-        .unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let csp = page.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    for part in [
-        "default-src 'none'",
-        "script-src 'self' 'wasm-unsafe-eval'",
-        "worker-src 'self'",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
+    for path in [
+        "/s/vU4qAVktKf9nh3BNw9Kzvg",
+        "/s/vU4qAVktKf9nh3BNw9Kzvg/",
+        "/s/x/y",
     ] {
-        assert!(csp.contains(part), "{part} missing from {csp}");
+        let page = c.get(format!("{}{path}", r.1)).send().unwrap();
+        assert_eq!(page.status(), StatusCode::GONE, "{path}");
+        let csp = page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(csp.starts_with("default-src 'none'"), "{csp}");
+        assert!(
+            !csp.contains("script-src") && !csp.contains("'self'"),
+            "{csp}"
+        );
+        assert!(page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        let text = page.text().unwrap().to_ascii_lowercase();
+        assert!(text.contains("ask the person who sent you this link for a new one"));
+        for tag in [
+            "<script", "<link", "<img", "<iframe", "<style", "<form", "src=", "href=",
+        ] {
+            assert!(!text.contains(tag), "{tag} in the /s/ page");
+        }
     }
-    assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"));
-    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
-    assert!(page.text().unwrap().contains("test viewer"));
-
-    let wasm = c
-        .get(format!("{}/v/assets/codec.wasm", r.1))
-        .send()
-        .unwrap();
-    assert_eq!(wasm.status(), StatusCode::OK);
-    assert_eq!(wasm.headers()["content-type"], "application/wasm");
-    assert!(wasm.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .contains("'wasm-unsafe-eval'"));
-    assert_eq!(wasm.bytes().unwrap().as_ref(), b"\0asm\x01\0\0\0");
-
-    for bad in [
-        "/v/../secret.txt",
-        "/v/%2e%2e/secret.txt",
-        "/v/assets/none.js",
-    ] {
-        let resp = c.get(format!("{}{bad}", r.1)).send().unwrap();
-        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{bad}");
+    for path in ["/v/index.html", "/v/assets/x.js"] {
+        let resp = c.get(format!("{}{path}", r.1)).send().unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
     }
-}
-
-#[test]
-fn embedded_viewer_or_placeholder_by_default() {
-    // Built with web/dist, the relay serves that build; built without, a page saying so.
-    let dir = tempfile::tempdir().unwrap();
-    let r = start(&dir.path().join("data"), None);
-    let page = client()
-        .get(format!("{}/s/vU4qAVktKf9nh3BNw9Kzvg", r.1))
-        .send()
+    let web = dir.path().join("dist");
+    std::fs::create_dir_all(&web).unwrap();
+    std::fs::write(
+        web.join("index.html"),
+        "<script>steal(location.hash)</script>",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_scanpass-relay"))
+        .args(["--listen", "127.0.0.1:0", "--web"])
+        .arg(&web)
+        .arg("--data")
+        .arg(dir.path().join("data2"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
         .unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let text = page.text().unwrap();
-    assert!(
-        text.contains("<!doctype html>") && text.contains("viewer"),
-        "{text}"
-    );
+    assert!(!out.status.success(), "--web was accepted");
 }
 
 #[test]

@@ -55,7 +55,8 @@ class Proxy(BaseHTTPRequestHandler):
         self.wfile.write(data)
         conn.close()
 
-    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = forward
+    # OPTIONS: a browser's CORS preflight (the viewer on its own origin, tests/web)
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_OPTIONS = forward
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)

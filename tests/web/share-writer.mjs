@@ -6,7 +6,7 @@
 // (DICOM/PT*/ST* folder) makes a version 1 manifest; of several, version 2 ("Version 2: several
 // studies"), the studies in the File-set's folder order.
 //
-//   node share-writer.mjs --relay URL --fileset DIR [--passcode P] [--expires-secs N]
+//   node share-writer.mjs --relay URL --viewer URL --fileset DIR [--passcode P] [--expires-secs N]
 //        [--thumbnails-with SCANPASS_BIN]
 // prints {"id","link","expires_on","owner_secret"}.
 
@@ -204,6 +204,7 @@ async function api(relay, method, path, { body, secret, json } = {}) {
  * manifest before it is sealed (tests of damaged or unknown manifests). */
 export async function writeShare({
   relay,
+  viewer = null,
   fileset,
   passcode = null,
   expiresSecs = 7 * 86400,
@@ -282,10 +283,12 @@ export async function writeShare({
     body: seal(keys.manifest, Buffer.from(JSON.stringify(manifest)), manifestAad(id)),
   });
   await api(relay, "POST", `/api/shares/${id}/finalize`, { secret: created.owner_secret, json: { chunks: n } });
-  const frag = (passcode !== null ? "p." : "") + b64url(key);
+  // the link (docs/share-format.md): the viewer's base, then everything in the fragment; the
+  // relay without its https:// (a loopback relay keeps its http://)
+  const frag = `${relay.replace(/^https:\/\//, "")}/${id}/${passcode !== null ? "p." : ""}${b64url(key)}`;
   return {
     id,
-    link: `${relay}/s/${id}#${frag}`,
+    link: `${viewer ?? process.env.SCANPASS_VIEWER}#${frag}`,
     expires_on: new Date(created.expires_at * 1000).toISOString().slice(0, 10),
     owner_secret: created.owner_secret,
   };
@@ -299,6 +302,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const out = await writeShare({
     relay: opt("--relay"),
+    viewer: opt("--viewer"),
     fileset: opt("--fileset"),
     passcode: opt("--passcode") ?? null,
     expiresSecs: Number(opt("--expires-secs") ?? 7 * 86400),

@@ -6,15 +6,15 @@
 //
 //   node viewer-test.mjs   (env: SCANPASS_BIN, SCANPASS_RELAY_BIN, SAMPLES, OUT)
 
-import { spawn, execFileSync } from "node:child_process";
-import { createInterface } from "node:readline";
-import { openSync, mkdtempSync, mkdirSync, readFileSync, rmSync, copyFileSync, cpSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, copyFileSync, cpSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { join, relative, sep } from "node:path";
 import { tmpdir } from "node:os";
 import { unzipSync } from "fflate";
 import dicomParser from "dicom-parser";
 import { launch } from "./browser.mjs";
+import { openLink, startRelay, startViewerHost } from "./hosts.mjs";
 import { writeShare } from "./share-writer.mjs";
 
 const BIN = process.env.SCANPASS_BIN;
@@ -39,29 +39,15 @@ function check(name, ok, detail = "") {
 const sp = (args, extraEnv = {}) =>
   execFileSync(BIN, args, { env: { ...env, ...extraEnv }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
-// ---- the relay ----
-function startRelay() {
-  const child = spawn(
-    RELAY,
-    [
-      "--listen", "127.0.0.1:0", "--data", join(tmp, "relay"), "--max-auth-failures", "3", "--fail-burst", "1000",
-      // the viewer is embedded in the relay; SCANPASS_WEB_DIR serves a fresh build instead
-      ...(process.env.SCANPASS_WEB_DIR ? ["--web", process.env.SCANPASS_WEB_DIR] : []),
-    ],
-    // logs to a file: execFileSync blocks this event loop, and a full stderr pipe would stall the relay
-    { stdio: ["ignore", "pipe", openSync(join(tmp, "relay.log"), "a")] },
-  );
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.once("line", (line) => {
-      const m = /listening on (\S+)/.exec(line);
-      m ? resolve({ child, url: m[1] }) : reject(new Error(`relay said ${line}`));
-    });
-    child.once("exit", (c) => reject(new Error(`relay exited ${c}`)));
-  });
-}
-const relay = await startRelay();
+// ---- the relay, and the viewer on an origin of its own (ADR 8) ----
+// the relay serves no viewer: the build of web/ is on a static host (a stand-in on loopback),
+// and links name it (SCANPASS_VIEWER for `scanpass share`)
+const relay = await startRelay(RELAY, tmp, ["--max-auth-failures", "3", "--fail-burst", "1000"]);
 console.log(`relay on ${relay.url}`);
+const viewerHost = await startViewerHost(process.env.SCANPASS_WEB_DIST);
+const VIEWER = viewerHost.url;
+env.SCANPASS_VIEWER = VIEWER;
+console.log(`viewer (static host stand-in) on ${VIEWER}`);
 
 // ---- shares ----
 const cliShare = (() => {
@@ -110,6 +96,7 @@ async function share(st, { passcode = null, expiresSecs = null, forceNode = fals
   }
   const out = await writeShare({
     relay: relay.url,
+    viewer: VIEWER,
     fileset: st.fileset,
     passcode,
     expiresSecs: expiresSecs ?? 7 * 86400,
@@ -148,7 +135,7 @@ async function shareTwo({ cli, alter = null }) {
     const out = JSON.parse(sp(["--vault", two.vault, "share", ...two.studies.map((s) => s.id), "--relay", relay.url, "--json"]));
     return out;
   }
-  return writeShare({ relay: relay.url, fileset: two.fileset, scanpassBin: BIN, alter });
+  return writeShare({ relay: relay.url, viewer: VIEWER, fileset: two.fileset, scanpassBin: BIN, alter });
 }
 
 // ---- pixels ----
@@ -204,12 +191,7 @@ async function waitDraw(page, before) {
   return hookOf(page);
 }
 async function open(page, link) {
-  await page.goto(link);
-  await page.waitForFunction(
-    () => window.__scanpass && (window.__scanpass.firstImageAt !== null || /^error|^passcode/.test(window.__scanpass.state) || window.__scanpass.error),
-    null,
-    { timeout: 30000 },
-  );
+  await openLink(page, link);
   return hookOf(page);
 }
 const dims = (file) => {
@@ -659,10 +641,15 @@ try {
     return (await open(ep, link)).state;
   };
   const [base, frag] = sagShare.link.split("#");
-  check("missing key: its page", (await stateAfter(base)) === "error:bad_key");
-  check("damaged key: its page", (await stateAfter(`${base}#${frag.slice(0, 30)}`)) === "error:bad_key");
-  const unknown = base.replace(/\/s\/[^/]+$/, "/s/AAAAAAAAAAAAAAAAAAAAAA");
-  check("unknown share: not found page", (await stateAfter(`${unknown}#${frag}`)) === "error:not_found");
+  check("missing fragment: its page", (await stateAfter(base)) === "error:bad_key");
+  check("damaged key: its page", (await stateAfter(`${base}#${frag.slice(0, -10)}`)) === "error:bad_key");
+  check("no relay or share id in the fragment: its page", (await stateAfter(`${base}#${frag.split("/").pop()}`)) === "error:bad_key");
+  check(
+    "a relay that is not https (nor this device): its page",
+    (await stateAfter(`${base}#${frag.replace(/^http:\/\/127\.0\.0\.1/, "http://relay.example")}`)) === "error:bad_key",
+  );
+  const unknown = frag.replace(/\/[A-Za-z0-9_-]{22}\//, "/AAAAAAAAAAAAAAAAAAAAAA/");
+  check("unknown share: not found page", (await stateAfter(`${base}#${unknown}`)) === "error:not_found");
   await ep.route("**/api/**", (r) => r.abort("connectionrefused"));
   check("relay unreachable: its page with a retry button", (await stateAfter(sagShare.link)) === "error:unreachable" && (await ep.isVisible("#message button")));
   await ep.unroute("**/api/**");
@@ -705,6 +692,7 @@ try {
 } finally {
   await browser.close();
   relay.child.kill();
+  viewerHost.child.kill();
   rmSync(tmp, { recursive: true, force: true });
 }
 

@@ -41,6 +41,10 @@ pub struct ShareRequest {
     /// patient for the doctor to compare with), in the order given.
     #[uniffi(default = [])]
     pub other_study_ids: Vec<String>,
+    /// The browser viewer the link opens (its base address, e.g. `https://view.example/1.4.0/`):
+    /// a static build on an origin of its own, never the relay's. `None`: the core's default.
+    #[uniffi(default = None)]
+    pub viewer: Option<String>,
 }
 
 /// Where a share stands.
@@ -181,6 +185,7 @@ fn share_blocking(
         max_downloads: request.max_downloads.map(u64::from),
         passcode: request.passcode,
         deidentify: request.deidentify.map(preset),
+        viewer: request.viewer,
     };
     let done = core::share(vault, &options, &Progress(listener), &cancel.0)?;
     Ok(ShareResult {
@@ -317,4 +322,36 @@ pub fn link_needs_passcode(link: String) -> Result<bool> {
 pub fn link_qr_png(link: String, scale: u32) -> Result<Vec<u8>> {
     let l = core::Link::parse(&link).map_err(|_| ScanpassError::InvalidInput)?;
     Ok(l.qr_png(scale)?)
+}
+
+/// What [`check_viewer`] found.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ViewerCheckResult {
+    /// The viewer serves exactly the build this library pins.
+    pub verified: bool,
+    /// Files compared.
+    pub files: u32,
+    /// Why not, in a sentence naming the first file that differs (or "no pinned viewer in this
+    /// build").
+    pub problem: Option<String>,
+}
+
+/// Before making a link: whether the browser viewer the link would open (`viewer`, its base
+/// address; `None`: the core's default) serves, file for file, the build this library pins
+/// (ADR 8). Fetches every file of the viewer: call it off the main thread.
+#[uniffi::export(default(viewer = None))]
+pub fn check_viewer(viewer: Option<String>) -> ViewerCheckResult {
+    let base = viewer.unwrap_or_else(|| core::DEFAULT_VIEWER.to_string());
+    match core::check_viewer(&base) {
+        Ok(ok) => ViewerCheckResult {
+            verified: true,
+            files: ok.files as u32,
+            problem: None,
+        },
+        Err(e) => ViewerCheckResult {
+            verified: false,
+            files: 0,
+            problem: Some(e.to_string()),
+        },
+    }
 }

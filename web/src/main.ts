@@ -36,6 +36,7 @@ const hook = {
   series: -1,
   study: -1, // the index in the manifest's studies of the series on screen
   studies: 0,
+  clickedAt: null as number | null, // performance.now() when "Open the shared images" was clicked
   manifestAt: null as number | null, // performance.now() when the manifest was decrypted
   firstImageAt: null as number | null, // ... and when the first slice was on the canvas
   draws: 0,
@@ -130,7 +131,7 @@ function errorPage(e: unknown, retry: () => void) {
   if (e instanceof LinkError)
     return showMessage(
       "This link is incomplete",
-      `The part of the link after “#” holds the key that decrypts the study, and ${e.message}. Ask the patient to send the whole link again.`,
+      `The part of the link after “#” says where the study is kept and holds the key that decrypts it, and ${e.message}. Ask the patient to send the whole link again. (This page forgets the link once it has read it: after a reload, open the link again from the message you received.)`,
       { code: "bad_key" },
     );
   if (e instanceof IntegrityError)
@@ -143,54 +144,73 @@ function errorPage(e: unknown, retry: () => void) {
   return showMessage("Something went wrong", e instanceof Error ? e.message : String(e), { code: "internal", retry });
 }
 
-function apiBase(): string {
-  const i = location.pathname.lastIndexOf("/s/");
-  return location.origin + (i > 0 ? location.pathname.slice(0, i) : "");
-}
-
 // ---- opening ----
 
-async function start() {
-  let link: Link;
-  try {
-    link = parseLink(location.pathname, location.hash);
-  } catch (e) {
-    return errorPage(e, start);
-  }
-  if (link.needsPasscode) askPasscode(link);
-  else {
-    try {
-      await open(link, await deriveKeys(link, null));
-    } catch (e) {
-      errorPage(e, start);
-    }
-  }
+/** The link, read once from the fragment and then kept here only: the fragment is taken out of
+ * the address bar and the history at once, so that neither a screen share, the history nor a
+ * later visitor of this tab sees the key. */
+let link: Link | null = null;
+
+function stripFragment() {
+  if (location.hash || location.href.includes("#"))
+    history.replaceState(history.state, "", location.pathname + location.search);
 }
 
-function askPasscode(link: Link) {
-  setState("passcode");
+function start() {
+  // framing: a page on another origin must not show this one under its own (a meta CSP cannot
+  // say frame-ancestors; the static host may not send headers)
+  if (window.top !== window.self) {
+    return showMessage(
+      "This page cannot be shown inside another page",
+      "Open the link in a tab of its own.",
+      { code: "framed" },
+    );
+  }
+  try {
+    link = parseLink(location.hash);
+  } catch (e) {
+    stripFragment();
+    return errorPage(e, () => location.reload());
+  }
+  stripFragment();
+  firstScreen(link);
+}
+
+/** The first screen: nothing is fetched or decrypted before the reader clicks (an e-mail link
+ * checker that opens the page must not spend the share's downloads). A passcode share asks for
+ * its passcode here. */
+function firstScreen(link: Link) {
+  setState(link.needsPasscode ? "passcode" : "closed");
   $("message").hidden = true;
+  $("viewer").hidden = true;
   const form = $<HTMLFormElement>("passcode-form");
   form.hidden = false;
+  const field = $("passcode-field");
+  field.hidden = !link.needsPasscode;
   const input = $<HTMLInputElement>("passcode");
+  input.required = link.needsPasscode;
   const err = $("passcode-error");
+  err.textContent = "";
   const submit = $<HTMLButtonElement>("passcode-submit");
-  input.focus();
+  if (link.needsPasscode) input.focus();
+  else submit.focus();
   form.onsubmit = async (ev) => {
     ev.preventDefault();
-    if (!input.value.trim()) {
+    if (link.needsPasscode && !input.value.trim()) {
       err.textContent = "Type the passcode first.";
       return;
     }
+    hook.clickedAt = performance.now();
     submit.disabled = true;
-    input.setAttribute("aria-busy", "true");
-    err.textContent = "Checking the passcode…";
+    form.setAttribute("aria-busy", "true");
+    setState("opening");
+    err.textContent = link.needsPasscode ? "Checking the passcode…" : "Opening…";
     try {
-      const pw = await passcodeHash(link, input.value);
-      const keys = await deriveKeys(link, pw);
+      const keys = await deriveKeys(link, link.needsPasscode ? await passcodeHash(link, input.value) : null);
       await open(link, keys);
+      input.value = "";
     } catch (e) {
-      if (e instanceof RelayError && e.status === 403) {
+      if (link.needsPasscode && e instanceof RelayError && e.status === 403) {
         setState("passcode-wrong");
         input.value = "";
         input.focus();
@@ -200,17 +220,17 @@ function askPasscode(link: Link) {
             : "Wrong passcode. After a few wrong attempts the share locks.";
       } else {
         form.hidden = true;
-        errorPage(e, () => askPasscode(link));
+        errorPage(e, () => firstScreen(link));
       }
     } finally {
       submit.disabled = false;
-      input.removeAttribute("aria-busy");
+      form.removeAttribute("aria-busy");
     }
   };
 }
 
 async function open(link: Link, keys: ShareKeys) {
-  const relay = new Relay(apiBase(), link.shareId, keys.tokenHex);
+  const relay = new Relay(link.relay, link.shareId, keys.tokenHex);
   const manifest = parseManifest(await openManifest(keys, link.shareId, await relay.manifest()));
   hook.manifestAt = performance.now();
   $("passcode-form").hidden = true;

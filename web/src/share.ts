@@ -5,6 +5,8 @@
 import { argon2id } from "hash-wasm";
 
 export interface Link {
+  /** The relay's base address (`https://host[:port][/prefix]`), from the fragment. */
+  relay: string;
   shareId: string;
   key: Uint8Array; // 32 bytes
   needsPasscode: boolean;
@@ -21,7 +23,7 @@ export class LinkError extends Error {}
 const enc = new TextEncoder();
 
 export function b64urlDecode(s: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new LinkError("not base64url");
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new LinkError("the key in the link is damaged");
   const b64 = s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4);
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
@@ -29,21 +31,45 @@ export function b64urlDecode(s: string): Uint8Array {
   return out;
 }
 
-/** Reads `/s/<id>` and `#<key>` or `#p.<key>`; throws LinkError when either is missing or damaged. */
-export function parseLink(pathname: string, hash: string): Link {
-  const m = /\/s\/([A-Za-z0-9_-]{22})\/?$/.exec(pathname);
-  if (!m) throw new LinkError("the link has no share id");
-  let frag = hash.startsWith("#") ? hash.slice(1) : hash;
+/** https, or http to this device; a host of letters, digits, dots and dashes; a port; plain
+ * path segments. What the core accepts (core/src/share/link.rs), and what the page's CSP lets it
+ * reach (connect-src https: and loopback). */
+function validRelay(url: string): boolean {
+  const m = /^(?:https:\/\/([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)|http:\/\/(127\.0\.0\.1|localhost))(?::(\d{1,5}))?((?:\/[A-Za-z0-9._~-]+)*)$/.exec(url);
+  if (!m) return false;
+  return m[4].split("/").every((seg) => seg !== "." && seg !== "..");
+}
+
+/**
+ * Reads the fragment of a link (docs/share-format.md): `#<relay>/<share-id>/[p.]<key>`, where
+ * `<relay>` is the relay's address without its `https://` (or `http://127.0.0.1:PORT` in full).
+ * Read from the right: neither the key nor the id holds a `/`. Throws LinkError when a part is
+ * missing or damaged. Nothing of it is ever sent anywhere but the token derived from it.
+ */
+export function parseLink(hash: string): Link {
+  const frag = hash.startsWith("#") ? hash.slice(1) : hash;
   if (!frag) throw new LinkError("the link has no key");
+  const k = frag.lastIndexOf("/");
+  if (k < 0) throw new LinkError("the link does not say where the share is kept");
+  const head = frag.slice(0, k);
+  let keyText = frag.slice(k + 1);
+  const i = head.lastIndexOf("/");
+  if (i < 0) throw new LinkError("the link has no share id");
+  const shareId = head.slice(i + 1);
+  let relay = head.slice(0, i);
+  if (!/^[A-Za-z0-9_-]{22}$/.test(shareId)) throw new LinkError("the link's share id is damaged");
+  if (!/^https?:\/\//.test(relay)) relay = `https://${relay}`;
+  if (!validRelay(relay)) throw new LinkError("the address of the link's relay is damaged");
   let needsPasscode = false;
-  if (frag.startsWith("p.")) {
+  if (keyText.startsWith("p.")) {
     needsPasscode = true;
-    frag = frag.slice(2);
+    keyText = keyText.slice(2);
   }
-  if (frag.length !== 43) throw new LinkError("the key in the link is damaged");
-  const key = b64urlDecode(frag);
+  if (!keyText) throw new LinkError("the link has no key");
+  if (keyText.length !== 43) throw new LinkError("the key in the link is damaged");
+  const key = b64urlDecode(keyText);
   if (key.length !== 32) throw new LinkError("the key in the link is damaged");
-  return { shareId: m[1], key, needsPasscode };
+  return { relay, shareId, key, needsPasscode };
 }
 
 function concat(...parts: (Uint8Array | string | number[])[]): Uint8Array {

@@ -2,6 +2,7 @@
 //! The wire format is docs/share-format.md.
 //!
 //! - [`link`]: the link and the keys derived from it;
+//! - [`pin`]: the browser viewer's pinned hashes and the check of a viewer origin (ADR 8);
 //! - [`seal`]: AES-256-GCM sealed chunks and manifest; [`manifest`]: the list of files;
 //! - [`relay`]: the client of the relay (`relay/`), which stores only ciphertext;
 //! - [`send`]: encrypt studies (optionally de-identified) and upload them, resuming an interrupted
@@ -10,6 +11,7 @@
 
 pub mod link;
 pub mod manifest;
+pub mod pin;
 pub mod receive;
 pub mod relay;
 pub mod seal;
@@ -17,8 +19,9 @@ pub mod send;
 
 use serde::{Deserialize, Serialize};
 
-pub use link::{Link, LinkError, ShareKeys};
+pub use link::{viewer_base, Link, LinkError, ShareKeys, DEFAULT_VIEWER};
 pub use manifest::Manifest;
+pub use pin::{check_viewer, ViewerCheck, ViewerCheckError};
 pub use receive::{open_share, receive, Received};
 pub use relay::{AccessEvent, ShareError};
 pub use send::{

@@ -48,6 +48,9 @@ pub struct ShareOptions {
     /// Mixed into the keys; the recipient needs it besides the link.
     pub passcode: Option<String>,
     pub deidentify: Option<Preset>,
+    /// The viewer the link opens (its base address, e.g. `https://view.example/1.4.0/`);
+    /// `None`: [`super::DEFAULT_VIEWER`]. A resumed share keeps the link it was created with.
+    pub viewer: Option<String>,
 }
 
 /// Progress of a share, from the sharing thread.
@@ -164,6 +167,8 @@ pub fn share(
             "a share lasts from 1 second to 31 days".into(),
         ));
     }
+    let viewer = super::viewer_base(o.viewer.as_deref().unwrap_or(super::DEFAULT_VIEWER))
+        .map_err(|e| Error::InvalidArgument(e.to_string()))?;
     if o.max_downloads == Some(0) {
         return Err(Error::InvalidArgument(
             "a download limit must allow at least one download".into(),
@@ -256,6 +261,7 @@ pub fn share(
                 size_quota: None,
             })?;
             let link = Link::new(relay.base(), &created.id)
+                .and_then(|l| l.with_viewer(&viewer))
                 .map_err(|e| Error::InvalidArgument(e.to_string()))?
                 .with_passcode(o.passcode.is_some());
             let keys = link.keys(o.passcode.as_deref());
