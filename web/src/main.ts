@@ -99,12 +99,15 @@ function errorPage(e: unknown, retry: () => void) {
           "The patient's link is no longer valid: it expired, the patient revoked it, or it was opened the number of times allowed. Ask the patient to share the study again.",
           { code: "gone" },
         );
-      case 423:
+      case 423: {
+        const mins = e.retryAfter === null ? null : Math.max(1, Math.ceil(e.retryAfter / 60));
+        const when = mins === null ? "later" : mins === 1 ? "in a minute" : `in ${mins} minutes`;
         return showMessage(
-          "This share is locked",
-          "Too many wrong passcodes were tried, so the share was locked to protect the patient. Ask the patient for a new link.",
+          "This share is locked for now",
+          `Too many wrong passcodes were tried, so the share was locked to protect the patient. Try again ${when}, or ask the patient to unlock it in their app.`,
           { code: "locked" },
         );
+      }
       case 403:
       case 401:
         return showMessage(

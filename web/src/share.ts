@@ -291,6 +291,8 @@ export class RelayError extends Error {
     public code: string,
     message: string,
     public attemptsLeft: number | null = null,
+    /** Seconds until a locked share takes passcodes again (423). */
+    public retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -315,7 +317,7 @@ export class Relay {
       throw new RelayError(0, "unreachable", "the relay cannot be reached");
     }
     if (resp.ok) return resp.arrayBuffer();
-    let body: { error?: string; message?: string; attempts_left?: number } = {};
+    let body: { error?: string; message?: string; attempts_left?: number; retry_after?: number } = {};
     try {
       body = await resp.json();
     } catch {
@@ -326,6 +328,7 @@ export class Relay {
       body.error ?? `http_${resp.status}`,
       body.message ?? resp.statusText,
       typeof body.attempts_left === "number" ? body.attempts_left : null,
+      typeof body.retry_after === "number" ? body.retry_after : null,
     );
   }
 
