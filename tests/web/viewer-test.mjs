@@ -661,7 +661,8 @@ try {
   check("passcode link asks for the passcode", st === "passcode" && (await ep.isVisible("#passcode")));
   await ep.fill("#passcode", "wrong one");
   await ep.click("#passcode-submit");
-  await ep.waitForFunction(() => window.__scanpass.state !== "passcode", null, { timeout: 30000 });
+  // past "opening" (the passcode's Argon2id and the relay's answer), not only past "passcode"
+  await ep.waitForFunction(() => !["passcode", "opening"].includes(window.__scanpass.state), null, { timeout: 30000 });
   const wrongText = await ep.textContent("#passcode-error");
   check("wrong passcode: said so, with attempts left", (await hookOf(ep)).state === "passcode-wrong" && /Wrong passcode\. 2 attempts left/.test(wrongText), wrongText);
   await ep.screenshot({ path: join(OUT, "error-wrong-passcode.png") });

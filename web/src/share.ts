@@ -341,18 +341,28 @@ export class Relay {
   }
 }
 
-/** A file's plaintext: its chunks fetched, opened and joined, and its SHA-256 checked. */
+/** Chunk requests of one file in flight at once: a long cine has dozens of chunks, and starting
+ * them all at once would hold all their bodies in memory together (and queue them at the relay). */
+export const CHUNKS_IN_FLIGHT = 3;
+
+/** A file's plaintext: its chunks fetched (a few at a time), opened and joined, and its SHA-256
+ * checked. */
 export async function fetchFile(
   relay: Relay,
   keys: ShareKeys,
   shareId: string,
   f: ManifestFile,
 ): Promise<Uint8Array> {
-  const parts = await Promise.all(
-    Array.from({ length: f.chunks }, async (_, i) =>
-      openChunk(keys, shareId, f.first_chunk + i, await relay.chunk(f.first_chunk + i)),
-    ),
-  );
+  const parts: ArrayBuffer[] = new Array(f.chunks);
+  let next = 0;
+  const worker = async () => {
+    while (next < f.chunks) {
+      const i = next++;
+      const n = f.first_chunk + i;
+      parts[i] = await openChunk(keys, shareId, n, await relay.chunk(n));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, f.chunks) }, worker));
   let out: Uint8Array;
   if (parts.length === 1) out = new Uint8Array(parts[0]);
   else {
