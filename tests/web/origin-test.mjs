@@ -90,7 +90,7 @@ const study = join(SAMPLES, "dicom-test-files/WG04/REF/CT1_UNC");
 const vault = join(tmp, "vault");
 sp(["--vault", vault, "import", study, "--json"]);
 const studyId = JSON.parse(sp(["--vault", vault, "studies", "--json"]))[0].id;
-const PASSCODE = "tulip-harbour-7781";
+const PASSCODE = "tulip harbour copper 7781";
 const share = (passcode) =>
   JSON.parse(
     sp(["--vault", vault, "share", studyId, "--relay", cap.url, "--json", ...(passcode ? ["--passcode-env", "ORIGIN_PASS"] : [])], {

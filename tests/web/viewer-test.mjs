@@ -656,7 +656,7 @@ try {
   await ep.screenshot({ path: join(OUT, "error-unreachable.png") });
 
   // passcode: wrong (attempts left), right; then locked after three wrong
-  const pc = await share(sag, { passcode: "4711 seven" });
+  const pc = await share(sag, { passcode: "4711 seven tulip lanterns" });
   let st = await stateAfter(pc.link);
   check("passcode link asks for the passcode", st === "passcode" && (await ep.isVisible("#passcode")));
   await ep.fill("#passcode", "wrong one");
@@ -666,11 +666,11 @@ try {
   const wrongText = await ep.textContent("#passcode-error");
   check("wrong passcode: said so, with attempts left", (await hookOf(ep)).state === "passcode-wrong" && /Wrong passcode\. 2 attempts left/.test(wrongText), wrongText);
   await ep.screenshot({ path: join(OUT, "error-wrong-passcode.png") });
-  await ep.fill("#passcode", "  4711 seven ");
+  await ep.fill("#passcode", "  4711 seven tulip lanterns ");
   await ep.click("#passcode-submit");
   await ep.waitForFunction(() => window.__scanpass.firstImageAt !== null || window.__scanpass.state.startsWith("error"), null, { timeout: 30000 });
   check("right passcode (trimmed) opens the study", (await hookOf(ep)).state === "viewer-ready");
-  const pc2 = await share(sag, { passcode: "right" });
+  const pc2 = await share(sag, { passcode: "right copper whistle rain" });
   await stateAfter(pc2.link);
   for (let i = 0; i < 3; i++) {
     await ep.fill("#passcode", `wrong ${i}`);

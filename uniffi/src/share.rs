@@ -310,6 +310,22 @@ impl Vault {
 }
 
 /// Whether a pasted link needs a passcode (ask for it first), or why it does not read.
+/// Why a share's passcode would be refused, in the patient's words with a strong one suggested,
+/// or `None` when it is strong enough: call it as the patient types (`share` refuses the same
+/// passcodes, as `InvalidInput`). The rule is the core's (`share::passcode`).
+#[uniffi::export]
+pub fn passcode_problem(passcode: String) -> Option<String> {
+    core::passcode::check(&passcode)
+        .err()
+        .map(|w| w.to_string())
+}
+
+/// A strong passcode to offer (`k7fq-2mzx-p9rd`: 12 random characters that cannot be misread).
+#[uniffi::export]
+pub fn suggest_passcode() -> String {
+    core::passcode::suggest()
+}
+
 #[uniffi::export]
 pub fn link_needs_passcode(link: String) -> Result<bool> {
     core::Link::parse(&link)

@@ -11,6 +11,7 @@
 
 pub mod link;
 pub mod manifest;
+pub mod passcode;
 pub mod pin;
 pub mod receive;
 pub mod relay;

@@ -174,8 +174,8 @@ pub fn share(
             "a download limit must allow at least one download".into(),
         ));
     }
-    if o.passcode.as_deref().is_some_and(|p| p.trim().is_empty()) {
-        return Err(Error::InvalidArgument("the passcode is empty".into()));
+    if let Some(p) = o.passcode.as_deref() {
+        super::passcode::check(p).map_err(|weak| Error::InvalidArgument(weak.to_string()))?;
     }
     if o.studies.is_empty() {
         return Err(Error::InvalidArgument("choose a study to share".into()));

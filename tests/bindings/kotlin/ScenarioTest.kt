@@ -19,6 +19,7 @@ import app.scanpass.ffi.Vault
 import app.scanpass.ffi.Viewer
 import app.scanpass.ffi.Window
 import app.scanpass.ffi.linkNeedsPasscode
+import app.scanpass.ffi.passcodeProblem
 import app.scanpass.ffi.linkQrPng
 import java.io.File
 import java.nio.file.Files
@@ -351,7 +352,7 @@ class ScenarioTest {
             relay = relay,
             expiresInDays = 1u,
             maxDownloads = null,
-            passcode = "blue harbour",
+            passcode = "blue harbour seven lanterns",
             deidentify = null,
         )
         assertNull("shareWarning", vault.shareWarning(study.id, listOf()))
@@ -366,6 +367,8 @@ class ScenarioTest {
         assertEquals(192UL to 192UL, last!!.first to last.second)
         val link = done.share.link
         assertTrue("linkNeedsPasscode", linkNeedsPasscode(link))
+        assertTrue("a weak passcode is refused", passcodeProblem("blue harbour")!!.contains("too easy to guess"))
+        assertTrue("a strong passcode is taken", passcodeProblem("blue harbour seven lanterns") == null)
         val qr = linkQrPng(link, 4u)
         assertArrayEquals(
             byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte(), 0x0d, 0x0a, 0x1a, 0x0a),
@@ -377,9 +380,9 @@ class ScenarioTest {
                 CancelHandle().use { other.receive(link, null, null, it) }
             }
             assertThrowsType<ScanpassException.WrongPasscode>("receive with a wrong passcode (async)") {
-                CancelHandle().use { runBlocking { other.receiveAsync(link, "red harbour", null, it) } }
+                CancelHandle().use { runBlocking { other.receiveAsync(link, "red harbour seven lanterns", null, it) } }
             }
-            val got = CancelHandle().use { runBlocking { other.receiveAsync(link, "blue harbour", null, it) } }
+            val got = CancelHandle().use { runBlocking { other.receiveAsync(link, "blue harbour seven lanterns", null, it) } }
             assertEquals(192u, got.summary.instancesAdded)
             assertEquals(emptyList<Any>(), got.summary.errors)
             val received = other.series(other.studies().first().id).first()
@@ -393,7 +396,7 @@ class ScenarioTest {
             assertEquals(ShareStatus.REVOKED, vault.revokeShare(done.share.id).status)
             assertEquals(listOf(ShareStatus.REVOKED), vault.shares().map { it.status })
             assertThrowsType<ScanpassException.ShareGone>("receive after revoke") {
-                CancelHandle().use { other.receive(link, "blue harbour", null, it) }
+                CancelHandle().use { other.receive(link, "blue harbour seven lanterns", null, it) }
             }
         }
         println(STEP8_DONE)

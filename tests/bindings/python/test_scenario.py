@@ -261,7 +261,7 @@ class Scenario(unittest.TestCase):
         progress = ShareProgress()
         req = sp.ShareRequest(
             study_id=self.study.id, series_ids=[], relay=relay, expires_in_days=1,
-            max_downloads=None, passcode="blue harbour", deidentify=None,
+            max_downloads=None, passcode="blue harbour seven lanterns", deidentify=None,
         )
         self.assertIsNone(self.vault.share_warning(self.study.id, []))
         done = self.vault.share(req, progress, sp.CancelHandle())
@@ -271,13 +271,15 @@ class Scenario(unittest.TestCase):
         self.assertEqual(done.share.files, 194)  # 192 images, README.TXT, DICOMDIR
         self.assertEqual(progress.calls[-1][:2], (192, 192))
         self.assertTrue(sp.link_needs_passcode(done.share.link))
+        self.assertIn("too easy to guess", sp.passcode_problem("blue harbour"))
+        self.assertIsNone(sp.passcode_problem("blue harbour seven lanterns"))
         self.assertTrue(sp.link_qr_png(done.share.link, 4).startswith(b"\x89PNG"))
         other = sp.Vault.create(os.path.join(self.tmp, "receiver"), MemoryKeyStore())
         with self.assertRaises(sp.ScanpassError.PasscodeNeeded):
             other.receive(done.share.link, None, None, sp.CancelHandle())
         with self.assertRaises(sp.ScanpassError.WrongPasscode):
-            other.receive(done.share.link, "red harbour", None, sp.CancelHandle())
-        got = other.receive(done.share.link, "blue harbour", None, sp.CancelHandle())
+            other.receive(done.share.link, "red harbour seven lanterns", None, sp.CancelHandle())
+        got = other.receive(done.share.link, "blue harbour seven lanterns", None, sp.CancelHandle())
         self.assertEqual((got.summary.instances_added, got.summary.errors), (192, []))
         study = other.studies()[0]
         series = other.series(study.id)[0]
@@ -289,7 +291,7 @@ class Scenario(unittest.TestCase):
         self.assertEqual(self.vault.revoke_share(done.share.id).status, sp.ShareStatus.REVOKED)
         self.assertEqual([s.status for s in self.vault.shares()], [sp.ShareStatus.REVOKED])
         with self.assertRaises(sp.ScanpassError.ShareGone):
-            other.receive(done.share.link, "blue harbour", None, sp.CancelHandle())
+            other.receive(done.share.link, "blue harbour seven lanterns", None, sp.CancelHandle())
 
 
 if __name__ == "__main__":

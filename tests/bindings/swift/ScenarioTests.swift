@@ -244,7 +244,7 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         let progress = ShareProgress()
         let req = ShareRequest(
             studyId: f.study.id, seriesIds: [], relay: relay, expiresInDays: 1,
-            maxDownloads: nil, passcode: "blue harbour", deidentify: nil)
+            maxDownloads: nil, passcode: "blue harbour seven lanterns", deidentify: nil)
         XCTAssertNil(try f.vault.shareWarning(studyId: f.study.id, seriesIds: []))
         // the link carries the share's key: never print it (no message below shows `done` or it)
         let done = try await f.vault.shareAsync(request: req, listener: progress, cancel: CancelHandle())
@@ -259,6 +259,8 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(last.files, 192)
         let link = done.share.link
         XCTAssertTrue(try linkNeedsPasscode(link: link))
+        XCTAssertTrue(passcodeProblem(passcode: "blue harbour")?.contains("too easy to guess") ?? false)
+        XCTAssertNil(passcodeProblem(passcode: "blue harbour seven lanterns"))
         let qr = try linkQrPng(link: link, scale: 4)
         XCTAssertEqual([UInt8](qr.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
 
@@ -267,10 +269,10 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
             try other.receive(link: link, passcode: nil, listener: nil, cancel: CancelHandle())
         }
         await assertThrowsAsync("WrongPasscode") {
-            try await other.receiveAsync(link: link, passcode: "red harbour", listener: nil, cancel: CancelHandle())
+            try await other.receiveAsync(link: link, passcode: "red harbour seven lanterns", listener: nil, cancel: CancelHandle())
         }
         let got = try await other.receiveAsync(
-            link: link, passcode: "blue harbour", listener: nil, cancel: CancelHandle())
+            link: link, passcode: "blue harbour seven lanterns", listener: nil, cancel: CancelHandle())
         XCTAssertEqual(got.summary.instancesAdded, 192)
         XCTAssertEqual(got.summary.errors, [])
         guard let study = try other.studies().first,
@@ -286,7 +288,7 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(try f.vault.revokeShare(shareId: done.share.id).status, .revoked)
         XCTAssertEqual(try f.vault.shares().map(\.status), [.revoked])
         assertThrows("ShareGone") {
-            try other.receive(link: link, passcode: "blue harbour", listener: nil, cancel: CancelHandle())
+            try other.receive(link: link, passcode: "blue harbour seven lanterns", listener: nil, cancel: CancelHandle())
         }
     }
 }
