@@ -168,6 +168,7 @@ enum Command {
     /// SHA-256); exits non-zero naming the first file that differs.
     ViewerCheck {
         /// The viewer's base address (default: SCANPASS_VIEWER, else the core's DEFAULT_VIEWER).
+        #[arg(env = "SCANPASS_VIEWER")]
         url: Option<String>,
         #[arg(long)]
         json: bool,

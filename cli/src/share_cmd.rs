@@ -389,10 +389,7 @@ pub fn receive(
 
 /// `scanpass viewer-check [URL]`: the viewer origin serves the pinned build, file for file.
 pub fn viewer_check(url: Option<String>, json: bool) -> CliResult {
-    let url = url
-        .or_else(|| std::env::var("SCANPASS_VIEWER").ok())
-        .unwrap_or_else(|| share::DEFAULT_VIEWER.to_string());
-    let ok = share::check_viewer(&url).map_err(|e| e.to_string())?;
+    let ok = share::check_viewer(url.as_deref()).map_err(|e| e.to_string())?;
     if json {
         println!(
             "{}",

@@ -357,8 +357,7 @@ pub struct ViewerCheckResult {
 /// (ADR 8). Fetches every file of the viewer: call it off the main thread.
 #[uniffi::export(default(viewer = None))]
 pub fn check_viewer(viewer: Option<String>) -> ViewerCheckResult {
-    let base = viewer.unwrap_or_else(|| core::DEFAULT_VIEWER.to_string());
-    match core::check_viewer(&base) {
+    match core::check_viewer(viewer.as_deref()) {
         Ok(ok) => ViewerCheckResult {
             verified: true,
             files: ok.files as u32,

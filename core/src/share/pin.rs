@@ -165,8 +165,10 @@ pub fn check_with(
 }
 
 /// Fetches every file this core pins from the viewer at `viewer` (its base address, e.g.
-/// `https://view.example/1.4.0/`) and compares it with the pinned SHA-256.
-pub fn check_viewer(viewer: &str) -> Result<ViewerCheck, ViewerCheckError> {
+/// `https://view.example/1.4.0/`; `None`: [`super::DEFAULT_VIEWER`], the one a share links to
+/// when none is named) and compares it with the pinned SHA-256.
+pub fn check_viewer(viewer: Option<&str>) -> Result<ViewerCheck, ViewerCheckError> {
+    let viewer = viewer.unwrap_or(super::DEFAULT_VIEWER);
     let pins = pinned();
     if pins.files.is_empty() {
         return Err(ViewerCheckError::NoPins);
