@@ -4,9 +4,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use scanpass_core::export::{self, ExportFormat, ExportListener};
 use scanpass_core::import::{self, CancelToken, ImportEvent, ImportListener, Source};
 use scanpass_core::render::{self, Voi};
-use scanpass_core::vault::export::{self, ExportFormat, ExportListener};
 use scanpass_core::vault::{keystore::desktop, Vault};
 
 use crate::{err, write, CliResult};
@@ -213,7 +213,8 @@ pub fn render(
     let index: usize = index
         .parse()
         .map_err(|_| format!("INDEX must be a number, got {index:?}"))?;
-    let (image, _) = vault.render(series, index, frame, voi).map_err(err)?;
+    let (image, _) =
+        scanpass_core::library::render(&vault, series, index, frame, voi).map_err(err)?;
     let image = match thumb {
         Some(px) => render::thumbnail(&image, px),
         None => image,

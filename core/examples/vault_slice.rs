@@ -100,8 +100,7 @@ fn run(
         })
         .ok_or("no study holds that series")?
         .id;
-    let row = vault
-        .instances(series)
+    let row = scanpass_core::library::instances(&vault, series)
         .map_err(|e| e.to_string())?
         .get(index)
         .ok_or("no such instance")?
@@ -136,7 +135,9 @@ fn run(
             .0)
     };
     let list = || -> Result<usize, String> {
-        Ok(vault.instances(series).map_err(|e| e.to_string())?.len())
+        Ok(scanpass_core::library::instances(&vault, series)
+            .map_err(|e| e.to_string())?
+            .len())
     };
 
     // warm-up, and the check that both paths show the same picture

@@ -23,12 +23,16 @@
 pub mod deid;
 pub mod dicom;
 mod error;
+pub mod export;
+pub mod fileset;
 pub mod import;
+pub mod library;
 pub mod phantom;
 pub mod render;
 pub mod request;
 pub mod secret;
 pub mod share;
+pub mod task;
 pub mod vault;
 pub mod viewer;
 

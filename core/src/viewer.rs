@@ -191,7 +191,7 @@ impl Viewer {
         cache_bytes: usize,
         radius: usize,
     ) -> Result<Viewer> {
-        let instances = vault.instances(series_id)?;
+        let instances = crate::library::instances(&vault, series_id)?;
         let study = vault.study_of_series(series_id)?;
         let slices: Vec<Slice> = instances
             .iter()

@@ -10,9 +10,9 @@ use dicom_core::{DataElement, PrimitiveValue, VR};
 use dicom_dictionary_std::tags;
 use dicom_object::meta::FileMetaTableBuilder;
 use dicom_object::{InMemDicomObject, OpenFileOptions};
+use scanpass_core::export::{export_study, ExportFormat, ExportListener};
 use scanpass_core::import::{import, CancelToken, Silent, Source};
 use scanpass_core::phantom::{self, PhantomSpec};
-use scanpass_core::vault::export::{export_study, ExportFormat, ExportListener};
 use scanpass_core::vault::{PassphraseKeyStore, Vault};
 use scanpass_core::Error;
 
@@ -226,7 +226,7 @@ fn stored(vault: &Vault) -> BTreeMap<String, Vec<u8>> {
     let mut all = BTreeMap::new();
     for study in vault.studies().unwrap() {
         for s in vault.series(&study.id).unwrap() {
-            for i in vault.instances(&s.id).unwrap() {
+            for i in scanpass_core::library::instances(vault, &s.id).unwrap() {
                 let bytes = vault.read_instance(&study.id, &i.id).unwrap().to_vec();
                 let obj = scanpass_core::dicom::parse(
                     &bytes,

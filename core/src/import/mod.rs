@@ -11,8 +11,6 @@ pub mod zip;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -61,26 +59,10 @@ pub trait ImportListener: Send + Sync {
     fn on_event(&self, event: &ImportEvent);
 }
 
-/// A listener that ignores everything.
-pub struct Silent;
+pub use crate::task::{CancelToken, Silent};
+
 impl ImportListener for Silent {
     fn on_event(&self, _: &ImportEvent) {}
-}
-
-/// Cancels an import from another thread.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst)
-    }
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
 }
 
 /// One file that could not be imported.
@@ -292,7 +274,7 @@ impl<'a> Ingest<'a> {
         let mut need: BTreeSet<String> = series.iter().cloned().collect();
         need.extend(vault.series_without_thumbnail()?);
         for s in &need {
-            if let Err(e) = vault.make_thumbnail(s) {
+            if let Err(e) = crate::library::make_thumbnail(vault, s) {
                 summary.errors.push(FileError {
                     path: "(thumbnail)".into(),
                     error: e.to_string(),

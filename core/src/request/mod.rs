@@ -25,6 +25,7 @@ pub mod answers;
 pub mod dates;
 pub mod letter;
 mod pdf;
+mod records;
 pub mod rules;
 mod tracking;
 pub mod wizard;

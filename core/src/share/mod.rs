@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod passcode;
 pub mod pin;
 pub mod receive;
+mod records;
 pub mod relay;
 pub mod seal;
 pub mod send;

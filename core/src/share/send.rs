@@ -1,5 +1,5 @@
 //! The share flow: a study (or several, or some of their series), optionally de-identified,
-//! written as one DICOM File-set ([`crate::vault::export::write_file_set`]), each file sealed in
+//! written as one DICOM File-set ([`crate::export::write_plan`]), each file sealed in
 //! chunks and uploaded to the relay, then the sealed manifest, then finalize. The vault keeps a
 //! [`ShareRecord`].
 //!
@@ -23,9 +23,10 @@ use crate::deid::{self, Preset, Reason};
 use crate::dicom::attrs::{int, text};
 use crate::dicom::{parse, Object, ReadDepth};
 use crate::error::{Error, Result};
+use crate::export;
+use crate::fileset::FileSink;
 use crate::import::CancelToken;
 use crate::vault::crypto::{Key, SecretBytes};
-use crate::vault::export::{self, FileSink};
 use crate::vault::{now, Vault};
 use dicom_dictionary_std::tags;
 
@@ -350,7 +351,7 @@ pub fn share(
         }
         Ok(())
     };
-    export::write_file_set(
+    export::write_plan(
         vault,
         &study_plan,
         &mut transform,

@@ -1,6 +1,8 @@
 use super::*;
+use crate::dicom::{DicomImage, WHOLE_FILE_LIMIT};
 use crate::import::{import, CancelToken, ImportEvent, ImportListener, Silent, Source};
 use crate::phantom::{self, PhantomSpec};
+use crate::render::{self, Voi};
 
 pub(crate) fn temp_dir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("sp-{tag}-{}-{}", std::process::id(), new_id()));
@@ -95,12 +97,12 @@ fn import_a_cd_folder_then_list_order_render_and_dedupe() {
     assert_eq!(studies[0].modalities, vec!["CT".to_string()]);
     let series = vault.series(&studies[0].id).unwrap();
     assert_eq!(series[0].instance_count, 12);
-    let inst = vault.instances(&series[0].id).unwrap();
+    let inst = crate::library::instances(&vault, &series[0].id).unwrap();
     // ordered by position along the normal (z), which is instance number order here
     let numbers: Vec<i64> = inst.iter().map(|i| i.number.unwrap()).collect();
     assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
 
-    let (img, _) = vault.render(&series[0].id, 5, 0, &Voi::Default).unwrap();
+    let (img, _) = crate::library::render(&vault, &series[0].id, 5, 0, &Voi::Default).unwrap();
     let direct = crate::dicom::DicomImage::from_bytes(
         phantom::ct_slice(
             PhantomSpec {
@@ -203,13 +205,13 @@ fn lock_wrong_passphrase_delete_and_integrity() {
     vault.unlock(&fast_store(&dir)).unwrap();
 
     // flip a byte in one stored image: a clear integrity error for that image, the rest reads
-    let inst = vault.instances(&series).unwrap();
+    let inst = crate::library::instances(&vault, &series).unwrap();
     flip_byte(&vault.blobs.path(&inst[1].blob_id), |len| len - 100);
     assert!(matches!(
-        vault.render(&series, 1, 0, &Voi::Default),
+        crate::library::render(&vault, &series, 1, 0, &Voi::Default),
         Err(Error::Integrity(_))
     ));
-    vault.render(&series, 0, 0, &Voi::Default).unwrap();
+    crate::library::render(&vault, &series, 0, 0, &Voi::Default).unwrap();
 
     vault.delete_study(&study).unwrap();
     assert!(vault.studies().unwrap().is_empty());
@@ -245,7 +247,9 @@ fn a_large_multi_frame_object_is_read_frame_by_frame() {
         )
         .unwrap()
         .0;
-        let got = vault.render(&series, 0, frame, &Voi::Default).unwrap().0;
+        let got = crate::library::render(&vault, &series, 0, frame, &Voi::Default)
+            .unwrap()
+            .0;
         assert!(got.rgba == want.rgba, "frame {frame} from the vault");
     }
 
@@ -253,17 +257,17 @@ fn a_large_multi_frame_object_is_read_frame_by_frame() {
     // the ciphertext in plaintext order, then one 16-byte tag per 64 KiB chunk)
     let frame_len = side * side;
     let in_plain = cine.len() - (frames as usize - 35) * frame_len + frame_len / 2;
-    let inst = vault.instances(&series).unwrap();
+    let inst = crate::library::instances(&vault, &series).unwrap();
     let tags = cine.len().div_ceil(crypto::CHUNK) * 16;
     flip_byte(&vault.blobs.path(&inst[0].blob_id), |len| {
         len - tags - (cine.len() - in_plain)
     });
     assert!(matches!(
-        vault.render(&series, 0, 35, &Voi::Default),
+        crate::library::render(&vault, &series, 0, 35, &Voi::Default),
         Err(Error::Integrity(_))
     ));
-    vault.render(&series, 0, 0, &Voi::Default).unwrap();
-    vault.render(&series, 0, 34, &Voi::Default).unwrap();
+    crate::library::render(&vault, &series, 0, 0, &Voi::Default).unwrap();
+    crate::library::render(&vault, &series, 0, 34, &Voi::Default).unwrap();
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -298,15 +302,18 @@ fn cancel_half_way_keeps_whole_instances_and_a_rerun_completes() {
     let series = vault.series(&vault.studies().unwrap()[0].id).unwrap()[0]
         .id
         .clone();
-    let n = vault.instances(&series).unwrap().len();
+    let n = crate::library::instances(&vault, &series).unwrap().len();
     assert_eq!(n, s.instances_added);
     for i in 0..n {
-        vault.render(&series, i, 0, &Voi::Default).unwrap();
+        crate::library::render(&vault, &series, i, 0, &Voi::Default).unwrap();
     }
     let rest = import(&vault, &[Source::Path(cd)], &Silent, &CancelToken::new()).unwrap();
     assert_eq!(rest.instances_added + s.instances_added, 10);
     assert_eq!(rest.duplicates, s.instances_added);
-    assert_eq!(vault.instances(&series).unwrap().len(), 10);
+    assert_eq!(
+        crate::library::instances(&vault, &series).unwrap().len(),
+        10
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -360,8 +367,7 @@ fn a_bad_file_is_reported_and_the_rest_imported_conflicts_and_mixed_patients_fla
         .unwrap();
     let series = vault.series(&study.id).unwrap()[0].id.clone();
     assert_eq!(
-        vault
-            .instances(&series)
+        crate::library::instances(&vault, &series)
             .unwrap()
             .iter()
             .filter(|i| i.conflict)

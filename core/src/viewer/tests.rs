@@ -70,7 +70,8 @@ fn slices_render_like_the_vault_and_come_in_geometric_order() {
     for n in [0u32, 4, 9] {
         let voi = Voi::preset("ct-brain").unwrap();
         let (img, applied) = v.render(n, &voi).unwrap();
-        let (want, want_applied) = vault.render(&series, n as usize, 0, &voi).unwrap();
+        let (want, want_applied) =
+            crate::library::render(&vault, &series, n as usize, 0, &voi).unwrap();
         assert_eq!(img.rgba, want.rgba, "slice {n}");
         assert_eq!(applied, want_applied);
     }
@@ -172,7 +173,10 @@ fn a_multi_frame_object_plays_as_cine_at_its_frame_time() {
     let f0 = v.render(0, &Voi::Default).unwrap().0.rgba;
     let f1 = v.render(1, &Voi::Default).unwrap().0.rgba;
     assert_ne!(f0, f1);
-    let direct = vault.render(&series, 0, 1, &Voi::Default).unwrap().0.rgba;
+    let direct = crate::library::render(&vault, &series, 0, 1, &Voi::Default)
+        .unwrap()
+        .0
+        .rgba;
     assert_eq!(f1, direct);
 }
 

@@ -1,20 +1,24 @@
 //! Records requests in the vault: one JSON document per request in the encrypted index (table
-//! `request`, migration 002), with the imported study it led to as a foreign key.
+//! `request`, migration 002), with the imported study it led to as a foreign key
+//! ([`crate::vault`]'s documents: the vault stores them without knowing what they say).
 
-use rusqlite::{params, OptionalExtension};
-
-use super::index::sql;
-use super::{new_id, now, Vault};
 use crate::error::{Error, Result};
 use crate::request::RequestRecord;
+use crate::vault::{Documents, Vault};
 
 fn to_json(r: &RequestRecord) -> Result<String> {
     serde_json::to_string(r).map_err(|e| Error::Storage(format!("a request does not encode: {e}")))
 }
 
-fn from_json(s: &str) -> Result<RequestRecord> {
+fn from_json(s: &str, study: Option<String>) -> Result<RequestRecord> {
     // serde's message could quote the stored text: keep only that it failed
-    serde_json::from_str(s).map_err(|_| Error::Integrity("a stored request is damaged".into()))
+    let mut rec: RequestRecord = serde_json::from_str(s)
+        .map_err(|_| Error::Integrity("a stored request is damaged".into()))?;
+    // the study link reflects the vault now: a deleted study is no longer linked
+    if let Some(r) = rec.tracking.received.as_mut() {
+        r.study_id = study;
+    }
+    Ok(rec)
 }
 
 fn study_of(r: &RequestRecord) -> Option<String> {
@@ -27,20 +31,19 @@ fn study_of(r: &RequestRecord) -> Option<String> {
 impl Vault {
     /// Store a new request (finished or a wizard draft); returns its id.
     pub fn create_request(&self, record: &RequestRecord) -> Result<String> {
-        let id = new_id();
-        let data = to_json(record)?;
+        let id = hex::encode(crate::vault::crypto::new_blob_id());
         let study = study_of(record);
-        self.with(|u| {
-            u.index
-                .conn
-                .execute(
-                    "INSERT INTO request (id, data, study_id, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?4)",
-                    params![id, data, study, now()],
-                )
-                .map_err(sql)?;
-            Ok(())
-        })?;
+        if let Some(s) = &study {
+            if !self.has_study(s)? {
+                return Err(Error::NotFound("study"));
+            }
+        }
+        self.put_document(
+            Documents::Requests,
+            &id,
+            &to_json(record)?,
+            study.as_deref(),
+        )?;
         Ok(id)
     }
 
@@ -48,76 +51,30 @@ impl Vault {
     pub fn update_request(&self, id: &str, record: &RequestRecord) -> Result<()> {
         let data = to_json(record)?;
         let study = study_of(record);
-        self.with(|u| {
-            if let Some(s) = &study {
-                let known: i64 = u
-                    .index
-                    .conn
-                    .query_row("SELECT count(*) FROM study WHERE id = ?1", [s], |r| {
-                        r.get(0)
-                    })
-                    .map_err(sql)?;
-                if known == 0 {
-                    return Err(Error::NotFound("study"));
-                }
+        if let Some(s) = &study {
+            if !self.has_study(s)? {
+                return Err(Error::NotFound("study"));
             }
-            let n = u
-                .index
-                .conn
-                .execute(
-                    "UPDATE request SET data = ?2, study_id = ?3, updated_at = ?4 WHERE id = ?1",
-                    params![id, data, study, now()],
-                )
-                .map_err(sql)?;
-            if n == 0 {
-                return Err(Error::NotFound("request"));
-            }
-            Ok(())
-        })
+        }
+        if !self.update_document(Documents::Requests, id, &data, study.as_deref())? {
+            return Err(Error::NotFound("request"));
+        }
+        Ok(())
     }
 
     /// One request. The study link reflects the vault now: a deleted study is no longer linked.
     pub fn request(&self, id: &str) -> Result<RequestRecord> {
-        let row: Option<(String, Option<String>)> = self.with(|u| {
-            u.index
-                .conn
-                .query_row(
-                    "SELECT data, study_id FROM request WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-                .map_err(sql)
-        })?;
-        let (data, study) = row.ok_or(Error::NotFound("request"))?;
-        let mut rec = from_json(&data)?;
-        if let Some(r) = rec.tracking.received.as_mut() {
-            r.study_id = study;
-        }
-        Ok(rec)
+        let doc = self
+            .document(Documents::Requests, id)?
+            .ok_or(Error::NotFound("request"))?;
+        from_json(&doc.data, doc.study_id)
     }
 
     /// Every request, oldest first, with its id.
     pub fn requests(&self) -> Result<Vec<(String, RequestRecord)>> {
-        let rows: Vec<(String, String, Option<String>)> = self.with(|u| {
-            let mut stmt = u
-                .index
-                .conn
-                .prepare("SELECT id, data, study_id FROM request ORDER BY created_at, id")
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .map_err(sql)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(sql)
-        })?;
-        rows.into_iter()
-            .map(|(id, data, study)| {
-                let mut rec = from_json(&data)?;
-                if let Some(r) = rec.tracking.received.as_mut() {
-                    r.study_id = study;
-                }
-                Ok((id, rec))
-            })
+        self.documents(Documents::Requests)?
+            .into_iter()
+            .map(|d| Ok((d.id, from_json(&d.data, d.study_id)?)))
             .collect()
     }
 
@@ -130,18 +87,10 @@ impl Vault {
                 "request id: give at least its first 4 characters (0-9, a-f)".into(),
             ));
         }
-        let ids: Vec<String> = self.with(|u| {
-            let mut stmt = u
-                .index
-                .conn
-                .prepare("SELECT id FROM request WHERE substr(id, 1, ?2) = ?1 LIMIT 2")
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map(params![p, p.len() as i64], |r| r.get(0))
-                .map_err(sql)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(sql)
-        })?;
-        match ids.as_slice() {
+        match self
+            .document_ids_starting(Documents::Requests, &p)?
+            .as_slice()
+        {
             [one] => Ok(one.clone()),
             [] => Err(Error::NotFound("request")),
             _ => Err(Error::InvalidArgument(
@@ -152,29 +101,22 @@ impl Vault {
 
     /// Forget a request.
     pub fn delete_request(&self, id: &str) -> Result<()> {
-        self.with(|u| {
-            let n = u
-                .index
-                .conn
-                .execute("DELETE FROM request WHERE id = ?1", [id])
-                .map_err(sql)?;
-            if n == 0 {
-                return Err(Error::NotFound("request"));
-            }
-            Ok(())
-        })
+        if !self.delete_document(Documents::Requests, id)? {
+            return Err(Error::NotFound("request"));
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::temp_dir;
-    use super::super::PassphraseKeyStore;
     use super::*;
     use crate::request::answers::{Answers, Delivery, Format, Patient, Provider, Studies};
     use crate::request::dates::parse_iso;
     use crate::request::wizard::{Event, Wizard};
     use crate::request::{Channel, Jurisdiction, Language, Mark};
+    use crate::vault::tests::temp_dir;
+    use crate::vault::PassphraseKeyStore;
 
     fn answers() -> Answers {
         Answers {

@@ -1,0 +1,394 @@
+//! Storing and reading instance files: a DICOM file in (deduplicated, filed under its patient's
+//! study and series, encrypted as a blob), bytes or an opened image out; thumbnails; deleting a
+//! study with its key.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::crypto::{self, BlobId, Key};
+use super::index::{in_transaction, sql};
+use super::{integrity, io_err, new_id, now, parse_blob_id, study_ad, InstanceRow, Vault};
+use crate::dicom::{ByteSource, DicomImage, Summary, WHOLE_FILE_LIMIT};
+use crate::error::{Error, Result};
+
+impl Vault {
+    /// Open a listed instance of `study_id` (a row from [`crate::library::instances`]) without listing
+    /// the series again, as a viewer does slice after slice.
+    pub fn open_row(&self, study_id: &str, row: &InstanceRow) -> Result<DicomImage> {
+        self.open_blob(study_id, &row.blob_id)
+    }
+
+    fn open_blob(&self, study_id: &str, blob: &BlobId) -> Result<DicomImage> {
+        let key = self.with(|u| Self::study_key(u, study_id))?;
+        let reader = self.blobs.reader(&key, blob).map_err(integrity)?;
+        // a slice (up to the size of a file read whole from plain disk): one read, decrypted in
+        // place, then parsed and its frames borrowed as from a plain file; a larger object (a
+        // multi-frame cine, a tomosynthesis stack) keeps the blob open and decrypts the chunks of
+        // each frame when asked, so that memory stays in proportion to one frame
+        let opened = if reader.len() <= WHOLE_FILE_LIMIT {
+            let bytes = reader.read_all().map_err(integrity)?;
+            DicomImage::from_secret(bytes)
+        } else {
+            DicomImage::from_reader(Box::new(reader))
+        };
+        opened.map_err(|e| match e {
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => {
+                Error::Integrity("a stored image fails its integrity check".into())
+            }
+            other => other,
+        })
+    }
+
+    /// Decrypt one stored instance whole (for export and sharing).
+    pub fn read_instance(&self, study_id: &str, instance_id: &str) -> Result<crypto::SecretBytes> {
+        let blob: String = self.with(|u| {
+            u.index
+                .conn
+                .prepare_cached(
+                    "SELECT i.blob_id FROM instance i JOIN series s ON i.series_id = s.id
+                     WHERE i.id = ?1 AND s.study_id = ?2",
+                )
+                .map_err(sql)?
+                .query_row([instance_id, study_id], |r| r.get(0))
+                .optional()
+                .map_err(sql)?
+                .ok_or(Error::NotFound("instance"))
+        })?;
+        let blob = parse_blob_id(&blob)?;
+        let key = self.with(|u| Self::study_key(u, study_id))?;
+        let reader = self.blobs.reader(&key, &blob).map_err(integrity)?;
+        reader.read_all().map_err(integrity)
+    }
+
+    /// The thumbnail of a series, as PNG bytes (made at import, stored encrypted).
+    pub fn thumbnail(&self, series_id: &str) -> Result<Vec<u8>> {
+        let study = self.study_of_series(series_id)?;
+        let blob: Option<String> = self.with(|u| {
+            u.index
+                .conn
+                .query_row(
+                    "SELECT blob_id FROM thumbnail WHERE series_id = ?1",
+                    [series_id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql)
+        })?;
+        let blob = parse_blob_id(&blob.ok_or(Error::NotFound("thumbnail"))?)?;
+        let key = self.with(|u| Self::study_key(u, &study))?;
+        let reader = self.blobs.reader(&key, &blob).map_err(integrity)?;
+        Ok(reader.read_all().map_err(integrity)?.to_vec())
+    }
+
+    /// Delete a study: its key is destroyed, its blobs removed, the index space wiped
+    /// (`secure_delete`) and reclaimed.
+    pub fn delete_study(&self, study_id: &str) -> Result<()> {
+        let blobs: Vec<String> = self.with(|u| {
+            let ids: Vec<String> = {
+                let mut stmt = u
+                    .index
+                    .conn
+                    .prepare(
+                        "SELECT i.blob_id FROM instance i JOIN series s ON i.series_id = s.id WHERE s.study_id = ?1
+                         UNION SELECT t.blob_id FROM thumbnail t JOIN series s ON t.series_id = s.id WHERE s.study_id = ?1",
+                    )
+                    .map_err(sql)?;
+                let rows = stmt.query_map([study_id], |r| r.get(0)).map_err(sql)?;
+                rows.collect::<std::result::Result<_, _>>().map_err(sql)?
+            };
+            let n = u.index.conn.execute("DELETE FROM study WHERE id = ?1", [study_id]).map_err(sql)?;
+            if n == 0 {
+                return Err(Error::NotFound("study"));
+            }
+            u.study_keys.remove(study_id);
+            u.index.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;").map_err(sql)?;
+            Ok(ids)
+        })?;
+        for b in blobs {
+            self.blobs
+                .remove(&parse_blob_id(&b)?)
+                .map_err(io_err("a blob"))?;
+        }
+        Ok(())
+    }
+
+    /// Store one DICOM file (already read, made [`Storable`]) in the vault. Returns what happened
+    /// to it.
+    pub(crate) fn store(&self, file: &Storable, image: &DicomImage) -> Result<Stored> {
+        let (bytes, digest) = (file.bytes.as_slice(), &file.digest);
+        let s = image.summary();
+        let sop = s
+            .sop_instance_uid
+            .clone()
+            .ok_or_else(|| Error::bad("SOPInstanceUID", "absent"))?;
+        let study_uid = s
+            .study_instance_uid
+            .clone()
+            .ok_or_else(|| Error::bad("StudyInstanceUID", "absent"))?;
+        let series_uid = s
+            .series_instance_uid
+            .clone()
+            .ok_or_else(|| Error::bad("SeriesInstanceUID", "absent"))?;
+        let info = image.info().ok();
+
+        // look up what the index has for this instance, study and series
+        let (existing, study_id, series_id) = self.with(|u| {
+            let existing: Vec<Vec<u8>> = {
+                let mut stmt = u
+                    .index
+                    .conn
+                    .prepare_cached("SELECT sha256 FROM instance WHERE sop_uid = ?1")
+                    .map_err(sql)?;
+                let rows = stmt.query_map([&sop], |r| r.get(0)).map_err(sql)?;
+                rows.collect::<std::result::Result<_, _>>().map_err(sql)?
+            };
+            let study: Option<(String, Option<String>, Option<String>)> = u
+                .index
+                .conn
+                .prepare_cached(
+                    "SELECT id, patient_id, patient_name FROM study WHERE study_uid = ?1",
+                )
+                .map_err(sql)?
+                .query_row([&study_uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()
+                .map_err(sql)?;
+            let series: Option<(String, String)> = u
+                .index
+                .conn
+                .prepare_cached("SELECT id, study_id FROM series WHERE series_uid = ?1")
+                .map_err(sql)?
+                .query_row([&series_uid], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+                .map_err(sql)?;
+            Ok((existing, study, series))
+        })?;
+        // A file naming a study (or series) already stored must be of the same patient, and a
+        // series must stay in its study: else a crafted file with another patient's Study
+        // Instance UID would be filed, shown and shared inside that patient's study.
+        let study_id = match study_id {
+            Some((id, patient_id, patient_name)) => {
+                if !same_patient(
+                    (&patient_id, &patient_name),
+                    (&s.patient_id, &s.patient_name),
+                ) {
+                    return Err(Error::bad(
+                        "PatientID",
+                        "this file names a study already in the vault for another patient: \
+                         not imported (check where it came from)",
+                    ));
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        let series_id = match series_id {
+            Some((series, of_study)) if Some(&of_study) == study_id.as_ref() => Some(series),
+            Some(_) => {
+                return Err(Error::bad(
+                    "SeriesInstanceUID",
+                    "this file names a series of another study in the vault: not imported",
+                ))
+            }
+            None => None,
+        };
+        if existing.iter().any(|h| h.as_slice() == digest) {
+            return Ok(Stored::Duplicate);
+        }
+        let conflict = !existing.is_empty();
+        let study_id = study_id.unwrap_or_else(new_id);
+        let new_study = self.with(|u| {
+            Ok(u.index
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM study WHERE id = ?1",
+                    [&study_id],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map_err(sql)?
+                == 0)
+        })?;
+        let study_key = if new_study {
+            Key::random()
+        } else {
+            self.with(|u| Self::study_key(u, &study_id))?
+        };
+
+        // the blob first (synced), then the index row: a crash leaves at worst an orphan blob
+        let blob = crypto::new_blob_id();
+        let size = self
+            .blobs
+            .write(&study_key, &blob, bytes)
+            .map_err(io_err("a blob"))?;
+
+        let series_id = series_id.unwrap_or_else(new_id);
+        let instance_id = new_id();
+        self.with(|u| {
+            let sealed = crypto::seal(&u.key, study_key.expose(), study_ad(&study_id).as_bytes());
+            in_transaction(&mut u.index.conn, |tx| {
+                if new_study {
+                    tx.execute(
+                        "INSERT INTO study (id, study_uid, patient_name, patient_id, birth_date, sex, study_date, description, accession, sealed_key, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        params![study_id, study_uid, s.patient_name, s.patient_id, s.patient_birth_date, s.patient_sex, s.study_date, s.study_description, s.accession_number, sealed, now()],
+                    )
+                    .map_err(sql)?;
+                }
+                tx.execute(
+                    "INSERT OR IGNORE INTO series (id, study_id, series_uid, number, modality, description, body_part)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![series_id, study_id, series_uid, s.series_number, s.modality, s.series_description, s.body_part],
+                )
+                .map_err(sql)?;
+                tx.execute(
+                    "INSERT INTO instance (id, series_id, sop_uid, sop_class, number, position, orientation, frames, rows, cols, transfer_syntax, blob_id, size, sha256, conflict, imported_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                    params![
+                        instance_id, series_id, sop, s.sop_class_uid, s.instance_number,
+                        s.image_position_patient.map(|p| join(&p)), s.image_orientation_patient.map(|p| join(&p)),
+                        info.map(|i| i.frames).unwrap_or(0), info.map(|i| i.rows), info.map(|i| i.cols),
+                        info.map(|i| i.transfer_syntax.uid.clone()), hex::encode(blob), size as i64, digest.to_vec(),
+                        conflict as i64, now()
+                    ],
+                )
+                .map_err(sql)?;
+                Ok(())
+            })?;
+            u.study_keys.insert(study_id.clone(), study_key.clone());
+            Ok(())
+        })?;
+        Ok(Stored::Added {
+            study_id,
+            series_id,
+            conflict,
+            patient: patient_of(&s),
+        })
+    }
+
+    /// Series that have instances but no thumbnail (an import was interrupted before making it).
+    pub(crate) fn series_without_thumbnail(&self) -> Result<Vec<String>> {
+        self.with(|u| {
+            let mut stmt = u
+                .index
+                .conn
+                .prepare(
+                    "SELECT s.id FROM series s WHERE NOT EXISTS (SELECT 1 FROM thumbnail t WHERE t.series_id = s.id)
+                     AND EXISTS (SELECT 1 FROM instance i WHERE i.series_id = s.id)",
+                )
+                .map_err(sql)?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(sql)?;
+            rows.collect::<std::result::Result<_, _>>().map_err(sql)
+        })
+    }
+
+    /// Store (or replace) the thumbnail of a series: PNG bytes, encrypted under its study's key.
+    pub(crate) fn put_thumbnail(&self, series_id: &str, png: &[u8]) -> Result<()> {
+        let study = self.study_of_series(series_id)?;
+        let key = self.with(|u| Self::study_key(u, &study))?;
+        let blob = crypto::new_blob_id();
+        self.blobs
+            .write(&key, &blob, png)
+            .map_err(io_err("a thumbnail"))?;
+        let old: Option<String> = self.with(|u| {
+            let old = u
+                .index
+                .conn
+                .query_row(
+                    "SELECT blob_id FROM thumbnail WHERE series_id = ?1",
+                    [series_id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql)?;
+            u.index
+                .conn
+                .execute(
+                    "INSERT INTO thumbnail (series_id, blob_id) VALUES (?1, ?2)
+                     ON CONFLICT(series_id) DO UPDATE SET blob_id = excluded.blob_id",
+                    params![series_id, hex::encode(blob)],
+                )
+                .map_err(sql)?;
+            Ok(old)
+        })?;
+        if let Some(old) = old {
+            self.blobs
+                .remove(&parse_blob_id(&old)?)
+                .map_err(io_err("a thumbnail"))?;
+        }
+        Ok(())
+    }
+}
+
+/// What storing one file did.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Stored {
+    Added {
+        study_id: String,
+        series_id: String,
+        conflict: bool,
+        patient: String,
+    },
+    Duplicate,
+}
+
+fn patient_of(s: &Summary) -> String {
+    format!(
+        "{}|{}",
+        s.patient_id.as_deref().unwrap_or(""),
+        s.patient_name.as_deref().unwrap_or("")
+    )
+}
+
+/// A file's bytes as the vault stores them: the preamble zeroed (it may carry executable content:
+/// PE/ELF polyglots), with their SHA-256 (the dedupe key). Made on any thread: the import makes it
+/// on its reading thread, beside the one that stores.
+pub(crate) struct Storable {
+    bytes: Vec<u8>,
+    digest: [u8; 32],
+}
+
+impl Storable {
+    pub(crate) fn new(mut bytes: Vec<u8>) -> Storable {
+        if bytes.len() >= 132 && &bytes[128..132] == b"DICM" {
+            bytes[..128].fill(0);
+        }
+        let digest = sha256(&bytes);
+        Storable { bytes, digest }
+    }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
+fn join(v: &[f64]) -> String {
+    v.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join("\\")
+}
+
+/// Whether two files' patient modules name the same patient: the same Patient ID when both
+/// have one; else the same name (case, spaces and trailing `^` aside, as systems pad them).
+fn same_patient(
+    a: (&Option<String>, &Option<String>),
+    b: (&Option<String>, &Option<String>),
+) -> bool {
+    let id = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+    };
+    let name = |v: &Option<String>| {
+        v.as_deref()
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches('^')
+            .trim()
+            .to_uppercase()
+    };
+    match (id(a.0), id(b.0)) {
+        (Some(x), Some(y)) => x == y,
+        _ => name(a.1) == name(b.1),
+    }
+}

@@ -1,0 +1,280 @@
+//! Listing what the vault holds: patients, studies, series and instances, as rows read from
+//! the encrypted index (display order and display text are the library's: [`crate::library`]).
+
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+use super::crypto::BlobId;
+use super::index::sql;
+use super::Vault;
+use crate::error::{Error, Result};
+
+/// A study as listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyRow {
+    pub id: String,
+    pub patient_name: Option<String>,
+    pub patient_id: Option<String>,
+    pub study_date: Option<String>,
+    pub description: Option<String>,
+    pub modalities: Vec<String>,
+    pub series_count: u32,
+    pub instance_count: u32,
+}
+
+/// A series as listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesRow {
+    pub id: String,
+    pub number: Option<i64>,
+    pub modality: Option<String>,
+    pub description: Option<String>,
+    pub instance_count: u32,
+}
+
+/// An instance as listed, in display order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InstanceRow {
+    pub id: String,
+    pub number: Option<i64>,
+    pub frames: u32,
+    pub rows: Option<u32>,
+    pub cols: Option<u32>,
+    pub conflict: bool,
+    #[serde(skip)]
+    pub(super) blob_id: BlobId,
+    #[serde(skip)]
+    pub(super) position: Option<[f64; 3]>,
+    #[serde(skip)]
+    pub(super) orientation: Option<[f64; 6]>,
+}
+
+impl InstanceRow {
+    /// Image Position (Patient) of the first frame, in mm, when the file gives it.
+    pub fn position(&self) -> Option<[f64; 3]> {
+        self.position
+    }
+    /// Image Orientation (Patient): row then column direction cosines, when the file gives it.
+    pub fn orientation(&self) -> Option<[f64; 6]> {
+        self.orientation
+    }
+}
+
+/// A patient as listed: the studies of one (Patient ID, Patient's Name) pair. A vault usually
+/// holds one patient; a CD from a hospital can hold several (see [`crate::import::ImportSummary`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatientRow {
+    /// Opaque and stable for as long as the studies are kept: pass it to [`Vault::studies_of`].
+    pub id: String,
+    pub name: Option<String>,
+    pub patient_id: Option<String>,
+    pub study_count: u32,
+    /// The newest study date (DICOM DA, `YYYYMMDD`), when any study has one.
+    pub latest_study_date: Option<String>,
+}
+
+impl Vault {
+    /// Every study, newest first.
+    pub fn studies(&self) -> Result<Vec<StudyRow>> {
+        self.with(|u| {
+            let mut stmt = u
+                .index
+                .conn
+                .prepare(
+                    "SELECT s.id, s.patient_name, s.patient_id, s.study_date, s.description,
+                            (SELECT group_concat(DISTINCT modality) FROM series WHERE study_id = s.id),
+                            (SELECT count(*) FROM series WHERE study_id = s.id),
+                            (SELECT count(*) FROM instance i JOIN series se ON i.series_id = se.id
+                              WHERE se.study_id = s.id)
+                     FROM study s ORDER BY s.study_date DESC, s.created_at DESC",
+                )
+                .map_err(sql)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    let modalities: Option<String> = r.get(5)?;
+                    Ok(StudyRow {
+                        id: r.get(0)?,
+                        patient_name: r.get(1)?,
+                        patient_id: r.get(2)?,
+                        study_date: r.get(3)?,
+                        description: r.get(4)?,
+                        modalities: modalities
+                            .map(|m| m.split(',').map(str::to_string).collect())
+                            .unwrap_or_default(),
+                        series_count: r.get(6)?,
+                        instance_count: r.get(7)?,
+                    })
+                })
+                .map_err(sql)?;
+            rows.collect::<std::result::Result<_, _>>().map_err(sql)
+        })
+    }
+
+    /// The patients of the vault: studies grouped by (Patient ID, Patient's Name), newest first.
+    pub fn patients(&self) -> Result<Vec<PatientRow>> {
+        let mut out: Vec<PatientRow> = Vec::new();
+        for s in self.studies()? {
+            let id = patient_key(&s.patient_id, &s.patient_name);
+            match out.iter_mut().find(|p| p.id == id) {
+                Some(p) => {
+                    p.study_count += 1;
+                    if s.study_date > p.latest_study_date {
+                        p.latest_study_date = s.study_date.clone();
+                    }
+                }
+                None => out.push(PatientRow {
+                    id,
+                    name: s.patient_name.clone(),
+                    patient_id: s.patient_id.clone(),
+                    study_count: 1,
+                    latest_study_date: s.study_date.clone(),
+                }),
+            }
+        }
+        out.sort_by(|a, b| b.latest_study_date.cmp(&a.latest_study_date));
+        Ok(out)
+    }
+
+    /// The studies of one patient (an id from [`Vault::patients`]), newest first.
+    pub fn studies_of(&self, patient: &str) -> Result<Vec<StudyRow>> {
+        let rows: Vec<StudyRow> = self
+            .studies()?
+            .into_iter()
+            .filter(|s| patient_key(&s.patient_id, &s.patient_name) == patient)
+            .collect();
+        if rows.is_empty() {
+            return Err(Error::NotFound("patient"));
+        }
+        Ok(rows)
+    }
+
+    /// The series of a study, by series number.
+    pub fn series(&self, study_id: &str) -> Result<Vec<SeriesRow>> {
+        self.with(|u| {
+            let exists: bool = u
+                .index
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM study WHERE id = ?1",
+                    [study_id],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map_err(sql)?
+                > 0;
+            if !exists {
+                return Err(Error::NotFound("study"));
+            }
+            let mut stmt = u
+                .index
+                .conn
+                .prepare(
+                    "SELECT se.id, se.number, se.modality, se.description,
+                            (SELECT count(*) FROM instance WHERE series_id = se.id)
+                     FROM series se WHERE se.study_id = ?1
+                     ORDER BY se.number IS NULL, se.number, se.description",
+                )
+                .map_err(sql)?;
+            let rows = stmt
+                .query_map([study_id], |r| {
+                    Ok(SeriesRow {
+                        id: r.get(0)?,
+                        number: r.get(1)?,
+                        modality: r.get(2)?,
+                        description: r.get(3)?,
+                        instance_count: r.get(4)?,
+                    })
+                })
+                .map_err(sql)?;
+            rows.collect::<std::result::Result<_, _>>().map_err(sql)
+        })
+    }
+
+    /// The instances of a series, in no particular order: [`crate::library::instances`] gives
+    /// them in display order.
+    pub fn instance_rows(&self, series_id: &str) -> Result<Vec<InstanceRow>> {
+        let rows = self.with(|u| {
+            let mut stmt = u
+                .index
+                .conn
+                .prepare_cached(
+                    "SELECT id, number, frames, rows, cols, conflict, blob_id, position, orientation
+                     FROM instance WHERE series_id = ?1",
+                )
+                .map_err(sql)?;
+            let rows = stmt
+                .query_map([series_id], |r| {
+                    let blob: String = r.get(6)?;
+                    let pos: Option<String> = r.get(7)?;
+                    let ori: Option<String> = r.get(8)?;
+                    Ok(InstanceRow {
+                        id: r.get(0)?,
+                        number: r.get(1)?,
+                        frames: r.get(2)?,
+                        rows: r.get(3)?,
+                        cols: r.get(4)?,
+                        conflict: r.get::<_, i64>(5)? != 0,
+                        blob_id: hex::decode(blob)
+                            .ok()
+                            .and_then(|b| b.try_into().ok())
+                            .unwrap_or([0; 16]),
+                        position: pos.and_then(|p| parse_floats::<3>(&p)),
+                        orientation: ori.and_then(|p| parse_floats::<6>(&p)),
+                    })
+                })
+                .map_err(sql)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(sql)
+        })?;
+        if rows.is_empty() {
+            self.with(|u| {
+                u.index
+                    .conn
+                    .query_row("SELECT id FROM series WHERE id = ?1", [series_id], |r| {
+                        r.get::<_, String>(0)
+                    })
+                    .optional()
+                    .map_err(sql)?
+                    .ok_or(Error::NotFound("series"))
+            })?;
+        }
+        Ok(rows)
+    }
+
+    /// The study a series belongs to.
+    pub fn study_of_series(&self, series_id: &str) -> Result<String> {
+        self.with(|u| {
+            u.index
+                .conn
+                .prepare_cached("SELECT study_id FROM series WHERE id = ?1")
+                .map_err(sql)?
+                .query_row([series_id], |r| r.get(0))
+                .optional()
+                .map_err(sql)?
+                .ok_or(Error::NotFound("series"))
+        })
+    }
+}
+
+fn parse_floats<const N: usize>(s: &str) -> Option<[f64; N]> {
+    let v: Vec<f64> = s
+        .split('\\')
+        .filter_map(|p| p.trim().parse().ok())
+        .collect();
+    v.try_into().ok()
+}
+
+/// The opaque id of a patient: a hash of the identity under a per-process random salt, so that it
+/// is stable while the app runs but says nothing of the patient if it is logged or kept.
+fn patient_key(id: &Option<String>, name: &Option<String>) -> String {
+    use sha2::Digest;
+    static SALT: std::sync::OnceLock<[u8; 16]> = std::sync::OnceLock::new();
+    let salt = SALT.get_or_init(rand::random);
+    let mut h = sha2::Sha256::new();
+    h.update(salt);
+    for part in [id, name] {
+        let v = part.as_deref().unwrap_or("").trim();
+        h.update((v.len() as u64).to_le_bytes());
+        h.update(v.as_bytes());
+    }
+    hex::encode(&h.finalize()[..8])
+}
