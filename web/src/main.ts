@@ -12,7 +12,7 @@
 //   viewer/overlay.ts  the text in the image's corners; viewer/text.ts names and dates
 //   viewer/measure.ts  length measurements; viewer/windowing.ts presets and window drags
 //   viewer/input.ts    mouse, touch and wheel per tool; viewer/keys.ts the keyboard
-//   viewer/toolbar.ts  the tool bar and the slice slider; viewer/cine.ts playback
+//   viewer/toolbar.ts  the tool bar (folded on a phone), the slider; viewer/cine.ts playback
 //   viewer/series-list.ts the series list and the header's study line; viewer/download.ts the zip
 //   share.ts, dicom.ts, decode.ts, render.ts  the share format, DICOM, decoding, the display pipeline
 

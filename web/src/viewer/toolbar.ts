@@ -1,5 +1,7 @@
 // The tool bar: the drag tool, the window preset, cine, overlay, invert, reset, and the slice
-// slider under the image.
+// slider under the image. On a narrow or short screen (a phone) the bar, the download and a lone
+// series fold away behind one "Tools" button in the header, so that the image has the screen; the
+// button names the drag tool in use (style.css holds the layout, this file the state).
 
 import type { Voi } from "../render";
 import { $ } from "../dom";
@@ -18,9 +20,19 @@ export interface ToolbarActions {
   slice(i: number): void;
 }
 
+const TOOL_NAMES: Record<Tool, string> = { scroll: "Scroll", window: "Window", pan: "Pan", zoom: "Zoom", measure: "Measure" };
+
+/** Where the tools fold away: a narrow or a short screen (the same query is in style.css). */
+const FOLD = "(max-width: 700px), (max-height: 500px)";
+const narrow = () => matchMedia(FOLD).matches;
+
 export function bindToolbar(a: ToolbarActions) {
   document.querySelectorAll<HTMLButtonElement>("[data-tool]").forEach((b) => {
-    b.addEventListener("click", () => a.setTool(b.dataset.tool as Tool));
+    b.addEventListener("click", () => {
+      a.setTool(b.dataset.tool as Tool);
+      // on a phone, a drag tool is chosen to be used on the image: give the image the screen
+      if (narrow()) setToolsOpen(false);
+    });
   });
   $<HTMLSelectElement>("preset").addEventListener("change", (e) => a.preset((e.target as HTMLSelectElement).value));
   $("overlay-toggle").addEventListener("click", () => a.toggleOverlay());
@@ -28,13 +40,23 @@ export function bindToolbar(a: ToolbarActions) {
   $("reset").addEventListener("click", () => a.reset());
   $("cine").addEventListener("click", () => a.toggleCine());
   $<HTMLInputElement>("slice").addEventListener("input", (e) => a.slice(Number((e.target as HTMLInputElement).value) - 1));
+  const toggle = $<HTMLButtonElement>("tools-toggle");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => setToolsOpen(!document.body.classList.contains("tools-open")));
 }
 
-/** Shows tool `t` as the one in use. */
+/** Opens or folds the tools (on a wide screen they are always shown; the class changes nothing). */
+export function setToolsOpen(open: boolean) {
+  document.body.classList.toggle("tools-open", open);
+  $("tools-toggle").setAttribute("aria-expanded", String(open));
+}
+
+/** Shows tool `t` as the one in use, on its button and on the "Tools" button. */
 export function showTool(t: Tool) {
   document.querySelectorAll<HTMLButtonElement>("[data-tool]").forEach((b) => {
     b.setAttribute("aria-pressed", String(b.dataset.tool === t));
   });
+  $("tool-now").textContent = TOOL_NAMES[t];
 }
 
 /** The preset list for a series of `modality`: the file's window, the full range, the CT presets

@@ -54,6 +54,7 @@ export class Viewer implements Controls {
     hook.studies = m.studies.length;
     showNotes(m);
     $("download").addEventListener("click", () => downloadZip(this.m, (f) => this.files.fileBytes(f)));
+    $("viewer").classList.toggle("single-series", this.order.length < 2);
     buildSeriesList(m, this.order, { link, keys, relay }, (i) => this.selectSeries(i));
     bindToolbar({
       setTool: (t) => this.setTool(t),
@@ -71,7 +72,7 @@ export class Viewer implements Controls {
       },
     });
     // on touch screens one finger scrolls the stack (pinch zooms and pans); a mouse adjusts the window
-    if (matchMedia("(pointer: coarse)").matches) this.setTool("scroll");
+    this.setTool(matchMedia("(pointer: coarse)").matches ? "scroll" : this.tool);
     bindPointer(this);
     bindKeys(this);
     new ResizeObserver(() => this.compose()).observe($("viewport"));
