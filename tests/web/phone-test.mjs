@@ -2,8 +2,8 @@
 // SAG-anon made by `scanpass share`, opened in Debian's chromium (playwright-core). With the
 // tools folded the image has the screen; the "Tools" button opens them; a preset chosen there and
 // a window dragged with one finger change the pixels, which stay equal to `scanpass render`; the
-// slider scrolls by touch; turned to 740 × 360 the tools fold too. Screenshots go to $OUT
-// (phone-*.png).
+// slider scrolls by touch; turned to 740 × 360 the tools fold too; on a CT the Lung preset gives
+// the core's pixels. Screenshots go to $OUT (phone-*.png).
 //
 //   node phone-test.mjs   (env: SCANPASS_BIN, SCANPASS_RELAY_BIN, SAMPLES, OUT, SCANPASS_WEB_DIST)
 
@@ -182,6 +182,33 @@ try {
     `image ${l.canvas.join(" × ")} CSS px, ${(l.share * 100).toFixed(1)}% of the height; slider ${slider ? "on screen" : "off screen"}; too small: ${l.small.join(", ") || "none"}`,
   );
   await wide.close();
+
+  // ---- a CT on the phone: the Lung preset from the opened tools, as the core renders it ----
+  const ctVault = join(tmp, "vault-ct");
+  sp(["--vault", ctVault, "import", join(process.env.SAMPLES, "dicom-test-files/WG04/REF/CT1_UNC"), "--json"]);
+  const ctStudy = JSON.parse(sp(["--vault", ctVault, "studies", "--json"]))[0].id;
+  const ctFiles = join(tmp, "fileset-ct");
+  sp(["--vault", ctVault, "export", ctStudy, "--out", ctFiles]);
+  const ctLink = JSON.parse(sp(["--vault", ctVault, "share", ctStudy, "--relay", relay.url, "--json"])).link;
+  const cc = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const cp = await cc.newPage();
+  await openLink(cp, ctLink);
+  h = await hookOf(cp);
+  const ctFile = join(ctFiles, h.path);
+  const [c2, r2] = dims(ctFile);
+  await cp.tap("#tools-toggle");
+  sum = await canvasSum(cp);
+  d = h.draws;
+  await cp.selectOption("#preset", "ct-lung");
+  h = await waitDraw(cp, d);
+  pr = await probe(cp, coreRender(BIN, tmp, ctFile, { preset: "ct-lung" }), c2, r2);
+  await cp.screenshot({ path: join(OUT, "phone-ct-lung.png") });
+  check(
+    "CT at 360 × 740: preset Lung from the opened tools changes the pixels; canvas = `scanpass render --preset ct-lung`",
+    h.applied?.kind === "window" && h.applied.center === -600 && h.applied.width === 1500 && (await canvasSum(cp)) !== sum && pr.compared > 300 && pr.maxDiff === 0,
+    `C/W ${h.applied?.center}/${h.applied?.width}, ${JSON.stringify(pr)}`,
+  );
+  await cc.close();
 } finally {
   await browser.close();
   relay.child.kill();
