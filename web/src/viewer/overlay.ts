@@ -1,16 +1,11 @@
 // The text in the image's corners: the patient and study (top left), the series and image
 // number (top right), the slice position and zoom (bottom left), the window (bottom right).
 
-import type { Manifest, Study } from "../share";
+import type { Manifest } from "../share";
 import type { Applied, Voi } from "../render";
 import { $ } from "../dom";
 import { fmt, isoDate, personName } from "./text";
-import type { Item, Ready } from "./study";
-
-/** The patient of a study: its own (a share of several patients' studies), else the share's. */
-export function patientOf(m: Manifest, st: Study) {
-  return st.patient !== undefined ? st.patient : m.patient;
-}
+import { patientOf, type Item, type Ready } from "./study";
 
 export interface OverlayState {
   on: boolean;

@@ -5,7 +5,7 @@
 import { openChunk, type Link, type Manifest, type Relay, type ShareKeys } from "../share";
 import { $ } from "../dom";
 import { isoDate, personName } from "./text";
-import { patientOf } from "./overlay";
+import { patientOf } from "./study";
 
 /** A colour per study of a share of several, marking its group in the series list and the image
  * it shows (the first is the viewer's accent). */

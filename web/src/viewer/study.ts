@@ -1,8 +1,9 @@
-// The study model: the series of the share in the order of the list, the slices of a series (each
-// frame of each file), and getting a slice ready to draw: fetch and decrypt its file, parse it,
-// decode the frame, each step cached by bytes and shared by the display, the prefetch and the zip.
+// The study model: the series of the share in the order of the list, the patient of a study, the
+// slices of a series (each frame of each file), and getting a slice ready to draw: fetch and
+// decrypt its file, parse it, decode the frame, each step cached by bytes and shared by the
+// display, the prefetch and the zip.
 
-import { fetchFile, type Link, type Manifest, type Relay, type ShareKeys } from "../share";
+import { fetchFile, type Link, type Manifest, type Relay, type ShareKeys, type Study } from "../share";
 import { readInstance, type Instance } from "../dicom";
 import { decodeFrame, type DecodedFrame } from "../decode";
 import { LruMap } from "./lru";
@@ -23,6 +24,11 @@ export const itemKey = (it: Item) => `${it.file}:${it.frame}`;
 /** The series in the order of the list: by study (the patient's order), then as in the manifest. */
 export function seriesOrder(m: Manifest): number[] {
   return m.studies.flatMap((_, si) => m.series.flatMap((s, i) => (s.study === si ? [i] : [])));
+}
+
+/** The patient of a study: its own (a share of several patients' studies), else the share's. */
+export function patientOf(m: Manifest, st: Study) {
+  return st.patient !== undefined ? st.patient : m.patient;
 }
 
 /** The slices of series `i`: every frame of every file, in the manifest's order. */
