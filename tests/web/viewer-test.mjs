@@ -16,6 +16,7 @@ import dicomParser from "dicom-parser";
 import { launch } from "./browser.mjs";
 import { openLink, startRelay, startViewerHost } from "./hosts.mjs";
 import { writeShare } from "./share-writer.mjs";
+import { coreRender as coreRenderWith, dims, hookOf, probe, waitDraw } from "./pixels.mjs";
 
 const BIN = process.env.SCANPASS_BIN;
 const RELAY = process.env.SCANPASS_RELAY_BIN;
@@ -138,67 +139,13 @@ async function shareTwo({ cli, alter = null }) {
   return writeShare({ relay: relay.url, viewer: VIEWER, fileset: two.fileset, scanpassBin: BIN, alter });
 }
 
-// ---- pixels ----
-function coreRender(file, { frame = 0, window = null, preset = null } = {}) {
-  const out = join(tmp, `render-${Math.random().toString(36).slice(2)}.rgba`);
-  const args = ["render", file, "--frame", String(frame), "--out", out];
-  if (window) args.push("--window", `${window.center},${window.width}`);
-  if (preset) args.push("--preset", preset);
-  sp(args);
-  const b = readFileSync(out);
-  rmSync(out);
-  return b;
-}
+// ---- pixels (pixels.mjs) ----
+const coreRender = (file, opts) => coreRenderWith(BIN, tmp, file, opts);
 
-/** Samples the visible canvas at image pixels' centres; compares with the core's RGBA. */
-async function probe(page, rgba, cols, rows, n = 400) {
-  const pts = [];
-  let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  for (let i = 0; i < n; i++) pts.push([Math.floor(rnd() * cols), Math.floor(rnd() * rows)]);
-  const got = await page.evaluate((pts) => {
-    const c = document.getElementById("canvas");
-    const ctx = c.getContext("2d");
-    const dpr = window.devicePixelRatio || 1;
-    return pts.map(([x, y]) => {
-      const [cx, cy] = window.__scanpass.imageToCanvas(x + 0.5, y + 0.5);
-      const px = Math.floor(cx * dpr);
-      const py = Math.floor(cy * dpr);
-      if (px < 0 || py < 0 || px >= c.width || py >= c.height) return null;
-      return Array.from(ctx.getImageData(px, py, 1, 1).data);
-    });
-  }, pts);
-  let compared = 0;
-  let maxDiff = 0;
-  let sum = 0;
-  got.forEach((g, i) => {
-    if (!g) return;
-    const [x, y] = pts[i];
-    const o = (y * cols + x) * 4;
-    for (let k = 0; k < 3; k++) {
-      const d = Math.abs(g[k] - rgba[o + k]);
-      maxDiff = Math.max(maxDiff, d);
-      sum += d;
-    }
-    compared++;
-  });
-  return { compared, maxDiff, meanDiff: compared ? sum / (compared * 3) : 0 };
-}
-
-const hookOf = (page) => page.evaluate(() => ({ ...window.__scanpass, imageToCanvas: undefined }));
-async function waitDraw(page, before) {
-  await page.waitForFunction((b) => window.__scanpass.draws > b || window.__scanpass.error === "image", before, { timeout: 20000 });
-  return hookOf(page);
-}
 async function open(page, link) {
   await openLink(page, link);
   return hookOf(page);
 }
-const dims = (file) => {
-  const ds = dicomParser.parseDicom(readFileSync(file), { untilTag: "x7fe00010" });
-  return [ds.uint16("x00280011"), ds.uint16("x00280010"), ds.string("x00280030")];
-};
-
 const browser = await launch();
 try {
   // ---- the main screen, desktop ----
@@ -507,11 +454,13 @@ try {
     const squeezed = await pp2.$$eval("#series-list button", (bs) =>
       bs.filter((b) => b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1).length,
     );
+    // the series list stays on screen when there are several series (the tools fold away)
+    const share2 = await pp2.evaluate(() => document.getElementById("canvas").getBoundingClientRect().height / window.innerHeight);
     await pp2.screenshot({ path: join(OUT, "viewer-phone-360-two-studies.png") });
     check(
-      `${tag}, 360 px wide: image shown, two narrow study headings, no series button cut, nothing wider than the screen`,
-      h.state === "viewer-ready" && ov2 <= 0 && heads.length === 2 && heads.every((w) => w > 0 && w <= 120) && squeezed === 0,
-      `overflow ${ov2}px, heading widths ${heads.join(", ")} px, ${squeezed} buttons cut`,
+      `${tag}, 360 px wide: image shown, two narrow study headings, no series button cut, nothing wider than the screen, the image at least 75% of the height`,
+      h.state === "viewer-ready" && ov2 <= 0 && heads.length === 2 && heads.every((w) => w > 0 && w <= 120) && squeezed === 0 && share2 >= 0.75,
+      `overflow ${ov2}px, heading widths ${heads.join(", ")} px, ${squeezed} buttons cut, image ${(share2 * 100).toFixed(1)}% of the height`,
     );
     await ph.close();
   }
