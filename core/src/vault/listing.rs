@@ -4,7 +4,7 @@
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use super::crypto::BlobId;
+use super::crypto::{BlobId, Key};
 use super::index::sql;
 use super::Vault;
 use crate::error::{Error, Result};
@@ -64,7 +64,8 @@ impl InstanceRow {
 /// holds one patient; a CD from a hospital can hold several (see [`crate::import::ImportSummary`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PatientRow {
-    /// Opaque and stable for as long as the studies are kept: pass it to [`Vault::studies_of`].
+    /// Opaque, the same at every launch and different in every vault (derived under the vault
+    /// key): pass it to [`Vault::studies_of`].
     pub id: String,
     pub name: Option<String>,
     pub patient_id: Option<String>,
@@ -113,8 +114,9 @@ impl Vault {
     /// The patients of the vault: studies grouped by (Patient ID, Patient's Name), newest first.
     pub fn patients(&self) -> Result<Vec<PatientRow>> {
         let mut out: Vec<PatientRow> = Vec::new();
+        let ids = self.patient_ids_key()?;
         for s in self.studies()? {
-            let id = patient_key(&s.patient_id, &s.patient_name);
+            let id = patient_key(&ids, &s.patient_id, &s.patient_name);
             match out.iter_mut().find(|p| p.id == id) {
                 Some(p) => {
                     p.study_count += 1;
@@ -137,10 +139,11 @@ impl Vault {
 
     /// The studies of one patient (an id from [`Vault::patients`]), newest first.
     pub fn studies_of(&self, patient: &str) -> Result<Vec<StudyRow>> {
+        let ids = self.patient_ids_key()?;
         let rows: Vec<StudyRow> = self
             .studies()?
             .into_iter()
-            .filter(|s| patient_key(&s.patient_id, &s.patient_name) == patient)
+            .filter(|s| patient_key(&ids, &s.patient_id, &s.patient_name) == patient)
             .collect();
         if rows.is_empty() {
             return Err(Error::NotFound("patient"));
@@ -263,18 +266,22 @@ fn parse_floats<const N: usize>(s: &str) -> Option<[f64; N]> {
     v.try_into().ok()
 }
 
-/// The opaque id of a patient: a hash of the identity under a per-process random salt, so that it
-/// is stable while the app runs but says nothing of the patient if it is logged or kept.
-fn patient_key(id: &Option<String>, name: &Option<String>) -> String {
-    use sha2::Digest;
-    static SALT: std::sync::OnceLock<[u8; 16]> = std::sync::OnceLock::new();
-    let salt = SALT.get_or_init(rand::random);
-    let mut h = sha2::Sha256::new();
-    h.update(salt);
+/// The opaque id of a patient: a keyed hash of the identity under a key derived from the vault
+/// key, so that it is the same at every launch (an app restores its screen after the system
+/// killed it) and in no other vault, and says nothing of the patient if it is logged or kept.
+fn patient_key(ids: &Key, id: &Option<String>, name: &Option<String>) -> String {
+    let mut identity = Vec::new();
     for part in [id, name] {
         let v = part.as_deref().unwrap_or("").trim();
-        h.update((v.len() as u64).to_le_bytes());
-        h.update(v.as_bytes());
+        identity.extend_from_slice(&(v.len() as u64).to_le_bytes());
+        identity.extend_from_slice(v.as_bytes());
     }
-    hex::encode(&h.finalize()[..8])
+    hex::encode(&ids.derive("patient", &identity).expose()[..8])
+}
+
+impl Vault {
+    /// The key patient ids are derived under (from the vault key).
+    fn patient_ids_key(&self) -> Result<Key> {
+        self.with(|u| Ok(u.key.derive("scanpass patient ids v1", b"")))
+    }
 }

@@ -507,3 +507,35 @@ fn a_file_of_another_patient_naming_a_stored_study_is_refused() {
         "nothing was filed in the stored study"
     );
 }
+
+#[test]
+fn patient_ids_survive_a_relaunch_and_differ_between_vaults() {
+    let cd = cd_folder(3, 11);
+    let ids = |tag: &str| {
+        let dir = temp_dir(tag);
+        let keys = fast_store(&dir);
+        let vault = Vault::create(&dir, &keys).unwrap();
+        import(
+            &vault,
+            &[Source::Path(cd.clone())],
+            &Silent,
+            &CancelToken::new(),
+        )
+        .unwrap();
+        let first = vault.patients().unwrap()[0].id.clone();
+        // a relaunch: the vault opened afresh from its folder and unlocked again
+        drop(vault);
+        let vault = Vault::open(&dir).unwrap();
+        vault.unlock(&keys).unwrap();
+        let again = vault.patients().unwrap()[0].id.clone();
+        assert_eq!(first, again);
+        assert_eq!(vault.studies_of(&again).unwrap().len(), 1);
+        // nothing of the patient in it
+        assert_eq!(first.len(), 16);
+        assert!(first.chars().all(|c| c.is_ascii_hexdigit()));
+        first
+    };
+    // the same patient in two vaults of one process: two unrelated ids (a per-process salt gave
+    // the same id to both)
+    assert_ne!(ids("pids-a"), ids("pids-b"));
+}
