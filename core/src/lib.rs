@@ -33,6 +33,7 @@ pub mod request;
 pub mod secret;
 pub mod share;
 pub mod task;
+pub mod text;
 pub mod vault;
 pub mod viewer;
 

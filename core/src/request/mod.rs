@@ -122,28 +122,5 @@ impl fmt::Display for Jurisdiction {
     }
 }
 
-/// The language of the letters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    En,
-    Fr,
-}
-
-impl Language {
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::En => "en",
-            Language::Fr => "fr",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Language> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "en" | "english" => Some(Language::En),
-            "fr" | "french" | "français" | "francais" => Some(Language::Fr),
-            _ => None,
-        }
-    }
-}
+/// The language of the letters: the core's languages ([`crate::text`]).
+pub use crate::text::Language;
