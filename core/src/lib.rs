@@ -30,6 +30,7 @@ pub mod library;
 pub mod phantom;
 pub mod render;
 pub mod request;
+pub mod screens;
 pub mod secret;
 pub mod share;
 pub mod task;

@@ -73,7 +73,9 @@ impl Vault {
                 )
                 .map_err(sql)?;
             Ok(())
-        })
+        })?;
+        self.changed();
+        Ok(())
     }
 
     /// Replaces document `id`; false when there is none.
@@ -85,7 +87,7 @@ impl Vault {
         study: Option<&str>,
     ) -> Result<bool> {
         let t = kind.table();
-        self.with(|u| {
+        let updated = self.with(|u| {
             let n = u
                 .index
                 .conn
@@ -97,7 +99,11 @@ impl Vault {
                 )
                 .map_err(sql)?;
             Ok(n > 0)
-        })
+        })?;
+        if updated {
+            self.changed();
+        }
+        Ok(updated)
     }
 
     /// Document `id`, if stored.
@@ -171,13 +177,17 @@ impl Vault {
     /// Deletes document `id`; false when there was none.
     pub(crate) fn delete_document(&self, kind: Documents, id: &str) -> Result<bool> {
         let t = kind.table();
-        self.with(|u| {
+        let deleted = self.with(|u| {
             let n = u
                 .index
                 .conn
                 .execute(&format!("DELETE FROM {t} WHERE id = ?1"), [id])
                 .map_err(sql)?;
             Ok(n > 0)
-        })
+        })?;
+        if deleted {
+            self.changed();
+        }
+        Ok(deleted)
     }
 }

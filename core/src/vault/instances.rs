@@ -108,6 +108,7 @@ impl Vault {
                 .remove(&parse_blob_id(&b)?)
                 .map_err(io_err("a blob"))?;
         }
+        self.changed();
         Ok(())
     }
 
@@ -255,6 +256,7 @@ impl Vault {
             u.study_keys.insert(study_id.clone(), study_key.clone());
             Ok(())
         })?;
+        self.changed();
         Ok(Stored::Added {
             study_id,
             series_id,
@@ -313,6 +315,7 @@ impl Vault {
                 .remove(&parse_blob_id(&old)?)
                 .map_err(io_err("a thumbnail"))?;
         }
+        self.changed();
         Ok(())
     }
 }

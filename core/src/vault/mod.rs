@@ -24,6 +24,7 @@ mod listing;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::OptionalExtension;
@@ -42,6 +43,11 @@ const FORMAT: u32 = 1;
 /// Called when the vault locks, so that whatever holds decrypted pixels drops them.
 pub type LockHook = dyn Fn() + Send + Sync;
 
+/// Called after each change of what the vault holds (an instance stored, a study deleted, a
+/// thumbnail made, a request or share record written), with the new [`Vault::revision`], on the
+/// thread that made the change.
+pub type ChangeHook = dyn Fn(u64) + Send + Sync;
+
 struct Unlocked {
     key: Key,
     index: Index,
@@ -57,6 +63,9 @@ pub struct Vault {
     blobs: BlobStore,
     state: Mutex<Option<Unlocked>>,
     lock_hooks: Mutex<Vec<std::sync::Weak<LockHook>>>,
+    /// bumped by every change of what the vault holds ([`Vault::revision`])
+    revision: AtomicU64,
+    change_hooks: Mutex<Vec<std::sync::Weak<ChangeHook>>>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -133,6 +142,8 @@ impl Vault {
             blobs,
             state: Mutex::new(None),
             lock_hooks: Mutex::new(Vec::new()),
+            revision: AtomicU64::new(0),
+            change_hooks: Mutex::new(Vec::new()),
         })
     }
 
@@ -213,6 +224,33 @@ impl Vault {
         let mut hooks = self.lock_hooks.lock().unwrap_or_else(|p| p.into_inner());
         hooks.retain(|h| h.strong_count() > 0);
         hooks.push(Arc::downgrade(hook));
+    }
+
+    /// A number that grows with every change of what the vault holds (an instance stored, a study
+    /// deleted, a thumbnail made, a request or share record written): a screen that listed at
+    /// revision `r` is up to date while `revision() == r`. Starts at 0 when the vault is opened.
+    pub fn revision(&self) -> u64 {
+        self.revision.load(Ordering::SeqCst)
+    }
+
+    /// Run `hook` after every change, for as long as the caller keeps it alive.
+    pub fn on_change(&self, hook: &Arc<ChangeHook>) {
+        let mut hooks = self.change_hooks.lock().unwrap_or_else(|p| p.into_inner());
+        hooks.retain(|h| h.strong_count() > 0);
+        hooks.push(Arc::downgrade(hook));
+    }
+
+    /// Record a change: bump the revision and tell the change hooks.
+    pub(crate) fn changed(&self) {
+        let revision = self.revision.fetch_add(1, Ordering::SeqCst) + 1;
+        let hooks: Vec<_> = {
+            let mut hooks = self.change_hooks.lock().unwrap_or_else(|p| p.into_inner());
+            hooks.retain(|h| h.strong_count() > 0);
+            hooks.iter().filter_map(|h| h.upgrade()).collect()
+        };
+        for hook in hooks {
+            hook(revision);
+        }
     }
 
     /// Whether the vault is unlocked.
