@@ -139,6 +139,12 @@ impl Vault {
         self.inner.is_unlocked()
     }
 
+    /// A number that grows with every change of what the vault holds: a screen drawn at
+    /// revision `r` is up to date while this returns `r`. Quick.
+    pub fn revision(&self) -> u64 {
+        self.inner.revision()
+    }
+
     /// The patients, newest study first. Blocks.
     pub fn patients(&self) -> Result<Vec<Patient>> {
         list(self.inner.patients())

@@ -8,6 +8,8 @@ import app.scanpass.ffi.ImportListener
 import app.scanpass.ffi.ImportSource
 import app.scanpass.ffi.KeyStore
 import app.scanpass.ffi.KeyStoreException
+import app.scanpass.ffi.LibraryEvent
+import app.scanpass.ffi.LibraryScreen
 import app.scanpass.ffi.RenderedSlice
 import app.scanpass.ffi.ScanpassException
 import app.scanpass.ffi.Series
@@ -268,6 +270,23 @@ class ScenarioTest {
             byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte(), 0x0d, 0x0a, 0x1a, 0x0a),
             png.copyOfRange(0, minOf(8, png.size)),
         )
+        val screen = LibraryScreen(vault, "fr-CA")
+        var v = screen.view()
+        assertEquals(vault.revision(), v.revision)
+        assertEquals(listOf("ANONYMIZED" to "1 examen"), v.patients.map { it.name to it.summary })
+        val s = v.patients[0].studies[0]
+        assertEquals(
+            listOf(study.id, "MR-Brain w/o Contrast", "IRM", "8 mars 2013", "1 série · 192 images"),
+            listOf(s.id, s.title, s.kinds, s.date, s.counts),
+        )
+        v = screen.handle(LibraryEvent.Search("xyz"))
+        assertEquals(0, v.patients.size)
+        assertEquals("Rien ne correspond à « xyz ».", v.empty)
+        screen.handle(LibraryEvent.Search(""))
+        v = screen.handle(LibraryEvent.AskDelete(study.id))
+        assertEquals("Supprimer cet examen ?", v.confirm?.title)
+        assertEquals(true, v.confirm?.destructive)
+        assertEquals(null, screen.handle(LibraryEvent.CancelDelete).confirm)
     }
 
     @Test

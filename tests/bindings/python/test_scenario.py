@@ -186,6 +186,22 @@ class Scenario(unittest.TestCase):
         self.assertEqual(self.series.modality, "MR")
         png = self.vault.thumbnail(self.series.id)
         self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        screen = sp.LibraryScreen(self.vault, "fr-CA")
+        v = screen.view()
+        self.assertEqual(v.revision, self.vault.revision())
+        self.assertEqual([(p.name, p.summary) for p in v.patients], [("ANONYMIZED", "1 examen")])
+        s = v.patients[0].studies[0]
+        self.assertEqual(
+            (s.id, s.title, s.kinds, s.date, s.counts),
+            (self.study.id, "MR-Brain w/o Contrast", "IRM", "8 mars 2013", "1 série · 192 images"),
+        )
+        v = screen.handle(sp.LibraryEvent.SEARCH("xyz"))
+        self.assertEqual((v.patients, v.empty), ([], "Rien ne correspond à « xyz »."))
+        screen.handle(sp.LibraryEvent.SEARCH(""))
+        v = screen.handle(sp.LibraryEvent.ASK_DELETE(self.study.id))
+        self.assertEqual(v.confirm.title, "Supprimer cet examen ?")
+        self.assertTrue(v.confirm.destructive)
+        self.assertIsNone(screen.handle(sp.LibraryEvent.CANCEL_DELETE()).confirm)
 
     def test_6_render_matches_the_rust_side(self):
         v = self.viewer

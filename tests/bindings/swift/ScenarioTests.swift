@@ -171,6 +171,26 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual(f.series.modality, "MR")
         let png = try f.vault.thumbnail(seriesId: f.series.id)
         XCTAssertEqual([UInt8](png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let screen = LibraryScreen(vault: f.vault, locale: "fr-CA")
+        var v = try screen.view()
+        XCTAssertEqual(v.revision, f.vault.revision())
+        XCTAssertEqual(v.patients.map(\.name), ["ANONYMIZED"])
+        XCTAssertEqual(v.patients.map(\.summary), ["1 examen"])
+        if let s = v.patients.first?.studies.first {
+            XCTAssertEqual(
+                [s.id, s.title, s.kinds, s.date, s.counts],
+                [f.study.id, "MR-Brain w/o Contrast", "IRM", "8 mars 2013", "1 série · 192 images"])
+        } else {
+            XCTFail("no study on the library screen")
+        }
+        v = try screen.handle(event: .search(query: "xyz"))
+        XCTAssertEqual(v.patients.count, 0)
+        XCTAssertEqual(v.empty, "Rien ne correspond à « xyz ».")
+        _ = try screen.handle(event: .search(query: ""))
+        v = try screen.handle(event: .askDelete(studyId: f.study.id))
+        XCTAssertEqual(v.confirm?.title, "Supprimer cet examen ?")
+        XCTAssertEqual(v.confirm?.destructive, true)
+        XCTAssertNil(try screen.handle(event: .cancelDelete).confirm)
     }
 
     func test_6_render_matches_the_rust_side() async throws {
