@@ -5,7 +5,7 @@
 
 pub mod multipart;
 pub mod scan;
-mod tmp;
+pub(crate) mod tmp;
 pub mod url;
 pub mod zip;
 
@@ -126,10 +126,9 @@ pub fn import(
     let mut summary = ImportSummary::default();
     let mut candidates = Vec::new();
     let ctx = scan::Context {
-        tmp: vault.dir().join("import-tmp"),
+        tmp: vault.import_tmp_dir(),
         cancel,
     };
-    tmp::sweep(&ctx.tmp);
     for source in sources {
         let found = match scan::expand(source, &ctx) {
             Ok(found) => found,

@@ -4,16 +4,15 @@
 //! their bytes) listed entry by entry ([`super::zip`]); provider links fetched ([`super::url`]).
 
 use std::collections::HashSet;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dicom_dictionary_std::tags;
 
-use super::tmp::TempFile;
+use super::tmp::Span;
 use super::zip::{self as archive, Archive, Budget};
 use super::{CancelToken, FileError, Source};
-use crate::dicom::{parse, ReadDepth};
+use crate::dicom::{parse, ByteSource, ReadDepth};
 use crate::error::{Error, Result};
 
 /// One file to try.
@@ -35,11 +34,7 @@ pub enum Origin {
     Zip { archive: Arc<Archive>, index: usize },
     /// A byte range of a temporary file (one part of a downloaded DICOMweb response, or a
     /// downloaded DICOM file).
-    Span {
-        file: Arc<TempFile>,
-        offset: u64,
-        len: u64,
-    },
+    Span(Span),
 }
 
 impl Candidate {
@@ -70,17 +65,17 @@ impl Reader {
                 let (_, open) = self.zip.insert((a.clone(), open));
                 archive::read_entry(open, *index)
             }
-            Origin::Span { file, offset, len } => {
+            Origin::Span(span) => {
                 let io = |source| Error::Io {
                     what: "a downloaded file",
                     source,
                 };
-                let len = (*len).min(MAX_FILE);
-                let mut f = std::fs::File::open(file.path()).map_err(io)?;
-                f.seek(SeekFrom::Start(*offset)).map_err(io)?;
-                // grown by read_to_end, which reports an allocation failure as an error
-                let mut buf = Vec::with_capacity(len.min(64 << 20) as usize);
-                f.take(len).read_to_end(&mut buf).map_err(io)?;
+                let len = span.len().min(MAX_FILE) as usize;
+                let mut buf = Vec::new();
+                buf.try_reserve_exact(len)
+                    .map_err(|_| io(std::io::ErrorKind::OutOfMemory.into()))?;
+                buf.resize(len, 0);
+                span.read_at(0, &mut buf).map_err(io)?;
                 Ok(buf)
             }
         }

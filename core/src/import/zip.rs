@@ -12,10 +12,10 @@
 //! - password-protected entries and compression methods other than stored/deflate are reported
 //!   as per-file errors;
 //! - memory: one entry at a time; a nested zip is copied to a temporary file (bounded like an
-//!   entry) and listed from there.
+//!   entry, encrypted as it is written: [`super::tmp`]) and listed from there.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ use ::zip::result::ZipError;
 use ::zip::{CompressionMethod, ZipArchive};
 
 use super::scan::{Candidate, Context, Found, Origin};
-use super::tmp::{self, CopyError, TempFile};
+use super::tmp::{self, CopyError, SourceReader, TempFile, TempWriter};
 use super::FileError;
 use crate::error::{one_line, Error, Result};
 
@@ -38,28 +38,49 @@ pub const RATIO_FROM: u64 = 1 << 20;
 /// Most entries in one archive.
 pub const MAX_ENTRIES: usize = 1_000_000;
 
-/// An archive on disk: the patient's own file, or a temporary one (a download, a nested zip),
-/// removed when the last candidate that reads from it is gone.
+/// An archive: the patient's own file, or a temporary one (a download, a nested zip), removed
+/// when the last candidate that reads from it is gone.
 #[derive(Debug)]
-pub struct Archive {
-    path: PathBuf,
-    _temp: Option<TempFile>,
+pub enum Archive {
+    File(PathBuf),
+    Temp(Arc<TempFile>),
 }
 
 impl Archive {
     pub fn file(path: PathBuf) -> Self {
-        Archive { path, _temp: None }
+        Archive::File(path)
     }
     pub fn temp(t: TempFile) -> Self {
-        Archive {
-            path: t.path().to_path_buf(),
-            _temp: Some(t),
+        Archive::Temp(Arc::new(t))
+    }
+}
+
+/// The bytes of an [`Archive`], for the zip reader.
+pub enum ArchiveBytes {
+    File(File),
+    Temp(SourceReader<Arc<TempFile>>),
+}
+
+impl Read for ArchiveBytes {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            ArchiveBytes::File(f) => f.read(buf),
+            ArchiveBytes::Temp(t) => t.read(buf),
+        }
+    }
+}
+
+impl Seek for ArchiveBytes {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        match self {
+            ArchiveBytes::File(f) => f.seek(to),
+            ArchiveBytes::Temp(t) => t.seek(to),
         }
     }
 }
 
 /// An archive open for reading.
-pub type Open = ZipArchive<BufReader<File>>;
+pub type Open = ZipArchive<BufReader<ArchiveBytes>>;
 
 /// Whether a file's first bytes are a zip's (a local file header) rather than a DICOM file's: the
 /// 128-byte DICOM preamble may hold anything, so "DICM" at 128 wins.
@@ -95,11 +116,16 @@ impl Budget {
 }
 
 pub fn open(archive: &Archive) -> Result<Open> {
-    let f = File::open(&archive.path).map_err(|source| Error::Io {
-        what: "a zip archive",
-        source,
-    })?;
-    ZipArchive::new(BufReader::new(f)).map_err(zip_err)
+    let bytes = match archive {
+        Archive::File(path) => {
+            ArchiveBytes::File(File::open(path).map_err(|source| Error::Io {
+                what: "a zip archive",
+                source,
+            })?)
+        }
+        Archive::Temp(t) => ArchiveBytes::Temp(SourceReader::new(t.clone())),
+    };
+    ZipArchive::new(BufReader::new(bytes)).map_err(zip_err)
 }
 
 /// List `archive`'s entries as candidates named `prefix/entry name`; problems go to
@@ -264,9 +290,9 @@ fn peek(zip: &mut Open, index: usize) -> Vec<u8> {
 fn extract(zip: &mut Open, index: usize, ctx: &Context) -> Result<TempFile> {
     let mut f = zip.by_index(index).map_err(zip_err)?;
     let size = f.size();
-    let (t, mut out) = TempFile::create(&ctx.tmp)?;
+    let mut out = TempWriter::create(&ctx.tmp)?;
     match tmp::copy_capped(&mut f, &mut out, size, ctx.cancel) {
-        Ok(n) if n == size => Ok(t),
+        Ok(n) if n == size => out.finish(),
         Ok(_) => Err(Error::Archive(
             "zip entry shorter than its header says".into(),
         )),
@@ -488,10 +514,7 @@ mod tests {
             .any(|e| e.path == "from-the-clinic.zip/nested.zip/inner/deeper.zip"));
         // nothing was written under an entry's name, and no temporary file is left
         assert!(!dir.join("../../etc/x").exists() && !src.join("../../etc/x").exists());
-        let tmp_left = std::fs::read_dir(dir.join("import-tmp"))
-            .map(|d| d.count())
-            .unwrap_or(0);
-        assert_eq!(tmp_left, 0);
+        assert_eq!(tmp::leftovers(&dir.join("import-tmp")), 0);
 
         // the same zip in a folder, under a name without extension, next to loose files
         let folder = tmp::test_dir("zipfolder");

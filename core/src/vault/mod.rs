@@ -190,6 +190,8 @@ impl Vault {
             )));
         }
         let blobs = BlobStore::new(dir.join("blobs")).map_err(io_err("the blob folder"))?;
+        // whatever an import killed mid-way left (ciphertext under a key that died with it)
+        crate::import::tmp::wipe(&dir.join(crate::import::tmp::DIR));
         Ok(Vault {
             dir: dir.to_path_buf(),
             id: file.id,
@@ -213,6 +215,14 @@ impl Vault {
     /// The vault's folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The folder of the imports' temporary files (encrypted, emptied whenever the vault is opened
+    /// or unlocked, marked with `CACHEDIR.TAG` and `.nomedia`). Shells keep it out of backups: iOS
+    /// sets `isExcludedFromBackup` on it; Android excludes it in its backup rules (or keeps the
+    /// vault under `noBackupFilesDir`).
+    pub fn import_tmp_dir(&self) -> PathBuf {
+        self.dir.join(crate::import::tmp::DIR)
     }
 
     /// Unlock with the key kept by `keys`.
@@ -248,6 +258,7 @@ impl Vault {
             }
         }
         let index = Index::open(&self.dir.join("index.db"), &key)?;
+        crate::import::tmp::wipe(&self.import_tmp_dir());
         *self.lock_state() = Some(Unlocked {
             key,
             index,

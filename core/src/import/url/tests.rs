@@ -107,9 +107,7 @@ fn run(vault: &Vault, s: Source) -> Result<ImportSummary> {
 }
 
 fn no_temp_left(dir: &std::path::Path) {
-    let left = std::fs::read_dir(dir.join("import-tmp"))
-        .map(|d| d.count())
-        .unwrap_or(0);
+    let left = crate::import::tmp::leftovers(&dir.join("import-tmp"));
     assert_eq!(left, 0, "temporary files left behind");
 }
 
