@@ -11,7 +11,7 @@ use dicom_dictionary_std::tags;
 
 use super::tmp::Span;
 use super::zip::{self as archive, Archive, Budget};
-use super::{CancelToken, FileError, Source};
+use super::{CancelToken, Content, FileError, Source, IN_MEMORY};
 use crate::dicom::{parse, ByteSource, ReadDepth};
 use crate::error::{Error, Result};
 
@@ -40,7 +40,7 @@ pub enum Origin {
 impl Candidate {
     /// Read the whole candidate (a zip entry reopens its archive; see [`Reader`] for many).
     pub fn read(&self) -> Result<Vec<u8>> {
-        Reader::default().read(self)
+        Reader::default().read_whole(self)
     }
 }
 
@@ -48,23 +48,55 @@ impl Candidate {
 #[derive(Default)]
 pub struct Reader {
     zip: Option<(Arc<Archive>, archive::Open)>,
+    /// Where large zip entries are streamed to; none: everything is read whole.
+    tmp: Option<PathBuf>,
 }
 
 impl Reader {
-    pub fn read(&mut self, c: &Candidate) -> Result<Vec<u8>> {
+    /// A reader that streams zip entries over [`IN_MEMORY`] into temporary files in `tmp`.
+    pub fn new(tmp: PathBuf) -> Self {
+        Reader {
+            zip: None,
+            tmp: Some(tmp),
+        }
+    }
+
+    fn archive(&mut self, a: &Arc<Archive>) -> Result<&mut archive::Open> {
+        let open = match self.zip.take() {
+            Some((cached, open)) if Arc::ptr_eq(&cached, a) => open,
+            _ => archive::open(a)?,
+        };
+        let (_, open) = self.zip.insert((a.clone(), open));
+        Ok(open)
+    }
+
+    /// A candidate's content: in memory up to [`IN_MEMORY`], else streamed (a zip entry through
+    /// an encrypted temporary file, a part of a download from its own).
+    pub fn read(&mut self, c: &Candidate, cancel: &CancelToken) -> Result<Content> {
+        match &c.origin {
+            Origin::Zip { archive: a, index } if c.size > IN_MEMORY => {
+                let Some(tmp) = self.tmp.clone() else {
+                    return self.read_whole(c).map(Content::Bytes);
+                };
+                let open = self.archive(a)?;
+                let t = archive::stream_entry(open, *index, &tmp, cancel)?;
+                Ok(Content::Stream(Box::new(t)))
+            }
+            Origin::Span(span) if span.len > IN_MEMORY && span.len <= MAX_FILE => {
+                Ok(Content::Stream(Box::new(span.clone())))
+            }
+            _ => self.read_whole(c).map(Content::Bytes),
+        }
+    }
+
+    /// A candidate's bytes, whole.
+    pub fn read_whole(&mut self, c: &Candidate) -> Result<Vec<u8>> {
         match &c.origin {
             Origin::File(path) => std::fs::read(path).map_err(|source| Error::Io {
                 what: "the file",
                 source,
             }),
-            Origin::Zip { archive: a, index } => {
-                let open = match self.zip.take() {
-                    Some((cached, open)) if Arc::ptr_eq(&cached, a) => open,
-                    _ => archive::open(a)?,
-                };
-                let (_, open) = self.zip.insert((a.clone(), open));
-                archive::read_entry(open, *index)
-            }
+            Origin::Zip { archive: a, index } => archive::read_entry(self.archive(a)?, *index),
             Origin::Span(span) => {
                 let io = |source| Error::Io {
                     what: "a downloaded file",

@@ -329,6 +329,41 @@ pub fn encrypt_blob(study_key: &Key, id: &BlobId, plaintext: &[u8]) -> io::Resul
     Ok(out)
 }
 
+/// [`encrypt_blob`] of a plaintext read from `source` chunk by chunk (a large file streamed from
+/// an import's temporary file): the same bytes, written to `out` as they are sealed, holding one
+/// chunk of plaintext (wiped) and the tags (16 bytes a chunk) at a time. Returns the size written.
+pub fn encrypt_blob_to(
+    study_key: &Key,
+    id: &BlobId,
+    source: &dyn ByteSource,
+    out: &mut dyn io::Write,
+) -> io::Result<u64> {
+    let len = source.len();
+    let header = blob_header(id, len);
+    let cipher = blob_cipher(study_key, id, BLOB_V2_AES).ok_or(io::ErrorKind::Other)?;
+    let layout = Layout {
+        version: BLOB_V2_AES,
+        len,
+    };
+    out.write_all(&header)?;
+    let chunks = layout.chunks();
+    let mut tags = Vec::new();
+    tags.try_reserve_exact(chunks as usize * TAG)
+        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+    let mut buf = SecretBytes::new(vec![0u8; CHUNK]);
+    for i in 0..chunks {
+        let chunk = &mut buf[..layout.chunk_len(i)];
+        source.read_at(i * CHUNK as u64, chunk)?;
+        let tag = cipher
+            .seal_in_place(chunk_nonce(i, i + 1 == chunks), &header, chunk)
+            .map_err(|_| io::Error::other("encryption failed"))?;
+        out.write_all(chunk)?;
+        tags.extend_from_slice(&tag);
+    }
+    out.write_all(&tags)?;
+    Ok(encrypted_len(len))
+}
+
 /// Where a blob's chunks and tags lie, by format version:
 /// - version 1: `header ‖ (chunk 0 ‖ tag 0) ‖ (chunk 1 ‖ tag 1) ‖ …`;
 /// - version 2: `header ‖ chunk 0 ‖ chunk 1 ‖ … ‖ tag 0 ‖ tag 1 ‖ …`, so that a run of chunks
@@ -865,6 +900,19 @@ mod tests {
         // a stream is not a vault blob, nor a blob a stream
         assert!(BlobReader::new(s, &k, &id).is_err());
         assert!(BlobReader::stream(blob(&k, &id, &data), &k, &id).is_err());
+    }
+
+    #[test]
+    fn a_blob_encrypted_from_a_source_is_the_same_blob() {
+        let k = Key::random();
+        let id = new_blob_id();
+        for len in [0, 5, CHUNK, 2 * CHUNK + 3] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let mut out = Vec::new();
+            let n = encrypt_blob_to(&k, &id, &data, &mut out).unwrap();
+            assert_eq!(n, out.len() as u64);
+            assert_eq!(out, encrypt_blob(&k, &id, &data).unwrap());
+        }
     }
 
     #[test]
