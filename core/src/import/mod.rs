@@ -326,6 +326,11 @@ pub enum Content {
 /// large as a file the DICOM reader reads whole from disk).
 pub const IN_MEMORY: u64 = WHOLE_FILE_LIMIT;
 
+/// Most of a streamed file read whole to parse it: its header (everything before the pixel data;
+/// an enhanced multi-frame object's per-frame groups run to a few MiB), or all of a deflated data
+/// set or one the DICOM reader cannot walk. A larger one is refused, not read.
+pub const MAX_WHOLE: u64 = 32 << 20;
+
 /// [`prepare`] of either kind of content.
 fn prepare_content(content: Content) -> Result<Option<Prepared>> {
     let source = match content {
@@ -341,7 +346,7 @@ fn prepare_content(content: Content) -> Result<Option<Prepared>> {
     if !crate::dicom::looks_like_dicom(&head) {
         return Ok(None);
     }
-    let image = match DicomImage::from_reader(Box::new(Shared(source.clone()))) {
+    let image = match DicomImage::from_reader_within(Box::new(Shared(source.clone())), MAX_WHOLE) {
         Ok(i) => i,
         Err(Error::NotDicom(_)) if !crate::dicom::has_dicom_magic(&head) => return Ok(None),
         Err(e) => return Err(e),
