@@ -230,8 +230,10 @@ fn prepare_dir(dir: &Path) -> Result<()> {
 
 /// Empty `dir` of everything but its markers: what an import killed on a system that could not
 /// unlink its files at once left behind (called whenever the vault is opened or unlocked, when no
-/// import of this vault can be running in this process).
+/// import of this vault can be running in this process). The folder and its markers are created
+/// when absent, so that a shell can mark it for exclusion from backups before any import.
 pub fn wipe(dir: &Path) {
+    let _ = prepare_dir(dir);
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
