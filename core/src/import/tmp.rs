@@ -273,14 +273,15 @@ pub enum CopyError {
 }
 
 /// Copy `from` into `to`, at most `cap` bytes, checking `cancel` between chunks. Returns the
-/// number of bytes copied. Memory: one 256 KiB buffer.
+/// number of bytes copied. Memory: one 256 KiB buffer (wiped when dropped).
 pub fn copy_capped(
     from: &mut dyn Read,
     to: &mut dyn Write,
     cap: u64,
     cancel: &CancelToken,
 ) -> std::result::Result<u64, CopyError> {
-    let mut buf = vec![0u8; 256 << 10];
+    // plaintext passes through it: wiped when dropped
+    let mut buf = crate::secret::SecretBytes::new(vec![0u8; 256 << 10]);
     let mut total = 0u64;
     loop {
         if cancel.is_cancelled() {
