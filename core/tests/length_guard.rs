@@ -234,3 +234,24 @@ fn a_meta_group_length_that_disagrees_with_the_elements_does_not_move_the_data_s
     assert_eq!(rows, 4);
     assert_eq!(obj.meta().transfer_syntax(), "1.2.840.10008.1.2.1");
 }
+
+/// A reader-backed image reads at most what it is allowed whole: a header past the bound is
+/// refused with a typed error naming the bound, and the same file opens under a larger one.
+#[test]
+fn a_bounded_reader_refuses_to_read_a_larger_header_whole() {
+    let slice = scanpass_core::phantom::ct_slice(
+        scanpass_core::phantom::PhantomSpec {
+            slices: 1,
+            size: 64,
+            seed: 3,
+        },
+        0,
+    )
+    .unwrap();
+    let small = DicomImage::from_reader_within(Box::new(slice.clone()), 256);
+    match small {
+        Err(Error::NotDicom(m)) => assert!(m.contains("read whole"), "{m}"),
+        other => panic!("read a header over 256 bytes: {:?}", other.map(|_| ())),
+    }
+    assert!(DicomImage::from_reader_within(Box::new(slice), 1 << 20).is_ok());
+}

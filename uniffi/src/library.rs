@@ -125,6 +125,15 @@ impl Vault {
         self.inner.id().to_string()
     }
 
+    /// The folder of the imports' temporary files (encrypted under keys that live only while an
+    /// import runs, emptied whenever the vault opens or unlocks, marked with `CACHEDIR.TAG` and
+    /// `.nomedia`). Keep it out of backups: on iOS set `isExcludedFromBackup` on it (it exists once
+    /// the vault is open); on Android exclude it in the backup and data-extraction rules, or keep the vault
+    /// under `noBackupFilesDir`.
+    pub fn import_tmp_dir(&self) -> String {
+        self.inner.import_tmp_dir().to_string_lossy().into_owned()
+    }
+
     /// Unlock with the key kept by `keys` (`WrongKey` when it does not open). Blocks.
     pub fn unlock(&self, keys: Arc<dyn KeyStore>) -> Result<()> {
         Ok(self.inner.unlock(&Foreign(keys))?)

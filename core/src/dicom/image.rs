@@ -125,13 +125,13 @@ pub struct DicomImage {
 impl DicomImage {
     /// Open from bytes in memory.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
-        Self::from_source(Source::Memory(bytes))
+        Self::from_source(Source::Memory(bytes), u64::MAX)
     }
 
     /// Open from decrypted bytes in memory (a vault blob read whole), borrowed like
     /// [`DicomImage::from_bytes`]'s and wiped when the image is dropped.
     pub fn from_secret(bytes: SecretBytes) -> Result<Self> {
-        Self::from_source(Source::Secret(bytes))
+        Self::from_source(Source::Secret(bytes), u64::MAX)
     }
 
     /// Open a file. Files up to [`WHOLE_FILE_LIMIT`] are read in one go (their frames are then
@@ -154,10 +154,27 @@ impl DicomImage {
 
     /// Open from any random-access source (a decrypting blob reader, say).
     pub fn from_reader(reader: Box<dyn ByteSource + Send + Sync>) -> Result<Self> {
-        Self::from_source(Source::Reader(reader))
+        Self::from_source(Source::Reader(reader), u64::MAX)
     }
 
-    fn from_source(source: Source) -> Result<Self> {
+    /// [`DicomImage::from_reader`], reading at most `whole` bytes of it into memory at once: a
+    /// header (everything before the pixel data), a deflated data set or a data set the walk
+    /// cannot follow larger than that is refused rather than read whole (an import of outside
+    /// files bounds what one file can make it hold).
+    pub fn from_reader_within(
+        reader: Box<dyn ByteSource + Send + Sync>,
+        whole: u64,
+    ) -> Result<Self> {
+        Self::from_source(Source::Reader(reader), whole)
+    }
+
+    fn from_source(source: Source, whole: u64) -> Result<Self> {
+        let too_large = |what: &str| {
+            Error::NotDicom(format!(
+                "{what} over {} MiB would have to be read whole: not read",
+                whole >> 20
+            ))
+        };
         let total = source.src().len();
         let head = source.range(0, total.min(HEAD as u64))?;
         let start = dataset_start(&head);
@@ -167,14 +184,23 @@ impl DicomImage {
                 // inflate the data set ourselves (bounded), then read it as the explicit VR little
                 // endian data set it is: the walk can then check every length before dicom-rs
                 // allocates what an element claims
+                if total - *at as u64 > whole {
+                    return Err(too_large("a deflated data set"));
+                }
                 let deflated = source.range(*at as u64, total - *at as u64)?;
                 let inflated = super::open::inflate_bounded(&deflated)?;
                 drop(deflated);
-                return Self::from_source(match source {
-                    Source::Memory(_) => Source::Memory(inflated),
-                    // what was decrypted (or read from a source that may be) stays wiped
-                    _ => Source::Secret(SecretBytes::new(inflated)),
-                });
+                if inflated.len() as u64 > whole {
+                    return Err(too_large("a deflated data set"));
+                }
+                return Self::from_source(
+                    match source {
+                        Source::Memory(_) => Source::Memory(inflated),
+                        // what was decrypted (or read from a source that may be) stays wiped
+                        _ => Source::Secret(SecretBytes::new(inflated)),
+                    },
+                    whole,
+                );
             }
         }
         let (located, ts) = match start {
@@ -198,6 +224,9 @@ impl DicomImage {
                     .as_ref()
                     .map(|p| p.element_start)
                     .unwrap_or(total);
+                if end > whole {
+                    return Err(too_large("a header"));
+                }
                 let bytes = header_bytes(&source, end, &walk.unknown_sequences)?;
                 let depth = if walk.pixels.is_some() {
                     ReadDepth::HeaderOnly
@@ -234,6 +263,9 @@ impl DicomImage {
             }
             _ => {
                 // the walk could not follow this data set: let dicom-rs read all of it
+                if total > whole {
+                    return Err(too_large("a data set the walk cannot follow"));
+                }
                 let bytes = source.range(0, total)?;
                 let obj = parse(&bytes, ReadDepth::Full)?;
                 drop(bytes);

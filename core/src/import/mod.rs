@@ -5,7 +5,6 @@
 
 pub mod multipart;
 pub mod scan;
-mod tmp;
 pub mod url;
 pub mod zip;
 
@@ -14,7 +13,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::dicom::DicomImage;
+use crate::dicom::{ByteSource, DicomImage, WHOLE_FILE_LIMIT};
 use crate::error::{Error, Result};
 use crate::vault::{Storable, Stored, Vault};
 
@@ -108,10 +107,9 @@ pub fn import(
     let mut summary = ImportSummary::default();
     let mut candidates = Vec::new();
     let ctx = scan::Context {
-        tmp: vault.dir().join("import-tmp"),
+        tmp: vault.import_tmp_dir(),
         cancel,
     };
-    tmp::sweep(&ctx.tmp);
     for source in sources {
         let found = match scan::expand(source, &ctx) {
             Ok(found) => found,
@@ -140,9 +138,10 @@ pub fn import(
     let candidates = &candidates;
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let mut reader = scan::Reader::default();
+            let mut reader = scan::Reader::new(ctx.tmp.clone());
             for c in candidates {
-                if cancel.is_cancelled() || tx.send(reader.read(c).and_then(prepare)).is_err() {
+                let prepared = reader.read(c, cancel).and_then(prepare_content);
+                if cancel.is_cancelled() || tx.send(prepared).is_err() {
                     break; // cancelled, or the storing side stopped
                 }
             }
@@ -296,6 +295,73 @@ struct Prepared {
     image: DicomImage,
 }
 
+/// A candidate's bytes: in memory (files up to [`IN_MEMORY`]), or a source read as needed (a
+/// larger zip entry or downloaded file, in an encrypted temporary file), so that what a crafted
+/// archive makes the import hold is bounded by [`IN_MEMORY`] a file, not by what it declares.
+pub enum Content {
+    Bytes(Vec<u8>),
+    Stream(Box<dyn ByteSource + Send + Sync>),
+}
+
+/// Largest zip entry or downloaded file read whole into memory; larger ones are streamed (as
+/// large as a file the DICOM reader reads whole from disk).
+pub const IN_MEMORY: u64 = WHOLE_FILE_LIMIT;
+
+/// Most of a streamed file read whole to parse it: its header (everything before the pixel data;
+/// an enhanced multi-frame object's per-frame groups run to a few MiB), or all of a deflated data
+/// set or one the DICOM reader cannot walk. A larger one is refused, not read.
+pub const MAX_WHOLE: u64 = 32 << 20;
+
+/// [`prepare`] of either kind of content.
+fn prepare_content(content: Content) -> Result<Option<Prepared>> {
+    let source = match content {
+        Content::Bytes(bytes) => return prepare(bytes),
+        Content::Stream(source) => std::sync::Arc::<dyn ByteSource + Send + Sync>::from(source),
+    };
+    let io = |source| Error::Io {
+        what: "a file being imported",
+        source,
+    };
+    let mut head = vec![0u8; source.len().min(132) as usize];
+    source.read_at(0, &mut head).map_err(io)?;
+    if !crate::dicom::looks_like_dicom(&head) {
+        return Ok(None);
+    }
+    let image = match DicomImage::from_reader_within(Box::new(Shared(source.clone())), MAX_WHOLE) {
+        Ok(i) => i,
+        Err(Error::NotDicom(_)) if !crate::dicom::has_dicom_magic(&head) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if is_dicomdir(&image) {
+        return Ok(None);
+    }
+    Ok(Some(Prepared {
+        file: Storable::stream(Box::new(Shared(source)))?,
+        image,
+    }))
+}
+
+/// One source read by two readers (the parsed image and the bytes to store).
+struct Shared(std::sync::Arc<dyn ByteSource + Send + Sync>);
+
+impl ByteSource for Shared {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        self.0.read_at(offset, buf)
+    }
+}
+
+/// A DICOMDIR (on a CD, or in a zip of one): read by the scan, not stored. Its SOP class is in
+/// the file meta group only: the data set has none.
+fn is_dicomdir(image: &DicomImage) -> bool {
+    const DICOMDIR: &str = "1.2.840.10008.1.3.10";
+    let meta_class = image.header().meta().media_storage_sop_class_uid();
+    image.summary().sop_class_uid.as_deref() == Some(DICOMDIR)
+        || meta_class.trim_end_matches(['\0', ' ']) == DICOMDIR
+}
+
 /// Check one file and do the CPU work of storing it (parse, hash). `Ok(None)`: not DICOM,
 /// skipped.
 fn prepare(bytes: Vec<u8>) -> Result<Option<Prepared>> {
@@ -308,13 +374,7 @@ fn prepare(bytes: Vec<u8>) -> Result<Option<Prepared>> {
         Err(Error::NotDicom(_)) if !crate::dicom::has_dicom_magic(&bytes) => return Ok(None),
         Err(e) => return Err(e),
     };
-    // a DICOMDIR (on a CD, or in a zip of one): read by the scan, not stored. Its SOP class is in
-    // the file meta group only: the data set has none.
-    const DICOMDIR: &str = "1.2.840.10008.1.3.10";
-    let meta_class = image.header().meta().media_storage_sop_class_uid();
-    if image.summary().sop_class_uid.as_deref() == Some(DICOMDIR)
-        || meta_class.trim_end_matches(['\0', ' ']) == DICOMDIR
-    {
+    if is_dicomdir(&image) {
         return Ok(None);
     }
     Ok(Some(Prepared {

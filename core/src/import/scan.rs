@@ -4,17 +4,16 @@
 //! their bytes) listed entry by entry ([`super::zip`]); provider links fetched ([`super::url`]).
 
 use std::collections::HashSet;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dicom_dictionary_std::tags;
 
-use super::tmp::TempFile;
 use super::zip::{self as archive, Archive, Budget};
-use super::{CancelToken, FileError, Source};
-use crate::dicom::{parse, ReadDepth};
+use super::{CancelToken, Content, FileError, Source, IN_MEMORY};
+use crate::dicom::{parse, ByteSource, ReadDepth};
 use crate::error::{Error, Result};
+use crate::vault::scratch::Span;
 
 /// One file to try.
 #[derive(Debug, Clone)]
@@ -35,17 +34,13 @@ pub enum Origin {
     Zip { archive: Arc<Archive>, index: usize },
     /// A byte range of a temporary file (one part of a downloaded DICOMweb response, or a
     /// downloaded DICOM file).
-    Span {
-        file: Arc<TempFile>,
-        offset: u64,
-        len: u64,
-    },
+    Span(Span),
 }
 
 impl Candidate {
     /// Read the whole candidate (a zip entry reopens its archive; see [`Reader`] for many).
     pub fn read(&self) -> Result<Vec<u8>> {
-        Reader::default().read(self)
+        Reader::default().read_whole(self)
     }
 }
 
@@ -53,34 +48,66 @@ impl Candidate {
 #[derive(Default)]
 pub struct Reader {
     zip: Option<(Arc<Archive>, archive::Open)>,
+    /// Where large zip entries are streamed to; none: everything is read whole.
+    tmp: Option<PathBuf>,
 }
 
 impl Reader {
-    pub fn read(&mut self, c: &Candidate) -> Result<Vec<u8>> {
+    /// A reader that streams zip entries over [`IN_MEMORY`] into temporary files in `tmp`.
+    pub fn new(tmp: PathBuf) -> Self {
+        Reader {
+            zip: None,
+            tmp: Some(tmp),
+        }
+    }
+
+    fn archive(&mut self, a: &Arc<Archive>) -> Result<&mut archive::Open> {
+        let open = match self.zip.take() {
+            Some((cached, open)) if Arc::ptr_eq(&cached, a) => open,
+            _ => archive::open(a)?,
+        };
+        let (_, open) = self.zip.insert((a.clone(), open));
+        Ok(open)
+    }
+
+    /// A candidate's content: in memory up to [`IN_MEMORY`], else streamed (a zip entry through
+    /// an encrypted temporary file, a part of a download from its own).
+    pub fn read(&mut self, c: &Candidate, cancel: &CancelToken) -> Result<Content> {
+        match &c.origin {
+            Origin::Zip { archive: a, index } if c.size > IN_MEMORY => {
+                let Some(tmp) = self.tmp.clone() else {
+                    return self.read_whole(c).map(Content::Bytes);
+                };
+                let open = self.archive(a)?;
+                let t = archive::stream_entry(open, *index, &tmp, cancel)?;
+                Ok(Content::Stream(Box::new(t)))
+            }
+            Origin::Span(span) if span.len > IN_MEMORY && span.len <= MAX_FILE => {
+                Ok(Content::Stream(Box::new(span.clone())))
+            }
+            _ => self.read_whole(c).map(Content::Bytes),
+        }
+    }
+
+    /// A candidate's bytes, whole.
+    pub fn read_whole(&mut self, c: &Candidate) -> Result<Vec<u8>> {
         match &c.origin {
             Origin::File(path) => std::fs::read(path).map_err(|source| Error::Io {
                 what: "the file",
                 source,
             }),
-            Origin::Zip { archive: a, index } => {
-                let open = match self.zip.take() {
-                    Some((cached, open)) if Arc::ptr_eq(&cached, a) => open,
-                    _ => archive::open(a)?,
-                };
-                let (_, open) = self.zip.insert((a.clone(), open));
-                archive::read_entry(open, *index)
-            }
-            Origin::Span { file, offset, len } => {
+            Origin::Zip { archive: a, index } => archive::read_entry(self.archive(a)?, *index),
+            Origin::Span(span) => {
                 let io = |source| Error::Io {
                     what: "a downloaded file",
                     source,
                 };
-                let len = (*len).min(MAX_FILE);
-                let mut f = std::fs::File::open(file.path()).map_err(io)?;
-                f.seek(SeekFrom::Start(*offset)).map_err(io)?;
-                // grown by read_to_end, which reports an allocation failure as an error
-                let mut buf = Vec::with_capacity(len.min(64 << 20) as usize);
-                f.take(len).read_to_end(&mut buf).map_err(io)?;
+                let len = span.len().min(MAX_FILE) as usize;
+                let mut buf = Vec::new();
+                buf.try_reserve_exact(len)
+                    .map_err(|_| io(std::io::ErrorKind::OutOfMemory.into()))?;
+                buf.resize(len, 0);
+                span.read_at(0, &mut buf).map_err(io)?;
                 Ok(buf)
             }
         }

@@ -3,8 +3,9 @@
 //! type="application/dicom"`, one DICOM instance a part; (b) a link to a zip (or to one DICOM
 //! file). Which one is decided by the response's Content-Type (and, for (b), by the bytes).
 //!
-//! The response is streamed to a temporary file in the vault's folder (size-capped at
-//! [`MAX_DOWNLOAD`], cancellable between chunks), then indexed in place: memory holds one part or
+//! The response is streamed to a temporary file in the vault's folder, encrypted as it arrives
+//! under a key held only in memory (`tmp`; size-capped at [`MAX_DOWNLOAD`], cancellable between
+//! chunks), then indexed in place: memory holds one part or
 //! one zip entry at a time. https only, except http to this device (loopback) for tests and local
 //! tools; a redirect may not leave https, and may reach this device or a private network only
 //! when the first link did; names resolve to public addresses only ([`is_internal`]), so that a
@@ -20,8 +21,7 @@
 //! this from inside an async runtime. TLS is rustls on ring with the platform's verifier (the
 //! OS trust store; on Android the verifier must be initialised by the app first).
 
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,10 +32,11 @@ use reqwest::{redirect, Url};
 
 use super::multipart;
 use super::scan::{Candidate, Context, Found, Origin, MAX_FILE};
-use super::tmp::{self, CopyError, TempFile};
 use super::zip::{self as archive, Archive, Budget};
 use super::FileError;
+use crate::dicom::ByteSource;
 use crate::error::{one_line, Error, Result};
+use crate::vault::scratch::{self as tmp, CopyError, SourceReader, Span, TempFile, TempWriter};
 
 /// Largest response downloaded.
 pub const MAX_DOWNLOAD: u64 = 16 << 30;
@@ -144,9 +145,9 @@ pub fn expand(
         return Err(too_large());
     }
 
-    let (temp, mut file) = TempFile::create(&ctx.tmp)?;
+    // encrypted as it arrives, under a key only this process holds (see `tmp`)
+    let mut file = TempWriter::create(&ctx.tmp)?;
     let got = tmp::copy_capped(&mut resp, &mut file, MAX_DOWNLOAD, ctx.cancel);
-    drop(file);
     match got {
         Ok(n) if declared.is_some_and(|d| d != n) => {
             return Err(Error::Network(
@@ -167,29 +168,28 @@ pub fn expand(
         }
     }
     drop(resp);
+    let temp = file.finish()?;
 
     if multipart::is_multipart(&content_type) {
         return add_parts(Arc::new(temp), &content_type, found);
     }
-    let mut head = Vec::with_capacity(132);
-    File::open(temp.path())
-        .and_then(|f| f.take(132).read_to_end(&mut head))
-        .map_err(|source| Error::Io {
-            what: "a downloaded file",
-            source,
-        })?;
+    let mut head = vec![0u8; temp.len().min(132) as usize];
+    temp.read_at(0, &mut head).map_err(|source| Error::Io {
+        what: "a downloaded file",
+        source,
+    })?;
     if archive::is_zip(&head) {
         let a = Arc::new(Archive::temp(temp));
         return archive::expand(a, DISPLAY, false, ctx, budget, found);
     }
     if crate::dicom::has_dicom_magic(&head) {
-        let len = std::fs::metadata(temp.path()).map(|m| m.len()).unwrap_or(0);
+        let len = temp.len();
         found.files.push(Candidate {
-            origin: Origin::Span {
+            origin: Origin::Span(Span {
                 file: Arc::new(temp),
                 offset: 0,
                 len,
-            },
+            }),
             display: DISPLAY.into(),
             size: len,
         });
@@ -217,11 +217,8 @@ fn add_parts(temp: Arc<TempFile>, content_type: &str, found: &mut Found) -> Resu
         Error::Network(format!("the server's answer is malformed: {e}"))
     };
     let boundary = multipart::boundary(content_type).map_err(malformed)?;
-    let f = File::open(temp.path()).map_err(|source| Error::Io {
-        what: "a downloaded file",
-        source,
-    })?;
-    let parts = multipart::parts(&mut BufReader::new(f), &boundary).map_err(malformed)?;
+    let mut r = BufReader::new(SourceReader::new(temp.clone()));
+    let parts = multipart::parts(&mut r, &boundary).map_err(malformed)?;
     let width = parts.parts.len().to_string().len();
     for (i, p) in parts.parts.iter().enumerate() {
         let display = format!("{DISPLAY}, part {:0width$}", i + 1);
@@ -236,11 +233,11 @@ fn add_parts(temp: Arc<TempFile>, content_type: &str, found: &mut Found) -> Resu
             continue;
         }
         found.files.push(Candidate {
-            origin: Origin::Span {
+            origin: Origin::Span(Span {
                 file: temp.clone(),
                 offset: p.offset,
                 len: p.len,
-            },
+            }),
             display,
             size: p.len,
         });

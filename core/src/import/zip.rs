@@ -11,11 +11,14 @@
 //!   lies cannot make it bigger than declared (that is an error too);
 //! - password-protected entries and compression methods other than stored/deflate are reported
 //!   as per-file errors;
-//! - memory: one entry at a time; a nested zip is copied to a temporary file (bounded like an
-//!   entry) and listed from there.
+//! - memory: an entry up to [`super::IN_MEMORY`] (8 MiB) is read whole, bounded by its declared
+//!   size; a larger one is streamed as it inflates into a temporary file (encrypted as it is
+//!   written: [`crate::vault::scratch`]), bounded the same way, and parsed, hashed and stored from there a
+//!   block at a time, so that what an archive declares never decides what memory is taken; a
+//!   nested zip is copied to a temporary file the same way and listed from there.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,9 +26,9 @@ use ::zip::result::ZipError;
 use ::zip::{CompressionMethod, ZipArchive};
 
 use super::scan::{Candidate, Context, Found, Origin};
-use super::tmp::{self, CopyError, TempFile};
 use super::FileError;
 use crate::error::{one_line, Error, Result};
+use crate::vault::scratch::{self as tmp, CopyError, SourceReader, TempFile, TempWriter};
 
 /// Largest entry opened (as large as a file in a folder may be).
 pub const MAX_ENTRY: u64 = 4 << 30;
@@ -38,28 +41,49 @@ pub const RATIO_FROM: u64 = 1 << 20;
 /// Most entries in one archive.
 pub const MAX_ENTRIES: usize = 1_000_000;
 
-/// An archive on disk: the patient's own file, or a temporary one (a download, a nested zip),
-/// removed when the last candidate that reads from it is gone.
+/// An archive: the patient's own file, or a temporary one (a download, a nested zip), removed
+/// when the last candidate that reads from it is gone.
 #[derive(Debug)]
-pub struct Archive {
-    path: PathBuf,
-    _temp: Option<TempFile>,
+pub enum Archive {
+    File(PathBuf),
+    Temp(Arc<TempFile>),
 }
 
 impl Archive {
     pub fn file(path: PathBuf) -> Self {
-        Archive { path, _temp: None }
+        Archive::File(path)
     }
     pub fn temp(t: TempFile) -> Self {
-        Archive {
-            path: t.path().to_path_buf(),
-            _temp: Some(t),
+        Archive::Temp(Arc::new(t))
+    }
+}
+
+/// The bytes of an [`Archive`], for the zip reader.
+pub enum ArchiveBytes {
+    File(File),
+    Temp(SourceReader<Arc<TempFile>>),
+}
+
+impl Read for ArchiveBytes {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            ArchiveBytes::File(f) => f.read(buf),
+            ArchiveBytes::Temp(t) => t.read(buf),
+        }
+    }
+}
+
+impl Seek for ArchiveBytes {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        match self {
+            ArchiveBytes::File(f) => f.seek(to),
+            ArchiveBytes::Temp(t) => t.seek(to),
         }
     }
 }
 
 /// An archive open for reading.
-pub type Open = ZipArchive<BufReader<File>>;
+pub type Open = ZipArchive<BufReader<ArchiveBytes>>;
 
 /// Whether a file's first bytes are a zip's (a local file header) rather than a DICOM file's: the
 /// 128-byte DICOM preamble may hold anything, so "DICM" at 128 wins.
@@ -95,11 +119,16 @@ impl Budget {
 }
 
 pub fn open(archive: &Archive) -> Result<Open> {
-    let f = File::open(&archive.path).map_err(|source| Error::Io {
-        what: "a zip archive",
-        source,
-    })?;
-    ZipArchive::new(BufReader::new(f)).map_err(zip_err)
+    let bytes = match archive {
+        Archive::File(path) => {
+            ArchiveBytes::File(File::open(path).map_err(|source| Error::Io {
+                what: "a zip archive",
+                source,
+            })?)
+        }
+        Archive::Temp(t) => ArchiveBytes::Temp(SourceReader::new(t.clone())),
+    };
+    ZipArchive::new(BufReader::new(bytes)).map_err(zip_err)
 }
 
 /// List `archive`'s entries as candidates named `prefix/entry name`; problems go to
@@ -262,11 +291,30 @@ fn peek(zip: &mut Open, index: usize) -> Vec<u8> {
 
 /// Copy a (nested zip) entry to a temporary file, bounded by its declared size.
 fn extract(zip: &mut Open, index: usize, ctx: &Context) -> Result<TempFile> {
+    stream_entry(zip, index, &ctx.tmp, ctx.cancel)
+}
+
+/// Copy one entry to an encrypted temporary file in `dir` as it inflates, bounded by its
+/// declared size (an entry that inflates to more is refused as soon as it passes it: a lying
+/// header or a bomb), checking `cancel` between blocks. Memory: one copy buffer and one chunk,
+/// whatever the entry's size.
+pub fn stream_entry(
+    zip: &mut Open,
+    index: usize,
+    dir: &Path,
+    cancel: &super::CancelToken,
+) -> Result<TempFile> {
     let mut f = zip.by_index(index).map_err(zip_err)?;
     let size = f.size();
-    let (t, mut out) = TempFile::create(&ctx.tmp)?;
-    match tmp::copy_capped(&mut f, &mut out, size, ctx.cancel) {
-        Ok(n) if n == size => Ok(t),
+    if size > MAX_ENTRY {
+        return Err(Error::Archive(format!(
+            "zip entry over {} GiB",
+            MAX_ENTRY >> 30
+        )));
+    }
+    let mut out = TempWriter::create(dir)?;
+    match tmp::copy_capped(&mut f, &mut out, size, cancel) {
+        Ok(n) if n == size => out.finish(),
         Ok(_) => Err(Error::Archive(
             "zip entry shorter than its header says".into(),
         )),
@@ -488,10 +536,7 @@ mod tests {
             .any(|e| e.path == "from-the-clinic.zip/nested.zip/inner/deeper.zip"));
         // nothing was written under an entry's name, and no temporary file is left
         assert!(!dir.join("../../etc/x").exists() && !src.join("../../etc/x").exists());
-        let tmp_left = std::fs::read_dir(dir.join("import-tmp"))
-            .map(|d| d.count())
-            .unwrap_or(0);
-        assert_eq!(tmp_left, 0);
+        assert_eq!(tmp::leftovers(&dir.join("import-tmp")), 0);
 
         // the same zip in a folder, under a name without extension, next to loose files
         let folder = tmp::test_dir("zipfolder");
@@ -511,6 +556,79 @@ mod tests {
         );
         assert_eq!(again.errors.len(), 4);
         assert!(again.errors.iter().all(|e| e.path.starts_with("ARCHIVE/")));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::remove_dir_all(&src).ok();
+    }
+
+    /// A file over [`IN_MEMORY`] goes three ways: read whole from a folder, streamed from a zip
+    /// entry through an encrypted temporary file, streamed from a downloaded file. All three
+    /// store the same bytes (the preamble zeroed) under the same digest (the second and third
+    /// are duplicates of the first).
+    #[test]
+    fn a_large_file_is_stored_alike_from_a_folder_a_zip_and_a_link() {
+        use crate::import::IN_MEMORY;
+        let (dir, vault) = vault("ziplarge");
+        let mut cine = phantom::cine(40, 512, 512).unwrap();
+        assert!(cine.len() as u64 > IN_MEMORY);
+        assert_eq!(&cine[128..132], b"DICM");
+        cine[..128].fill(b'X'); // a preamble, which the vault does not keep
+        let src = tmp::test_dir("ziplarge-src");
+        std::fs::write(src.join("CINE"), &cine).unwrap();
+        std::fs::write(
+            src.join("cine.zip"),
+            zip_of(&[("CINE", &cine, false), ("CINE2", &cine, true)]),
+        )
+        .unwrap();
+        let run = |s: Source| import(&vault, &[s], &Silent, &CancelToken::new()).unwrap();
+        let first = run(Source::Path(src.join("CINE")));
+        assert_eq!(first.instances_added, 1, "{first:#?}");
+        let zipped = run(Source::Path(src.join("cine.zip")));
+        assert_eq!(
+            (zipped.instances_added, zipped.duplicates),
+            (0, 2),
+            "{zipped:#?}"
+        );
+
+        // by link: one canned answer from a loopback server
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let body = cine.clone();
+        let server = std::thread::spawn(move || {
+            use std::io::{BufRead, BufReader};
+            let (mut s, _) = l.accept().unwrap();
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut line = String::new();
+            while r.read_line(&mut line).unwrap() > 2 {
+                line.clear();
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/dicom\r\n\
+                 Content-Length: {}\r\n\r\n",
+                body.len()
+            );
+            s.write_all(head.as_bytes()).unwrap();
+            s.write_all(&body).unwrap();
+        });
+        let linked = run(Source::Url {
+            url: format!("http://127.0.0.1:{port}/cine.dcm"),
+            bearer: None,
+        });
+        server.join().unwrap();
+        assert_eq!(
+            (linked.instances_added, linked.duplicates),
+            (0, 1),
+            "{linked:#?}"
+        );
+
+        let study = vault.studies().unwrap()[0].id.clone();
+        let series = vault.series(&study).unwrap()[0].id.clone();
+        let rows = crate::library::instances(&vault, &series).unwrap();
+        assert_eq!(rows.len(), 1);
+        let stored = vault.read_instance(&study, &rows[0].id).unwrap();
+        let mut expected = cine.clone();
+        expected[..128].fill(0);
+        assert!(stored[..] == expected[..]);
+        assert_eq!(tmp::leftovers(&dir.join("import-tmp")), 0);
         std::fs::remove_dir_all(&dir).ok();
         std::fs::remove_dir_all(&src).ok();
     }

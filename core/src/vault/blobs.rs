@@ -6,7 +6,8 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::crypto::{encrypt_blob, BlobId, BlobReader, IntegrityError, Key};
+use super::crypto::{encrypt_blob, encrypt_blob_to, BlobId, BlobReader, IntegrityError, Key};
+use crate::dicom::ByteSource;
 
 /// Write `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -65,6 +66,24 @@ impl BlobStore {
         }
         fs::rename(&tmp, &path)?;
         Ok(out.len() as u64)
+    }
+
+    /// [`BlobStore::write`] of a plaintext read from `source` as it is encrypted (a large file
+    /// streamed from an import's temporary file): memory holds one chunk, not the file.
+    pub fn write_from(&self, key: &Key, id: &BlobId, source: &dyn ByteSource) -> io::Result<u64> {
+        let path = self.path(id);
+        let tmp = self.root.join("tmp").join(hex::encode(id));
+        let size = {
+            let mut f = io::BufWriter::with_capacity(1 << 17, File::create(&tmp)?);
+            let size = encrypt_blob_to(key, id, source, &mut f)?;
+            f.into_inner().map_err(|e| e.into_error())?.sync_data()?;
+            size
+        };
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::rename(&tmp, &path)?;
+        Ok(size)
     }
 
     /// Open a blob for random-access decryption.

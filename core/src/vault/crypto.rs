@@ -10,6 +10,10 @@
 //!   last-chunk flag as the nonce and the header as associated data (the design of age's STREAM).
 //!   A chunk cannot be moved, dropped, swapped between blobs or truncated away unnoticed, and any
 //!   slice of a blob is read by decrypting only the chunks it covers.
+//! - Streams ([`StreamWriter`], [`BlobReader::stream`]): the same chunks, cipher and nonces for
+//!   bytes whose length is not known when they start (an import's temporary files: a download, a
+//!   zip entry), each chunk followed by its tag (format version 3) and written as it fills; the
+//!   last chunk's flag marks the end, so a stream cut at a chunk boundary is noticed too.
 //! - [`AeadKey`]: the blob and share ciphers, from `ring` (assembly using AES-NI/VAES on x86-64
 //!   and the ARMv8 crypto extensions on phones), with the key schedule wiped on drop.
 //!
@@ -273,9 +277,16 @@ const BLOB_V1_CHACHA: u8 = 1;
 /// too); written since 2026-11-28.
 const BLOB_V2_AES: u8 = 2;
 
+/// Blob format version 3: a stream whose length is not known when it starts (the import's
+/// temporary files): AES-256-GCM as version 2, each chunk followed by its tag as in version 1,
+/// so that a chunk is written as soon as the next byte shows it is not the last; the header's
+/// length field is zero and the length follows from the file's size. Never a vault blob.
+const BLOB_V3_STREAM: u8 = 3;
+
 /// The cipher of a blob of format `version` (each version under its own derived key).
 fn blob_cipher(study_key: &Key, id: &BlobId, version: u8) -> Option<AeadKey> {
     match version {
+        BLOB_V3_STREAM => AeadKey::aes_256_gcm(&study_key.derive("scanpass stream v3", id)).ok(),
         BLOB_V1_CHACHA => {
             AeadKey::chacha20_poly1305(&study_key.derive("scanpass blob v1", id)).ok()
         }
@@ -318,11 +329,47 @@ pub fn encrypt_blob(study_key: &Key, id: &BlobId, plaintext: &[u8]) -> io::Resul
     Ok(out)
 }
 
+/// [`encrypt_blob`] of a plaintext read from `source` chunk by chunk (a large file streamed from
+/// an import's temporary file): the same bytes, written to `out` as they are sealed, holding one
+/// chunk of plaintext (wiped) and the tags (16 bytes a chunk) at a time. Returns the size written.
+pub fn encrypt_blob_to(
+    study_key: &Key,
+    id: &BlobId,
+    source: &dyn ByteSource,
+    out: &mut dyn io::Write,
+) -> io::Result<u64> {
+    let len = source.len();
+    let header = blob_header(id, len);
+    let cipher = blob_cipher(study_key, id, BLOB_V2_AES).ok_or(io::ErrorKind::Other)?;
+    let layout = Layout {
+        version: BLOB_V2_AES,
+        len,
+    };
+    out.write_all(&header)?;
+    let chunks = layout.chunks();
+    let mut tags = Vec::new();
+    tags.try_reserve_exact(chunks as usize * TAG)
+        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+    let mut buf = SecretBytes::new(vec![0u8; CHUNK]);
+    for i in 0..chunks {
+        let chunk = &mut buf[..layout.chunk_len(i)];
+        source.read_at(i * CHUNK as u64, chunk)?;
+        let tag = cipher
+            .seal_in_place(chunk_nonce(i, i + 1 == chunks), &header, chunk)
+            .map_err(|_| io::Error::other("encryption failed"))?;
+        out.write_all(chunk)?;
+        tags.extend_from_slice(&tag);
+    }
+    out.write_all(&tags)?;
+    Ok(encrypted_len(len))
+}
+
 /// Where a blob's chunks and tags lie, by format version:
 /// - version 1: `header ‖ (chunk 0 ‖ tag 0) ‖ (chunk 1 ‖ tag 1) ‖ …`;
 /// - version 2: `header ‖ chunk 0 ‖ chunk 1 ‖ … ‖ tag 0 ‖ tag 1 ‖ …`, so that a run of chunks
 ///   (a whole frame) is read with one read and decrypted where it lands, and its tags with one
-///   more.
+///   more;
+/// - version 3 (streams): as version 1.
 #[derive(Clone, Copy)]
 struct Layout {
     version: u8,
@@ -344,14 +391,14 @@ impl Layout {
 
     fn data_at(&self, index: u64) -> u64 {
         match self.version {
-            BLOB_V1_CHACHA => HEADER as u64 + index * (CHUNK + TAG) as u64,
+            BLOB_V1_CHACHA | BLOB_V3_STREAM => HEADER as u64 + index * (CHUNK + TAG) as u64,
             _ => HEADER as u64 + index * CHUNK as u64,
         }
     }
 
     fn tag_at(&self, index: u64) -> u64 {
         match self.version {
-            BLOB_V1_CHACHA => self.data_at(index) + self.chunk_len(index) as u64,
+            BLOB_V1_CHACHA | BLOB_V3_STREAM => self.data_at(index) + self.chunk_len(index) as u64,
             _ => HEADER as u64 + self.len + index * TAG as u64,
         }
     }
@@ -372,7 +419,11 @@ impl<S: ByteSource> BlobReader<S> {
     pub fn new(source: S, study_key: &Key, id: &BlobId) -> Result<Self, IntegrityError> {
         let mut header = [0u8; HEADER];
         source.read_at(0, &mut header).map_err(|_| IntegrityError)?;
-        if &header[..4] != MAGIC || header[5] != 16 || &header[8..24] != id {
+        if &header[..4] != MAGIC
+            || header[5] != 16
+            || &header[8..24] != id
+            || header[4] == BLOB_V3_STREAM
+        {
             return Err(IntegrityError);
         }
         let cipher = blob_cipher(study_key, id, header[4]).ok_or(IntegrityError)?;
@@ -392,13 +443,55 @@ impl<S: ByteSource> BlobReader<S> {
         })
     }
 
+    /// Check the header of stream `id` (what a [`StreamWriter`] wrote) in `source` and prepare to
+    /// read it. The length follows from the source's size; a stream cut short (at a chunk
+    /// boundary or inside a chunk) fails when its last chunk is read.
+    pub fn stream(source: S, key: &Key, id: &BlobId) -> Result<Self, IntegrityError> {
+        let mut header = [0u8; HEADER];
+        source.read_at(0, &mut header).map_err(|_| IntegrityError)?;
+        if &header[..4] != MAGIC
+            || header[4] != BLOB_V3_STREAM
+            || header[5] != 16
+            || &header[8..24] != id
+            || header[24..32] != [0; 8]
+        {
+            return Err(IntegrityError);
+        }
+        let cipher = blob_cipher(key, id, BLOB_V3_STREAM).ok_or(IntegrityError)?;
+        // whole chunks with their tags, then a last chunk (1..=CHUNK bytes, or 0 when it is the
+        // only one) with its tag
+        let body = source
+            .len()
+            .checked_sub(HEADER as u64)
+            .ok_or(IntegrityError)?;
+        let sealed = (CHUNK + TAG) as u64;
+        let chunks = body.div_ceil(sealed).max(1);
+        let last = body - (chunks - 1) * sealed;
+        let last = last.checked_sub(TAG as u64).ok_or(IntegrityError)?;
+        if last == 0 && chunks > 1 {
+            return Err(IntegrityError);
+        }
+        let layout = Layout {
+            version: BLOB_V3_STREAM,
+            len: (chunks - 1) * CHUNK as u64 + last,
+        };
+        debug_assert_eq!(layout.chunks(), chunks);
+        Ok(BlobReader {
+            source,
+            cipher,
+            header,
+            layout,
+            cache: Mutex::new(None),
+        })
+    }
+
     /// Decrypt chunks `first..first + n` into `dst` (exactly their plaintext length), in place:
     /// the ciphertext is read straight into `dst`. Version 2 reads the run and its tags with
     /// two reads; version 1 reads chunk by chunk.
     fn decrypt_run_into(&self, first: u64, n: u64, dst: &mut [u8]) -> io::Result<()> {
         let l = self.layout;
         let mut tags = vec![0u8; n as usize * TAG];
-        if l.version == BLOB_V1_CHACHA {
+        if matches!(l.version, BLOB_V1_CHACHA | BLOB_V3_STREAM) {
             let mut at = 0;
             for i in 0..n {
                 let len = l.chunk_len(first + i);
@@ -500,6 +593,78 @@ impl<S: ByteSource> ByteSource for BlobReader<S> {
             at += n as u64;
         }
         Ok(())
+    }
+}
+
+/// Encrypts bytes as they come, as a stream (format version 3) under `key` and a random `id`:
+/// the header is written at once, each 64 KiB chunk (with its tag) as soon as a byte past it
+/// arrives, the last one by [`StreamWriter::finish`]. Plaintext is held one chunk at a time and
+/// sealed in place, so the buffer never keeps it. Read back with [`BlobReader::stream`]; a
+/// stream never finished (the process killed) is unreadable, as is any cut or altered one.
+pub struct StreamWriter<W: io::Write> {
+    out: W,
+    cipher: AeadKey,
+    header: [u8; HEADER],
+    buf: SecretBytes,
+    filled: usize,
+    index: u64,
+}
+
+impl<W: io::Write> StreamWriter<W> {
+    pub fn new(key: &Key, id: &BlobId, mut out: W) -> io::Result<Self> {
+        let mut header = blob_header(id, 0);
+        header[4] = BLOB_V3_STREAM;
+        let cipher = blob_cipher(key, id, BLOB_V3_STREAM).ok_or(io::ErrorKind::Other)?;
+        out.write_all(&header)?;
+        Ok(StreamWriter {
+            out,
+            cipher,
+            header,
+            buf: SecretBytes::new(vec![0u8; CHUNK]),
+            filled: 0,
+            index: 0,
+        })
+    }
+
+    fn seal_chunk(&mut self, last: bool) -> io::Result<()> {
+        let chunk = &mut self.buf[..self.filled];
+        let tag = self
+            .cipher
+            .seal_in_place(chunk_nonce(self.index, last), &self.header, chunk)
+            .map_err(|_| io::Error::other("encryption failed"))?;
+        self.out.write_all(chunk)?;
+        self.out.write_all(&tag)?;
+        self.index += 1;
+        self.filled = 0;
+        Ok(())
+    }
+
+    /// Seal the last chunk and flush; returns the output.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.seal_chunk(true)?;
+        self.out.flush()?;
+        let StreamWriter { out, .. } = self;
+        Ok(out)
+    }
+}
+
+impl<W: io::Write> io::Write for StreamWriter<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if data.is_empty() {
+            return Ok(0);
+        }
+        if self.filled == CHUNK {
+            self.seal_chunk(false)?; // more is coming: this one is not the last
+        }
+        let n = data.len().min(CHUNK - self.filled);
+        self.buf[self.filled..self.filled + n].copy_from_slice(&data[..n]);
+        self.filled += n;
+        Ok(n)
+    }
+
+    /// Writes out what is sealed; the chunk being filled stays until it is full or finished.
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -653,6 +818,101 @@ mod tests {
                 .len(),
             0
         );
+    }
+
+    fn stream_of(key: &Key, id: &BlobId, data: &[u8], piece: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = StreamWriter::new(key, id, Vec::new()).unwrap();
+        for p in data.chunks(piece.max(1)) {
+            w.write_all(p).unwrap();
+        }
+        w.finish().unwrap()
+    }
+
+    #[test]
+    fn streams_round_trip_and_any_cut_or_change_is_detected() {
+        let k = Key::random();
+        let id = new_blob_id();
+        let data: Vec<u8> = (0..(3 * CHUNK + 99))
+            .map(|i| (i * 13 % 241) as u8)
+            .collect();
+        for len in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, data.len()] {
+            for piece in [1000, CHUNK, 3 * CHUNK + 5] {
+                let s = stream_of(&k, &id, &data[..len], piece);
+                assert_eq!(
+                    s.len() as u64,
+                    HEADER as u64 + len as u64 + 16 * (len.div_ceil(CHUNK).max(1) as u64)
+                );
+                let r = BlobReader::stream(s.clone(), &k, &id).unwrap();
+                assert_eq!(r.len(), len as u64);
+                assert_eq!(&r.read_all().unwrap()[..], &data[..len]);
+                if len > 10 {
+                    let mut buf = vec![0u8; 10];
+                    r.read_at(len as u64 - 10, &mut buf).unwrap();
+                    assert_eq!(&buf[..], &data[len - 10..len]);
+                }
+            }
+        }
+        let s = stream_of(&k, &id, &data, 4096);
+        // the plaintext is nowhere in the ciphertext
+        assert!(!s
+            .windows(64)
+            .any(|w| data.windows(64).take(1000).any(|d| d == w)));
+        // cut at each chunk boundary, and inside a chunk: noticed
+        for cut in [
+            HEADER + CHUNK + TAG,
+            HEADER + 2 * (CHUNK + TAG),
+            s.len() - 1,
+            HEADER + 5,
+        ] {
+            let failed = match BlobReader::stream(s[..cut].to_vec(), &k, &id) {
+                Err(_) => true,
+                Ok(r) => r.read_all().is_err(),
+            };
+            assert!(failed, "a stream cut at {cut} went unnoticed");
+        }
+        // a writer dropped before finish (a killed process) leaves no readable stream
+        {
+            use std::io::Write;
+            let mut w = StreamWriter::new(&k, &id, Vec::new()).unwrap();
+            w.write_all(&data).unwrap();
+            w.flush().unwrap();
+            let partial = w.out.clone();
+            assert!(BlobReader::stream(partial, &k, &id)
+                .map(|r| r.read_all().is_err())
+                .unwrap_or(true));
+        }
+        // flipped bits, another key, another id
+        for at in [0, 4, 30, HEADER + 1, HEADER + CHUNK + 3, s.len() - 1] {
+            let mut bad = s.clone();
+            bad[at] ^= 1;
+            let failed = match BlobReader::stream(bad, &k, &id) {
+                Err(_) => true,
+                Ok(r) => r.read_all().is_err(),
+            };
+            assert!(failed, "flip at {at} went unnoticed");
+        }
+        assert!(BlobReader::stream(s.clone(), &k, &new_blob_id()).is_err());
+        assert!(BlobReader::stream(s.clone(), &Key::random(), &id)
+            .unwrap()
+            .read_all()
+            .is_err());
+        // a stream is not a vault blob, nor a blob a stream
+        assert!(BlobReader::new(s, &k, &id).is_err());
+        assert!(BlobReader::stream(blob(&k, &id, &data), &k, &id).is_err());
+    }
+
+    #[test]
+    fn a_blob_encrypted_from_a_source_is_the_same_blob() {
+        let k = Key::random();
+        let id = new_blob_id();
+        for len in [0, 5, CHUNK, 2 * CHUNK + 3] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let mut out = Vec::new();
+            let n = encrypt_blob_to(&k, &id, &data, &mut out).unwrap();
+            assert_eq!(n, out.len() as u64);
+            assert_eq!(out, encrypt_blob(&k, &id, &data).unwrap());
+        }
     }
 
     #[test]

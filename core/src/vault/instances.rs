@@ -115,7 +115,7 @@ impl Vault {
     /// Store one DICOM file (already read, made [`Storable`]) in the vault. Returns what happened
     /// to it.
     pub(crate) fn store(&self, file: &Storable, image: &DicomImage) -> Result<Stored> {
-        let (bytes, digest) = (file.bytes.as_slice(), &file.digest);
+        let digest = &file.digest;
         let s = image.summary();
         let sop = s
             .sop_instance_uid
@@ -215,10 +215,11 @@ impl Vault {
 
         // the blob first (synced), then the index row: a crash leaves at worst an orphan blob
         let blob = crypto::new_blob_id();
-        let size = self
-            .blobs
-            .write(&study_key, &blob, bytes)
-            .map_err(io_err("a blob"))?;
+        let size = match &file.data {
+            Data::Bytes(bytes) => self.blobs.write(&study_key, &blob, bytes),
+            Data::Stream(source) => self.blobs.write_from(&study_key, &blob, source),
+        }
+        .map_err(io_err("a blob"))?;
 
         let series_id = series_id.unwrap_or_else(new_id);
         let instance_id = new_id();
@@ -342,10 +343,36 @@ fn patient_of(s: &Summary) -> String {
 
 /// A file's bytes as the vault stores them: the preamble zeroed (it may carry executable content:
 /// PE/ELF polyglots), with their SHA-256 (the dedupe key). Made on any thread: the import makes it
-/// on its reading thread, beside the one that stores.
+/// on its reading thread, beside the one that stores. Held in memory, or (a large file) read from
+/// where the import keeps it (an encrypted temporary file) as it is hashed and as it is stored.
 pub(crate) struct Storable {
-    bytes: Vec<u8>,
+    data: Data,
     digest: [u8; 32],
+}
+
+enum Data {
+    Bytes(Vec<u8>),
+    Stream(NoPreamble),
+}
+
+/// A file read from a source with its preamble read as zeros (when it has one).
+struct NoPreamble {
+    source: Box<dyn ByteSource + Send + Sync>,
+    zero: bool,
+}
+
+impl ByteSource for NoPreamble {
+    fn len(&self) -> u64 {
+        self.source.len()
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        self.source.read_at(offset, buf)?;
+        if self.zero && offset < 128 {
+            let n = ((128 - offset) as usize).min(buf.len());
+            buf[..n].fill(0);
+        }
+        Ok(())
+    }
 }
 
 impl Storable {
@@ -354,7 +381,36 @@ impl Storable {
             bytes[..128].fill(0);
         }
         let digest = sha256(&bytes);
-        Storable { bytes, digest }
+        Storable {
+            data: Data::Bytes(bytes),
+            digest,
+        }
+    }
+
+    /// A file read from `source` (hashed here, one block at a time), never whole in memory.
+    pub(crate) fn stream(source: Box<dyn ByteSource + Send + Sync>) -> Result<Storable> {
+        use sha2::Digest;
+        let io = io_err("a file being imported");
+        let len = source.len();
+        let mut head = [0u8; 132];
+        let zero = len >= 132 && {
+            source.read_at(0, &mut head).map_err(&io)?;
+            &head[128..132] == b"DICM"
+        };
+        let s = NoPreamble { source, zero };
+        let mut hash = sha2::Sha256::new();
+        let mut buf = crypto::SecretBytes::new(vec![0u8; 1 << 20]);
+        let mut at = 0u64;
+        while at < len {
+            let n = (len - at).min(buf.len() as u64) as usize;
+            s.read_at(at, &mut buf[..n]).map_err(&io)?;
+            hash.update(&buf[..n]);
+            at += n as u64;
+        }
+        Ok(Storable {
+            data: Data::Stream(s),
+            digest: hash.finalize().into(),
+        })
     }
 }
 

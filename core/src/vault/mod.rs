@@ -21,6 +21,7 @@ mod index;
 mod instances;
 pub mod keystore;
 mod listing;
+pub(crate) mod scratch;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -135,6 +136,8 @@ impl Vault {
             )));
         }
         let blobs = BlobStore::new(dir.join("blobs")).map_err(io_err("the blob folder"))?;
+        // whatever an import killed mid-way left (ciphertext under a key that died with it)
+        scratch::wipe(&dir.join(scratch::DIR));
         Ok(Vault {
             dir: dir.to_path_buf(),
             id: file.id,
@@ -160,6 +163,14 @@ impl Vault {
     /// The vault's folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The folder of the imports' temporary files (encrypted, emptied whenever the vault is opened
+    /// or unlocked, marked with `CACHEDIR.TAG` and `.nomedia`). Shells keep it out of backups: iOS
+    /// sets `isExcludedFromBackup` on it; Android excludes it in its backup rules (or keeps the
+    /// vault under `noBackupFilesDir`).
+    pub fn import_tmp_dir(&self) -> PathBuf {
+        self.dir.join(scratch::DIR)
     }
 
     /// Unlock with the key kept by `keys`.
@@ -195,6 +206,7 @@ impl Vault {
             }
         }
         let index = Index::open(&self.dir.join("index.db"), &key)?;
+        scratch::wipe(&self.import_tmp_dir());
         *self.lock_state() = Some(Unlocked {
             key,
             index,

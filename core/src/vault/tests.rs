@@ -539,3 +539,24 @@ fn patient_ids_survive_a_relaunch_and_differ_between_vaults() {
     // the same id to both)
     assert_ne!(ids("pids-a"), ids("pids-b"));
 }
+
+/// What an import killed mid-way left in the temporary folder (where its files could not be
+/// unlinked at once) is removed whenever the vault is unlocked or opened, whatever its age.
+#[test]
+fn unlocking_or_opening_empties_the_import_temp_folder() {
+    use crate::vault::scratch::leftovers;
+    let dir = temp_dir("vault");
+    let keys = fast_store(&dir);
+    let vault = Vault::create(&dir, &keys).unwrap();
+    let tmp = vault.import_tmp_dir();
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::write(tmp.join("import-0001.tmp"), b"left by a killed import").unwrap();
+    vault.lock();
+    vault.unlock(&keys).unwrap();
+    assert_eq!(leftovers(&tmp), 0);
+    std::fs::write(tmp.join("import-0002.tmp"), b"left by a killed import").unwrap();
+    drop(vault);
+    let _locked = Vault::open(&dir).unwrap();
+    assert_eq!(leftovers(&tmp), 0);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -10,9 +10,10 @@ use ::zip::write::SimpleFileOptions;
 use ::zip::ZipWriter;
 
 use super::*;
-use crate::import::{import, tmp, CancelToken, ImportSummary, Silent, Source};
+use crate::import::{import, CancelToken, ImportSummary, Silent, Source};
 use crate::phantom::{self, PhantomSpec};
 use crate::vault::keystore::PassphraseKeyStore;
+use crate::vault::scratch as tmp;
 use crate::vault::Vault;
 
 const TOKEN: &str = "s3cret-Token.abc";
@@ -107,9 +108,7 @@ fn run(vault: &Vault, s: Source) -> Result<ImportSummary> {
 }
 
 fn no_temp_left(dir: &std::path::Path) {
-    let left = std::fs::read_dir(dir.join("import-tmp"))
-        .map(|d| d.count())
-        .unwrap_or(0);
+    let left = crate::vault::scratch::leftovers(&dir.join("import-tmp"));
     assert_eq!(left, 0, "temporary files left behind");
 }
 
