@@ -24,6 +24,7 @@ pub mod deid;
 pub mod dicom;
 mod error;
 pub mod import;
+pub mod net;
 pub mod phantom;
 pub mod render;
 pub mod request;

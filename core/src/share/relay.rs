@@ -130,9 +130,9 @@ const RETRIES: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(3)];
 impl Relay {
     pub fn new(base: &str) -> crate::Result<Relay> {
         let base = base.trim().trim_end_matches('/').to_string();
-        let url = crate::import::url::check(&base)?;
-        let loopback = crate::import::url::is_loopback(&url);
-        let http = crate::import::url::client(loopback, crate::import::url::Redirects::Refuse)
+        let url = crate::net::check(&base)?;
+        let loopback = crate::net::is_loopback(&url);
+        let http = crate::net::client(loopback, crate::net::Redirects::Refuse)
             .map_err(|e| crate::Error::Network(format!("cannot set up TLS: {e}")))?;
         Ok(Relay { base, http })
     }
