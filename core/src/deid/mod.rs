@@ -62,7 +62,7 @@ use dicom_dictionary_std::tags;
 use dicom_object::meta::FileMetaTableBuilder;
 use dicom_object::InMemDicomObject;
 
-use crate::dicom::{parse, Object, ReadDepth};
+use crate::dicom::{parse, Object, ReadDepth, IMPLEMENTATION_CLASS_UID};
 use crate::error::{Error, Result};
 use table::Code;
 
@@ -71,7 +71,6 @@ use table::Code;
 /// every change to the output. 2: pseudonyms for Patient's Name and ID (2026-11-28).
 pub const DEID_OUTPUT: &str = "deid output 2";
 
-const IMPLEMENTATION_CLASS_UID: &str = "1.2.826.0.1.3680043.10.1604.1";
 const DUMMY_TEXT: &str = "ANONYMIZED";
 
 /// The ready-made choices the app offers.

@@ -39,14 +39,13 @@ use dicom_object::InMemDicomObject;
 use serde::Serialize;
 
 use super::{InstanceRow, SeriesRow, Vault};
-use crate::dicom::{parse, Object, ReadDepth};
+use crate::dicom::{parse, Object, ReadDepth, IMPLEMENTATION_CLASS_UID};
 use crate::error::{Error, Result};
 use crate::import::CancelToken;
 
 /// The Media Storage SOP Class of a DICOMDIR (Media Storage Directory Storage).
 pub const DICOMDIR_SOP_CLASS: &str = "1.2.840.10008.1.3.10";
 const EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
-const IMPLEMENTATION_CLASS_UID: &str = "1.2.826.0.1.3680043.10.1604.1";
 const FILE_SET_ID: &str = "SCANPASS";
 
 /// Where the export goes.

@@ -981,9 +981,9 @@ fn sort_for_display(rows: &mut [InstanceRow]) {
     }
 }
 
-/// Constant-time equality of two check values.
+/// Constant-time equality of two check values (`subtle`).
 fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 /// Whether two files' patient modules name the same patient: the same Patient ID when both
