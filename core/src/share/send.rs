@@ -29,9 +29,8 @@ use crate::vault::export::{self, FileSink};
 use crate::vault::{now, Vault};
 use dicom_dictionary_std::tags;
 
-/// Default and largest lifetime of a share (the relay enforces the same).
-pub const DEFAULT_EXPIRY_SECS: u64 = 7 * 24 * 3600;
-pub const MAX_EXPIRY_SECS: u64 = 31 * 24 * 3600;
+/// Default and largest lifetime of a share (the relay's, from its protocol).
+pub use scanpass_protocol::{DEFAULT_EXPIRY_SECS, MAX_EXPIRY_SECS};
 
 /// What to share and how.
 #[derive(Debug, Clone)]
@@ -162,7 +161,7 @@ pub fn share(
     if !vault.is_unlocked() {
         return Err(Error::Locked);
     }
-    if o.expires_in_secs == 0 || o.expires_in_secs > MAX_EXPIRY_SECS {
+    if !scanpass_protocol::expiry_allowed(o.expires_in_secs) {
         return Err(Error::InvalidArgument(
             "a share lasts from 1 second to 31 days".into(),
         ));
@@ -234,11 +233,7 @@ pub fn share(
     let resumed = resume.is_some();
     let (mut record, link, have) = match resume {
         Some((r, link, status)) => {
-            let have: HashMap<u32, u64> = status
-                .chunks
-                .iter()
-                .filter_map(|c| c.index.map(|i| (i, c.size)))
-                .collect();
+            let have: HashMap<u32, u64> = status.chunks.iter().map(|c| (c.index, c.size)).collect();
             if status.finalized {
                 let mut r = r;
                 r.state = ShareState::Ready;
@@ -259,6 +254,7 @@ pub fn share(
                 expires_in_secs: Some(o.expires_in_secs),
                 max_downloads: o.max_downloads,
                 size_quota: None,
+                ..CreateShare::default()
             })?;
             let link = Link::new(relay.base(), &created.id)
                 .and_then(|l| l.with_viewer(&viewer))
