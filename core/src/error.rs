@@ -87,9 +87,11 @@ pub enum Error {
     #[error("download: {0}")]
     Network(String),
     /// A share link or the relay refused (expired, revoked, wrong passcode, locked...), or the
-    /// relay cannot be reached. Never carries the link, a key or a token.
+    /// relay cannot be reached: the share service's own error (`share::ShareError`, whose
+    /// message is for patients; `ShareError::of` reads it back), boxed so that this module
+    /// depends on no service. Never carries the link, a key or a token.
     #[error("{0}")]
-    Share(#[from] crate::share::ShareError),
+    Share(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
 
 impl Error {

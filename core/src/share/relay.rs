@@ -48,6 +48,22 @@ pub enum ShareError {
     Data(String),
 }
 
+impl From<ShareError> for crate::Error {
+    fn from(e: ShareError) -> Self {
+        crate::Error::Share(Box::new(e))
+    }
+}
+
+impl ShareError {
+    /// The share error an [`crate::Error`] carries, if it is one.
+    pub fn of(e: &crate::Error) -> Option<&ShareError> {
+        match e {
+            crate::Error::Share(inner) => inner.downcast_ref(),
+            _ => None,
+        }
+    }
+}
+
 fn wrong_passcode(left: Option<u32>) -> String {
     match left {
         Some(0) => "wrong passcode (or a damaged link); the share is now locked".into(),
@@ -301,6 +317,22 @@ mod tests {
             }
         });
         format!("http://{addr}")
+    }
+
+    #[test]
+    fn a_share_error_reads_back_from_the_core_error_with_its_message() {
+        for e in [
+            ShareError::Gone,
+            ShareError::WrongPasscode {
+                attempts_left: Some(2),
+            },
+            ShareError::Data("damaged".into()),
+        ] {
+            let core: crate::Error = e.clone().into();
+            assert_eq!(core.to_string(), e.to_string());
+            assert_eq!(ShareError::of(&core), Some(&e));
+        }
+        assert_eq!(ShareError::of(&crate::Error::Cancelled), None);
     }
 
     #[test]
