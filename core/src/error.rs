@@ -7,8 +7,10 @@
 
 use std::fmt;
 
-/// Anything that can go wrong in the core.
+/// Anything that can go wrong in the core. Non-exhaustive: a new case is not a breaking change
+/// for the shells, which map unknown ones to a generic message.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Reading a file or a stream failed.
     #[error("cannot read {what}: {source}")]

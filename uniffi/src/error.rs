@@ -105,6 +105,8 @@ impl From<Error> for ScanpassError {
                 )
                 | None => Self::Network,
             },
+            // a case added to the core later: a generic message until it is mapped here
+            _ => Self::Internal,
         }
     }
 }

@@ -1028,8 +1028,5 @@ fn patient_key(id: &Option<String>, name: &Option<String>) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
-/// Shared handle for long operations on another thread.
-pub type SharedVault = Arc<Vault>;
-
 #[cfg(test)]
 mod tests;
