@@ -251,7 +251,7 @@ pub struct Session {
 
 /// Who the patient of `ds` is, for the session's per-patient choices (date shift, pseudonym):
 /// the Patient ID (with its issuer), or the name and birth date when there is no ID.
-fn patient_key(ds: &InMemDicomObject) -> String {
+fn patient_identity(ds: &InMemDicomObject) -> String {
     let text = |tag| crate::dicom::attrs::text(ds, tag).unwrap_or_default();
     let id = text(tags::PATIENT_ID);
     if id.is_empty() {
@@ -475,7 +475,7 @@ impl Session {
             ..Report::default()
         };
         let identity = Identity::of(obj);
-        let patient = patient_key(obj);
+        let patient = patient_identity(obj);
         let shift = match self.options.dates {
             Dates::Shift if !self.options.keep_identity => self.shift_for(&patient),
             _ => 0,
