@@ -4,7 +4,7 @@
 //! - [`link`]: the link and the keys derived from it;
 //! - [`pin`]: the browser viewer's pinned hashes and the check of a viewer origin (ADR 8);
 //! - [`seal`]: AES-256-GCM sealed chunks and manifest; [`manifest`]: the list of files;
-//! - [`relay`]: the client of the relay (`relay/`), which stores only ciphertext;
+//! - [`relay_client`]: the client of the relay (`relay/`), which stores only ciphertext;
 //! - [`send`]: encrypt studies (optionally de-identified) and upload them, resuming an interrupted
 //!   upload; list, revoke, read the access log;
 //! - [`receive`]: open a link and import its studies into the vault.
@@ -14,7 +14,7 @@ pub mod manifest;
 pub mod passcode;
 pub mod pin;
 pub mod receive;
-pub mod relay;
+pub mod relay_client;
 pub mod seal;
 pub mod send;
 
@@ -24,7 +24,7 @@ pub use link::{viewer_base, Link, LinkError, ShareKeys, DEFAULT_VIEWER};
 pub use manifest::Manifest;
 pub use pin::{check_viewer, ViewerCheck, ViewerCheckError};
 pub use receive::{open_share, receive, Received};
-pub use relay::{AccessEvent, ShareError};
+pub use relay_client::{AccessEvent, ShareError};
 pub use send::{
     access_log, preflight, revoke, share, unlock, ShareListener, ShareOptions, ShareProgress,
     Shared,

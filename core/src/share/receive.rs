@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use super::manifest::{self, FileKind, Manifest, ManifestError};
-use super::relay::{Relay, ShareError};
+use super::relay_client::{Relay, ShareError};
 use super::seal::{self, SealError};
 use super::{Link, ShareKeys};
 use crate::error::{Error, Result};

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::manifest::{self, FileEntry, FileKind, Manifest, Series, Study};
-use super::relay::{AccessEvent, CreateShare, Relay, ShareError};
+use super::relay_client::{AccessEvent, CreateShare, Relay, ShareError};
 use super::seal::{self, OVERHEAD};
 use super::{Link, Pending, ShareRecord, ShareState};
 use crate::deid::{self, Preset, Reason};
