@@ -7,7 +7,7 @@
 //! - names resolve to public addresses only ([`is_internal`]) unless the first link was to this
 //!   device, so that a link cannot point the phone at its own network's services;
 //! - a redirect may not leave https, and may reach this device or a private network only when the
-//!   first link did ([`redirect_allowed`]); the relay client follows none ([`Redirects::Refuse`]);
+//!   first link did (`redirect_allowed`); the relay client follows none (`Redirects::Refuse`);
 //! - timeouts: [`CONNECT_TIMEOUT`] to connect, [`IDLE_TIMEOUT`] for the answer and for each read
 //!   of the body (no total limit: a large study on a slow line may take long).
 //!
