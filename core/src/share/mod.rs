@@ -30,10 +30,11 @@ pub use send::{
     Shared,
 };
 
-/// Where a share stands.
+/// Where a share stands in its life, as the vault stores it (what the patient is shown, with
+/// expiry taken into account, is [`ShareStatus`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ShareState {
+pub enum ShareLifecycle {
     /// Created on the relay, upload not finished: sharing the same study again resumes it.
     Uploading,
     /// Finalized: the link opens it (until it expires).
@@ -65,7 +66,7 @@ pub struct ShareRecord {
     pub created_at: i64,
     pub expires_at: i64,
     pub max_downloads: Option<u64>,
-    pub state: ShareState,
+    pub state: ShareLifecycle,
     /// Files, bytes of files, and chunks of the share (known once the upload finished).
     pub files: u32,
     pub bytes: u64,
@@ -144,10 +145,10 @@ impl ShareRecord {
     /// Where the share stands now.
     pub fn status(&self) -> ShareStatus {
         match self.state {
-            ShareState::Revoked => ShareStatus::Revoked,
+            ShareLifecycle::Revoked => ShareStatus::Revoked,
             _ if self.expired(crate::vault::now()) => ShareStatus::Expired,
-            ShareState::Uploading => ShareStatus::Unfinished,
-            ShareState::Ready => ShareStatus::Active,
+            ShareLifecycle::Uploading => ShareStatus::Unfinished,
+            ShareLifecycle::Ready => ShareStatus::Active,
         }
     }
 }
@@ -174,7 +175,7 @@ mod tests {
             created_at: 0,
             expires_at: 0,
             max_downloads: None,
-            state: ShareState::Ready,
+            state: ShareLifecycle::Ready,
             files: 0,
             bytes: 0,
             chunks: 0,

@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 use super::manifest::{self, FileEntry, FileKind, Manifest, Series, Study};
 use super::relay_client::{AccessEvent, CreateShare, Relay, ShareError};
 use super::seal::{self, OVERHEAD};
-use super::{Link, Pending, ShareRecord, ShareState};
+use super::{Link, Pending, ShareLifecycle, ShareRecord};
 use crate::deid::{self, Preset, Reason};
 use crate::dicom::attrs::{int, text};
 use crate::dicom::{parse, Object, ReadDepth};
@@ -197,7 +197,7 @@ pub fn share(
         let Some(p) = r.pending.as_ref().filter(|p| p.plan == plan) else {
             continue;
         };
-        if r.state != ShareState::Uploading || r.expired(now() + 3600) {
+        if r.state != ShareLifecycle::Uploading || r.expired(now() + 3600) {
             continue;
         }
         let Ok(link) = Link::parse(&r.link) else {
@@ -223,7 +223,7 @@ pub fn share(
             }
             Err(ShareError::Gone | ShareError::NotFound) => {
                 let mut gone = r.clone();
-                gone.state = ShareState::Revoked;
+                gone.state = ShareLifecycle::Revoked;
                 gone.pending = None;
                 vault.save_share(&gone)?;
             }
@@ -236,7 +236,7 @@ pub fn share(
             let have: HashMap<u32, u64> = status.chunks.iter().map(|c| (c.index, c.size)).collect();
             if status.finalized {
                 let mut r = r;
-                r.state = ShareState::Ready;
+                r.state = ShareLifecycle::Ready;
                 r.pending = None;
                 vault.save_share(&r)?;
                 return Ok(Shared {
@@ -276,7 +276,7 @@ pub fn share(
                 created_at: now(),
                 expires_at: created.expires_at,
                 max_downloads: o.max_downloads,
-                state: ShareState::Uploading,
+                state: ShareLifecycle::Uploading,
                 files: 0,
                 bytes: 0,
                 chunks: 0,
@@ -410,7 +410,7 @@ pub fn share(
     let sealed = seal::seal(&manifest_key, &m.to_json(), &seal::manifest_aad(&record.id));
     relay.put_manifest(&record.id, &record.owner_secret, &sealed)?;
     relay.finalize(&record.id, &record.owner_secret, m.chunk_count)?;
-    record.state = ShareState::Ready;
+    record.state = ShareLifecycle::Ready;
     record.pending = None;
     record.files = m.files.len() as u32;
     record.bytes = m.total_bytes();
@@ -610,7 +610,7 @@ pub fn revoke(vault: &Vault, id: &str) -> Result<ShareRecord> {
         Ok(()) | Err(ShareError::Gone | ShareError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
-    r.state = ShareState::Revoked;
+    r.state = ShareLifecycle::Revoked;
     r.pending = None;
     vault.save_share(&r)?;
     Ok(r)
