@@ -35,7 +35,8 @@ pub struct ShareArgs {
     /// relay's (default: the core's DEFAULT_VIEWER, not yet deployed).
     #[arg(long, env = "SCANPASS_VIEWER")]
     viewer: Option<String>,
-    /// How long the link works: 7d (default), 12h, 30m; at most 31d.
+    /// How long the link works: 7d (default), 12h, 30m, 1h30m (a bare number is days); at most
+    /// 31d.
     #[arg(long, default_value = "7d")]
     expires: String,
     /// Stop serving after this many downloads (openings of the link).
