@@ -209,6 +209,7 @@ impl VoiArgs {
     }
 }
 
+mod progress;
 mod request_cmd;
 mod share_cmd;
 mod vault_cmd;

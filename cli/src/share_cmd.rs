@@ -1,7 +1,7 @@
 //! The share commands of `scanpass`: share, shares, revoke, unlock-share, access-log, receive. The flows are the
 //! core's (`scanpass_core::share`); this file parses, asks the core and prints.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use scanpass_core::deid::Preset;
@@ -11,6 +11,7 @@ use scanpass_core::vault::keystore::desktop;
 use serde_json::json;
 use zeroize::Zeroizing;
 
+use crate::progress::FileBar;
 use crate::vault_cmd::{open, passphrase};
 use crate::{err, CliResult};
 
@@ -34,7 +35,8 @@ pub struct ShareArgs {
     /// relay's (default: the core's DEFAULT_VIEWER, not yet deployed).
     #[arg(long, env = "SCANPASS_VIEWER")]
     viewer: Option<String>,
-    /// How long the link works: 7d (default), 12h, 30m; at most 31d.
+    /// How long the link works: 7d (default), 12h, 30m, 1h30m (a bare number is days); at most
+    /// 31d.
     #[arg(long, default_value = "7d")]
     expires: String,
     /// Stop serving after this many downloads (openings of the link).
@@ -61,27 +63,25 @@ pub struct ShareArgs {
 /// `7d`, `12h`, `30m`, `45s` (a bare number is days).
 fn parse_duration(s: &str) -> Result<u64, String> {
     let s = s.trim().to_ascii_lowercase();
-    let (num, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((i, _)) => (&s[..i], &s[i..]),
-        None => (s.as_str(), "d"),
+    // a bare number is days (as before humantime); units are humantime's (lower-cased first, so
+    // that `7D` is days and `m` is minutes, never months)
+    let text = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{s}d")
+    } else {
+        s.clone()
     };
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("--expires: {s:?} is not a duration like 7d, 12h or 30m"))?;
-    let unit = match unit {
-        "d" | "day" | "days" => 86_400,
-        "h" | "hour" | "hours" => 3_600,
-        "m" | "min" | "minutes" => 60,
-        "s" | "sec" | "seconds" => 1,
-        _ => {
-            return Err(format!(
-                "--expires: unknown unit in {s:?} (use d, h, m or s)"
-            ))
+    let d = humantime::parse_duration(&text).map_err(|e| match e {
+        humantime::DurationError::UnknownUnit { .. } => {
+            format!("--expires: unknown unit in {s:?} (use d, h, m or s)")
         }
-    };
+        humantime::DurationError::NumberOverflow => format!("--expires: {s:?} is too long"),
+        _ => format!("--expires: {s:?} is not a duration like 7d, 12h or 30m"),
+    })?;
+    if d.subsec_nanos() != 0 {
+        return Err(format!("--expires: {s:?} is not a whole number of seconds"));
+    }
     // the bounds (1 second to 31 days) are the core's rule, checked by `share::share`
-    n.checked_mul(unit)
-        .ok_or_else(|| format!("--expires: {s:?} is too long"))
+    Ok(d.as_secs())
 }
 
 fn secret_env(var: &str, what: &str) -> Result<String, String> {
@@ -97,34 +97,21 @@ fn date_time(unix: i64) -> String {
         .unwrap_or_else(|| unix.to_string())
 }
 
-struct Progress;
+struct Progress(FileBar);
 
 impl share::ShareListener for Progress {
     fn on_progress(&self, p: &ShareProgress) {
-        let mut e = std::io::stderr();
         match p {
             ShareProgress::Started { resumed, files } => {
                 let what = if *resumed { "resuming" } else { "sharing" };
-                let _ = writeln!(e, "{what} {files} file(s): encrypting and uploading");
+                self.0
+                    .println(&format!("{what} {files} file(s): encrypting and uploading"));
             }
             ShareProgress::File {
                 done,
                 files,
                 bytes_sent,
-            } => {
-                let width = 30;
-                let filled = (*done as usize * width) / (*files).max(1) as usize;
-                let _ = write!(
-                    e,
-                    "\r[{}{}] {done}/{files} files, {:.1} MB sent",
-                    "#".repeat(filled.min(width)),
-                    " ".repeat(width - filled.min(width)),
-                    *bytes_sent as f64 / 1e6
-                );
-                if done == files {
-                    let _ = writeln!(e);
-                }
-            }
+            } => self.0.set(*done, *files, Some(*bytes_sent)),
             ShareProgress::Finishing => {}
         }
     }
@@ -156,7 +143,8 @@ pub fn share(dir: &Path, a: &ShareArgs) -> CliResult {
         eprintln!("warning: {}", reason.sentence());
     }
     let tty = std::io::stderr().is_terminal() && !a.json;
-    let listener: &dyn share::ShareListener = if tty { &Progress } else { &import::Silent };
+    let progress = Progress(FileBar::new(" sent"));
+    let listener: &dyn share::ShareListener = if tty { &progress } else { &import::Silent };
     let done = share::share(&vault, &options, listener, &CancelToken::new()).map_err(err)?;
     let r = &done.record;
     let link = Link::parse(&r.link).map_err(|e| e.to_string())?;
@@ -408,4 +396,50 @@ pub fn viewer_check(url: Option<String>, json: bool) -> CliResult {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_read_as_before_and_more() {
+        // what the hand-written parser accepted
+        for (text, secs) in [
+            ("7", 7 * 86_400),
+            ("7d", 7 * 86_400),
+            (" 2days ", 2 * 86_400),
+            ("1day", 86_400),
+            ("12h", 12 * 3_600),
+            ("3hours", 3 * 3_600),
+            ("1hour", 3_600),
+            ("30m", 30 * 60),
+            ("30min", 30 * 60),
+            ("30minutes", 30 * 60),
+            ("45s", 45),
+            ("45sec", 45),
+            ("45seconds", 45),
+            ("2S", 2),
+            ("7D", 7 * 86_400),
+            ("0", 0),
+        ] {
+            assert_eq!(parse_duration(text), Ok(secs), "{text}");
+        }
+        // and now: combinations, spaces, weeks
+        assert_eq!(parse_duration("1h 30m"), Ok(5_400));
+        assert_eq!(parse_duration("1d12h"), Ok(129_600));
+        assert_eq!(parse_duration("2w"), Ok(14 * 86_400));
+        // refused, each with a reason
+        for (text, why) in [
+            ("", "not a duration"),
+            ("abc", "not a duration"),
+            ("7x", "unknown unit"),
+            ("-1d", "not a duration"),
+            ("1500ms", "whole number of seconds"),
+            ("99999999999999999999d", "too long"),
+        ] {
+            let e = parse_duration(text).unwrap_err();
+            assert!(e.contains(why), "{text}: {e}");
+        }
+    }
 }

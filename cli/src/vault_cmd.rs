@@ -1,7 +1,7 @@
 //! The vault commands of `scanpass`: import, list, render, export, delete, lock, unlock. Each opens the
 //! vault (creating it on first import), unlocks it through the core's desktop key rules and prints.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use scanpass_core::export::{self, ExportFormat, ExportListener};
@@ -9,6 +9,7 @@ use scanpass_core::import::{self, CancelToken, ImportEvent, ImportListener, Sour
 use scanpass_core::render::{self, Voi};
 use scanpass_core::vault::{keystore::desktop, Vault};
 
+use crate::progress::FileBar;
 use crate::{err, write, CliResult};
 
 /// The vault folder: `--vault`, else the OS's data folder (e.g. `~/.local/share/scanpass/vault`).
@@ -42,6 +43,7 @@ pub fn open(dir: &Path) -> Result<Vault, String> {
 
 struct Progress {
     tty: bool,
+    bar: FileBar,
 }
 
 impl ImportListener for Progress {
@@ -49,32 +51,15 @@ impl ImportListener for Progress {
         if !self.tty {
             return;
         }
-        let mut err = std::io::stderr();
         match e {
-            ImportEvent::Found { files, bytes } => {
-                let _ = writeln!(err, "found {files} files ({:.1} MB)", *bytes as f64 / 1e6);
-            }
+            ImportEvent::Found { files, bytes } => self.bar.println(&format!(
+                "found {files} files ({:.1} MB)",
+                *bytes as f64 / 1e6
+            )),
             ImportEvent::Processed { done, files, bytes } => {
-                let width = 30;
-                let filled = if *files == 0 {
-                    width
-                } else {
-                    (*done as usize * width) / *files as usize
-                };
-                let _ = write!(
-                    err,
-                    "\r[{}{}] {done}/{files} files, {:.1} MB",
-                    "#".repeat(filled),
-                    " ".repeat(width - filled),
-                    *bytes as f64 / 1e6
-                );
-                if done == files {
-                    let _ = writeln!(err);
-                }
+                self.bar.set(*done, *files, Some(*bytes))
             }
-            ImportEvent::FileError { path, error } => {
-                let _ = write!(err, "\r{path}: {error}\n");
-            }
+            ImportEvent::FileError { path, error } => self.bar.println(&format!("{path}: {error}")),
         }
     }
 }
@@ -118,6 +103,7 @@ pub fn import(
     let cancel = CancelToken::new();
     let listener = Progress {
         tty: std::io::stderr().is_terminal() && !as_json,
+        bar: FileBar::new(""),
     };
     let s = import::import(&vault, &sources, &listener, &cancel).map_err(err)?;
     if as_json {
@@ -223,22 +209,11 @@ pub fn render(
 }
 
 /// A progress bar on stderr while exporting (when it is a terminal).
-struct ExportProgress;
+struct ExportProgress(FileBar);
 
 impl ExportListener for ExportProgress {
     fn on_progress(&self, done: u64, total: u64) {
-        let width = 30;
-        let filled = (done as usize * width) / total.max(1) as usize;
-        let mut err = std::io::stderr();
-        let _ = write!(
-            err,
-            "\r[{}{}] {done}/{total} files",
-            "#".repeat(filled),
-            " ".repeat(width - filled)
-        );
-        if done == total {
-            let _ = writeln!(err);
-        }
+        self.0.set(done, total, None);
     }
 }
 
@@ -250,11 +225,8 @@ pub fn export(dir: &Path, studies: &[String], out: &Path, zip: bool) -> CliResul
         ExportFormat::Folder
     };
     let tty = std::io::stderr().is_terminal();
-    let listener: &dyn ExportListener = if tty {
-        &ExportProgress
-    } else {
-        &import::Silent
-    };
+    let progress = ExportProgress(FileBar::new(""));
+    let listener: &dyn ExportListener = if tty { &progress } else { &import::Silent };
     let s = export::export_studies(&vault, studies, out, format, listener, &CancelToken::new())
         .map_err(err)?;
     println!(

@@ -7,8 +7,10 @@
 
 use std::fmt;
 
-/// Anything that can go wrong in the core.
+/// Anything that can go wrong in the core. Non-exhaustive: a new case is not a breaking change
+/// for the shells, which map unknown ones to a generic message.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Reading a file or a stream failed.
     #[error("cannot read {what}: {source}")]
@@ -87,9 +89,11 @@ pub enum Error {
     #[error("download: {0}")]
     Network(String),
     /// A share link or the relay refused (expired, revoked, wrong passcode, locked...), or the
-    /// relay cannot be reached. Never carries the link, a key or a token.
+    /// relay cannot be reached: the share service's own error (`share::ShareError`, whose
+    /// message is for patients; `ShareError::of` reads it back), boxed so that this module
+    /// depends on no service. Never carries the link, a key or a token.
     #[error("{0}")]
-    Share(#[from] crate::share::ShareError),
+    Share(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
 
 impl Error {

@@ -27,6 +27,7 @@ pub mod export;
 pub mod fileset;
 pub mod import;
 pub mod library;
+pub mod net;
 pub mod phantom;
 pub mod render;
 pub mod request;

@@ -193,7 +193,7 @@ pub fn ct_slice(spec: PhantomSpec, index: u32) -> Result<Vec<u8>> {
         .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.2")
         .media_storage_sop_instance_uid(instance)
         .transfer_syntax("1.2.840.10008.1.2.1")
-        .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+        .implementation_class_uid(crate::dicom::IMPLEMENTATION_CLASS_UID)
         .implementation_version_name("SCANPASS_01")
         .build()
         .map_err(|e| Error::InvalidArgument(format!("phantom meta: {e}")))?;
@@ -275,7 +275,7 @@ pub fn cine(frames: u32, rows: u16, cols: u16) -> Result<Vec<u8>> {
         .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.3.1")
         .media_storage_sop_instance_uid(instance)
         .transfer_syntax("1.2.840.10008.1.2.1")
-        .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+        .implementation_class_uid(crate::dicom::IMPLEMENTATION_CLASS_UID)
         .build()
         .map_err(|e| Error::InvalidArgument(format!("phantom meta: {e}")))?;
     let mut out = Vec::new();

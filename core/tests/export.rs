@@ -164,7 +164,7 @@ fn series_files(spec: &SeriesSpec) -> Vec<Vec<u8>> {
                 .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.2")
                 .media_storage_sop_instance_uid(sop)
                 .transfer_syntax(EXPLICIT_LE)
-                .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+                .implementation_class_uid(scanpass_core::dicom::IMPLEMENTATION_CLASS_UID)
                 .build()
                 .unwrap();
             let mut out = Vec::new();

@@ -24,6 +24,7 @@ struct Recording;
 const REFUSE_OVER: usize = 1 << 30;
 
 // SAFETY: forwards to the system allocator, or returns null, which GlobalAlloc allows.
+#[allow(unsafe_code)] // a recording allocator is the only way to see the largest allocation
 unsafe impl GlobalAlloc for Recording {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         LARGEST.fetch_max(layout.size(), Ordering::Relaxed);

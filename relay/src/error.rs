@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use scanpass_protocol::{ErrorBody, ErrorCode};
+
 use crate::meta::MetaError;
 
 #[derive(Debug, thiserror::Error)]
@@ -53,44 +55,30 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn status(&self) -> StatusCode {
-        use ApiError::*;
-        match self {
-            NotFound => StatusCode::NOT_FOUND,
-            Gone => StatusCode::GONE,
-            Locked { .. } => StatusCode::LOCKED,
-            OwnerAuthMissing | TokenMissing => StatusCode::UNAUTHORIZED,
-            OwnerAuthWrong | TokenWrong { .. } => StatusCode::FORBIDDEN,
-            NotFinalized | Finalized | Incomplete(_) | NoVerifier => StatusCode::CONFLICT,
-            Busy => StatusCode::SERVICE_UNAVAILABLE,
-            StorageFull => StatusCode::INSUFFICIENT_STORAGE,
-            TooLarge(_) | Quota => StatusCode::PAYLOAD_TOO_LARGE,
-            BadRequest(_) => StatusCode::BAD_REQUEST,
-            RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         use ApiError::*;
         match self {
-            NotFound => "not_found",
-            Gone => "gone",
-            Locked { .. } => "locked",
-            OwnerAuthMissing => "owner_auth_missing",
-            OwnerAuthWrong => "owner_auth_wrong",
-            TokenMissing => "token_missing",
-            TokenWrong { .. } => "token_wrong",
-            NoVerifier => "no_verifier",
-            Busy => "busy",
-            StorageFull => "storage_full",
-            NotFinalized => "not_finalized",
-            Finalized => "finalized",
-            Incomplete(_) => "incomplete",
-            TooLarge(_) => "too_large",
-            Quota => "quota_exceeded",
-            BadRequest(_) => "bad_request",
-            RateLimited => "rate_limited",
-            Internal(_) => "internal",
+            NotFound => ErrorCode::NotFound,
+            Gone => ErrorCode::Gone,
+            Locked { .. } => ErrorCode::Locked,
+            OwnerAuthMissing => ErrorCode::OwnerAuthMissing,
+            OwnerAuthWrong => ErrorCode::OwnerAuthWrong,
+            TokenMissing => ErrorCode::TokenMissing,
+            TokenWrong { .. } => ErrorCode::TokenWrong,
+            NoVerifier => ErrorCode::NoVerifier,
+            Busy => ErrorCode::Busy,
+            StorageFull => ErrorCode::StorageFull,
+            NotFinalized => ErrorCode::NotFinalized,
+            Finalized => ErrorCode::Finalized,
+            Incomplete(_) => ErrorCode::Incomplete,
+            TooLarge(_) => ErrorCode::TooLarge,
+            Quota => ErrorCode::QuotaExceeded,
+            BadRequest(_) => ErrorCode::BadRequest,
+            RateLimited => ErrorCode::RateLimited,
+            Internal(_) => ErrorCode::Internal,
         }
     }
 }
@@ -123,14 +111,19 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(detail) = &self {
             tracing::error!(detail = %detail, "internal error");
         }
-        let mut body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
+        let mut body = ErrorBody {
+            attempts_left: None,
+            error: self.code().as_str().to_string(),
+            message: self.to_string(),
+            retry_after: None,
+        };
         let mut retry_after = None;
         match &self {
             ApiError::TokenWrong {
                 attempts_left: Some(n),
-            } => body["attempts_left"] = (*n).into(),
+            } => body.attempts_left = Some(*n),
             ApiError::Locked { retry_after: secs } => {
-                body["retry_after"] = (*secs).into();
+                body.retry_after = Some(*secs);
                 retry_after = Some(*secs);
             }
             ApiError::Busy => retry_after = Some(1),

@@ -69,8 +69,7 @@ impl ShareState {
 }
 
 /// Events of the owner's access log. No IP, no user agent: only when and what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     Manifest,
     Chunk,
@@ -79,7 +78,8 @@ pub enum Event {
 }
 
 impl Event {
-    fn as_str(self) -> &'static str {
+    /// The name stored and sent (the access log's `event`).
+    pub fn as_str(self) -> &'static str {
         match self {
             Event::Manifest => "manifest",
             Event::Chunk => "chunk",

@@ -18,7 +18,7 @@ use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path as ObjPath;
 use object_store::{ObjectStore, PutOptions, PutPayload};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
+
 use sha2::{Digest, Sha256};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -27,12 +27,11 @@ use crate::error::ApiError;
 use crate::meta::{Attempt, DownloadCount, Event, MetaStore, NewShare, Share, ShareState, Stored};
 use crate::ratelimit::FailureLimiter;
 
-pub const DAY: u64 = 24 * 3600;
-pub const DEFAULT_EXPIRY_SECS: u64 = 7 * DAY;
-pub const MAX_EXPIRY_SECS: u64 = 31 * DAY;
-/// Chunk indexes go up to this (exclusive): 2^20 chunks of 8 MiB is 8 TiB, far above any quota.
-pub const MAX_CHUNKS: u32 = 1 << 20;
-const TOKEN_HEADER: &str = "x-scanpass-token";
+use scanpass_protocol::{
+    AccessEvent, AccessLog, ChunkStatus, CreateShare, Created, Finalize, Finalized, SetVerifier,
+    StoredReply, UploadStatus, TOKEN_HEADER,
+};
+pub use scanpass_protocol::{DAY, DEFAULT_EXPIRY_SECS, MAX_CHUNKS, MAX_EXPIRY_SECS};
 
 /// Limits and policies, from the command line.
 #[derive(Debug, Clone)]
@@ -190,8 +189,9 @@ fn sha256(bytes: &[u8]) -> Vec<u8> {
     Sha256::digest(bytes).to_vec()
 }
 
+/// Constant-time equality of two hashes (`subtle`; unequal lengths are simply unequal).
 fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 fn random_b64(n: usize) -> String {
@@ -494,24 +494,6 @@ async fn recipient_share(st: &AppState, id: &str, headers: &HeaderMap) -> Result
 
 // ---- handlers ----
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateShare {
-    expires_in_secs: Option<u64>,
-    max_downloads: Option<u64>,
-    size_quota: Option<u64>,
-    auth_verifier: Option<String>,
-    /// Whether the recipient token comes from a passcode (default true: counted and locked).
-    passcode: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct Created {
-    id: String,
-    owner_secret: String,
-    expires_at: i64,
-}
-
 async fn create_share(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -524,7 +506,7 @@ async fn create_share(
     }
     let Json(req) = body.map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))?;
     let expires_in = req.expires_in_secs.unwrap_or(DEFAULT_EXPIRY_SECS);
-    if expires_in == 0 || expires_in > MAX_EXPIRY_SECS {
+    if !scanpass_protocol::expiry_allowed(expires_in) {
         return Err(ApiError::BadRequest(format!(
             "expires_in_secs must be between 1 and {MAX_EXPIRY_SECS} (31 days)"
         )));
@@ -582,14 +564,6 @@ fn parse_verifier(text: &str) -> Result<[u8; 32], ApiError> {
         .ok_or_else(|| {
             ApiError::BadRequest("auth_verifier must be 64 hex digits (a SHA-256)".into())
         })
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SetVerifier {
-    auth_verifier: String,
-    /// Whether the token comes from a passcode (default true: counted and locked).
-    passcode: Option<bool>,
 }
 
 /// The verifier depends on keys derived from the share id (scanpass-core `share::link`), which
@@ -711,13 +685,6 @@ fn object_kind(e: &object_store::Error) -> &'static str {
     }
 }
 
-#[derive(Serialize)]
-struct StoredReply {
-    index: Option<u32>,
-    size: u64,
-    sha256: String,
-}
-
 async fn put_chunk(
     State(st): State<AppState>,
     Path((id, n)): Path<(String, u32)>,
@@ -800,32 +767,6 @@ async fn put_manifest(
     Ok(Json(reply))
 }
 
-#[derive(Serialize)]
-struct ChunkStatus {
-    index: u32,
-    size: u64,
-}
-
-#[derive(Serialize)]
-struct UploadStatus {
-    chunks: Vec<ChunkStatus>,
-    manifest: Option<ChunkStatus>,
-    finalized: bool,
-    chunk_count: Option<u32>,
-    bytes_used: u64,
-    size_quota: u64,
-    max_chunk_size: u64,
-    expires_at: i64,
-    downloads: u64,
-    max_downloads: Option<u64>,
-    /// Whether recipients can be served: a share is finalized only with a verifier.
-    has_verifier: bool,
-    passcode: bool,
-    locked: bool,
-    /// Unix seconds until which recipients are refused (0: not locked).
-    locked_until: i64,
-}
-
 async fn upload_status(
     State(st): State<AppState>,
     Path(id): Path<String>,
@@ -865,18 +806,12 @@ async fn upload_status(
     }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Finalize {
-    chunks: u32,
-}
-
 async fn finalize(
     State(st): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Result<Json<Finalize>, axum::extract::rejection::JsonRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Finalized>, ApiError> {
     owner_share(&st, &id, &headers).await?;
     let Json(req) = body.map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))?;
     if req.chunks == 0 || req.chunks > MAX_CHUNKS {
@@ -889,9 +824,10 @@ async fn finalize(
     let share = live_share(&st, &id).await?;
     if let Some(n) = share.finalized_chunks {
         return if n == req.chunks {
-            Ok(Json(
-                serde_json::json!({ "chunks": n, "bytes": share.bytes_used }),
-            ))
+            Ok(Json(Finalized {
+                bytes: share.bytes_used,
+                chunks: n,
+            }))
         } else {
             Err(ApiError::Finalized)
         };
@@ -927,9 +863,10 @@ async fn finalize(
     let n = req.chunks;
     st.meta(move |m| m.finalize(&key, n)).await?;
     tracing::info!(share = %log_id(&id), chunks = n, "share finalized");
-    Ok(Json(
-        serde_json::json!({ "chunks": n, "bytes": share.bytes_used }),
-    ))
+    Ok(Json(Finalized {
+        bytes: share.bytes_used,
+        chunks: n,
+    }))
 }
 
 async fn get_manifest(
@@ -991,26 +928,23 @@ async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
-struct LogEntry {
-    at: i64,
-    event: Event,
-}
-
 async fn access_log(
     State(st): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<AccessLog>, ApiError> {
     owner_share(&st, &id, &headers).await?;
     let key = id.clone();
-    let events: Vec<LogEntry> = st
+    let events: Vec<AccessEvent> = st
         .meta(move |m| m.events(&key))
         .await?
         .into_iter()
-        .map(|(at, event)| LogEntry { at, event })
+        .map(|(at, event)| AccessEvent {
+            at,
+            event: event.as_str().to_string(),
+        })
         .collect();
-    Ok(Json(serde_json::json!({ "events": events })))
+    Ok(Json(AccessLog { events }))
 }
 
 // ---- deletion ----

@@ -88,20 +88,25 @@ impl From<Error> for ScanpassError {
             Error::Network(_) => Self::Network,
             Error::Archive(_) => Self::Archive,
             Error::FrameOutOfRange { .. } | Error::InvalidArgument(_) => Self::InvalidInput,
-            Error::Share(e) => match e {
-                ShareError::Gone => Self::ShareGone,
-                ShareError::Locked => Self::ShareLocked,
-                ShareError::PasscodeNeeded => Self::PasscodeNeeded,
-                ShareError::WrongPasscode { .. } => Self::WrongPasscode,
-                ShareError::NotFound => Self::NotFound,
-                ShareError::TooLarge => Self::InvalidInput,
-                ShareError::Data(_) => Self::Damaged,
-                ShareError::NotOwner
-                | ShareError::NotReady
-                | ShareError::RateLimited
-                | ShareError::Unreachable(_)
-                | ShareError::Relay(_) => Self::Network,
+            Error::Share(_) => match ShareError::of(&e) {
+                Some(ShareError::Gone) => Self::ShareGone,
+                Some(ShareError::Locked) => Self::ShareLocked,
+                Some(ShareError::PasscodeNeeded) => Self::PasscodeNeeded,
+                Some(ShareError::WrongPasscode { .. }) => Self::WrongPasscode,
+                Some(ShareError::NotFound) => Self::NotFound,
+                Some(ShareError::TooLarge) => Self::InvalidInput,
+                Some(ShareError::Data(_)) => Self::Damaged,
+                Some(
+                    ShareError::NotOwner
+                    | ShareError::NotReady
+                    | ShareError::RateLimited
+                    | ShareError::Unreachable(_)
+                    | ShareError::Relay(_),
+                )
+                | None => Self::Network,
             },
+            // a case added to the core later: a generic message until it is mapped here
+            _ => Self::Internal,
         }
     }
 }

@@ -76,6 +76,7 @@ impl RenderedSliceWire {
 // SAFETY: the buffer is exactly what uniffi's derived lowering of `RenderedSlice` writes (tested
 // below against the derive itself), and the type id names that record, so the generated bindings
 // read it as one.
+#[allow(unsafe_code)] // a hand-written lowering: the rendered slice crosses the FFI in one copy (ADR 5)
 unsafe impl uniffi::Lower<crate::UniFfiTag> for RenderedSliceWire {
     type FfiType = RustBuffer;
 

@@ -62,7 +62,7 @@ use dicom_dictionary_std::tags;
 use dicom_object::meta::FileMetaTableBuilder;
 use dicom_object::InMemDicomObject;
 
-use crate::dicom::{parse, Object, ReadDepth};
+use crate::dicom::{parse, Object, ReadDepth, IMPLEMENTATION_CLASS_UID};
 use crate::error::{Error, Result};
 use table::Code;
 
@@ -71,7 +71,6 @@ use table::Code;
 /// every change to the output. 2: pseudonyms for Patient's Name and ID (2026-11-28).
 pub const DEID_OUTPUT: &str = "deid output 2";
 
-const IMPLEMENTATION_CLASS_UID: &str = "1.2.826.0.1.3680043.10.1604.1";
 const DUMMY_TEXT: &str = "ANONYMIZED";
 
 /// The ready-made choices the app offers.
@@ -252,7 +251,7 @@ pub struct Session {
 
 /// Who the patient of `ds` is, for the session's per-patient choices (date shift, pseudonym):
 /// the Patient ID (with its issuer), or the name and birth date when there is no ID.
-fn patient_key(ds: &InMemDicomObject) -> String {
+fn patient_identity(ds: &InMemDicomObject) -> String {
     let text = |tag| crate::dicom::attrs::text(ds, tag).unwrap_or_default();
     let id = text(tags::PATIENT_ID);
     if id.is_empty() {
@@ -476,7 +475,7 @@ impl Session {
             ..Report::default()
         };
         let identity = Identity::of(obj);
-        let patient = patient_key(obj);
+        let patient = patient_identity(obj);
         let shift = match self.options.dates {
             Dates::Shift if !self.options.keep_identity => self.shift_for(&patient),
             _ => 0,

@@ -463,7 +463,7 @@ fn codec_stream(info: &ImageInfo, stream: &[u8], uid: &str) -> Result<Vec<u8>> {
         .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.7")
         .media_storage_sop_instance_uid("2.25.1")
         .transfer_syntax(uid)
-        .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+        .implementation_class_uid(super::IMPLEMENTATION_CLASS_UID)
         .build()
         .map_err(|e| Error::codec(&info.transfer_syntax.name, e))?;
     let obj = o.with_exact_meta(meta);

@@ -4,6 +4,8 @@
 //! several times slower than libjpeg-turbo's SIMD decoder. libjpeg-turbo 3 reads every JPEG
 //! process DICOM uses (8/12-bit lossy, 2-16-bit lossless). See docs/adr/0002-jpeg-libjpeg-turbo.md.
 
+#![allow(unsafe_code)] // calls libjpeg-turbo's C API (turbojpeg-sys), which has no safe wrapper
+
 use std::ffi::CStr;
 
 use turbojpeg_sys as tj;

@@ -22,6 +22,10 @@ mod open;
 mod rle;
 mod summary;
 
+/// Scanpass's Implementation Class UID, written in the file meta group of every file it writes
+/// (exports, de-identified copies, phantoms, re-wrapped objects).
+pub const IMPLEMENTATION_CLASS_UID: &str = "1.2.826.0.1.3680043.10.1604.1";
+
 pub(crate) use decode::each_samples;
 pub use decode::{decode_frame, ColorModel, Frame, Samples};
 pub use header::{

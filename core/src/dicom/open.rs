@@ -374,7 +374,7 @@ fn parse_dataset(
                 .media_storage_sop_class_uid(text(tags::SOP_CLASS_UID))
                 .media_storage_sop_instance_uid(text(tags::SOP_INSTANCE_UID))
                 .transfer_syntax(ts_uid)
-                .implementation_class_uid("1.2.826.0.1.3680043.10.1604.1")
+                .implementation_class_uid(super::IMPLEMENTATION_CLASS_UID)
                 .build()
                 .map_err(|e| Error::NotDicom(e.to_string()))?
         }

@@ -4,31 +4,19 @@
 //! file). Which one is decided by the response's Content-Type (and, for (b), by the bytes).
 //!
 //! The response is streamed to a temporary file in the vault's folder, encrypted as it arrives
-//! under a key held only in memory (`tmp`; size-capped at [`MAX_DOWNLOAD`], cancellable between
-//! chunks), then indexed in place: memory holds one part or
-//! one zip entry at a time. https only, except http to this device (loopback) for tests and local
-//! tools; a redirect may not leave https, and may reach this device or a private network only
-//! when the first link did; names resolve to public addresses only ([`is_internal`]), so that a
-//! link cannot point the phone at its own network's services. The relay client follows no
-//! redirect at all (it carries the share's token and the owner secret). Timeouts: [`CONNECT_TIMEOUT`] to connect,
-//! [`IDLE_TIMEOUT`] for the answer and for each read of the body (no total limit: a large study on
-//! a slow line may take long, and the user can cancel).
+//! under a key held only in memory ([`crate::vault::scratch`]; size-capped at [`MAX_DOWNLOAD`],
+//! cancellable between chunks), then indexed in place: memory holds one part or one zip entry at a
+//! time. Where a link may go (https, or http to this device; public addresses only; which
+//! redirects are followed) and the client's timeouts are [`crate::net`]'s rules.
 //!
 //! Errors ([`Error::Network`]) say what went wrong in words and never carry the link (its path
 //! names the study by UID) or the bearer token; both are scrubbed from library messages too.
-//!
-//! The client is a blocking one (reqwest's, which runs its own small runtime thread): do not call
-//! this from inside an async runtime. TLS is rustls on ring with the platform's verifier (the
-//! OS trust store; on Android the verifier must be initialised by the app first).
 
 use std::io::BufReader;
-use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::blocking::Client;
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
-use reqwest::{redirect, Url};
+use reqwest::Url;
 
 use super::multipart;
 use super::scan::{Candidate, Context, Found, Origin, MAX_FILE};
@@ -36,42 +24,16 @@ use super::zip::{self as archive, Archive, Budget};
 use super::FileError;
 use crate::dicom::ByteSource;
 use crate::error::{one_line, Error, Result};
+use crate::net::{check, client, is_loopback, Redirects};
 use crate::vault::scratch::{self as tmp, CopyError, SourceReader, Span, TempFile, TempWriter};
 
 /// Largest response downloaded.
 pub const MAX_DOWNLOAD: u64 = 16 << 30;
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
-/// Longest wait for the answer, and for each read of the body.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
-const MAX_REDIRECTS: usize = 5;
 /// What a WADO-RS retrieve asks for.
 pub const DICOM_ACCEPT: &str = "multipart/related; type=\"application/dicom\"";
 const OTHER_ACCEPT: &str = "application/zip, application/dicom;q=0.9, */*;q=0.5";
 /// How downloaded things are named in reports (never the link: it may carry a UID).
 const DISPLAY: &str = "link";
-
-/// Check a link: https, or http to this device. Returns it parsed.
-pub fn check(url: &str) -> Result<Url> {
-    let u =
-        Url::parse(url.trim()).map_err(|e| Error::Network(format!("not a valid link ({e})")))?;
-    match u.scheme() {
-        "https" => Ok(u),
-        "http" if is_loopback(&u) => Ok(u),
-        "http" => Err(Error::Network(
-            "plain http links are refused (only https, or http to this device)".into(),
-        )),
-        _ => Err(Error::Network("only https links can be imported".into())),
-    }
-}
-
-/// Whether a link points at this device.
-pub fn is_loopback(u: &Url) -> bool {
-    let Some(host) = u.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|a| a.is_loopback())
-}
 
 /// Whether a link looks like a WADO-RS retrieve: `.../studies/<uid>` (then optionally
 /// `/series/<uid>` and `/instances/<uid>`), nothing after.
@@ -256,133 +218,6 @@ fn too_large() -> Error {
         "the download is over {} GiB: stopped",
         MAX_DOWNLOAD >> 30
     ))
-}
-
-/// Whether a request may reach this address: not for a provider link that did not start on this
-/// device. Loopback, private (RFC 1918, unique local), link-local (cloud metadata services live
-/// there), carrier-grade NAT, unspecified, multicast, broadcast and documentation ranges, and
-/// IPv4 addresses written as IPv6.
-pub fn is_internal(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(a) => {
-            let [b0, b1, ..] = a.octets();
-            a.is_loopback()
-                || a.is_private()
-                || a.is_link_local()
-                || a.is_unspecified()
-                || a.is_multicast()
-                || a.is_broadcast()
-                || a.is_documentation()
-                || b0 == 0
-                || (b0 == 100 && (64..128).contains(&b1)) // 100.64.0.0/10, shared (CGNAT)
-        }
-        IpAddr::V6(a) => {
-            let s0 = a.segments()[0];
-            a.is_loopback()
-                || a.is_unspecified()
-                || a.is_multicast()
-                || (s0 & 0xfe00) == 0xfc00 // fc00::/7, unique local
-                || (s0 & 0xffc0) == 0xfe80 // fe80::/10, link-local
-                || a.to_ipv4_mapped().is_some_and(|v4| is_internal(IpAddr::V4(v4)))
-        }
-    }
-}
-
-/// Whether a redirect to `u` may be followed: https (or http to this device when the first link
-/// was to this device); to this device or a private network only when the first link was to this
-/// device. Names are checked again when they are resolved ([`PublicOnly`]).
-pub(crate) fn redirect_allowed(
-    first_local: bool,
-    u: &Url,
-) -> std::result::Result<(), &'static str> {
-    let local = is_loopback(u)
-        || u.host_str()
-            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
-            .and_then(|h| h.parse::<IpAddr>().ok())
-            .is_some_and(is_internal);
-    match u.scheme() {
-        "https" | "http" if local && !first_local => {
-            Err("a redirect to this device or a private network was refused")
-        }
-        "https" => Ok(()),
-        "http" if is_loopback(u) => Ok(()),
-        _ => Err("a redirect away from https was refused"),
-    }
-}
-
-/// Resolves names to public addresses only: a provider's https link whose name (or a
-/// redirect's) resolves to this device or a private network is refused, so that a link cannot
-/// make the phone reach its own network's services. The look-up blocks the client's own runtime
-/// thread (the blocking client serves one request at a time here).
-struct PublicOnly;
-
-impl reqwest::dns::Resolve for PublicOnly {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let host = name.as_str().to_string();
-        Box::pin(async move {
-            use std::net::ToSocketAddrs;
-            let all: Vec<std::net::SocketAddr> = (host.as_str(), 0).to_socket_addrs()?.collect();
-            let public: Vec<_> = all.into_iter().filter(|a| !is_internal(a.ip())).collect();
-            if public.is_empty() {
-                return Err("the link's server is on this device or a private network".into());
-            }
-            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
-        })
-    }
-}
-
-/// How a client treats redirects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Redirects {
-    /// Provider links: followed within [`redirect_allowed`].
-    Follow,
-    /// The relay client: never (it carries the share's token and the owner secret, which must
-    /// not go to another host).
-    Refuse,
-}
-
-/// The blocking client: rustls on ring with the platform verifier, timeouts, redirects as asked,
-/// no proxy for loopback. `local`: the first link is to this device; otherwise names resolve to
-/// public addresses only.
-pub(crate) fn client(
-    local: bool,
-    redirects: Redirects,
-) -> std::result::Result<Client, Box<dyn std::error::Error>> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?;
-    let tls = match builder.clone().with_platform_verifier() {
-        Ok(b) => b.with_no_client_auth(),
-        // no system certificates at all (a bare container): plain http to this device (a local
-        // relay) still works; https fails when it connects, as no certificate can be trusted
-        Err(_) => builder
-            .with_root_certificates(rustls::RootCertStore::empty())
-            .with_no_client_auth(),
-    };
-    let mut b = Client::builder()
-        .tls_backend_preconfigured(tls)
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(IDLE_TIMEOUT)
-        .redirect(match redirects {
-            Redirects::Refuse => redirect::Policy::none(),
-            Redirects::Follow => redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() >= MAX_REDIRECTS {
-                    return attempt.error("too many redirects");
-                }
-                match redirect_allowed(local, attempt.url()) {
-                    Ok(()) => attempt.follow(),
-                    Err(why) => attempt.error(why),
-                }
-            }),
-        })
-        .user_agent(concat!("scanpass/", env!("CARGO_PKG_VERSION")));
-    if local {
-        b = b.no_proxy();
-    } else if redirects == Redirects::Follow {
-        b = b.dns_resolver(Arc::new(PublicOnly));
-    }
-    Ok(b.build()?)
 }
 
 /// Text that must not appear in an error: the link (whole, its path and query) and the token.

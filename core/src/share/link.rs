@@ -345,13 +345,18 @@ fn read_key(text: &str) -> Result<(bool, [u8; 32]), LinkError> {
     Ok((passcode, key))
 }
 
-/// http is allowed only to this device (a relay on loopback, for tests and the demo).
+/// http is allowed only to this device (a relay on loopback, for tests and the demo), by the
+/// core's one rule ([`crate::net::is_loopback_host`]).
 fn is_local_http(s: &str) -> bool {
     let Some(rest) = s.strip_prefix("http://") else {
         return false;
     };
-    let host = rest.split(['/', ':']).next().unwrap_or("");
-    host == "localhost" || host == "127.0.0.1" || rest.starts_with("[::1]")
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    crate::net::is_loopback_host(host)
 }
 
 /// The keys of one share.
@@ -562,6 +567,19 @@ mod tests {
         );
         assert!(Link::parse(&good.replace(VIEWER, "http://127.0.0.1:9000/")).is_ok());
         assert!(Link::parse(&good.replace("#r.example", "#http://127.0.0.1:8787")).is_ok());
+        // http to this device by the core's one loopback rule (crate::net), no other
+        for (relay, ok) in [
+            ("http://127.0.0.2:8787", true),
+            ("http://LOCALHOST:8787", true),
+            ("http://[::1]:8787", true),
+            ("http://localhost.example:8787", false),
+            ("http://128.0.0.1:8787", false),
+            ("http://[::2]:8787", false),
+        ] {
+            let got = Link::parse(&good.replace("#r.example", &format!("#{relay}")));
+            assert_eq!(got.is_ok(), ok, "{relay}: {got:?}");
+            assert_eq!(Link::new(relay, "AbCdEfGh12345678").is_ok(), ok, "{relay}");
+        }
         assert!(Link::parse(&good.replace("#r.example", "#https://r.example")).is_ok());
         // the old form
         let old = format!("https://r.example/s/AbCdEfGh12345678#{key}");

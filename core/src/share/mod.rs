@@ -4,7 +4,7 @@
 //! - [`link`]: the link and the keys derived from it;
 //! - [`pin`]: the browser viewer's pinned hashes and the check of a viewer origin (ADR 8);
 //! - [`seal`]: AES-256-GCM sealed chunks and manifest; [`manifest`]: the list of files;
-//! - [`relay`]: the client of the relay (`relay/`), which stores only ciphertext;
+//! - [`relay_client`]: the client of the relay (`relay/`), which stores only ciphertext;
 //! - [`send`]: encrypt studies (optionally de-identified) and upload them, resuming an interrupted
 //!   upload; list, revoke, read the access log;
 //! - [`receive`]: open a link and import its studies into the vault.
@@ -15,7 +15,7 @@ pub mod passcode;
 pub mod pin;
 pub mod receive;
 mod records;
-pub mod relay;
+pub mod relay_client;
 pub mod seal;
 pub mod send;
 
@@ -25,16 +25,17 @@ pub use link::{viewer_base, Link, LinkError, ShareKeys, DEFAULT_VIEWER};
 pub use manifest::Manifest;
 pub use pin::{check_viewer, ViewerCheck, ViewerCheckError};
 pub use receive::{open_share, receive, Received};
-pub use relay::{AccessEvent, ShareError};
+pub use relay_client::{AccessEvent, ShareError};
 pub use send::{
     access_log, preflight, revoke, share, unlock, ShareListener, ShareOptions, ShareProgress,
     Shared,
 };
 
-/// Where a share stands.
+/// Where a share stands in its life, as the vault stores it (what the patient is shown, with
+/// expiry taken into account, is [`ShareStatus`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ShareState {
+pub enum ShareLifecycle {
     /// Created on the relay, upload not finished: sharing the same study again resumes it.
     Uploading,
     /// Finalized: the link opens it (until it expires).
@@ -66,7 +67,7 @@ pub struct ShareRecord {
     pub created_at: i64,
     pub expires_at: i64,
     pub max_downloads: Option<u64>,
-    pub state: ShareState,
+    pub state: ShareLifecycle,
     /// Files, bytes of files, and chunks of the share (known once the upload finished).
     pub files: u32,
     pub bytes: u64,
@@ -145,10 +146,10 @@ impl ShareRecord {
     /// Where the share stands now.
     pub fn status(&self) -> ShareStatus {
         match self.state {
-            ShareState::Revoked => ShareStatus::Revoked,
+            ShareLifecycle::Revoked => ShareStatus::Revoked,
             _ if self.expired(crate::vault::now()) => ShareStatus::Expired,
-            ShareState::Uploading => ShareStatus::Unfinished,
-            ShareState::Ready => ShareStatus::Active,
+            ShareLifecycle::Uploading => ShareStatus::Unfinished,
+            ShareLifecycle::Ready => ShareStatus::Active,
         }
     }
 }
@@ -175,7 +176,7 @@ mod tests {
             created_at: 0,
             expires_at: 0,
             max_downloads: None,
-            state: ShareState::Ready,
+            state: ShareLifecycle::Ready,
             files: 0,
             bytes: 0,
             chunks: 0,

@@ -175,14 +175,10 @@ pub fn check_viewer(viewer: Option<&str>) -> Result<ViewerCheck, ViewerCheckErro
     }
     let base =
         super::link::viewer_base(viewer).map_err(|e| ViewerCheckError::BadBase(e.to_string()))?;
-    let url =
-        crate::import::url::check(&base).map_err(|e| ViewerCheckError::BadBase(e.to_string()))?;
+    let url = crate::net::check(&base).map_err(|e| ViewerCheckError::BadBase(e.to_string()))?;
     // redirects as for any link (a CDN may redirect): the bytes are what is compared
-    let http = crate::import::url::client(
-        crate::import::url::is_loopback(&url),
-        crate::import::url::Redirects::Follow,
-    )
-    .map_err(|e| ViewerCheckError::BadBase(format!("cannot set up TLS: {e}")))?;
+    let http = crate::net::client(crate::net::is_loopback(&url), crate::net::Redirects::Follow)
+        .map_err(|e| ViewerCheckError::BadBase(format!("cannot set up TLS: {e}")))?;
     check_with(&base, &pins, |file| {
         let resp = match http.get(format!("{base}{file}")).send() {
             Ok(r) => r,

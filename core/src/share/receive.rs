@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use super::manifest::{self, FileKind, Manifest, ManifestError};
-use super::relay::{Relay, ShareError};
+use super::relay_client::{Relay, ShareError};
 use super::seal::{self, SealError};
 use super::{Link, ShareKeys};
 use crate::error::{Error, Result};
@@ -67,7 +67,7 @@ impl OpenShare {
 
 fn sealed_error(e: SealError) -> Error {
     match e {
-        SealError::Version => Error::Share(ShareError::Data(
+        SealError::Version => Error::from(ShareError::Data(
             "the share was made by a newer Scanpass: update the app".into(),
         )),
         SealError::Integrity => Error::Integrity("shared data does not decrypt".into()),
@@ -77,7 +77,7 @@ fn sealed_error(e: SealError) -> Error {
 /// Open a link: derive the keys (an Argon2id derivation when there is a passcode), fetch and
 /// decrypt the manifest. Counts one download on the relay.
 pub fn open_share(link_text: &str, passcode: Option<&str>) -> Result<OpenShare> {
-    let link = Link::parse(link_text).map_err(|e| Error::Share(ShareError::Data(e.to_string())))?;
+    let link = Link::parse(link_text).map_err(|e| Error::from(ShareError::Data(e.to_string())))?;
     if link.passcode && passcode.is_none_or(|p| p.trim().is_empty()) {
         return Err(ShareError::PasscodeNeeded.into());
     }
@@ -87,7 +87,7 @@ pub fn open_share(link_text: &str, passcode: Option<&str>) -> Result<OpenShare> 
     let plain =
         seal::open(&keys.manifest, &sealed, &seal::manifest_aad(&link.share_id)).map_err(|e| {
             match e {
-                SealError::Integrity => Error::Share(ShareError::Data(
+                SealError::Integrity => Error::from(ShareError::Data(
                     "the link's key does not open this share (the link may be damaged)".into(),
                 )),
                 other => sealed_error(other),
@@ -95,7 +95,7 @@ pub fn open_share(link_text: &str, passcode: Option<&str>) -> Result<OpenShare> 
         })?;
     let manifest = Manifest::from_json(&plain).map_err(|e| match e {
         ManifestError::TooNew(_) | ManifestError::Damaged => {
-            Error::Share(ShareError::Data(e.to_string()))
+            Error::from(ShareError::Data(e.to_string()))
         }
     })?;
     Ok(OpenShare {

@@ -16,9 +16,9 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::manifest::{self, FileEntry, FileKind, Manifest, Series, Study};
-use super::relay::{AccessEvent, CreateShare, Relay, ShareError};
+use super::relay_client::{AccessEvent, CreateShare, Relay, ShareError};
 use super::seal::{self, OVERHEAD};
-use super::{Link, Pending, ShareRecord, ShareState};
+use super::{Link, Pending, ShareLifecycle, ShareRecord};
 use crate::deid::{self, Preset, Reason};
 use crate::dicom::attrs::{int, text};
 use crate::dicom::{parse, Object, ReadDepth};
@@ -30,9 +30,8 @@ use crate::vault::crypto::{Key, SecretBytes};
 use crate::vault::{now, Vault};
 use dicom_dictionary_std::tags;
 
-/// Default and largest lifetime of a share (the relay enforces the same).
-pub const DEFAULT_EXPIRY_SECS: u64 = 7 * 24 * 3600;
-pub const MAX_EXPIRY_SECS: u64 = 31 * 24 * 3600;
+/// Default and largest lifetime of a share (the relay's, from its protocol).
+pub use scanpass_protocol::{DEFAULT_EXPIRY_SECS, MAX_EXPIRY_SECS};
 
 /// What to share and how.
 #[derive(Debug, Clone)]
@@ -163,7 +162,7 @@ pub fn share(
     if !vault.is_unlocked() {
         return Err(Error::Locked);
     }
-    if o.expires_in_secs == 0 || o.expires_in_secs > MAX_EXPIRY_SECS {
+    if !scanpass_protocol::expiry_allowed(o.expires_in_secs) {
         return Err(Error::InvalidArgument(
             "a share lasts from 1 second to 31 days".into(),
         ));
@@ -199,7 +198,7 @@ pub fn share(
         let Some(p) = r.pending.as_ref().filter(|p| p.plan == plan) else {
             continue;
         };
-        if r.state != ShareState::Uploading || r.expired(now() + 3600) {
+        if r.state != ShareLifecycle::Uploading || r.expired(now() + 3600) {
             continue;
         }
         let Ok(link) = Link::parse(&r.link) else {
@@ -225,7 +224,7 @@ pub fn share(
             }
             Err(ShareError::Gone | ShareError::NotFound) => {
                 let mut gone = r.clone();
-                gone.state = ShareState::Revoked;
+                gone.state = ShareLifecycle::Revoked;
                 gone.pending = None;
                 vault.save_share(&gone)?;
             }
@@ -235,14 +234,10 @@ pub fn share(
     let resumed = resume.is_some();
     let (mut record, link, have) = match resume {
         Some((r, link, status)) => {
-            let have: HashMap<u32, u64> = status
-                .chunks
-                .iter()
-                .filter_map(|c| c.index.map(|i| (i, c.size)))
-                .collect();
+            let have: HashMap<u32, u64> = status.chunks.iter().map(|c| (c.index, c.size)).collect();
             if status.finalized {
                 let mut r = r;
-                r.state = ShareState::Ready;
+                r.state = ShareLifecycle::Ready;
                 r.pending = None;
                 vault.save_share(&r)?;
                 return Ok(Shared {
@@ -260,6 +255,7 @@ pub fn share(
                 expires_in_secs: Some(o.expires_in_secs),
                 max_downloads: o.max_downloads,
                 size_quota: None,
+                ..CreateShare::default()
             })?;
             let link = Link::new(relay.base(), &created.id)
                 .and_then(|l| l.with_viewer(&viewer))
@@ -281,7 +277,7 @@ pub fn share(
                 created_at: now(),
                 expires_at: created.expires_at,
                 max_downloads: o.max_downloads,
-                state: ShareState::Uploading,
+                state: ShareLifecycle::Uploading,
                 files: 0,
                 bytes: 0,
                 chunks: 0,
@@ -415,7 +411,7 @@ pub fn share(
     let sealed = seal::seal(&manifest_key, &m.to_json(), &seal::manifest_aad(&record.id));
     relay.put_manifest(&record.id, &record.owner_secret, &sealed)?;
     relay.finalize(&record.id, &record.owner_secret, m.chunk_count)?;
-    record.state = ShareState::Ready;
+    record.state = ShareLifecycle::Ready;
     record.pending = None;
     record.files = m.files.len() as u32;
     record.bytes = m.total_bytes();
@@ -615,7 +611,7 @@ pub fn revoke(vault: &Vault, id: &str) -> Result<ShareRecord> {
         Ok(()) | Err(ShareError::Gone | ShareError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
-    r.state = ShareState::Revoked;
+    r.state = ShareLifecycle::Revoked;
     r.pending = None;
     vault.save_share(&r)?;
     Ok(r)

@@ -115,6 +115,7 @@ impl AeadKey {
         Ok(AeadKey(slot))
     }
 
+    #[allow(unsafe_code)] // reads the key from its MaybeUninit slot, kept so that Drop can zero it
     fn key(&self) -> &LessSafeKey {
         // SAFETY: written in `new`, and only dropped in `drop`
         unsafe { self.0.assume_init_ref() }
@@ -184,6 +185,7 @@ impl AeadKey {
     }
 }
 
+#[allow(unsafe_code)] // zeroes ring's key in place after its drop: ring does not zeroize it
 impl Drop for AeadKey {
     fn drop(&mut self) {
         // SAFETY: the key was written in `new` and is dropped only here; after its drop the slot

@@ -360,13 +360,10 @@ pub(crate) fn map_integrity(e: Error) -> Error {
     }
 }
 
-/// Constant-time equality of two check values.
+/// Constant-time equality of two check values (`subtle`).
 fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
-
-/// Shared handle for long operations on another thread.
-pub type SharedVault = Arc<Vault>;
 
 #[cfg(test)]
 pub(crate) mod tests;

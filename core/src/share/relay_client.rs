@@ -1,4 +1,5 @@
-//! A client of the share relay (relay/API.md), blocking, over reqwest with rustls.
+//! A client of the share relay (relay/API.md), blocking, over [`crate::net`]'s client. The wire
+//! types and error codes are `scanpass-protocol`'s, the relay's own.
 //!
 //! Errors never carry the owner secret, the access token, a key or a body: the relay's
 //! `{"error": code}` is mapped to a [`ShareError`] a patient can read.
@@ -8,7 +9,9 @@ use std::time::Duration;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::header::AUTHORIZATION;
 use reqwest::StatusCode;
-use serde::{Deserialize, Serialize};
+pub use scanpass_protocol::{AccessEvent, ChunkStatus, CreateShare, Created, UploadStatus};
+use scanpass_protocol::{ErrorBody, ErrorCode, Finalize, SetVerifier, TOKEN_HEADER};
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 /// Why the relay, or the way to it, refused.
@@ -45,6 +48,22 @@ pub enum ShareError {
     Data(String),
 }
 
+impl From<ShareError> for crate::Error {
+    fn from(e: ShareError) -> Self {
+        crate::Error::Share(Box::new(e))
+    }
+}
+
+impl ShareError {
+    /// The share error an [`crate::Error`] carries, if it is one.
+    pub fn of(e: &crate::Error) -> Option<&ShareError> {
+        match e {
+            crate::Error::Share(inner) => inner.downcast_ref(),
+            _ => None,
+        }
+    }
+}
+
 fn wrong_passcode(left: Option<u32>) -> String {
     match left {
         Some(0) => "wrong passcode (or a damaged link); the share is now locked".into(),
@@ -52,66 +71,6 @@ fn wrong_passcode(left: Option<u32>) -> String {
         Some(n) => format!("wrong passcode (or a damaged link); {n} attempts left"),
         None => "wrong passcode (or a damaged link)".into(),
     }
-}
-
-/// What `POST /api/shares` takes.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct CreateShare {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_in_secs: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_downloads: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub size_quota: Option<u64>,
-}
-
-/// What it answers. The owner secret is shown once.
-#[derive(Deserialize)]
-pub struct Created {
-    pub id: String,
-    pub owner_secret: String,
-    pub expires_at: i64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct StoredChunk {
-    pub index: Option<u32>,
-    pub size: u64,
-}
-
-/// `GET /api/shares/{id}/upload-status`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct UploadStatus {
-    pub chunks: Vec<StoredChunk>,
-    pub manifest: Option<StoredChunk>,
-    pub finalized: bool,
-    pub chunk_count: Option<u32>,
-    pub bytes_used: u64,
-    pub size_quota: u64,
-    pub max_chunk_size: u64,
-    pub expires_at: i64,
-    pub downloads: u64,
-    pub max_downloads: Option<u64>,
-    pub locked: bool,
-    /// Whether the relay holds the recipient verifier (it finalizes no share without one).
-    /// Relays before this field: taken as false, so that a resume sets it again.
-    #[serde(default)]
-    pub has_verifier: bool,
-}
-
-/// One access to a share: when, and what (`manifest`: a download began; `chunk`; `denied`: a
-/// wrong token; `locked`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessEvent {
-    pub at: i64,
-    pub event: String,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: String,
-    #[serde(default)]
-    attempts_left: Option<u32>,
 }
 
 /// The largest sealed manifest a recipient reads (a study of tens of thousands of files).
@@ -130,9 +89,9 @@ const RETRIES: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(3)];
 impl Relay {
     pub fn new(base: &str) -> crate::Result<Relay> {
         let base = base.trim().trim_end_matches('/').to_string();
-        let url = crate::import::url::check(&base)?;
-        let loopback = crate::import::url::is_loopback(&url);
-        let http = crate::import::url::client(loopback, crate::import::url::Redirects::Refuse)
+        let url = crate::net::check(&base)?;
+        let loopback = crate::net::is_loopback(&url);
+        let http = crate::net::client(loopback, crate::net::Redirects::Refuse)
             .map_err(|e| crate::Error::Network(format!("cannot set up TLS: {e}")))?;
         Ok(Relay { base, http })
     }
@@ -167,21 +126,24 @@ impl Relay {
             return Ok(r);
         }
         let body: Option<ErrorBody> = r.bytes().ok().and_then(|b| serde_json::from_slice(&b).ok());
-        let code = body.as_ref().map(|b| b.error.as_str()).unwrap_or("");
+        let raw = body.as_ref().map(|b| b.error.as_str()).unwrap_or("");
+        let code = ErrorCode::parse(raw);
         Err(match (status, code) {
             (StatusCode::NOT_FOUND, _) => ShareError::NotFound,
             (StatusCode::GONE, _) => ShareError::Gone,
             (StatusCode::LOCKED, _) => ShareError::Locked,
-            (_, "token_wrong") => ShareError::WrongPasscode {
+            (_, Some(ErrorCode::TokenWrong)) => ShareError::WrongPasscode {
                 attempts_left: body.and_then(|b| b.attempts_left),
             },
-            (_, "token_missing") => ShareError::PasscodeNeeded,
-            (_, "owner_auth_wrong" | "owner_auth_missing") => ShareError::NotOwner,
-            (_, "not_finalized" | "no_verifier") => ShareError::NotReady,
-            (_, "quota_exceeded" | "too_large") => ShareError::TooLarge,
+            (_, Some(ErrorCode::TokenMissing)) => ShareError::PasscodeNeeded,
+            (_, Some(ErrorCode::OwnerAuthWrong | ErrorCode::OwnerAuthMissing)) => {
+                ShareError::NotOwner
+            }
+            (_, Some(ErrorCode::NotFinalized | ErrorCode::NoVerifier)) => ShareError::NotReady,
+            (_, Some(ErrorCode::QuotaExceeded | ErrorCode::TooLarge)) => ShareError::TooLarge,
             (StatusCode::TOO_MANY_REQUESTS, _) => ShareError::RateLimited,
-            (s, "") => ShareError::Relay(format!("HTTP {}", s.as_u16())),
-            (s, c) => ShareError::Relay(format!("HTTP {} {c}", s.as_u16())),
+            (s, _) if raw.is_empty() => ShareError::Relay(format!("HTTP {}", s.as_u16())),
+            (s, _) => ShareError::Relay(format!("HTTP {} {raw}", s.as_u16())),
         })
     }
 
@@ -210,7 +172,10 @@ impl Relay {
         verifier: &str,
         passcode: bool,
     ) -> Result<(), ShareError> {
-        let body = serde_json::json!({ "auth_verifier": verifier, "passcode": passcode });
+        let body = SetVerifier {
+            auth_verifier: verifier.to_string(),
+            passcode: Some(passcode),
+        };
         let url = self.api(&format!("/{id}/auth-verifier"));
         let r = self.send(|| json(Self::owner(self.http.put(&url), secret), &body))?;
         Self::check(r).map(drop)
@@ -236,7 +201,7 @@ impl Relay {
 
     pub fn finalize(&self, id: &str, secret: &str, chunks: u32) -> Result<(), ShareError> {
         let url = self.api(&format!("/{id}/finalize"));
-        let body = serde_json::json!({ "chunks": chunks });
+        let body = Finalize { chunks };
         let r = self.send(|| json(Self::owner(self.http.post(&url), secret), &body))?;
         Self::check(r).map(drop)
     }
@@ -255,13 +220,9 @@ impl Relay {
     }
 
     pub fn access_log(&self, id: &str, secret: &str) -> Result<Vec<AccessEvent>, ShareError> {
-        #[derive(Deserialize)]
-        struct Log {
-            events: Vec<AccessEvent>,
-        }
         let url = self.api(&format!("/{id}/access-log"));
         let r = self.send(|| Self::owner(self.http.get(&url), secret))?;
-        Self::json::<Log>(Self::check(r)?).map(|l| l.events)
+        Self::json::<scanpass_protocol::AccessLog>(Self::check(r)?).map(|l| l.events)
     }
 
     /// The sealed manifest (counts a download); larger than [`MAX_MANIFEST`]: refused.
@@ -289,11 +250,7 @@ impl Relay {
         limit: u64,
     ) -> Result<Vec<u8>, ShareError> {
         let url = self.api(rest);
-        let r = self.send(|| {
-            self.http
-                .get(&url)
-                .header("X-Scanpass-Token", token.as_str())
-        })?;
+        let r = self.send(|| self.http.get(&url).header(TOKEN_HEADER, token.as_str()))?;
         Self::bytes_within(Self::check(r)?, limit)
     }
 
@@ -360,6 +317,22 @@ mod tests {
             }
         });
         format!("http://{addr}")
+    }
+
+    #[test]
+    fn a_share_error_reads_back_from_the_core_error_with_its_message() {
+        for e in [
+            ShareError::Gone,
+            ShareError::WrongPasscode {
+                attempts_left: Some(2),
+            },
+            ShareError::Data("damaged".into()),
+        ] {
+            let core: crate::Error = e.clone().into();
+            assert_eq!(core.to_string(), e.to_string());
+            assert_eq!(ShareError::of(&core), Some(&e));
+        }
+        assert_eq!(ShareError::of(&crate::Error::Cancelled), None);
     }
 
     #[test]
