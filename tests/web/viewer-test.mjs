@@ -60,7 +60,7 @@ const cliShare = (() => {
     return false;
   }
 })();
-// several studies in one share (`scanpass share STUDY STUDY...`, manifest version 2)
+// several studies in one share (`scanpass share STUDY STUDY...`)
 // (every CLI that shares does: no silent fallback to the Node writer alone)
 const cliMulti = cliShare;
 console.log(`shares made by ${cliShare ? "the scanpass CLI (scanpass share)" : "share-writer.mjs (Node, docs/share-format.md)"}`);
@@ -168,7 +168,7 @@ try {
     multiClass: document.getElementById("viewer").classList.contains("multi-study"),
   }));
   check(
-    "one study: a flat series list, no study headings or numbering (as before version 2)",
+    "one study: a flat series list, no study headings or numbering",
     oneStudy.groups === 0 && oneStudy.flat === 1 && !oneStudy.summaryOf && !oneStudy.overlayOf && !oneStudy.multiClass && h.studies === 1 && h.study === 0,
     JSON.stringify(oneStudy),
   );
@@ -326,7 +326,7 @@ try {
   check("360 px wide: image shown, nothing wider than the screen, canvas = core render", h.state === "viewer-ready" && overflow <= 0 && pr.maxDiff === 0, `overflow ${overflow}px, ${JSON.stringify(pr)}`);
   await phone.close();
 
-  // ---- several studies in one share (manifest version 2) ----
+  // ---- several studies in one share ----
   // SCANPASS_WEB_SHARE=node: only the Node writer; else the CLI too once it shares several studies
   const writers = [...(cliMulti && process.env.SCANPASS_WEB_SHARE !== "node" ? ["cli"] : []), "node"];
   const isoDate = (d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
@@ -495,17 +495,22 @@ try {
     const bad = await shareTwo({ cli: false, alter: (m) => (m.series[m.series.length - 1].study = m.studies.length) });
     let hd = await open(dp, bad.link);
     let text = await dp.textContent("#message-text");
-    check("version 2 with a series naming a study out of range: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
+    check("a series naming a study out of range: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
     const noStudies = await shareTwo({ cli: false, alter: (m) => delete m.studies });
     await dp.goto("about:blank");
     hd = await open(dp, noStudies.link);
     text = await dp.textContent("#message-text");
-    check("version 2 without its studies: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
-    const newer = await shareTwo({ cli: false, alter: (m) => (m.version = 3) });
+    check("a manifest without its studies: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
+    const newer = await shareTwo({ cli: false, alter: (m) => (m.version = 4) });
     await dp.goto("about:blank");
     hd = await open(dp, newer.link);
     text = await dp.textContent("#message-text");
-    check("version 3: the viewer-too-old page", hd.state === "error:format" && /too old/.test(text), text);
+    check("version 4: the viewer-too-old page", hd.state === "error:format" && /too old/.test(text), text);
+    const older = await shareTwo({ cli: false, alter: (m) => (m.version = 2) });
+    await dp.goto("about:blank");
+    hd = await open(dp, older.link);
+    text = await dp.textContent("#message-text");
+    check("version 2 (before the padded stream): a page saying to ask for a new link", hd.state === "error:format" && /new link/.test(text), text);
     await dp.close();
   }
 
