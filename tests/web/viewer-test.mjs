@@ -154,8 +154,21 @@ try {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  // the chunks the viewer asks the relay for before it shows the first slice (ADR 9: a slice
+  // costs the chunks it spans, not the share)
+  const chunkGets = [];
+  page.on("request", (r) => {
+    const m = /\/chunks\/(\d+)$/.exec(r.url());
+    if (m && r.method() === "GET") chunkGets.push(Number(m[1]));
+  });
   let h = await open(page, sagShare.link);
   check("SAG-anon share opens and shows a slice", h.state === "viewer-ready" && h.count === 192, `state ${h.state}, ${h.count} slices`);
+  const atFirst = new Set(chunkGets);
+  check(
+    `the first slice is shown after ${atFirst.size} chunk requests of the share's ~43 (1 MiB each), each chunk asked once`,
+    atFirst.size >= 1 && atFirst.size <= 8 && chunkGets.length === atFirst.size,
+    `${chunkGets.join(",")}`,
+  );
   const fileOf = (p) => join(sag.fileset, p);
   const [cols, rows, spacing] = dims(fileOf(h.path));
   let pr = await probe(page, coreRender(fileOf(h.path)), cols, rows);
