@@ -1,12 +1,12 @@
 //! Fuzz what a recipient reads from a share: the sealed objects the relay serves (any bytes: a
 //! relay is not trusted) and the manifest JSON inside them (written by the sender, from outside).
-//! Checked beyond "no panic": a manifest that reads has chunk ranges and indexes that hold
-//! together, and writes back to JSON that reads as the same manifest.
+//! Checked beyond "no panic": a manifest that reads has stream ranges and indexes that hold
+//! together, and writes back to JSON (plain and padded) that reads as the same manifest.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use scanpass_core::share::manifest::Manifest;
-use scanpass_core::share::seal;
+use scanpass_core::share::{seal, stream};
 use scanpass_core::vault::crypto::Key;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,14 +17,17 @@ fuzz_target!(|data: &[u8]| {
     // as a decrypted manifest
     if let Ok(m) = Manifest::from_json(data) {
         for f in &m.files {
-            assert!(f.first_chunk as u64 + f.chunks as u64 <= m.chunk_count as u64);
+            assert!(f.offset + f.size <= m.stream_len());
+            let span = stream::chunks_of(f.offset, f.size, m.chunk_size);
+            assert!(span.end <= m.chunk_count as u64);
             assert!(f.series.is_none_or(|s| (s as usize) < m.series.len()));
         }
-        let studies = m.all_studies().len();
         for s in &m.series {
             assert!(s.files.iter().all(|&i| (i as usize) < m.files.len()));
-            assert!(m.study_of_series(s) < studies);
+            assert!((s.study as usize) < m.studies.len());
+            assert!(s.thumbnail.as_ref().is_none_or(|t| t.offset + t.size <= m.stream_len()));
         }
         assert_eq!(Manifest::from_json(&m.to_json()).as_ref(), Ok(&m));
+        assert_eq!(Manifest::from_json(&m.to_padded_json()).as_ref(), Ok(&m));
     }
 });

@@ -6,15 +6,16 @@
 //!            [--open-all] [--parallel K]
 //!
 //! `--open-all`: every recipient decrypts every chunk and checks every file's SHA-256, as the
-//! browser viewer does (with one recipient: the recipient's download throughput).
+//! zip download of the browser viewer does (with one recipient: the recipient's download
+//! throughput).
 //! `--parallel K`: each recipient keeps K chunk requests in flight (default 1), as the browser
-//! viewer keeps 6. Chunks are opened on tokio's blocking pool, and a chunk that is a whole file
-//! (a slice) is hashed there too; pieces of larger files are hashed in order.
+//! viewer keeps a few. Chunks are opened on tokio's blocking pool; files are cut out of the
+//! stream and hashed in order.
 //!
 //! Prints one JSON line: recipients, completed, failed, seconds, bytes (all recipients), MB/s, and
 //! per-recipient median/max seconds. Each recipient checks that it received the manifest and
-//! every chunk the manifest names, with the sizes the seal format gives, and decrypts its manifest
-//! and one chunk (the keys come from the link, as in a browser).
+//! every chunk of the stream, each of the one sealed size the format gives, and decrypts its
+//! manifest and one chunk (the keys come from the link, as in a browser).
 
 use std::time::Instant;
 
@@ -68,61 +69,42 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let m = Manifest::from_json(&plain).map_err(|e| e.to_string())?;
             let mut bytes = sealed.len() as u64;
             let probe = (r as u32) % m.chunk_count.max(1);
-            // chunk index -> (file, last piece of it), to check each file's SHA-256
-            let mut ends = vec![None; m.chunk_count as usize];
-            for (i, f) in m.files.iter().enumerate() {
-                if f.chunks > 0 {
-                    ends[(f.first_chunk + f.chunks - 1) as usize] = Some(i);
-                }
-            }
-            // chunk index -> file, when the chunk is the whole file (a slice): opened and
-            // checked off this task, on the blocking pool, as a browser's WebCrypto works beside
-            // the page; pieces of larger files are hashed here, in order
-            let mut whole = vec![None; m.chunk_count as usize];
-            for (i, f) in m.files.iter().enumerate() {
-                if f.chunks == 1 {
-                    whole[f.first_chunk as usize] = Some(i);
-                }
-            }
-            let (m, whole, ck) = (
-                std::sync::Arc::new(m),
-                std::sync::Arc::new(whole),
-                std::sync::Arc::new(ck),
-            );
-            /// A chunk fetched and, with --open-all, opened: its plaintext, unless it was a whole
-            /// file and already checked.
+            // the files in stream order, each checked once the chunks it spans are opened
+            let mut order: Vec<usize> = (0..m.files.len()).collect();
+            order.sort_by_key(|&i| m.files[i].offset);
+            let mut order = order.into_iter().peekable();
+            // opened stream bytes from `base` on, kept until the files in them are checked
+            let (mut window, mut base) = (Vec::<u8>::new(), 0u64);
+            let want = m.chunk_size + seal::OVERHEAD as u64;
+            let (m, ck) = (std::sync::Arc::new(m), std::sync::Arc::new(ck));
+            /// A chunk fetched and, with --open-all, opened.
             enum Got {
                 Sealed(bytes::Bytes),
-                Piece(Vec<u8>),
-                Checked,
+                Plain(Vec<u8>),
             }
-            let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
             use futures::StreamExt;
             // two stages: the fetches (`parallel` requests in flight, each a task of its own so
             // that it runs on while the chunks before it are opened) and the opening (on the
             // blocking pool, `OPENERS` chunks at a time): the next request goes out while the
-            // last body is decrypted and hashed, as a browser's fetches go on beside WebCrypto
+            // last body is decrypted, as a browser's fetches go on beside WebCrypto
             const OPENERS: usize = 4;
             let mut bodies = futures::stream::iter(0..m.chunk_count)
                 .map(|n| {
                     let (http, url, token) =
                         (http.clone(), format!("{api}/chunks/{n}"), token.clone());
-                    let m = m.clone();
                     tokio::spawn(async move {
                         let body = get(&http, url, &token).await?;
                         let len = body.len() as u64;
-                        if let Some(size) = expected_size(&m, n) {
-                            if len != size {
-                                return Err(format!("chunk {n}: {len} bytes, {size} expected"));
-                            }
+                        // every chunk of the padded stream has the same size
+                        if len != want {
+                            return Err(format!("chunk {n}: {len} bytes, {want} expected"));
                         }
                         Ok((n, body))
                     })
                 })
                 .buffered(parallel)
                 .map(|fetched| {
-                    let (m, whole, ck, share_id) =
-                        (m.clone(), whole.clone(), ck.clone(), share_id.clone());
+                    let (ck, share_id) = (ck.clone(), share_id.clone());
                     async move {
                         let (n, body) = fetched.map_err(|e| e.to_string())??;
                         let len = body.len() as u64;
@@ -130,20 +112,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                             return Ok((n, len, Got::Sealed(body)));
                         }
                         let got = tokio::task::spawn_blocking(move || {
-                            let mut plain =
-                                seal::open_owned(&ck, body.into(), &seal::chunk_aad(&share_id, n))
-                                    .map_err(|e| format!("chunk {n}: {e}"))?;
-                            match whole[n as usize] {
-                                Some(i) => {
-                                    let digest =
-                                        <sha2::Sha256 as sha2::Digest>::digest(plain.as_slice());
-                                    if hex::encode(digest) != m.files[i].sha256 {
-                                        return Err(format!("file {i}: checksum mismatch"));
-                                    }
-                                    Ok(Got::Checked)
-                                }
-                                None => Ok(Got::Piece(plain.take())),
-                            }
+                            seal::open_owned(&ck, body.into(), &seal::chunk_aad(&share_id, n))
+                                .map(|mut p| Got::Plain(p.take()))
+                                .map_err(|e| format!("chunk {n}: {e}"))
                         })
                         .await
                         .map_err(|e| e.to_string())??;
@@ -161,17 +132,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                                 .map_err(|e| format!("chunk {n}: {e}"))?;
                         }
                     }
-                    Got::Checked => {}
-                    Got::Piece(plain) => {
-                        if expected_size(&m, n).is_some() {
-                            sha2::Digest::update(&mut hasher, plain.as_slice());
-                        }
-                        if let Some(i) = ends[n as usize] {
-                            let digest = sha2::Digest::finalize_reset(&mut hasher);
-                            if hex::encode(digest) != m.files[i].sha256 {
+                    Got::Plain(plain) => {
+                        window.extend_from_slice(&plain);
+                        let end = base + window.len() as u64;
+                        while let Some(&i) = order.peek() {
+                            let f = &m.files[i];
+                            if f.offset + f.size > end {
+                                break;
+                            }
+                            let at = (f.offset - base) as usize;
+                            let digest = <sha2::Sha256 as sha2::Digest>::digest(
+                                &window[at..at + f.size as usize],
+                            );
+                            if hex::encode(digest) != f.sha256 {
                                 return Err(format!("file {i}: checksum mismatch"));
                             }
+                            order.next();
                         }
+                        let keep = order.peek().map_or(end, |&i| m.files[i].offset.min(end));
+                        window.drain(..(keep - base) as usize);
+                        base = keep;
                     }
                 }
             }
@@ -210,16 +190,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
     );
     Ok(())
-}
-
-/// The sealed size of chunk `n` when it is a piece of a file (thumbnails: any size).
-fn expected_size(m: &Manifest, n: u32) -> Option<u64> {
-    let f = m
-        .files
-        .iter()
-        .find(|f| (f.first_chunk..f.first_chunk + f.chunks).contains(&n))?;
-    let i = (n - f.first_chunk) as u64;
-    Some((f.size - i * m.chunk_size).min(m.chunk_size) + seal::OVERHEAD as u64)
 }
 
 /// A recipient route's body, the access token shown.

@@ -1,10 +1,11 @@
 // A share writer in Node that follows docs/share-format.md to the letter, independently of the
 // core: it reads a DICOM File-set (as `scanpass export` writes it), builds the manifest, seals
-// every chunk and the manifest with AES-256-GCM under HKDF (and Argon2id) keys, and uploads them
-// through the relay API (relay/API.md). The viewer reading what this writes, and what the core
-// writes, holds the two implementations of the format together. A File-set of one study
-// (DICOM/PT*/ST* folder) makes a version 1 manifest; of several, version 2 ("Version 2: several
-// studies"), the studies in the File-set's folder order.
+// the thumbnails and every file end to end into one stream, cuts it into fixed-size chunks padded
+// to a Padmé size class, seals every chunk and the (space-padded) manifest with AES-256-GCM under
+// HKDF (and Argon2id) keys, and uploads them through the relay API (relay/API.md). The viewer
+// reading what this writes, and what the core writes, holds the two implementations of the format
+// together; tests/web/vectors-test.mjs holds this writer's pieces to the committed known-answer
+// vectors (docs/share-format-vectors/). The studies are in the File-set's folder order.
 //
 //   node share-writer.mjs --relay URL --viewer URL --fileset DIR [--passcode P] [--expires-secs N]
 //        [--thumbnails-with SCANPASS_BIN]
@@ -18,7 +19,8 @@ import { execFileSync } from "node:child_process";
 import { argon2id } from "hash-wasm";
 import dicomParser from "dicom-parser";
 
-const CHUNK_SIZE = 4 * 1024 * 1024;
+export const CHUNK_SIZE = 1024 * 1024;
+const OVERHEAD = 1 + 12 + 16;
 const enc = new TextEncoder();
 const b64url = (b) => Buffer.from(b).toString("base64url");
 const sha256 = (b) => createHash("sha256").update(b).digest();
@@ -48,8 +50,38 @@ export async function shareKeys(shareId, key, passcode) {
   };
 }
 
-export function seal(key, plaintext, aad) {
-  const nonce = randomBytes(12);
+/** Padmé (docs/share-format.md): `len` rounded up so that only its top floor(log2(floor(log2 len)))+1 bits may be set. */
+export function padme(len) {
+  const L = BigInt(len);
+  if (L < 2n) return len;
+  const e = BigInt(L.toString(2).length - 1);
+  const s = BigInt(e.toString(2).length);
+  const mask = (1n << (e - s)) - 1n;
+  return Number((L + mask) & ~mask);
+}
+
+/** The manifest's plaintext length once padded with spaces: sealed, a power of two of at least 16 KiB. */
+export function paddedManifestLen(jsonLen) {
+  let n = 16 * 1024;
+  while (n < jsonLen + OVERHEAD) n *= 2;
+  return n - OVERHEAD;
+}
+
+/** Cuts `pieces` (Buffers, end to end) into chunks of `chunkSize`, the last padded with zeros and
+ * whole zero chunks added up to padme(total) / chunkSize. */
+export function streamChunks(pieces, chunkSize = CHUNK_SIZE) {
+  const total = pieces.reduce((n, p) => n + p.length, 0);
+  const count = Math.max(1, Math.ceil(padme(total) / chunkSize));
+  const stream = Buffer.alloc(count * chunkSize);
+  let o = 0;
+  for (const p of pieces) {
+    stream.set(p, o);
+    o += p.length;
+  }
+  return Array.from({ length: count }, (_, i) => stream.subarray(i * chunkSize, (i + 1) * chunkSize));
+}
+
+export function seal(key, plaintext, aad, nonce = randomBytes(12)) {
   const c = createCipheriv("aes-256-gcm", key, nonce);
   c.setAAD(aad);
   const body = Buffer.concat([c.update(plaintext), c.final()]);
@@ -174,7 +206,7 @@ export function describeFileSet(root, { seriesByFolder = false } = {}) {
       description: s.description,
       body_part: s.body_part,
       instances: s.members.length,
-      thumbnail_chunk: null,
+      thumbnail: null,
       files: s.members.map((m) => m.index),
     };
   });
@@ -212,8 +244,7 @@ export async function writeShare({
   seriesByFolder = false,
   alter = null,
 }) {
-  const { files, series, study, patient, studies } = describeFileSet(fileset, { seriesByFolder });
-  const several = studies.length > 1;
+  const { files, series, studies } = describeFileSet(fileset, { seriesByFolder });
   const created = await api(relay, "POST", "/api/shares", { json: { expires_in_secs: expiresSecs } });
   const id = created.id;
   const key = randomBytes(32);
@@ -222,24 +253,15 @@ export async function writeShare({
     secret: created.owner_secret,
     json: { auth_verifier: sha256(keys.token).toString("hex") },
   });
-  let n = 0;
-  const uploads = [];
-  const put = (plain) => {
-    const i = n++;
-    uploads.push(() =>
-      api(relay, "PUT", `/api/shares/${id}/chunks/${i}`, {
-        secret: created.owner_secret,
-        body: seal(keys.content, plain, chunkAad(id, i)),
-      }),
-    );
-    return i;
+  // the stream: thumbnails first (in series order), then every file, in the manifest's order
+  const pieces = [];
+  let offset = 0;
+  const append = (bytes) => {
+    pieces.push(bytes);
+    const p = { offset, size: bytes.length, sha256: sha256(bytes).toString("hex") };
+    offset += bytes.length;
+    return p;
   };
-  for (const f of files) {
-    const bytes = readFileSync(join(fileset, f.path));
-    f.first_chunk = n;
-    f.chunks = Math.ceil(bytes.length / CHUNK_SIZE);
-    for (let o = 0; o < bytes.length; o += CHUNK_SIZE) put(bytes.subarray(o, o + CHUNK_SIZE));
-  }
   if (scanpassBin) {
     const tmp = mkdtempSync(join(tmpdir(), "scanpass-thumb-"));
     for (const s of series) {
@@ -247,27 +269,25 @@ export async function writeShare({
       try {
         const out = join(tmp, "t.png");
         execFileSync(scanpassBin, ["render", join(fileset, mid.path), "--thumbnail", "128", "--out", out], { stdio: "ignore" });
-        s.thumbnail_chunk = put(readFileSync(out));
+        s.thumbnail = append(readFileSync(out));
       } catch {
         /* no thumbnail for a series the core cannot render */
       }
     }
     rmSync(tmp, { recursive: true, force: true });
   }
-  // version 1 for one study, exactly as before (no `studies`, no `series[].study`); version 2 for
-  // several, `study` and `patient` repeating the first
+  for (const f of files) f.offset = append(readFileSync(join(fileset, f.path))).offset;
+  const chunks = streamChunks(pieces);
   const manifest = {
     format: "scanpass-share",
-    version: several ? 2 : 1,
+    version: 3,
     created_at: Math.floor(Date.now() / 1000),
     chunk_size: CHUNK_SIZE,
-    chunk_count: n,
+    chunk_count: chunks.length,
     deidentified: null,
     burned_in_warning: null,
-    patient,
-    study,
-    ...(several ? { studies } : {}),
-    series: several ? series : series.map(({ study: _, ...s }) => s),
+    studies,
+    series,
     files,
   };
   if (alter) alter(manifest);
@@ -275,14 +295,23 @@ export async function writeShare({
   let next = 0;
   await Promise.all(
     Array.from({ length: 6 }, async () => {
-      while (next < uploads.length) await uploads[next++]();
+      while (next < chunks.length) {
+        const i = next++;
+        await api(relay, "PUT", `/api/shares/${id}/chunks/${i}`, {
+          secret: created.owner_secret,
+          body: seal(keys.content, chunks[i], chunkAad(id, i)),
+        });
+      }
     }),
   );
+  const json = Buffer.from(JSON.stringify(manifest));
+  const padded = Buffer.alloc(paddedManifestLen(json.length), 0x20);
+  json.copy(padded);
   await api(relay, "PUT", `/api/shares/${id}/manifest`, {
     secret: created.owner_secret,
-    body: seal(keys.manifest, Buffer.from(JSON.stringify(manifest)), manifestAad(id)),
+    body: seal(keys.manifest, padded, manifestAad(id)),
   });
-  await api(relay, "POST", `/api/shares/${id}/finalize`, { secret: created.owner_secret, json: { chunks: n } });
+  await api(relay, "POST", `/api/shares/${id}/finalize`, { secret: created.owner_secret, json: { chunks: chunks.length } });
   // the link (docs/share-format.md): the viewer's base, then everything in the fragment; the
   // relay without its https:// (a loopback relay keeps its http://)
   const frag = `${relay.replace(/^https:\/\//, "")}/${id}/${passcode !== null ? "p." : ""}${b64url(key)}`;

@@ -60,7 +60,7 @@ const cliShare = (() => {
     return false;
   }
 })();
-// several studies in one share (`scanpass share STUDY STUDY...`, manifest version 2)
+// several studies in one share (`scanpass share STUDY STUDY...`)
 // (every CLI that shares does: no silent fallback to the Node writer alone)
 const cliMulti = cliShare;
 console.log(`shares made by ${cliShare ? "the scanpass CLI (scanpass share)" : "share-writer.mjs (Node, docs/share-format.md)"}`);
@@ -154,8 +154,21 @@ try {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  // the chunks the viewer asks the relay for before it shows the first slice (ADR 9: a slice
+  // costs the chunks it spans, not the share)
+  const chunkGets = [];
+  page.on("request", (r) => {
+    const m = /\/chunks\/(\d+)$/.exec(r.url());
+    if (m && r.method() === "GET") chunkGets.push(Number(m[1]));
+  });
   let h = await open(page, sagShare.link);
   check("SAG-anon share opens and shows a slice", h.state === "viewer-ready" && h.count === 192, `state ${h.state}, ${h.count} slices`);
+  const atFirst = new Set(chunkGets);
+  check(
+    `the first slice is shown after ${atFirst.size} chunk requests of the share's ~43 (1 MiB each), each chunk asked once`,
+    atFirst.size >= 1 && atFirst.size <= 8 && chunkGets.length === atFirst.size,
+    `${chunkGets.join(",")}`,
+  );
   const fileOf = (p) => join(sag.fileset, p);
   const [cols, rows, spacing] = dims(fileOf(h.path));
   let pr = await probe(page, coreRender(fileOf(h.path)), cols, rows);
@@ -168,7 +181,7 @@ try {
     multiClass: document.getElementById("viewer").classList.contains("multi-study"),
   }));
   check(
-    "one study: a flat series list, no study headings or numbering (as before version 2)",
+    "one study: a flat series list, no study headings or numbering",
     oneStudy.groups === 0 && oneStudy.flat === 1 && !oneStudy.summaryOf && !oneStudy.overlayOf && !oneStudy.multiClass && h.studies === 1 && h.study === 0,
     JSON.stringify(oneStudy),
   );
@@ -326,7 +339,7 @@ try {
   check("360 px wide: image shown, nothing wider than the screen, canvas = core render", h.state === "viewer-ready" && overflow <= 0 && pr.maxDiff === 0, `overflow ${overflow}px, ${JSON.stringify(pr)}`);
   await phone.close();
 
-  // ---- several studies in one share (manifest version 2) ----
+  // ---- several studies in one share ----
   // SCANPASS_WEB_SHARE=node: only the Node writer; else the CLI too once it shares several studies
   const writers = [...(cliMulti && process.env.SCANPASS_WEB_SHARE !== "node" ? ["cli"] : []), "node"];
   const isoDate = (d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
@@ -495,17 +508,22 @@ try {
     const bad = await shareTwo({ cli: false, alter: (m) => (m.series[m.series.length - 1].study = m.studies.length) });
     let hd = await open(dp, bad.link);
     let text = await dp.textContent("#message-text");
-    check("version 2 with a series naming a study out of range: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
+    check("a series naming a study out of range: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
     const noStudies = await shareTwo({ cli: false, alter: (m) => delete m.studies });
     await dp.goto("about:blank");
     hd = await open(dp, noStudies.link);
     text = await dp.textContent("#message-text");
-    check("version 2 without its studies: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
-    const newer = await shareTwo({ cli: false, alter: (m) => (m.version = 3) });
+    check("a manifest without its studies: the damaged-share page", hd.state === "error:format" && /damaged/.test(text), text);
+    const newer = await shareTwo({ cli: false, alter: (m) => (m.version = 4) });
     await dp.goto("about:blank");
     hd = await open(dp, newer.link);
     text = await dp.textContent("#message-text");
-    check("version 3: the viewer-too-old page", hd.state === "error:format" && /too old/.test(text), text);
+    check("version 4: the viewer-too-old page", hd.state === "error:format" && /too old/.test(text), text);
+    const older = await shareTwo({ cli: false, alter: (m) => (m.version = 2) });
+    await dp.goto("about:blank");
+    hd = await open(dp, older.link);
+    text = await dp.textContent("#message-text");
+    check("version 2 (before the padded stream): a page saying to ask for a new link", hd.state === "error:format" && /new link/.test(text), text);
     await dp.close();
   }
 

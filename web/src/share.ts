@@ -1,5 +1,6 @@
-// The share format (docs/share-format.md): the link, the keys, sealed objects and the manifest
-// (version 1: one study; version 2: several), read with WebCrypto. Nothing here keeps or sends the key: the token is all the relay
+// The share format (docs/share-format.md): the link, the keys, sealed objects, the manifest
+// (version 3) and the one padded stream of fixed-size chunks the files lie in, read with WebCrypto.
+// Held to the core by the known-answer vectors (docs/share-format-vectors/, tests/web/vectors-test.mjs). Nothing here keeps or sends the key: the token is all the relay
 // sees, in the X-Scanpass-Token header.
 
 import { argon2id } from "hash-wasm";
@@ -170,11 +171,17 @@ export const openManifest = (keys: ShareKeys, shareId: string, sealed: ArrayBuff
 
 // ---- manifest ----
 
-export interface ManifestFile {
-  path: string;
-  kind: "image" | "readme" | "dicomdir" | string;
+/** Bytes `offset .. offset + size` of the share's stream, and their SHA-256. */
+export interface Piece {
+  offset: number;
   size: number;
   sha256: string;
+}
+
+export interface ManifestFile extends Piece {
+  path: string;
+  kind: "image" | "readme" | "dicomdir" | string;
+  /** Not on the wire: the chunks the file spans (parseManifest fills them in; 0 for an empty file). */
   first_chunk: number;
   chunks: number;
   series: number | null;
@@ -195,7 +202,8 @@ export interface ManifestSeries {
   description: string | null;
   body_part?: string | null;
   instances: number;
-  thumbnail_chunk: number | null;
+  /** Its thumbnail (PNG) in the stream. */
+  thumbnail: Piece | null;
   files: number[];
 }
 
@@ -223,15 +231,16 @@ export interface Manifest {
   format: string;
   version: number;
   created_at: number;
+  /** Plaintext bytes of every chunk (the stream is padded to whole chunks). */
   chunk_size: number;
   chunk_count: number;
   deidentified: string | null;
   burned_in_warning: string | null;
-  /** The first study's patient (version 2 repeats it here for readers of version 1). */
+  /** Not on the wire: the first study's patient (parseManifest fills it in). */
   patient: Patient | null;
-  /** The first study. */
+  /** Not on the wire: the first study. */
   study: Study;
-  /** Every study, in the order the patient chose; a version 1 manifest reads as `[study]`. */
+  /** Every study, in the order the patient chose. */
   studies: Study[];
   series: ManifestSeries[];
   files: ManifestFile[];
@@ -239,14 +248,24 @@ export interface Manifest {
 
 export class FormatError extends Error {}
 
-/** The manifest versions this viewer reads. */
-export const VERSIONS = [1, 2];
+/** The manifest version this viewer reads (1 and 2, before the padded stream, are no longer read). */
+export const VERSION = 3;
+export const MIN_CHUNK_SIZE = 1024;
+export const MAX_CHUNK_SIZE = 16 * 1024 * 1024;
+export const MAX_CHUNKS = 1 << 20;
 
 const isIndex = (x: unknown, len: number) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < len;
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
-/** Parses and checks a manifest, and normalises version 1 to the shape of version 2 (`studies`,
- * `series[].study`). A damaged manifest (a missing list, an index out of range) is a FormatError. */
+/** Chunks `[first, end)` that hold `size` bytes from `offset` (none for an empty range). */
+export function chunksOf(offset: number, size: number, chunkSize: number): [number, number] {
+  if (size === 0) return [0, 0];
+  return [Math.floor(offset / chunkSize), Math.ceil((offset + size) / chunkSize)];
+}
+
+/** Parses and checks a manifest (the spaces after it are its padding), and fills in what is not on
+ * the wire (`study`, `patient`, each file's `first_chunk` and `chunks`). A damaged manifest (a
+ * missing list, an index or a range out of bounds) is a FormatError. */
 export function parseManifest(bytes: ArrayBuffer): Manifest {
   let m: Manifest;
   try {
@@ -255,29 +274,49 @@ export function parseManifest(bytes: ArrayBuffer): Manifest {
     throw new FormatError("the share's manifest is not valid JSON");
   }
   if (!isObject(m) || m.format !== "scanpass-share") throw new FormatError("this is not a Scanpass share");
-  if (!VERSIONS.includes(m.version))
+  if (typeof m.version === "number" && m.version < VERSION)
     throw new FormatError(
-      `this share uses format version ${m.version}; this viewer reads versions ${VERSIONS.join(" and ")} and is too old for it`,
+      `this share was made by an older Scanpass (format version ${m.version}), which this viewer no longer reads: ask for a new link`,
+    );
+  if (m.version !== VERSION)
+    throw new FormatError(
+      `this share uses format version ${m.version}; this viewer reads version ${VERSION} and is too old for it`,
     );
   if (!Array.isArray(m.series) || !Array.isArray(m.files))
     throw new FormatError("the share's manifest lacks its series or files");
   const damaged = (what: string) => new FormatError(`the share's manifest is damaged: ${what}`);
-  if (m.version === 1) {
-    if (!isObject(m.study)) throw damaged("it has no study");
-    m.studies = [{ ...m.study, patient: m.patient ?? null }];
-    for (const s of m.series) if (isObject(s)) s.study = 0;
-  } else {
-    if (!Array.isArray(m.studies) || m.studies.length === 0 || !m.studies.every(isObject))
-      throw damaged("it lists no studies");
-    for (const st of m.studies) if (st.patient === undefined) st.patient = m.patient ?? null;
-    if (!isObject(m.study)) m.study = m.studies[0];
-    if (m.patient === undefined) m.patient = m.studies[0].patient ?? null;
+  const size = m.chunk_size;
+  if (!Number.isInteger(size) || size < MIN_CHUNK_SIZE || size > MAX_CHUNK_SIZE) throw damaged("its chunk size");
+  if (!Number.isInteger(m.chunk_count) || m.chunk_count < 1 || m.chunk_count > MAX_CHUNKS)
+    throw damaged("its chunk count");
+  const end = size * m.chunk_count;
+  const within = (p: unknown): p is Piece =>
+    isObject(p) &&
+    Number.isInteger(p.offset) &&
+    Number.isInteger(p.size) &&
+    (p.offset as number) >= 0 &&
+    (p.size as number) >= 0 &&
+    (p.offset as number) + (p.size as number) <= end &&
+    typeof p.sha256 === "string" &&
+    /^[0-9a-fA-F]{64}$/.test(p.sha256);
+  if (!Array.isArray(m.studies) || m.studies.length === 0 || !m.studies.every(isObject))
+    throw damaged("it lists no studies");
+  for (const st of m.studies) {
+    if (st.patient === undefined) st.patient = null;
+    if (!Array.isArray(st.modalities)) st.modalities = [];
   }
-  for (const st of m.studies) if (!Array.isArray(st.modalities)) st.modalities = [];
+  m.study = m.studies[0];
+  m.patient = m.studies[0].patient ?? null;
+  m.files.forEach((f, i) => {
+    if (!within(f)) throw damaged(`file ${i} lies outside the share`);
+    [f.first_chunk, f.chunks] = ((r) => [r[0], r[1] - r[0]])(chunksOf(f.offset, f.size, size));
+  });
   m.series.forEach((s, i) => {
     if (!isObject(s) || !Array.isArray(s.files)) throw damaged(`series ${i} has no files`);
     if (!isIndex(s.study, m.studies.length)) throw damaged(`series ${i} names a study that is not in it`);
     if (!s.files.every((f) => isIndex(f, m.files.length))) throw damaged(`series ${i} names a file that is not in it`);
+    if (s.thumbnail === undefined) s.thumbnail = null;
+    if (s.thumbnail !== null && !within(s.thumbnail)) throw damaged(`series ${i}'s thumbnail lies outside the share`);
   });
   return m;
 }
@@ -341,41 +380,100 @@ export class Relay {
   }
 }
 
-/** Chunk requests of one file in flight at once: a long cine has dozens of chunks, and starting
+/** Chunk requests of one file in flight at once: a long cine spans dozens of chunks, and starting
  * them all at once would hold all their bodies in memory together (and queue them at the relay). */
 export const CHUNKS_IN_FLIGHT = 3;
 
-/** A file's plaintext: its chunks fetched (a few at a time), opened and joined, and its SHA-256
- * checked. */
-export async function fetchFile(
+/** Opened chunks kept per share (neighbouring slices share a chunk): about this many bytes. */
+const CHUNK_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** Opened chunks of one share, by index: each fetched once while it is kept, the least recently
+ * used dropped first; and the indexes ever fetched (the zip download fetches the others too). */
+class ChunkCache {
+  private kept = new Map<number, Promise<Uint8Array>>();
+  fetched = new Set<number>();
+  constructor(
+    private relay: Relay,
+    private keys: ShareKeys,
+    private shareId: string,
+    private chunkSize: number,
+  ) {}
+
+  chunk(n: number): Promise<Uint8Array> {
+    let p = this.kept.get(n);
+    if (p) {
+      this.kept.delete(n); // to the back: most recently used
+      this.kept.set(n, p);
+      return p;
+    }
+    this.fetched.add(n);
+    p = this.relay.chunk(n).then(async (sealed) => {
+      const plain = new Uint8Array(await openChunk(this.keys, this.shareId, n, sealed));
+      if (plain.length !== this.chunkSize) throw new IntegrityError(`chunk ${n} is not of the share's chunk size`);
+      return plain;
+    });
+    p.catch(() => this.kept.delete(n));
+    this.kept.set(n, p);
+    const most = Math.max(CHUNKS_IN_FLIGHT * 2, Math.floor(CHUNK_CACHE_BYTES / this.chunkSize));
+    while (this.kept.size > most) this.kept.delete(this.kept.keys().next().value as number);
+    return p;
+  }
+}
+
+const caches = new WeakMap<Relay, ChunkCache>();
+function cacheOf(relay: Relay, keys: ShareKeys, shareId: string, chunkSize: number): ChunkCache {
+  let c = caches.get(relay);
+  if (!c) {
+    c = new ChunkCache(relay, keys, shareId, chunkSize);
+    caches.set(relay, c);
+  }
+  return c;
+}
+
+/** A piece of the stream (a file, a thumbnail): the chunks it spans fetched (a few at a time, each
+ * once while kept), opened, cut, and its SHA-256 checked. */
+export async function fetchPiece(
   relay: Relay,
   keys: ShareKeys,
   shareId: string,
-  f: ManifestFile,
+  chunkSize: number,
+  p: Piece,
+  what = "a file",
 ): Promise<Uint8Array> {
-  const parts: ArrayBuffer[] = new Array(f.chunks);
-  let next = 0;
+  const cache = cacheOf(relay, keys, shareId, chunkSize);
+  const [first, end] = chunksOf(p.offset, p.size, chunkSize);
+  const out = new Uint8Array(p.size);
+  let next = first;
   const worker = async () => {
-    while (next < f.chunks) {
-      const i = next++;
-      const n = f.first_chunk + i;
-      parts[i] = await openChunk(keys, shareId, n, await relay.chunk(n));
+    while (next < end) {
+      const n = next++;
+      const c = await cache.chunk(n);
+      const at = n * chunkSize;
+      const from = Math.max(p.offset, at);
+      const to = Math.min(p.offset + p.size, at + chunkSize);
+      out.set(c.subarray(from - at, to - at), from - p.offset);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, f.chunks) }, worker));
-  let out: Uint8Array;
-  if (parts.length === 1) out = new Uint8Array(parts[0]);
-  else {
-    out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(new Uint8Array(p), o);
-      o += p.byteLength;
-    }
-  }
-  if (out.length !== f.size) throw new IntegrityError(`${f.path}: size differs from the manifest`);
+  await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, end - first) }, worker));
   const digest = hex(await crypto.subtle.digest("SHA-256", out as BufferSource));
-  if (digest !== f.sha256.toLowerCase())
-    throw new IntegrityError(`${f.path}: its SHA-256 differs from the manifest`);
+  if (digest !== p.sha256.toLowerCase()) throw new IntegrityError(`${what}: its SHA-256 differs from the manifest`);
   return out;
+}
+
+/** A file's plaintext (see fetchPiece). */
+export const fetchFile = (relay: Relay, keys: ShareKeys, shareId: string, f: ManifestFile, chunkSize: number) =>
+  fetchPiece(relay, keys, shareId, chunkSize, f, f.path);
+
+/** Fetch every chunk of the share not fetched yet (the padding too), a few at a time, discarding
+ * them: after a whole download the relay has seen every chunk asked for, so the pattern of the
+ * requests does not show where the files end (ADR 9). */
+export async function fetchRest(relay: Relay, keys: ShareKeys, shareId: string, m: Manifest): Promise<void> {
+  const cache = cacheOf(relay, keys, shareId, m.chunk_size);
+  const rest: number[] = [];
+  for (let n = 0; n < m.chunk_count; n++) if (!cache.fetched.has(n)) rest.push(n);
+  let i = 0;
+  const worker = async () => {
+    while (i < rest.length) await cache.chunk(rest[i++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, rest.length) }, worker));
 }

@@ -1,34 +1,31 @@
-//! The manifest of a share (docs/share-format.md): what the files are, where their chunks are,
-//! and what a viewer lists before it fetches a slice. Sealed with the manifest key.
+//! The manifest of a share (docs/share-format.md): what the files are, where each lies in the
+//! share's one stream ([`super::stream`]), and what a viewer lists before it fetches a slice.
+//! Sealed with the manifest key, padded with spaces to a size class.
 
 use serde::{Deserialize, Serialize};
 
+use super::stream::{MAX_CHUNKS, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE};
+
 /// `format` of every manifest.
 pub const FORMAT: &str = "scanpass-share";
-/// The manifest version this code writes for one study (and reads).
-pub const VERSION: u32 = 1;
-/// The version of a share of several studies (`studies`, `series[].study`), also read.
-pub const VERSION_STUDIES: u32 = 2;
-/// Largest piece of a file in one chunk.
-pub const CHUNK_SIZE: usize = 4 << 20;
+/// The manifest version this code writes and reads: one padded stream in fixed-size chunks, one
+/// or several studies. Versions 1 and 2 (a file per chunk run, sizes visible to the relay) are
+/// no longer read: no link of them was ever given out (ADR 9).
+pub const VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: String,
     pub version: u32,
     pub created_at: i64,
+    /// Plaintext bytes of every chunk (the last too: the stream is padded).
     pub chunk_size: u64,
     pub chunk_count: u32,
     /// The de-identification preset applied before sealing (`second-opinion`, `research`).
     pub deidentified: Option<String>,
     /// Why some images may show identifying text in their pixels, when that is so.
     pub burned_in_warning: Option<String>,
-    /// `None` for an anonymous (research) share. With several studies: the first study's.
-    pub patient: Option<Patient>,
-    /// The study; with several studies, the first (as `studies[0]`, without its `patient`).
-    pub study: Study,
-    /// Version 2: every study, in the order the patient chose. Empty in version 1.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Every study, in the order the patient chose (the one the opinion is about first).
     pub studies: Vec<Study>,
     pub series: Vec<Series>,
     pub files: Vec<FileEntry>,
@@ -50,23 +47,30 @@ pub struct Study {
     pub description: Option<String>,
     pub accession: Option<String>,
     pub modalities: Vec<String>,
-    /// Version 2: the patient as this study's files name it (`None` for a research share).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The patient as this study's files name it (for a research share, only the pseudonym).
     pub patient: Option<Patient>,
+}
+
+/// Bytes `offset .. offset + size` of the stream, and their SHA-256.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Piece {
+    pub offset: u64,
+    pub size: u64,
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Series {
-    /// Version 2: index into [`Manifest::studies`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub study: Option<u32>,
+    /// Index into [`Manifest::studies`].
+    pub study: u32,
     pub uid: Option<String>,
     pub number: Option<i64>,
     pub modality: Option<String>,
     pub description: Option<String>,
     pub body_part: Option<String>,
     pub instances: u32,
-    pub thumbnail_chunk: Option<u32>,
+    /// Its thumbnail (PNG, at most 128 px) in the stream.
+    pub thumbnail: Option<Piece>,
     /// Indexes into [`Manifest::files`], in display order.
     pub files: Vec<u32>,
 }
@@ -84,10 +88,10 @@ pub enum FileKind {
 pub struct FileEntry {
     pub path: String,
     pub kind: FileKind,
+    /// Where the file lies in the stream.
+    pub offset: u64,
     pub size: u64,
     pub sha256: String,
-    pub first_chunk: u32,
-    pub chunks: u32,
     pub series: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sop_instance_uid: Option<String>,
@@ -105,11 +109,27 @@ pub struct FileEntry {
     pub cols: Option<u32>,
 }
 
+impl FileEntry {
+    /// The file's place in the stream.
+    pub fn piece(&self) -> Piece {
+        Piece {
+            offset: self.offset,
+            size: self.size,
+            sha256: self.sha256.clone(),
+        }
+    }
+}
+
 /// Why a decrypted manifest is not one this code reads.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ManifestError {
     #[error("the share was made by a newer Scanpass (format version {0}): update the app")]
     TooNew(u32),
+    #[error(
+        "the share was made by an older Scanpass (format version {0}), which this one no longer \
+         reads: ask for a new link"
+    )]
+    TooOld(u32),
     #[error("the share's list of files is damaged")]
     Damaged,
 }
@@ -138,8 +158,8 @@ pub fn is_file_set_path(path: &str, kind: FileKind) -> bool {
 }
 
 impl Manifest {
-    /// Read a decrypted manifest and check that its chunk ranges and indexes hold together, so
-    /// that no later step indexes out of range.
+    /// Read a decrypted manifest (trailing spaces, its padding, included) and check that its
+    /// ranges and indexes hold together, so that no later step indexes out of range.
     pub fn from_json(bytes: &[u8]) -> Result<Manifest, ManifestError> {
         #[derive(Deserialize)]
         struct Head {
@@ -150,7 +170,10 @@ impl Manifest {
         if head.format != FORMAT {
             return Err(ManifestError::Damaged);
         }
-        if head.version != VERSION && head.version != VERSION_STUDIES {
+        if head.version < VERSION {
+            return Err(ManifestError::TooOld(head.version));
+        }
+        if head.version > VERSION {
             return Err(ManifestError::TooNew(head.version));
         }
         let m: Manifest = serde_json::from_slice(bytes).map_err(|_| ManifestError::Damaged)?;
@@ -158,64 +181,59 @@ impl Manifest {
         Ok(m)
     }
 
+    /// Bytes of the stream (every chunk's plaintext, padding included).
+    pub fn stream_len(&self) -> u64 {
+        self.chunk_size * self.chunk_count as u64
+    }
+
     fn check(&self) -> Result<(), ManifestError> {
         let bad = || ManifestError::Damaged;
-        if self.chunk_size == 0 || self.chunk_size > 64 << 20 || self.chunk_count > 1 << 20 {
+        if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size)
+            || self.chunk_count == 0
+            || self.chunk_count > MAX_CHUNKS
+        {
             return Err(bad());
         }
+        let end = self.stream_len();
+        let within = |p: &Piece| {
+            p.offset.checked_add(p.size).is_some_and(|e| e <= end)
+                && p.sha256.len() == 64
+                && hex::decode(&p.sha256).is_ok()
+        };
         for f in &self.files {
-            let end = f.first_chunk as u64 + f.chunks as u64;
-            let need = f.size.div_ceil(self.chunk_size);
-            if end > self.chunk_count as u64 || need != f.chunks as u64 {
+            if !within(&f.piece()) {
                 return Err(bad());
             }
             if f.series.is_some_and(|s| s as usize >= self.series.len()) {
-                return Err(bad());
-            }
-            if f.sha256.len() != 64 || hex::decode(&f.sha256).is_err() {
                 return Err(bad());
             }
             if !is_file_set_path(&f.path, f.kind) {
                 return Err(bad());
             }
         }
-        let several = self.version == VERSION_STUDIES;
-        if several && self.studies.is_empty() {
+        if self.studies.is_empty() {
             return Err(bad());
         }
         for s in &self.series {
             if s.files.iter().any(|&i| i as usize >= self.files.len()) {
                 return Err(bad());
             }
-            let study_ok = match s.study {
-                Some(i) => several && (i as usize) < self.studies.len(),
-                None => !several,
-            };
-            if !study_ok {
+            if s.study as usize >= self.studies.len() {
                 return Err(bad());
             }
-            if s.thumbnail_chunk.is_some_and(|c| c >= self.chunk_count) {
+            if s.thumbnail.as_ref().is_some_and(|t| !within(t)) {
                 return Err(bad());
             }
         }
         Ok(())
     }
 
-    /// Every study of the share: `studies` (version 2), else the one `study` with its patient.
-    pub fn all_studies(&self) -> Vec<Study> {
-        if self.studies.is_empty() {
-            vec![Study {
-                patient: self.patient.clone(),
-                ..self.study.clone()
-            }]
-        } else {
-            self.studies.clone()
-        }
-    }
-
-    /// The index into [`Manifest::all_studies`] of series `s`.
-    pub fn study_of_series(&self, s: &Series) -> usize {
-        s.study.unwrap_or(0) as usize
+    /// The manifest as written: JSON, then spaces up to its size class
+    /// ([`super::stream::padded_manifest_len`]), which JSON readers skip as white space.
+    pub fn to_padded_json(&self) -> Vec<u8> {
+        let mut out = self.to_json();
+        out.resize(super::stream::padded_manifest_len(out.len()), b' ');
+        out
     }
 
     pub fn to_json(&self) -> Vec<u8> {
@@ -271,26 +289,27 @@ mod tests {
             format: FORMAT.into(),
             version: VERSION,
             created_at: 1,
-            chunk_size: CHUNK_SIZE as u64,
+            chunk_size: 1024,
             chunk_count: 2,
             deidentified: None,
             burned_in_warning: None,
-            patient: None,
-            study: Study::default(),
-            studies: Vec::new(),
+            studies: vec![Study::default()],
             series: vec![Series {
                 files: vec![0],
                 instances: 1,
-                thumbnail_chunk: Some(1),
+                thumbnail: Some(Piece {
+                    offset: 0,
+                    size: 100,
+                    sha256: "11".repeat(32),
+                }),
                 ..Default::default()
             }],
             files: vec![FileEntry {
                 path: "DICOM/PT000000/ST000000/SE000000/IM000000".into(),
                 kind: FileKind::Image,
-                size: 10,
+                offset: 100,
+                size: 1500,
                 sha256: "00".repeat(32),
-                first_chunk: 0,
-                chunks: 1,
                 series: Some(0),
                 sop_instance_uid: None,
                 sop_class_uid: None,
@@ -304,14 +323,8 @@ mod tests {
     }
 
     #[test]
-    fn several_studies_read_as_version_2_and_one_as_version_1() {
-        let one = sample();
-        let studies = one.all_studies();
-        assert_eq!(studies.len(), 1);
-        assert_eq!(one.study_of_series(&one.series[0]), 0);
-
+    fn several_studies_and_their_series() {
         let mut two = sample();
-        two.version = VERSION_STUDIES;
         let study = |d: &str| Study {
             date: Some(d.into()),
             patient: Some(Patient {
@@ -321,51 +334,71 @@ mod tests {
             ..Default::default()
         };
         two.studies = vec![study("20240131"), study("20230612")];
-        two.series[0].study = Some(1);
+        two.series[0].study = 1;
         let read = Manifest::from_json(&two.to_json()).unwrap();
         assert_eq!(read, two);
-        assert_eq!(read.all_studies()[1].date.as_deref(), Some("20230612"));
-        assert_eq!(read.study_of_series(&read.series[0]), 1);
-        // a series in a study that is not there, or in none
+        // a series in a study that is not there
         let mut bad = two.clone();
-        bad.series[0].study = Some(2);
+        bad.series[0].study = 2;
         assert_eq!(
             Manifest::from_json(&bad.to_json()),
             Err(ManifestError::Damaged)
         );
-        bad.series[0].study = None;
+        bad.studies.clear();
+        bad.series.clear();
         assert_eq!(
             Manifest::from_json(&bad.to_json()),
             Err(ManifestError::Damaged)
         );
-        // version 1 bytes are as before: no `studies`, no `series[].study`
-        let text = String::from_utf8(one.to_json()).unwrap();
-        assert!(!text.contains("\"studies\"") && !text.contains("\"study\":0"));
     }
 
     #[test]
-    fn a_manifest_round_trips_and_bad_ones_are_refused() {
+    fn a_manifest_round_trips_padded_and_bad_ones_are_refused() {
         let m = sample();
         assert_eq!(Manifest::from_json(&m.to_json()).unwrap(), m);
-        let mut newer = serde_json::to_value(&m).unwrap();
-        newer["version"] = 3.into();
-        assert_eq!(
-            Manifest::from_json(&serde_json::to_vec(&newer).unwrap()),
-            Err(ManifestError::TooNew(3))
-        );
-        // a file whose chunks run past the end, or whose size needs more chunks
+        let padded = m.to_padded_json();
+        assert_eq!(padded.len() + crate::share::seal::OVERHEAD, 16 << 10);
+        assert_eq!(Manifest::from_json(&padded).unwrap(), m);
+        for (v, want) in [
+            (4, ManifestError::TooNew(4)),
+            (2, ManifestError::TooOld(2)),
+            (1, ManifestError::TooOld(1)),
+        ] {
+            let mut other = serde_json::to_value(&m).unwrap();
+            other["version"] = v.into();
+            assert_eq!(
+                Manifest::from_json(&serde_json::to_vec(&other).unwrap()),
+                Err(want)
+            );
+        }
+        // a file or a thumbnail past the stream's end, sizes that overflow, bad chunk sizes
         let mut past = m.clone();
-        past.files[0].first_chunk = 2;
+        past.files[0].offset = 2048 - 1499;
         assert_eq!(
             Manifest::from_json(&past.to_json()),
             Err(ManifestError::Damaged)
         );
-        let mut big = m.clone();
-        big.files[0].size = CHUNK_SIZE as u64 + 1;
+        past.files[0].offset = u64::MAX - 10;
         assert_eq!(
-            Manifest::from_json(&big.to_json()),
+            Manifest::from_json(&past.to_json()),
             Err(ManifestError::Damaged)
         );
+        let mut thumb = m.clone();
+        thumb.series[0].thumbnail.as_mut().unwrap().size = 5000;
+        assert_eq!(
+            Manifest::from_json(&thumb.to_json()),
+            Err(ManifestError::Damaged)
+        );
+        for (size, count) in [(0, 2), (512, 2), (32 << 20, 2), (1024, 0), (1024, 1 << 21)] {
+            let mut c = m.clone();
+            c.chunk_size = size;
+            c.chunk_count = count;
+            assert_eq!(
+                Manifest::from_json(&c.to_json()),
+                Err(ManifestError::Damaged),
+                "{size} {count}"
+            );
+        }
         let mut series = m.clone();
         series.series[0].files = vec![7];
         assert_eq!(
@@ -376,20 +409,7 @@ mod tests {
             Manifest::from_json(b"{\"format\":1}"),
             Err(ManifestError::Damaged)
         );
-        // version 2 without its studies, or version 1 with series placed in studies: damaged
-        let mut v2 = m.clone();
-        v2.version = VERSION_STUDIES;
-        assert_eq!(
-            Manifest::from_json(&v2.to_json()),
-            Err(ManifestError::Damaged)
-        );
-        let mut v1 = m.clone();
-        v1.series[0].study = Some(0);
-        assert_eq!(
-            Manifest::from_json(&v1.to_json()),
-            Err(ManifestError::Damaged)
-        );
-        // unknown fields are ignored (a newer writer within version 1)
+        // unknown fields are ignored (a newer writer within version 3)
         let mut extra = serde_json::to_value(&m).unwrap();
         extra["comment"] = "x".into();
         assert!(Manifest::from_json(&serde_json::to_vec(&extra).unwrap()).is_ok());

@@ -4,6 +4,7 @@
 //! - [`link`]: the link and the keys derived from it;
 //! - [`pin`]: the browser viewer's pinned hashes and the check of a viewer origin (ADR 8);
 //! - [`seal`]: AES-256-GCM sealed chunks and manifest; [`manifest`]: the list of files;
+//! - [`stream`]: the files end to end in fixed-size chunks, padded (what the relay sees: ADR 9);
 //! - [`relay_client`]: the client of the relay (`relay/`), which stores only ciphertext;
 //! - [`send`]: encrypt studies (optionally de-identified) and upload them, resuming an interrupted
 //!   upload; list, revoke, read the access log;
@@ -18,6 +19,9 @@ mod records;
 pub mod relay_client;
 pub mod seal;
 pub mod send;
+pub mod stream;
+#[cfg(test)]
+mod vectors;
 
 use serde::{Deserialize, Serialize};
 

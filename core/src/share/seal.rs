@@ -45,6 +45,17 @@ pub fn manifest_aad(share_id: &str) -> Vec<u8> {
 pub fn seal(key: &Key, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
     let mut nonce = [0u8; NONCE];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
+    seal_with_nonce(key, nonce, plaintext, aad)
+}
+
+/// [`seal`] with a given nonce: for the known-answer vectors only (a nonce must never be used
+/// twice under one key; the share flow draws each at random).
+pub(crate) fn seal_with_nonce(
+    key: &Key,
+    nonce: [u8; NONCE],
+    plaintext: &[u8],
+    aad: &[u8],
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(OVERHEAD + plaintext.len());
     out.push(VERSION);
     out.extend_from_slice(&nonce);

@@ -1,13 +1,16 @@
 //! The share flow: a study (or several, or some of their series), optionally de-identified,
-//! written as one DICOM File-set ([`crate::export::write_plan`]), each file sealed in
-//! chunks and uploaded to the relay, then the sealed manifest, then finalize. The vault keeps a
-//! [`ShareRecord`].
+//! written as one DICOM File-set ([`crate::export::write_plan`]); the series' thumbnails and
+//! then every file of it go end to end into one stream, cut into chunks of
+//! [`super::stream::CHUNK_SIZE`] and padded to a size class ([`super::stream`], ADR 9), each chunk
+//! sealed and uploaded to the relay; then the sealed, padded manifest, then finalize. The vault
+//! keeps a [`ShareRecord`].
 //!
 //! Resuming: the record is saved as soon as the relay created the share, with what resuming
 //! needs ([`super::Pending`]). Sharing the same study the same way again (same series, preset,
 //! relay, passcode, and the study unchanged) asks the relay which chunks it already holds and
-//! sends only the others. De-identification is seeded, so the files come out byte for byte as
-//! they did the first time. A network drop is retried (1 s, 3 s) before the flow gives up; the
+//! sends only the others. De-identification is seeded, so the files (and so the stream) come out
+//! byte for byte as they did the first time; the chunks holding the DICOMDIR, whose own UID is
+//! new at each writing, are always sent again. A network drop is retried (1 s, 3 s) before the flow gives up; the
 //! record then stays `uploading` for the next attempt.
 
 use std::collections::HashMap;
@@ -15,9 +18,10 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::manifest::{self, FileEntry, FileKind, Manifest, Series, Study};
+use super::manifest::{self, FileEntry, FileKind, Manifest, Piece, Series, Study};
 use super::relay_client::{AccessEvent, CreateShare, Relay, ShareError};
 use super::seal::{self, OVERHEAD};
+use super::stream::{self, CHUNK_SIZE};
 use super::{Link, Pending, ShareLifecycle, ShareRecord};
 use crate::deid::{self, Preset, Reason};
 use crate::dicom::attrs::{int, text};
@@ -322,7 +326,8 @@ pub fn share(
         secret: &secret,
         key: &content,
         have,
-        next_chunk: 0,
+        stream: Some(stream::StreamWriter::new(CHUNK_SIZE)),
+        volatile: None,
         files: Vec::new(),
         series: Vec::new(),
         series_dirs: HashMap::new(),
@@ -337,6 +342,15 @@ pub fn share(
         listener,
         cancel,
     };
+    // thumbnails first, in series order (the file-set's SE000000, SE000001, ...): a viewer fetches
+    // them all on opening, and at the stream's start they say nothing of where its files end
+    let mut thumbs = Vec::with_capacity(series_rows.len());
+    for (s, _) in &series_rows {
+        thumbs.push(match vault.thumbnail(&s.id) {
+            Ok(png) => Some(up.append_piece(&png)?),
+            Err(_) => None,
+        });
+    }
     let mut session = o
         .deidentify
         .map(|p| deid::Session::seeded(p.options(), seed));
@@ -355,27 +369,22 @@ pub fn share(
         &crate::import::Silent,
         cancel,
     )?;
-    // thumbnails, one chunk each, in series order (the file-set's SE000000, SE000001, ...)
-    for (i, (s, _)) in series_rows.iter().enumerate() {
-        if let Ok(png) = vault.thumbnail(&s.id) {
-            let n = up.put(&png)?;
-            if let Some(series) = up.series.get_mut(i) {
-                series.thumbnail_chunk = Some(n);
-            }
-        }
+    let chunk_count = up.finish()?;
+    for (series, thumb) in up.series.iter_mut().zip(thumbs) {
+        series.thumbnail = thumb;
     }
     listener.on_progress(&ShareProgress::Finishing);
     let warning = up.burned_in.map(|r| r.sentence().to_string());
     let research = o.deidentify == Some(Preset::Research);
     let heads = std::mem::take(&mut up.heads);
-    let mut series = std::mem::take(&mut up.series);
+    let series = std::mem::take(&mut up.series);
     let studies: Vec<Study> = heads
         .iter()
         .enumerate()
         .map(|(i, head)| {
             let mut modalities: Vec<String> = series
                 .iter()
-                .filter(|s| s.study.unwrap_or(0) as usize == i)
+                .filter(|s| s.study as usize == i)
                 .filter_map(|s| s.modality.clone())
                 .collect();
             modalities.sort();
@@ -383,32 +392,23 @@ pub fn share(
             study_of(head, modalities, research)
         })
         .collect();
-    let several = studies.len() > 1;
-    if !several {
-        // one study: version 1, as every viewer reads it
-        for s in &mut series {
-            s.study = None;
-        }
-    }
-    let first = studies.first().cloned().unwrap_or_default();
     let m = Manifest {
         format: manifest::FORMAT.into(),
-        version: if several { 2 } else { 1 },
+        version: manifest::VERSION,
         created_at: record.created_at,
-        chunk_size: manifest::CHUNK_SIZE as u64,
-        chunk_count: up.next_chunk,
+        chunk_size: CHUNK_SIZE,
+        chunk_count,
         deidentified: record.deidentify.clone(),
         burned_in_warning: warning.clone(),
-        patient: first.patient.clone(),
-        study: Study {
-            patient: None,
-            ..first
-        },
-        studies: if several { studies } else { Vec::new() },
+        studies,
         series,
         files: std::mem::take(&mut up.files),
     };
-    let sealed = seal::seal(&manifest_key, &m.to_json(), &seal::manifest_aad(&record.id));
+    let sealed = seal::seal(
+        &manifest_key,
+        &m.to_padded_json(),
+        &seal::manifest_aad(&record.id),
+    );
     relay.put_manifest(&record.id, &record.owner_secret, &sealed)?;
     relay.finalize(&record.id, &record.owner_secret, m.chunk_count)?;
     record.state = ShareLifecycle::Ready;
@@ -455,7 +455,8 @@ fn study_of(head: &Object, modalities: Vec<String>, research: bool) -> Study {
     }
 }
 
-/// Seals each file of the file-set into chunks and sends those the relay lacks.
+/// Puts each file of the file-set into the stream, and seals and sends each chunk of it the relay
+/// lacks.
 struct Uploader<'a> {
     relay: &'a Relay,
     id: &'a str,
@@ -463,7 +464,11 @@ struct Uploader<'a> {
     key: &'a Key,
     /// Chunks the relay holds (index → sealed size), from a resumed upload.
     have: HashMap<u32, u64>,
-    next_chunk: u32,
+    /// The stream (taken out while it calls back into [`Uploader::send`]).
+    stream: Option<stream::StreamWriter>,
+    /// Bytes of the stream that come out differently at each writing (the DICOMDIR): their
+    /// chunks are sent even when the relay holds a chunk of that index.
+    volatile: Option<std::ops::Range<u64>>,
     files: Vec<FileEntry>,
     series: Vec<Series>,
     series_dirs: HashMap<String, u32>,
@@ -480,28 +485,61 @@ struct Uploader<'a> {
     cancel: &'a CancelToken,
 }
 
+impl From<stream::TooLarge> for Error {
+    fn from(_: stream::TooLarge) -> Error {
+        Error::InvalidArgument("the study is too large for one share".into())
+    }
+}
+
 impl Uploader<'_> {
-    /// Seal and send (unless the relay has it) the next chunk; returns its index.
-    fn put(&mut self, piece: &[u8]) -> Result<u32> {
+    /// Append `bytes` to the stream, sending each chunk as it fills.
+    fn append(&mut self, bytes: &[u8]) -> Result<()> {
+        let mut w = self.stream.take().ok_or(Error::Cancelled)?;
+        let r = w.append(bytes, &mut |n, chunk| self.send(n, chunk));
+        self.stream = Some(w);
+        r
+    }
+
+    /// Append `bytes` and say where they are.
+    fn append_piece(&mut self, bytes: &[u8]) -> Result<Piece> {
+        let offset = self.pos();
+        self.append(bytes)?;
+        Ok(Piece {
+            offset,
+            size: bytes.len() as u64,
+            sha256: hex::encode(Sha256::digest(bytes)),
+        })
+    }
+
+    fn pos(&self) -> u64 {
+        self.stream.as_ref().map_or(0, |w| w.pos())
+    }
+
+    /// Seal and send chunk `n` unless the relay has it.
+    fn send(&mut self, n: u32, chunk: &[u8]) -> Result<()> {
         if self.cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let n = self.next_chunk;
-        if n >= 1 << 20 {
-            return Err(Error::InvalidArgument(
-                "the study is too large for one share".into(),
-            ));
-        }
-        self.next_chunk += 1;
-        if self.have.get(&n) == Some(&((piece.len() + OVERHEAD) as u64)) {
+        let start = n as u64 * CHUNK_SIZE;
+        let volatile = self
+            .volatile
+            .as_ref()
+            .is_some_and(|v| v.start < start + CHUNK_SIZE && start < v.end);
+        if !volatile && self.have.get(&n) == Some(&(CHUNK_SIZE + OVERHEAD as u64)) {
             self.skipped += 1;
-            return Ok(n);
+        } else {
+            let sealed = seal::seal(self.key, chunk, &seal::chunk_aad(self.id, n));
+            self.relay.put_chunk(self.id, self.secret, n, &sealed)?;
+            self.sent += 1;
+            self.bytes_sent += sealed.len() as u64;
         }
-        let sealed = seal::seal(self.key, piece, &seal::chunk_aad(self.id, n));
-        self.relay.put_chunk(self.id, self.secret, n, &sealed)?;
-        self.sent += 1;
-        self.bytes_sent += sealed.len() as u64;
-        Ok(n)
+        Ok(())
+    }
+
+    /// Pad the stream to its size class and send the rest of it; returns the chunk count.
+    fn finish(&mut self) -> Result<u32> {
+        let w = self.stream.take().ok_or(Error::Cancelled)?;
+        w.finish(&mut |n, chunk| self.send(n, chunk))
     }
 }
 
@@ -520,10 +558,9 @@ impl FileSink for Uploader<'_> {
         let mut entry = FileEntry {
             path: rel.to_string(),
             kind,
+            offset: self.pos(),
             size: plain.len() as u64,
             sha256: hex::encode(Sha256::digest(plain.as_slice())),
-            first_chunk: self.next_chunk,
-            chunks: 0,
             series: None,
             sop_instance_uid: None,
             sop_class_uid: None,
@@ -557,14 +594,14 @@ impl FileSink for Uploader<'_> {
             let s = *self.series_dirs.entry(dir).or_insert(next);
             if s == next {
                 self.series.push(Series {
-                    study: Some(st),
+                    study: st,
                     uid: text(&head, tags::SERIES_INSTANCE_UID),
                     number: int(&head, tags::SERIES_NUMBER),
                     modality: text(&head, tags::MODALITY),
                     description: text(&head, tags::SERIES_DESCRIPTION),
                     body_part: text(&head, tags::BODY_PART_EXAMINED),
                     instances: 0,
-                    thumbnail_chunk: None,
+                    thumbnail: None,
                     files: Vec::new(),
                 });
             }
@@ -585,10 +622,10 @@ impl FileSink for Uploader<'_> {
             entry.rows = int(&head, tags::ROWS).map(|v| v as u32);
             entry.cols = int(&head, tags::COLUMNS).map(|v| v as u32);
         }
-        for piece in plain.chunks(manifest::CHUNK_SIZE) {
-            self.put(piece)?;
-            entry.chunks += 1;
+        if kind == FileKind::Dicomdir {
+            self.volatile = Some(self.pos()..self.pos() + plain.len() as u64);
         }
+        self.append(&plain)?;
         self.files.push(entry);
         if kind == FileKind::Image {
             self.images_done += 1;

@@ -5,9 +5,14 @@ import { zipSync } from "fflate";
 import type { Manifest } from "../share";
 import { $ } from "../dom";
 
-/** Zips the manifest's files, reading each with `fileBytes` (six at a time), and saves the zip;
- * progress and the outcome in the status next to the button. */
-export async function downloadZip(m: Manifest, fileBytes: (i: number) => Promise<Uint8Array>) {
+/** Zips the manifest's files, reading each with `fileBytes` (six at a time), then fetches the rest
+ * of the share with `rest` (its padding: the relay sees a whole download, ADR 9), and saves the
+ * zip; progress and the outcome in the status next to the button. */
+export async function downloadZip(
+  m: Manifest,
+  fileBytes: (i: number) => Promise<Uint8Array>,
+  rest: () => Promise<void>,
+) {
   const btn = $<HTMLButtonElement>("download");
   const status = $("download-status");
   btn.disabled = true;
@@ -27,6 +32,7 @@ export async function downloadZip(m: Manifest, fileBytes: (i: number) => Promise
       }
     };
     await Promise.all(Array.from({ length: 6 }, worker));
+    await rest();
     // keep the manifest's order (DICOM files, README.TXT, DICOMDIR)
     const ordered: typeof out = {};
     for (const f of files) ordered[f.path] = out[f.path];

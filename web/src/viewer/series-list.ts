@@ -2,7 +2,7 @@
 // several), its thumbnails, the header's study line and the share's notes (de-identified,
 // burned-in text).
 
-import { openChunk, type Link, type Manifest, type Relay, type ShareKeys } from "../share";
+import { fetchPiece, type Link, type Manifest, type Relay, type ShareKeys } from "../share";
 import { $ } from "../dom";
 import { isoDate, personName } from "./text";
 import { patientOf } from "./study";
@@ -92,15 +92,12 @@ export function buildSeriesList(
     b.addEventListener("click", () => onSelect(i));
     li.appendChild(b);
     (groups.get(s.study) ?? ul).appendChild(li);
-    if (s.thumbnail_chunk !== null && s.thumbnail_chunk !== undefined) {
-      const chunk = s.thumbnail_chunk;
-      share.relay
-        .chunk(chunk)
-        .then((sealed) => openChunk(share.keys, share.link.shareId, chunk, sealed))
+    if (s.thumbnail) {
+      fetchPiece(share.relay, share.keys, share.link.shareId, m.chunk_size, s.thumbnail, "a thumbnail")
         .then((png) => {
           const img = document.createElement("img");
           img.alt = "";
-          img.src = URL.createObjectURL(new Blob([png], { type: "image/png" }));
+          img.src = URL.createObjectURL(new Blob([png as BlobPart], { type: "image/png" }));
           thumb.replaceWith(img);
         })
         .catch(() => {

@@ -3,7 +3,7 @@
 // decrypt its file, parse it, decode the frame, each step cached by bytes and shared by the
 // display, the prefetch and the zip.
 
-import { fetchFile, type Link, type Manifest, type Relay, type ShareKeys, type Study } from "../share";
+import { fetchFile, fetchRest, type Link, type Manifest, type Relay, type ShareKeys, type Study } from "../share";
 import { readInstance, type Instance } from "../dicom";
 import { decodeFrame, type DecodedFrame } from "../decode";
 import { LruMap } from "./lru";
@@ -57,12 +57,18 @@ export class StudyFiles {
     private m: Manifest,
   ) {}
 
-  /** File `f` of the manifest, decrypted (its chunks checked and joined). */
+  /** Every chunk of the share not fetched yet (its padding too), discarded: after a whole download
+   * the relay has seen every chunk asked for, never where the files end (ADR 9). */
+  fetchRest(): Promise<void> {
+    return fetchRest(this.relay, this.keys, this.link.shareId, this.m);
+  }
+
+  /** File `f` of the manifest, decrypted (the chunks it spans fetched, cut and checked). */
   fileBytes(f: number): Promise<Uint8Array> {
     let p = this.bytes.get(f);
     if (!p) {
       const file = this.m.files[f];
-      p = fetchFile(this.relay, this.keys, this.link.shareId, file);
+      p = fetchFile(this.relay, this.keys, this.link.shareId, file, this.m.chunk_size);
       this.bytes.set(f, p, file.size);
       p.catch(() => this.bytes.delete(f));
     }

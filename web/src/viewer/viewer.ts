@@ -53,7 +53,13 @@ export class Viewer implements Controls {
     setState("viewer");
     hook.studies = m.studies.length;
     showNotes(m);
-    $("download").addEventListener("click", () => downloadZip(this.m, (f) => this.files.fileBytes(f)));
+    $("download").addEventListener("click", () =>
+      downloadZip(
+        this.m,
+        (f) => this.files.fileBytes(f),
+        () => this.files.fetchRest(),
+      ),
+    );
     $("viewer").classList.toggle("single-series", this.order.length < 2);
     buildSeriesList(m, this.order, { link, keys, relay }, (i) => this.selectSeries(i));
     bindToolbar({
