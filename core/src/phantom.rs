@@ -285,6 +285,110 @@ pub fn cine(frames: u32, rows: u16, cols: u16) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Encode one greyscale image as a lossless JPEG 2000 codestream (reversible 5/3 wavelet, one
+/// quality layer) with OpenJPEG: `samples` row by row, each below 2^`precision`. For generated
+/// J2K phantoms and masks (a `precision` of 1 is what segmentation objects hold), never for
+/// patient data.
+#[allow(unsafe_code)] // OpenJPEG's encoder has no safe wrapper (jpeg2k encodes only to files)
+pub fn j2k_lossless(samples: &[u16], width: u32, height: u32, precision: u32) -> Result<Vec<u8>> {
+    use openjpeg_sys as opj;
+    use std::os::raw::c_void;
+    let bad = |what: &str| Error::InvalidArgument(format!("JPEG 2000 encoder: {what}"));
+    if width == 0 || height == 0 || !(1..=16).contains(&precision) {
+        return Err(bad("empty image or precision outside 1..=16"));
+    }
+    if samples.len() != width as usize * height as usize
+        || samples.iter().any(|v| (*v as u32) >> precision != 0)
+    {
+        return Err(bad("samples do not fit the size or the precision"));
+    }
+    /// The codestream written so far, and where OpenJPEG's seeks put the next write.
+    struct Out {
+        bytes: Vec<u8>,
+        at: usize,
+    }
+    unsafe extern "C" fn write(buf: *mut c_void, n: usize, user: *mut c_void) -> usize {
+        let out = &mut *(user as *mut Out);
+        let src = std::slice::from_raw_parts(buf as *const u8, n);
+        let end = out.at + n;
+        if out.bytes.len() < end {
+            out.bytes.resize(end, 0);
+        }
+        out.bytes[out.at..end].copy_from_slice(src);
+        out.at = end;
+        n
+    }
+    unsafe extern "C" fn skip(n: i64, user: *mut c_void) -> i64 {
+        let out = &mut *(user as *mut Out);
+        out.at = (out.at as i64 + n).max(0) as usize;
+        n
+    }
+    unsafe extern "C" fn seek(to: i64, user: *mut c_void) -> i32 {
+        let out = &mut *(user as *mut Out);
+        out.at = to.max(0) as usize;
+        1
+    }
+    let mut out = Out {
+        bytes: Vec::new(),
+        at: 0,
+    };
+    // SAFETY: every pointer OpenJPEG is given outlives the calls (image, codec and stream are
+    // destroyed below, before `out` and `params` go out of scope); the component buffer is
+    // written within the w × h samples opj_image_create allocated.
+    let ok = unsafe {
+        let mut comp = opj::opj_image_cmptparm_t {
+            dx: 1,
+            dy: 1,
+            w: width,
+            h: height,
+            x0: 0,
+            y0: 0,
+            prec: precision,
+            bpp: precision,
+            sgnd: 0,
+        };
+        let image = opj::opj_image_create(1, &mut comp, opj::COLOR_SPACE::OPJ_CLRSPC_GRAY);
+        if image.is_null() {
+            return Err(bad("opj_image_create failed"));
+        }
+        (*image).x1 = width;
+        (*image).y1 = height;
+        let data = std::slice::from_raw_parts_mut((*(*image).comps).data, samples.len());
+        for (d, s) in data.iter_mut().zip(samples) {
+            *d = *s as i32;
+        }
+        let mut params: opj::opj_cparameters_t = std::mem::zeroed();
+        opj::opj_set_default_encoder_parameters(&mut params);
+        params.tcp_numlayers = 1;
+        params.tcp_rates[0] = 0.0;
+        params.cp_disto_alloc = 1;
+        // resolution levels the smaller side allows (at most OpenJPEG's default of 6)
+        let mut levels = 1;
+        while levels < 6 && (width.min(height) >> levels) > 0 {
+            levels += 1;
+        }
+        params.numresolution = levels;
+        let codec = opj::opj_create_compress(opj::CODEC_FORMAT::OPJ_CODEC_J2K);
+        let stream = opj::opj_stream_create(1 << 16, 0);
+        opj::opj_stream_set_write_function(stream, Some(write));
+        opj::opj_stream_set_skip_function(stream, Some(skip));
+        opj::opj_stream_set_seek_function(stream, Some(seek));
+        opj::opj_stream_set_user_data(stream, &mut out as *mut Out as *mut c_void, None);
+        let ok = opj::opj_setup_encoder(codec, &mut params, image) == 1
+            && opj::opj_start_compress(codec, image, stream) == 1
+            && opj::opj_encode(codec, stream) == 1
+            && opj::opj_end_compress(codec, stream) == 1;
+        opj::opj_stream_destroy(stream);
+        opj::opj_destroy_codec(codec);
+        opj::opj_image_destroy(image);
+        ok
+    };
+    if !ok {
+        return Err(bad("OpenJPEG failed to encode"));
+    }
+    Ok(out.bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,9 @@
 //!   bytes, so the next swipe finds its slice ready.
 //! - Multi-frame objects with a frame time (ultrasound, angiography) report a [`Cine`] rate.
 //! - Locking the vault empties the cache: no decrypted pixels outlive the key.
+//! - The cache's budget follows the device ([`cache_budget`]: 128 MiB on a 4 GB phone), and
+//!   [`Viewer::memory_pressure`], which the apps call when the system warns them, drops it to the
+//!   slice on screen.
 //!
 //! Thread safety: every method takes `&self` and may be called from any thread; renders of
 //! different slices run in parallel, and the prefetch thread never holds a lock while it decodes.
@@ -23,8 +26,60 @@ use crate::error::{Error, Result};
 use crate::render::{self, Applied, Voi};
 use crate::vault::{InstanceRow, LockHook, Vault};
 
-/// Decoded slices kept at most (bytes of decoded samples), unless one slice is larger.
+/// Decoded slices kept at most (bytes of decoded samples) on a desktop, unless one slice is
+/// larger. Phones get [`cache_budget`].
 pub const DEFAULT_CACHE_BYTES: usize = 192 * 1024 * 1024;
+
+const MIB: usize = 1024 * 1024;
+
+/// What a viewer runs on, for its cache budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    Android,
+    Ios,
+    /// The CLI and desktop builds.
+    Desktop,
+}
+
+impl Platform {
+    /// The platform this build is for.
+    pub fn current() -> Platform {
+        if cfg!(target_os = "android") {
+            Platform::Android
+        } else if cfg!(target_os = "ios") {
+            Platform::Ios
+        } else {
+            Platform::Desktop
+        }
+    }
+}
+
+/// Bytes of decoded slices a viewer keeps on `platform`, given the device's physical memory
+/// (`None` when unknown). Phones: 1/32 of the memory, between 48 and 192 MiB (96 MiB when
+/// unknown, as for a 3 GB phone): 128 MiB on a 4 GB phone, 256 CT slices of 512 × 512, far more
+/// than the prefetch needs. Why that much and no more (docs/memory.md): Android reports a
+/// per-app memory class of typically 256 MB on 4 GB phones and kills apps by their total
+/// memory under pressure (lmkd); iOS ends a foreground app past its jetsam limit, and the
+/// decoded slices come on top of the app's own views and the decrypted blob being read.
+/// Desktops keep [`DEFAULT_CACHE_BYTES`].
+pub fn cache_budget(platform: Platform, physical_memory: Option<u64>) -> usize {
+    match platform {
+        Platform::Desktop => DEFAULT_CACHE_BYTES,
+        Platform::Android | Platform::Ios => match physical_memory {
+            Some(m) => ((m / 32) as usize).clamp(48 * MIB, 192 * MIB),
+            None => 96 * MIB,
+        },
+    }
+}
+
+/// The device's physical memory, where the system tells it without a platform API
+/// (`/proc/meminfo`: Linux and Android); `None` elsewhere (iOS).
+pub fn physical_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
 /// Slices decoded ahead and behind the one shown.
 pub const DEFAULT_PREFETCH_RADIUS: usize = 4;
 
@@ -173,12 +228,13 @@ fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Viewer {
-    /// Open a session over `series_id` with the default cache and prefetch radius.
+    /// Open a session over `series_id` with this device's cache budget ([`cache_budget`]) and
+    /// the default prefetch radius.
     pub fn open(vault: Arc<Vault>, series_id: &str) -> Result<Viewer> {
         Self::with_limits(
             vault,
             series_id,
-            DEFAULT_CACHE_BYTES,
+            cache_budget(Platform::current(), physical_memory()),
             DEFAULT_PREFETCH_RADIUS,
         )
     }
@@ -351,6 +407,34 @@ impl Viewer {
     /// Bytes of decoded samples held in the cache now.
     pub fn cached_bytes(&self) -> usize {
         guard(&self.inner.cache).bytes
+    }
+
+    /// The cache's budget in bytes.
+    pub fn cache_limit(&self) -> usize {
+        self.inner.cache_limit
+    }
+
+    /// The system is short of memory (Android's `onTrimMemory`, iOS's memory warning): stop the
+    /// prefetch, drop every decoded slice but the one on screen, and the multi-frame object held
+    /// open. The next render works as before (decoding again what it needs) and the prefetch
+    /// resumes with it. Returns the bytes freed.
+    pub fn memory_pressure(&self) -> usize {
+        let shown = {
+            let mut want = guard(&self.inner.want);
+            want.centre = None;
+            want.generation += 1;
+            self.inner.wake.notify_all();
+            want.last
+        };
+        *guard(&self.inner.open_multi) = None;
+        let mut cache = guard(&self.inner.cache);
+        let before = cache.bytes;
+        let kept = shown.and_then(|n| cache.slices.get(&n).cloned());
+        cache.clear();
+        if let (Some(n), Some(d)) = (shown, kept) {
+            cache.insert(n, d, usize::MAX);
+        }
+        before - cache.bytes
     }
 
     /// Wait until the prefetch thread has nothing left to do (for tests and benchmarks).

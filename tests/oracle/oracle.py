@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Oracle test: `scanpass decode` against independent decoders on every real sample file.
 
-For every row of ../shared/dicom-samples/MANIFEST.tsv:
+For every row of ../shared/dicom-samples/MANIFEST.tsv, and of the generated files given with
+--generated DIR (`make-seeds --oracle DIR`: kinds of file the corpus lacks, listed as generated/*):
 
 * files listed in expected-errors.tsv must make scanpass exit non-zero (not 101 = panic, no
   timeout) with exactly one line on stderr containing the listed substring (case-insensitive);
@@ -194,7 +195,22 @@ ORACLE_OVERRIDES = {
     # GDCM 3.0.21 decodes this RLE 32-bit RGB differently from pydicom and DCMTK (which agree):
     # never use gdcm as the reference here.
     "pydicom/SC_rgb_rle_32bit.dcm": ["pylibjpeg", "pydicom-rle", "dcmtk"],
+    # Generated (--generated): Bits Allocated 12, two samples packed in three bytes. pydicom 3
+    # refuses it ("must be 1 or a multiple of 8"); `gdcmconv --raw` copies it still packed;
+    # python-gdcm's ImageChangeTransferSyntax unpacks it (Unpacker12Bits) to 16-bit samples.
+    "generated/seed-bit12_*": ["gdcm"],
+    # Generated: JPEG 2000 with Bits Allocated 1. python-gdcm 3.2.6 aborts the process on these
+    # (gdcmImageCodec.cxx:754, an assertion PF.GetBitsAllocated() == PF.GetBitsStored() after it
+    # widened the pixels to 8 bits), so GDCM is asked through gdcmconv, in its own process.
+    "generated/seed-j2k_bit1_*": ["pylibjpeg", "gdcmconv"],
 }
+
+
+def overrides_for(rel):
+    for pattern, chain in ORACLE_OVERRIDES.items():
+        if fnmatch.fnmatchcase(rel, pattern):
+            return chain
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,7 +259,7 @@ def n_frames(ds) -> int:
         kw = pixel_keyword(ds)
         if kw != "PixelData" or ds.file_meta.TransferSyntaxUID.is_compressed:
             raise OracleError(f"invalid NumberOfFrames {v!r}")
-        frame_len = int(ds.Rows) * int(ds.Columns) * expected_samples(ds) * (int(ds.BitsAllocated) // 8)
+        frame_len = int(ds.Rows) * int(ds.Columns) * expected_samples(ds) * int(ds.BitsAllocated) // 8
         total = len(ds.PixelData)
         if frame_len == 0 or total < 2 * frame_len or total % frame_len:
             raise OracleError(f"invalid NumberOfFrames {v!r}")
@@ -262,6 +278,9 @@ def expected_dtype(ds) -> np.dtype:
     pr = int(ds.get("PixelRepresentation", 0) or 0)
     if ba == 1:
         return np.dtype("uint8")
+    if ba == 12:
+        # two samples packed in three bytes: decoded into 16-bit samples (ARCHITECTURE.md)
+        return np.dtype("int16" if pr else "uint16")
     if ba not in (8, 16, 32, 64):
         raise OracleError(f"unexpected BitsAllocated {ba}")
     return np.dtype(("int" if pr else "uint") + str(ba))
@@ -514,7 +533,7 @@ def reference(rel, path, ds, ts, frames, all_decoders=False):
     """Return (oracle name, {frame: normalised ndarray}, notes, tried) - first decoder that works.
 
     With all_decoders=True, also return every decoder's normalised output (for --cross)."""
-    chain = ORACLE_OVERRIDES.get(rel) or default_chain(ts)
+    chain = overrides_for(rel) or default_chain(ts)
     if rel in CROSS_CHECKS:
         chain = chain + ["crosscheck"]
     tried, results = [], {}
@@ -700,7 +719,7 @@ def short_ts(ts):
 
 def process(row, entries, args, tmpdir):
     rel = row["path"]
-    path = os.path.join(SAMPLES, rel)
+    path = row.get("abs") or os.path.join(SAMPLES, rel)
     rec = {"file": rel, "ts": "", "cat": "", "oracle": "-", "result": "FAIL", "metric": "", "detail": "",
            "notes": []}
     try:
@@ -842,6 +861,9 @@ def main():
     ap.add_argument("--oracle-only", action="store_true")
     ap.add_argument("--cross", action="store_true")
     ap.add_argument("--only", action="append", default=[])
+    ap.add_argument("--generated", default="",
+                    help="also check the files of this folder's MANIFEST.tsv (written by "
+                         "`make-seeds --oracle DIR`), listed as generated/<name>")
     ap.add_argument("--report", default=os.path.join(ROOT, "tests", "out", "oracle-report.md"))
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
@@ -864,6 +886,12 @@ def main():
 
     with open(manifest, newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
+    if args.generated:
+        with open(os.path.join(args.generated, "MANIFEST.tsv"), newline="") as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                r["abs"] = os.path.join(args.generated, r["path"])
+                r["path"] = "generated/" + r["path"]
+                rows.append(r)
     if args.only:
         rows = [r for r in rows if any(fnmatch.fnmatchcase(r["path"], g) for g in args.only)]
     entries = load_expected_errors()

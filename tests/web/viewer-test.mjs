@@ -261,6 +261,9 @@ try {
 
   // cine
   await page.waitForFunction(() => window.__scanpass.allLoaded, null, { timeout: 60000 });
+  // the whole series scrolled through and prefetched: the caches stay within their budget
+  const cache = await page.evaluate(() => window.__scanpass.cacheBytes());
+  check("caches within their byte budget after the whole series", cache.held > 0 && cache.budget > 0 && cache.held <= cache.budget, JSON.stringify(cache));
   h = await hookOf(page);
   await page.fill("#fps", "30");
   await page.click("#cine");

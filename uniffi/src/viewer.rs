@@ -130,7 +130,9 @@ pub struct RenderedSlice {
 
 /// A viewer session over one series: slices in display order (along the slice normal), rendered
 /// with a window; after each render the neighbours are decoded ahead in the background, into a
-/// cache bounded at 192 MiB. Locking the vault empties the cache. Safe from any thread.
+/// cache bounded by the device's budget (128 MiB on a 4 GB phone: `core::viewer::cache_budget`).
+/// Locking the vault empties the cache; so does memory pressure, but for the slice on screen.
+/// Safe from any thread.
 #[derive(uniffi::Object)]
 pub struct Viewer {
     inner: core::Viewer,
@@ -218,6 +220,18 @@ impl Viewer {
     /// copied once, into the app's own array.
     pub fn render(&self, n: u32, window: Window) -> Result<RenderedSliceWire> {
         self.render_now(n, window)
+    }
+
+    /// The system is short of memory: call from Android's `onTrimMemory` / `onLowMemory` and
+    /// iOS's `didReceiveMemoryWarning`. Drops every decoded slice but the one on screen; the next
+    /// render works as before. Returns the bytes freed. Quick.
+    pub fn memory_pressure(&self) -> u64 {
+        self.inner.memory_pressure() as u64
+    }
+
+    /// The decoded-slice cache's budget in bytes on this device.
+    pub fn cache_budget_bytes(&self) -> u64 {
+        self.inner.cache_limit() as u64
     }
 
     /// [`Viewer::render`] on a thread of its own.

@@ -22,6 +22,8 @@ export const hook = {
   imageToCanvas: (x: number, y: number) => [x, y] as [number, number],
   allLoaded: false,
   zoom: 1,
+  // what the viewer's caches hold and their budget, in bytes (tests/web checks held <= budget)
+  cacheBytes: () => ({ held: 0, budget: 0 }),
 };
 (window as unknown as { __scanpass: typeof hook }).__scanpass = hook;
 

@@ -212,6 +212,12 @@ pub(crate) fn decode_input<'a>(
     let native_422 = matches!(input, FrameInput::Native(_)) && native_422(info);
     let (raw, already_rgb, interleaved) = match input {
         FrameInput::Native(raw) => (raw, false, info.planar_configuration == 0),
+        FrameInput::Stream(_) if info.bits_allocated == 12 => {
+            return Err(Error::UnsupportedPixelData(format!(
+                "BitsAllocated 12 (packed) is defined for native data only, not {}",
+                info.transfer_syntax.name
+            )))
+        }
         FrameInput::Stream(stream) => {
             let kind = match StreamKind::of_syntax(ts_uid) {
                 StreamKind::Native => StreamKind::sniff(&stream),
@@ -267,6 +273,12 @@ pub(crate) fn decode_input<'a>(
                         let bytes = rle::decode(&stream, pixels, spp, size)?;
                         (Raw::Bytes(Cow::Owned(bytes)), false, true)
                     }
+                }
+                StreamKind::Registry(J2K_LOSSLESS | J2K) if info.bits_allocated == 1 => {
+                    // a 1-bit codestream (segmentation masks): one 0/1 value per sample, as
+                    // native 1-bit data decodes; not bit-packed
+                    let v = j2k::decode_1bit(&stream, &info.transfer_syntax.name, pixels, spp)?;
+                    (Raw::Samples(Samples::U8(Cow::Owned(v))), false, true)
                 }
                 StreamKind::Registry(uid) => {
                     let bytes = match uid {
@@ -504,6 +516,17 @@ fn native_frame<'a>(
         let unpacked = unpack_bits(&bytes, f * count, count)?;
         return Ok(Raw::Samples(Samples::U8(Cow::Owned(unpacked))));
     }
+    if info.bits_allocated == 12 {
+        let frame_bytes = packed_12_frame_bytes(info)?;
+        // OW words come back as their little-endian bytes: the file's byte order
+        let bytes = p.to_bytes();
+        let start = f * frame_bytes;
+        let available = bytes.len().saturating_sub(start);
+        let data = bytes
+            .get(start..start + frame_bytes)
+            .ok_or_else(|| truncated(available, frame_bytes))?;
+        return Ok(Raw::Samples(unpack_12(data, info.sample_type)));
+    }
     let range = f * count..(f + 1) * count;
     macro_rules! borrow {
         ($v:expr, $variant:ident, $t:ty) => {{
@@ -651,6 +674,46 @@ fn signed<U: bytemuck::Pod, I: bytemuck::Pod>(v: Cow<'_, [U]>, cast: fn(U) -> I)
             .unwrap_or_else(|(_, v)| v.into_iter().map(cast).collect()),
         Cow::Borrowed(b) => b.iter().map(|&x| cast(x)).collect(),
     }
+}
+
+/// Bytes of one frame of native pixel data with Bits Allocated 12 (two samples in three bytes),
+/// or why such data is refused: a frame of an odd number of samples (its last sample would end
+/// mid-byte and the next frame start there: no reader we compare with decodes that), more than
+/// one sample per pixel, or a big-endian syntax (the packing is defined on little-endian words).
+pub(crate) fn packed_12_frame_bytes(info: &ImageInfo) -> Result<usize> {
+    let samples = pixels(info) * info.samples_per_pixel as usize;
+    if info.samples_per_pixel != 1 {
+        return Err(Error::UnsupportedPixelData(format!(
+            "BitsAllocated 12 (packed) with {} samples per pixel",
+            info.samples_per_pixel
+        )));
+    }
+    if info.transfer_syntax.uid == "1.2.840.10008.1.2.2" {
+        return Err(Error::UnsupportedPixelData(
+            "BitsAllocated 12 (packed) in Explicit VR Big Endian".into(),
+        ));
+    }
+    if !samples.is_multiple_of(2) {
+        return Err(Error::BadPixelData(format!(
+            "BitsAllocated 12 packs two samples in three bytes; a frame of {samples} samples does not fill whole bytes"
+        )));
+    }
+    Ok(samples / 2 * 3)
+}
+
+/// Unpack native 12-bit pixel data: each three bytes `b0 b1 b2` hold two samples,
+/// `s0 = b0 | (b1 & 0x0F) << 8` and `s1 = b1 >> 4 | b2 << 4`. This is the little-endian bit
+/// stream of PS3.5 8.1.1 (pixel cells back to back from the least significant bit, as the 1-bit
+/// example of Annex D, Figure D.2-5, shows), and GDCM's `Unpacker12Bits`. Bits above Bits Stored
+/// are normalised afterwards like any sample's. `bytes` holds a whole number of pairs.
+pub(crate) fn unpack_12(bytes: &[u8], t: SampleType) -> Samples<'static> {
+    let mut v = Vec::with_capacity(bytes.len() / 3 * 2);
+    for c in bytes.chunks_exact(3) {
+        let (b0, b1, b2) = (c[0] as u16, c[1] as u16, c[2] as u16);
+        v.push(b0 | (b1 & 0x0F) << 8);
+        v.push(b1 >> 4 | b2 << 4);
+    }
+    retype(Samples::U16(Cow::Owned(v)), t)
 }
 
 /// Expand 1-bit pixels (least significant bit first), starting at bit `first`.

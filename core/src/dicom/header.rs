@@ -292,6 +292,10 @@ impl ImageInfo {
                 let signed = int(ds, tags::PIXEL_REPRESENTATION).unwrap_or(0) == 1;
                 let t = match (ba, signed) {
                     (1, _) => SampleType::Uint8,
+                    // two samples packed in three bytes (ACR-NEMA era scanners): decoded into
+                    // 16-bit samples, see `decode::unpack_12`
+                    (12, false) => SampleType::Uint16,
+                    (12, true) => SampleType::Int16,
                     (8, false) => SampleType::Uint8,
                     (8, true) => SampleType::Int8,
                     (16, false) => SampleType::Uint16,
@@ -300,7 +304,7 @@ impl ImageInfo {
                     (32, true) => SampleType::Int32,
                     _ => {
                         return Err(Error::UnsupportedPixelData(format!(
-                        "BitsAllocated {ba} (only 1, 8, 16 and 32 are defined for integer pixels)"
+                        "BitsAllocated {ba} (only 1, 8, 12 (packed), 16 and 32 are read for integer pixels)"
                     )))
                     }
                 };
@@ -379,6 +383,17 @@ impl ImageInfo {
         self.per_frame
             .get(frame as usize)
             .unwrap_or(&self.transforms)
+    }
+
+    /// Bytes one frame of native (uncompressed) pixel data occupies in the file: `None` where
+    /// frames are not whole bytes (1-bit data, whose frames are bit-packed back to back).
+    pub fn native_frame_bytes(&self) -> Option<usize> {
+        let samples = self.rows as usize * self.cols as usize * self.samples_per_pixel as usize;
+        match self.bits_allocated {
+            1 => None,
+            12 => samples.is_multiple_of(2).then_some(samples / 2 * 3),
+            _ => Some(self.frame_len()),
+        }
     }
 
     /// Bytes of one frame's samples once decoded (one byte per pixel for 1-bit data).

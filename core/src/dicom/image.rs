@@ -94,11 +94,14 @@ fn infer_frames(info: &mut ImageInfo, header: &Object, loc: &Located) {
     use dicom_dictionary_std::tags;
     let declared = header.get(tags::NUMBER_OF_FRAMES);
     let valid = declared.as_ref().is_some_and(|e| e.to_int::<i64>().is_ok());
-    if declared.is_none() || valid || info.bits_allocated == 1 {
+    if declared.is_none() || valid {
         return;
     }
+    let Some(frame_len) = info.native_frame_bytes() else {
+        return;
+    };
     if let PixelLocation::Native { length, .. } = loc.pixels {
-        let frame_len = info.frame_len() as u64;
+        let frame_len = frame_len as u64;
         if frame_len > 0 && length >= 2 * frame_len && length % frame_len == 0 {
             info.frames = (length / frame_len).min(1_000_000) as u32;
         }
@@ -373,6 +376,16 @@ impl DicomImage {
             let unpacked =
                 super::decode::unpack_bits(&bytes, (first_bit % 8) as usize, bits as usize)?;
             return Ok(Raw::Samples(super::Samples::U8(Cow::Owned(unpacked))));
+        }
+        if info.bits_allocated == 12 {
+            let frame_len = super::decode::packed_12_frame_bytes(info)? as u64;
+            let start = frame as u64 * frame_len;
+            check(start, frame_len)?;
+            let bytes = self.source.range(offset + start, frame_len)?;
+            return Ok(Raw::Samples(super::decode::unpack_12(
+                &bytes,
+                info.sample_type,
+            )));
         }
         let count = if native_422(info) {
             pixels * 2

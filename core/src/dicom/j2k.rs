@@ -70,3 +70,50 @@ pub(crate) fn decode(
     }
     Ok(out)
 }
+
+/// Decode a JPEG 2000 codestream of Bits Allocated 1 data (segmentation masks): one value per
+/// sample, each 0 or 1, interleaved. pydicom and GDCM read such streams the same way (a 1-bit
+/// component, one sample per pixel, not bit-packed). A stream holding any other value does not
+/// describe 1-bit data: refused rather than truncated to its low bit.
+pub(crate) fn decode_1bit(
+    stream: &[u8],
+    syntax: &str,
+    pixels: usize,
+    components: usize,
+) -> Result<Vec<u8>> {
+    let image = jpeg2k::Image::from_bytes(stream).map_err(|e| Error::codec(syntax, e))?;
+    let comps = image.components();
+    if comps.len() != components || components == 0 {
+        return Err(Error::codec(
+            syntax,
+            format!("{} component(s), the header says {components}", comps.len()),
+        ));
+    }
+    let mut out = vec![0u8; pixels * components];
+    for (k, c) in comps.iter().enumerate() {
+        if c.data().len() != pixels {
+            return Err(Error::codec(
+                syntax,
+                format!(
+                    "a component of {} samples, the header says {pixels}",
+                    c.data().len()
+                ),
+            ));
+        }
+        for (o, v) in out.iter_mut().skip(k).step_by(components).zip(c.data()) {
+            match *v {
+                0 | 1 => *o = *v as u8,
+                other => {
+                    return Err(Error::codec(
+                        syntax,
+                        format!(
+                            "a sample of {other} ({}-bit stream) in BitsAllocated 1 data",
+                            c.precision()
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+    Ok(out)
+}

@@ -193,3 +193,61 @@ fn patients_group_studies_and_ids_are_opaque() {
     assert_eq!(vault.studies_of(&p[0].id).unwrap().len(), 1);
     assert!(matches!(vault.studies_of("nope"), Err(Error::NotFound(_))));
 }
+
+#[test]
+fn memory_pressure_drops_the_cache_to_the_slice_on_screen() {
+    let (vault, _dir) = vault_with(12, 0);
+    let series = series_by_modality(&vault, "CT");
+    let slice_bytes = 48 * 48 * 2;
+    let v = Viewer::with_limits(vault.clone(), &series, 12 * slice_bytes, 4).unwrap();
+    // fill the cache: the slice shown and its prefetched neighbours
+    let before = v.render(6, &Voi::Default).unwrap();
+    v.wait_prefetch_idle();
+    let filled = v.cached_bytes();
+    assert!(filled >= 9 * slice_bytes, "filled {filled}");
+    let freed = v.memory_pressure();
+    assert_eq!(
+        v.cached_bytes(),
+        slice_bytes,
+        "only the slice on screen stays"
+    );
+    assert_eq!(freed, filled - slice_bytes);
+    assert!(v.is_cached(6) && !v.is_cached(7) && !v.is_cached(5));
+    // the next render still works, the same pixels, and the prefetch resumes
+    assert_eq!(v.render(6, &Voi::Default).unwrap(), before);
+    assert_eq!(
+        v.render(7, &Voi::Default).unwrap().0.rgba.len(),
+        48 * 48 * 4
+    );
+    v.wait_prefetch_idle();
+    assert!(v.is_cached(8), "prefetch after pressure");
+    // pressure before anything was shown frees nothing and breaks nothing
+    let fresh = Viewer::with_limits(vault.clone(), &series, 12 * slice_bytes, 4).unwrap();
+    assert_eq!(fresh.memory_pressure(), 0);
+    assert!(fresh.render(0, &Voi::Default).is_ok());
+}
+
+#[test]
+fn the_cache_budget_follows_the_platform_and_the_device_memory() {
+    const GIB: u64 = 1 << 30;
+    assert_eq!(cache_budget(Platform::Android, Some(4 * GIB)), 128 * MIB);
+    assert_eq!(cache_budget(Platform::Ios, Some(4 * GIB)), 128 * MIB);
+    assert_eq!(
+        cache_budget(Platform::Android, Some(GIB)),
+        48 * MIB,
+        "floor"
+    );
+    assert_eq!(
+        cache_budget(Platform::Ios, Some(12 * GIB)),
+        192 * MIB,
+        "ceiling"
+    );
+    assert_eq!(cache_budget(Platform::Ios, None), 96 * MIB);
+    assert_eq!(
+        cache_budget(Platform::Desktop, Some(64 * GIB)),
+        DEFAULT_CACHE_BYTES
+    );
+    if cfg!(target_os = "linux") {
+        assert!(physical_memory().is_some_and(|m| m > 64 * 1024 * 1024));
+    }
+}

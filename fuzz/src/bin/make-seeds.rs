@@ -41,6 +41,8 @@ const JPEG_LOSSLESS_SV1: &str = "1.2.840.10008.1.2.4.70";
 const JPEG_LS_LOSSLESS: &str = "1.2.840.10008.1.2.4.80";
 const JPEG_LS_NEAR: &str = "1.2.840.10008.1.2.4.81";
 const RLE_LOSSLESS: &str = "1.2.840.10008.1.2.5";
+const J2K_LOSSLESS: &str = "1.2.840.10008.1.2.4.90";
+const J2K: &str = "1.2.840.10008.1.2.4.91";
 
 /// How decoded samples must compare with the samples a seed was made from.
 #[derive(Clone, Copy)]
@@ -63,6 +65,9 @@ struct Seed {
     check: Check,
     /// An extra look at the first frame's RGBA (palette colours, MONOCHROME1 inversion).
     render_check: Option<RenderCheck>,
+    /// Also held against the peers by tests/oracle (`--oracle DIR`): kinds of file the shared
+    /// corpus has no example of.
+    oracle: bool,
 }
 
 fn seed(name: &str, bytes: Vec<u8>, expect: Vec<Vec<f64>>, check: Check) -> Seed {
@@ -72,6 +77,15 @@ fn seed(name: &str, bytes: Vec<u8>, expect: Vec<Vec<f64>>, check: Check) -> Seed
         expect,
         check,
         render_check: None,
+        oracle: false,
+    }
+}
+
+/// A seed that tests/oracle also decodes with pydicom, GDCM or DCMTK.
+fn oracle_seed(name: &str, bytes: Vec<u8>, expect: Vec<Vec<f64>>, check: Check) -> Seed {
+    Seed {
+        oracle: true,
+        ..seed(name, bytes, expect, check)
     }
 }
 
@@ -545,6 +559,67 @@ fn seeds() -> Vec<Seed> {
             .collect();
         encapsulate(&mut e, &frames_rle, true);
         out.push(seed("bit1_rle_multiframe", with_ts(e, RLE_LOSSLESS), expect, Check::Exact));
+    }
+    {
+        // Bits Allocated 12: two samples in three bytes, s0 = b0 | (b1 & 0xF) << 8 and
+        // s1 = b1 >> 4 | b2 << 4 (GDCM's Unpacker12Bits), as ACR-NEMA era scanners wrote them
+        let pack12 = |v: &[u16]| -> Vec<u8> {
+            v.chunks_exact(2)
+                .flat_map(|p| [(p[0] & 0xFF) as u8, (p[0] >> 8 & 0xF) as u8 | ((p[1] & 0xF) << 4) as u8, (p[1] >> 4) as u8])
+                .collect()
+        };
+        let v12: Vec<u16> = px.iter().map(|v| v & 0xFFF).collect();
+        let mut o = b32.obj.clone();
+        bits(&mut o, 12, 12, 11, false);
+        put(&mut o, tags::PIXEL_DATA, VR::OW, PrimitiveValue::U8(pack12(&v12).into()));
+        out.push(oracle_seed("bit12_packed", write(&o), vec![f64s(&v12)], Check::Exact));
+        // three frames, implicit VR (as those scanners wrote); 12 bits stored (python-gdcm 3.2.6
+        // aborts the process on Bits Stored 10 in 12: core/tests/packed_pixels.rs covers that)
+        let frames: Vec<Vec<u16>> = (0..3u16).map(|f| v12.iter().map(|v| (v + 97 * f) & 0xFFF).collect()).collect();
+        let mut o = b32.obj.clone();
+        bits(&mut o, 12, 12, 11, false);
+        text(&mut o, tags::NUMBER_OF_FRAMES, VR::IS, "3");
+        no_voi(&mut o);
+        put(&mut o, tags::PIXEL_DATA, VR::OW, PrimitiveValue::U8(frames.iter().flat_map(|f| pack12(f)).collect::<Vec<u8>>().into()));
+        let expect = frames.iter().map(|f| f64s(f)).collect();
+        out.push(oracle_seed("bit12_packed_implicit_multiframe3", with_ts(o, IMPLICIT_LE), expect, Check::Exact));
+        // signed: sign-extended from bit 11
+        let mut o = b32.obj.clone();
+        bits(&mut o, 12, 12, 11, true);
+        no_voi(&mut o);
+        put(&mut o, tags::PIXEL_DATA, VR::OW, PrimitiveValue::U8(pack12(&v12).into()));
+        let signed: Vec<f64> = v12.iter().map(|v| (((v << 4) as i16) >> 4) as f64).collect();
+        out.push(oracle_seed("bit12_packed_signed", write(&o), vec![signed], Check::Exact));
+    }
+    {
+        // JPEG 2000 with Bits Allocated 1 (segmentation masks): a 1-bit codestream per frame
+        let (r, c) = (48usize, 40usize);
+        let masks: Vec<Vec<u16>> = (0..3)
+            .map(|f| (0..r * c).map(|i| (((i / c) * (i % c) + 5 * f) % 11 < 4) as u16).collect())
+            .collect();
+        let streams: Vec<Vec<u8>> = masks
+            .iter()
+            .map(|m| scanpass_core::phantom::j2k_lossless(m, c as u32, r as u32, 1).expect("J2K encode"))
+            .collect();
+        let mask_header = |frames: usize| {
+            let mut o = phantom(16, 1).obj;
+            no_voi(&mut o);
+            us(&mut o, tags::ROWS, r as u16);
+            us(&mut o, tags::COLUMNS, c as u16);
+            bits(&mut o, 1, 1, 0, false);
+            if frames > 1 {
+                text(&mut o, tags::NUMBER_OF_FRAMES, VR::IS, &frames.to_string());
+            }
+            o
+        };
+        let mut o = mask_header(1);
+        encapsulate(&mut o, &[vec![streams[0].clone()]], true);
+        out.push(oracle_seed("j2k_bit1_mask", with_ts(o, J2K_LOSSLESS), vec![f64s(&masks[0])], Check::Exact));
+        let mut o = mask_header(3);
+        let frames: Vec<Vec<Vec<u8>>> = streams.iter().map(|s| vec![s.clone()]).collect();
+        encapsulate(&mut o, &frames, true);
+        let expect = masks.iter().map(|m| f64s(m)).collect();
+        out.push(oracle_seed("j2k_bit1_multiframe3", with_ts(o, J2K), expect, Check::Exact));
     }
     {
         // Float Pixel Data and Double Float Pixel Data (parametric maps)
@@ -1324,9 +1399,28 @@ fn short_syntax(uid: &str) -> String {
         JPEG_LS_LOSSLESS => "JPEG-LS lossless",
         JPEG_LS_NEAR => "JPEG-LS near",
         RLE_LOSSLESS => "RLE",
+        J2K_LOSSLESS => "J2K lossless",
+        J2K => "J2K",
         other => other,
     }
     .to_string()
+}
+
+/// Write the seeds marked for the oracle, and a MANIFEST.tsv in the shared corpus's layout (the
+/// columns tests/oracle reads), for `tests/oracle/run` to hold against pydicom, GDCM and DCMTK.
+fn write_oracle_corpus(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).expect("create the oracle folder");
+    let mut manifest = String::from("path\ttransfer_syntax_uid\tnotes\n");
+    for sd in seeds().into_iter().filter(|s| s.oracle) {
+        let name = format!("seed-{}.dcm", sd.name);
+        std::fs::write(dir.join(&name), &sd.bytes).expect("write seed");
+        let ts = parse(&sd.bytes, ReadDepth::HeaderOnly)
+            .map(|o| o.meta().transfer_syntax().trim_end_matches('\0').to_string())
+            .unwrap_or_default();
+        manifest.push_str(&format!("{name}\t{ts}\tgenerated by fuzz/src/bin/make-seeds.rs\n"));
+    }
+    std::fs::write(dir.join("MANIFEST.tsv"), manifest).expect("write MANIFEST.tsv");
+    println!("oracle seeds written to {}", dir.display());
 }
 
 fn main() {
@@ -1334,6 +1428,7 @@ fn main() {
     let mut strict = false;
     let mut regressions_dir: Option<PathBuf> = None;
     let mut check_files: Vec<PathBuf> = Vec::new();
+    let mut oracle_dir: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -1345,12 +1440,13 @@ fn main() {
                 })))
             }
             "--check" => check_files.extend(args.by_ref().map(PathBuf::from)),
+            "--oracle" => oracle_dir = Some(PathBuf::from(args.next().expect("--oracle DIR"))),
             "-h" | "--help" => {
-                println!("usage: make-seeds [--out DIR] [--strict] | --regressions [DIR] | --check FILE...");
+                println!("usage: make-seeds [--out DIR] [--strict] | --oracle DIR | --regressions [DIR] | --check FILE...");
                 return;
             }
             other => {
-                eprintln!("unknown argument {other:?}; usage: make-seeds [--out DIR] [--strict] | --regressions [DIR] | --check FILE...");
+                eprintln!("unknown argument {other:?}; usage: make-seeds [--out DIR] [--strict] | --oracle DIR | --regressions [DIR] | --check FILE...");
                 std::process::exit(2);
             }
         }
@@ -1370,6 +1466,10 @@ fn main() {
             std::fs::write(&path, bytes).expect("write regression");
             println!("{}", path.display());
         }
+        return;
+    }
+    if let Some(dir) = oracle_dir {
+        write_oracle_corpus(&dir);
         return;
     }
     std::fs::create_dir_all(&out_dir).expect("create the corpus folder");

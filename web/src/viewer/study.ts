@@ -6,7 +6,7 @@
 import { fetchFile, fetchRest, type Link, type Manifest, type Relay, type ShareKeys, type Study } from "../share";
 import { readInstance, type Instance } from "../dicom";
 import { decodeFrame, type DecodedFrame } from "../decode";
-import { LruMap } from "./lru";
+import { cacheBudget, LruMap } from "./lru";
 
 /** One slice: a frame of a file of the manifest. */
 export interface Item {
@@ -43,11 +43,14 @@ export function slicesOf(m: Manifest, i: number): Item[] {
 
 /** The share's files as the viewer reads them, fetched once and kept while the budget allows. */
 export class StudyFiles {
-  // caches: file bytes (for decoding and the zip), parsed instances, decoded frames
-  private bytes = new LruMap<Promise<Uint8Array>>(768 << 20);
-  private instances = new LruMap<Promise<Instance>>(768 << 20);
-  private frames = new LruMap<Promise<DecodedFrame>>(1024 << 20);
-  private ready = new LruMap<Ready>(1024 << 20);
+  // caches: file bytes (for decoding and the zip), parsed instances (which may keep their file's
+  // bytes alive after `bytes` forgot them), frames being decoded, decoded frames. Their shares
+  // of one budget add up to it, so what they hold together stays under it.
+  private budget = cacheBudget((navigator as { deviceMemory?: number }).deviceMemory);
+  private bytes = new LruMap<Promise<Uint8Array>>(this.budget / 4);
+  private instances = new LruMap<Promise<Instance>>(this.budget / 4);
+  private frames = new LruMap<Promise<DecodedFrame>>(this.budget / 8);
+  private ready = new LruMap<Ready>((this.budget * 3) / 8);
   private prefetchGen = 0;
 
   constructor(
@@ -107,10 +110,18 @@ export class StudyFiles {
       p.catch(() => this.frames.delete(k));
       p.then(async (frame) => {
         const inst = await this.instance(it.file);
+        // decoded: counted once, in `ready`
+        this.frames.delete(k);
         this.ready.set(k, { inst, frame }, frame.values.byteLength);
       }).catch(() => {});
     }
     return Promise.all([this.instance(it.file), p]).then(([inst, frame]) => ({ inst, frame }));
+  }
+
+  /** What the caches hold now and their budget, in bytes (for tests and diagnostics). */
+  cacheBytes(): { held: number; budget: number } {
+    const held = this.bytes.bytes + this.instances.bytes + this.frames.bytes + this.ready.bytes;
+    return { held, budget: this.budget };
   }
 
   /** Loads the slices `items` in the background, nearest to `center` first, a few requests at a

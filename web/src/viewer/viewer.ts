@@ -46,6 +46,7 @@ export class Viewer implements Controls {
     private m: Manifest,
   ) {
     this.files = new StudyFiles(link, keys, relay, m);
+    hook.cacheBytes = () => this.files.cacheBytes();
     this.order = seriesOrder(m);
     $("message").hidden = true;
     $("viewer").hidden = false;
