@@ -115,13 +115,7 @@ impl Vault {
                 .query_row(
                     &format!("SELECT id, data, study_id FROM {t} WHERE id = ?1"),
                     [id],
-                    |r| {
-                        Ok(Document {
-                            id: r.get(0)?,
-                            data: r.get(1)?,
-                            study_id: r.get(2)?,
-                        })
-                    },
+                    document_row,
                 )
                 .optional()
                 .map_err(sql)
@@ -139,15 +133,7 @@ impl Vault {
                     "SELECT id, data, study_id FROM {t} ORDER BY created_at, id"
                 ))
                 .map_err(sql)?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok(Document {
-                        id: r.get(0)?,
-                        data: r.get(1)?,
-                        study_id: r.get(2)?,
-                    })
-                })
-                .map_err(sql)?;
+            let rows = stmt.query_map([], document_row).map_err(sql)?;
             rows.collect::<std::result::Result<_, _>>().map_err(sql)
         })
     }
@@ -190,4 +176,13 @@ impl Vault {
         }
         Ok(deleted)
     }
+}
+
+/// A `SELECT id, data, study_id` row as a document.
+fn document_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
+    Ok(Document {
+        id: r.get(0)?,
+        data: r.get(1)?,
+        study_id: r.get(2)?,
+    })
 }

@@ -62,17 +62,7 @@ impl Vault {
     /// The thumbnail of a series, as PNG bytes (made at import, stored encrypted).
     pub fn thumbnail(&self, series_id: &str) -> Result<Vec<u8>> {
         let study = self.study_of_series(series_id)?;
-        let blob: Option<String> = self.with(|u| {
-            u.index
-                .conn
-                .query_row(
-                    "SELECT blob_id FROM thumbnail WHERE series_id = ?1",
-                    [series_id],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql)
-        })?;
+        let blob = self.with(|u| thumbnail_blob(u, series_id))?;
         let blob = parse_blob_id(&blob.ok_or(Error::NotFound("thumbnail"))?)?;
         let key = self.with(|u| Self::study_key(u, &study))?;
         let reader = self.blobs.reader(&key, &blob).map_err(integrity)?;
@@ -291,16 +281,7 @@ impl Vault {
             .write(&key, &blob, png)
             .map_err(io_err("a thumbnail"))?;
         let old: Option<String> = self.with(|u| {
-            let old = u
-                .index
-                .conn
-                .query_row(
-                    "SELECT blob_id FROM thumbnail WHERE series_id = ?1",
-                    [series_id],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql)?;
+            let old = thumbnail_blob(u, series_id)?;
             u.index
                 .conn
                 .execute(
@@ -450,4 +431,17 @@ fn same_patient(
         (Some(x), Some(y)) => x == y,
         _ => name(a.1) == name(b.1),
     }
+}
+
+/// The blob id of a series' thumbnail, if it has one.
+fn thumbnail_blob(u: &mut super::Unlocked, series_id: &str) -> Result<Option<String>> {
+    u.index
+        .conn
+        .query_row(
+            "SELECT blob_id FROM thumbnail WHERE series_id = ?1",
+            [series_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql)
 }
