@@ -118,14 +118,12 @@ impl LibraryScreen {
     pub fn view(&self) -> Result<LibraryView> {
         let revision = self.vault.revision();
         let lang = self.lang;
-        let studies = self.vault.studies()?;
+        let library = self.vault.library()?;
         let needle = fold(&self.search);
         let mut patients = Vec::new();
-        for p in self.vault.patients()? {
-            let name = patient_name(&p, lang);
-            let cards: Vec<StudyCard> = self
-                .vault
-                .studies_of(&p.id)?
+        for (p, studies) in &library {
+            let name = patient_name(p, lang);
+            let cards: Vec<StudyCard> = studies
                 .iter()
                 .map(|s| study_card(s, lang))
                 .filter(|c| {
@@ -140,12 +138,12 @@ impl LibraryScreen {
             }
             patients.push(PatientCard {
                 summary: text::count(Counted::Studies, p.study_count as u64, lang),
-                id: p.id,
+                id: p.id.clone(),
                 name,
                 studies: cards,
             });
         }
-        let empty = match (studies.is_empty(), patients.is_empty()) {
+        let empty = match (library.is_empty(), patients.is_empty()) {
             (true, _) => Some(text::message(lang, "library-empty", &[])),
             (false, true) => Some(text::message(
                 lang,
@@ -155,7 +153,10 @@ impl LibraryScreen {
             _ => None,
         };
         let confirm = self.pending_delete.as_ref().and_then(|id| {
-            let s = studies.iter().find(|s| &s.id == id)?;
+            let s = library
+                .iter()
+                .flat_map(|(_, studies)| studies)
+                .find(|s| &s.id == id)?;
             let c = study_card(s, lang);
             let study = format!("{}, {}", c.title, c.date);
             Some(Confirmation {

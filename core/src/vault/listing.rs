@@ -113,42 +113,47 @@ impl Vault {
 
     /// The patients of the vault: studies grouped by (Patient ID, Patient's Name), newest first.
     pub fn patients(&self) -> Result<Vec<PatientRow>> {
-        let mut out: Vec<PatientRow> = Vec::new();
-        let ids = self.patient_ids_key()?;
-        for s in self.studies()? {
-            let id = patient_key(&ids, &s.patient_id, &s.patient_name);
-            match out.iter_mut().find(|p| p.id == id) {
-                Some(p) => {
-                    p.study_count += 1;
-                    if s.study_date > p.latest_study_date {
-                        p.latest_study_date = s.study_date.clone();
-                    }
-                }
-                None => out.push(PatientRow {
-                    id,
-                    name: s.patient_name.clone(),
-                    patient_id: s.patient_id.clone(),
-                    study_count: 1,
-                    latest_study_date: s.study_date.clone(),
-                }),
-            }
-        }
-        out.sort_by(|a, b| b.latest_study_date.cmp(&a.latest_study_date));
-        Ok(out)
+        Ok(self.library()?.into_iter().map(|(p, _)| p).collect())
     }
 
     /// The studies of one patient (an id from [`Vault::patients`]), newest first.
     pub fn studies_of(&self, patient: &str) -> Result<Vec<StudyRow>> {
-        let ids = self.patient_ids_key()?;
-        let rows: Vec<StudyRow> = self
-            .studies()?
+        self.library()?
             .into_iter()
-            .filter(|s| patient_key(&ids, &s.patient_id, &s.patient_name) == patient)
-            .collect();
-        if rows.is_empty() {
-            return Err(Error::NotFound("patient"));
+            .find(|(p, _)| p.id == patient)
+            .map(|(_, studies)| studies)
+            .ok_or(Error::NotFound("patient"))
+    }
+
+    /// Every patient with their studies, newest first, from one listing of the index (what a
+    /// library screen shows; [`Vault::patients`] and [`Vault::studies_of`] are views of it).
+    pub fn library(&self) -> Result<Vec<(PatientRow, Vec<StudyRow>)>> {
+        let mut out: Vec<(PatientRow, Vec<StudyRow>)> = Vec::new();
+        let ids = self.patient_ids_key()?;
+        for s in self.studies()? {
+            let id = patient_key(&ids, &s.patient_id, &s.patient_name);
+            match out.iter_mut().find(|(p, _)| p.id == id) {
+                Some((p, studies)) => {
+                    p.study_count += 1;
+                    if s.study_date > p.latest_study_date {
+                        p.latest_study_date = s.study_date.clone();
+                    }
+                    studies.push(s);
+                }
+                None => out.push((
+                    PatientRow {
+                        id,
+                        name: s.patient_name.clone(),
+                        patient_id: s.patient_id.clone(),
+                        study_count: 1,
+                        latest_study_date: s.study_date.clone(),
+                    },
+                    vec![s],
+                )),
+            }
         }
-        Ok(rows)
+        out.sort_by(|(a, _), (b, _)| b.latest_study_date.cmp(&a.latest_study_date));
+        Ok(out)
     }
 
     /// The series of a study, by series number.
