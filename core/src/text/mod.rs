@@ -1,8 +1,9 @@
 //! Every sentence a patient reads, in the app's language, from one catalogue: Project Fluent
-//! files in `core/locales/<lang>/scanpass.ftl` (Mozilla's localisation system: plurals, gender
-//! and grammar live in the translation, not in code), compiled into the library. English and
-//! French today; a language is added by adding its folder (a test holds every file to the same
-//! message ids).
+//! files in `core/locales/<lang>/`, one per screen plus `common.ftl` for the words they share
+//! (Mozilla's localisation system: plurals, gender and grammar live in the translation, not in
+//! code), compiled into the library. English and French today; a language is added by adding its
+//! folder (a test holds every language to the same files and message ids). A screen's file is
+//! listed once, in [`CATALOGUE`].
 //!
 //! Also the display rules that turn what the files say into what people read, once for every
 //! shell: a DICOM person name as people write it ([`person_name`]), a DICOM date in the
@@ -56,13 +57,37 @@ impl Language {
             .unwrap_or_default()
     }
 
-    fn source(self) -> &'static str {
-        match self {
-            Language::En => include_str!("../../locales/en/scanpass.ftl"),
-            Language::Fr => include_str!("../../locales/fr/scanpass.ftl"),
-        }
+    /// The catalogue's files in this language, in [`CATALOGUE`] order.
+    fn sources(self) -> impl Iterator<Item = &'static str> {
+        CATALOGUE.iter().map(move |f| match self {
+            Language::En => f.en,
+            Language::Fr => f.fr,
+        })
     }
 }
+
+/// One file of the catalogue, in every language.
+pub(crate) struct CatalogueFile {
+    #[cfg_attr(not(test), expect(dead_code, reason = "the tests name the file"))]
+    pub name: &'static str,
+    pub en: &'static str,
+    pub fr: &'static str,
+}
+
+macro_rules! catalogue_file {
+    ($name:literal) => {
+        CatalogueFile {
+            name: $name,
+            en: include_str!(concat!("../../locales/en/", $name, ".ftl")),
+            fr: include_str!(concat!("../../locales/fr/", $name, ".ftl")),
+        }
+    };
+}
+
+/// The catalogue: one file per screen, and the words they share. A message id is unique across
+/// the files (a test checks it).
+pub(crate) const CATALOGUE: &[CatalogueFile] =
+    &[catalogue_file!("common"), catalogue_file!("library")];
 
 type Bundle = FluentBundle<FluentResource>;
 
@@ -74,8 +99,10 @@ fn bundle(lang: Language) -> &'static Bundle {
         // plain text for the shells (no Unicode isolation marks around placeables)
         b.set_use_isolating(false);
         // the files are compiled in and checked by the tests: a syntax error cannot ship
-        let res = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(res, _)| res);
-        let _ = b.add_resource(res);
+        for source in lang.sources() {
+            let res = FluentResource::try_new(source.to_string()).unwrap_or_else(|(res, _)| res);
+            let _ = b.add_resource(res);
+        }
         b
     })
 }

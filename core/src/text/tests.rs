@@ -1,8 +1,8 @@
 use super::*;
 use std::collections::BTreeSet;
 
-fn ids(lang: Language) -> BTreeSet<String> {
-    let res = fluent_syntax::parser::parse(lang.source()).expect("the catalogue parses");
+fn file_ids(source: &str, name: &str) -> Vec<String> {
+    let res = fluent_syntax::parser::parse(source).unwrap_or_else(|_| panic!("{name}.ftl parses"));
     res.body
         .iter()
         .filter_map(|e| match e {
@@ -10,6 +10,48 @@ fn ids(lang: Language) -> BTreeSet<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Every id of the catalogue in `lang`; fails on an id defined twice (in one file or two).
+fn ids(lang: Language) -> BTreeSet<String> {
+    let mut all = BTreeSet::new();
+    for (f, source) in CATALOGUE.iter().zip(lang.sources()) {
+        for id in file_ids(source, f.name) {
+            assert!(all.insert(id.clone()), "{lang:?}: {id} is defined twice");
+        }
+    }
+    all
+}
+
+#[test]
+fn every_file_has_the_same_ids_in_every_language() {
+    for f in CATALOGUE {
+        assert_eq!(
+            file_ids(f.fr, f.name),
+            file_ids(f.en, f.name),
+            "fr/{}.ftl",
+            f.name
+        );
+    }
+    // every .ftl on disk is in the catalogue
+    for lang in Language::ALL {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang.code());
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let name = e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".ftl")
+                .to_string();
+            assert!(
+                CATALOGUE.iter().any(|f| f.name == name),
+                "{} not in CATALOGUE",
+                name
+            );
+        }
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
-# Scanpass : chaque phrase qu'un patient lit, en français. Mêmes identifiants que le fichier
-# anglais (../en/scanpass.ftl) ; un test les garde alignés.
+# Scanpass : les mots que tous les écrans partagent, en français. Un fichier par écran dans ce
+# dossier ; le dossier anglais (../en) a les mêmes fichiers et identifiants (un test y veille).
 
 ## Dates
 month-1 = janvier
@@ -92,15 +92,3 @@ body-WHOLEBODY = Corps entier
 body-SKULL = Crâne
 body-JAW = Mâchoire
 body-SINUS = Sinus
-
-## L'écran de la bibliothèque
-library-empty = Aucune image pour l'instant. Importez un CD, une clé USB, un fichier zip ou un lien de téléchargement pour commencer.
-library-no-match = Rien ne correspond à « { $query } ».
-library-patient-unnamed = Patient sans nom
-library-study-untitled = { $kind }
-library-study-undated = Date inconnue
-library-study-counts = { $series } · { $images }
-delete-study-title = Supprimer cet examen ?
-delete-study-message = { $study } sera supprimé de ce téléphone, avec ses images. Les liens que vous avez partagés restent ouverts jusqu'à leur expiration ou leur révocation.
-delete-study-confirm = Supprimer
-action-cancel = Annuler

@@ -1,5 +1,5 @@
-# Scanpass: every sentence a patient reads, in English. One message per id; the French file
-# (../fr/scanpass.ftl) has the same ids (a test holds them in step).
+# Scanpass: the words every screen shares, in English. The catalogue is one file per screen in
+# this folder; the French folder (../fr) has the same files and ids (a test holds them in step).
 
 ## Dates
 month-1 = January
@@ -93,17 +93,3 @@ body-WHOLEBODY = Whole body
 body-SKULL = Skull
 body-JAW = Jaw
 body-SINUS = Sinuses
-
-## The library screen
-library-empty = No images yet. Import a CD, a USB stick, a zip or a download link to start.
-library-no-match = Nothing matches “{ $query }”.
-library-patient-unnamed = Unnamed patient
-library-study-untitled = { $kind }
-library-study-undated = Date unknown
-# $series and $images are already counted phrases ("2 series", "192 images")
-library-study-counts = { $series } · { $images }
-delete-study-title = Delete this study?
-# $study: the study's title and date ("CT scan, 15 January 2026")
-delete-study-message = { $study } will be removed from this phone, with its images. Links you shared stay open until they expire or you revoke them.
-delete-study-confirm = Delete
-action-cancel = Cancel

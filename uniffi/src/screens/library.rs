@@ -1,16 +1,12 @@
-//! The app's screens (core `screens`): each an object the shell keeps for as long as the screen
-//! is shown, with `view()` (what to draw) and `handle(event)` (what the patient did, answered with
-//! the next view). Records mirror the core's view models field for field; nothing is decided here.
+//! The library screen (core `screens::library`).
 
 use std::sync::{Arc, Mutex};
 
 use scanpass_core::screens::library as core;
 use scanpass_core::text::Language;
 
-use crate::error::ScanpassError;
+use super::Result;
 use crate::library::Vault;
-
-type Result<T> = std::result::Result<T, ScanpassError>;
 
 /// What the patient did on the library screen.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
