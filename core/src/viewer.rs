@@ -91,6 +91,8 @@ pub struct Geometry {
     pub cols: u32,
     /// Row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing).
     pub pixel_spacing: Option<(f64, f64)>,
+    /// Which attribute [`Geometry::pixel_spacing`] comes from.
+    pub spacing_source: Option<SpacingSource>,
     /// Distance between neighbouring slice centres in mm, along the slice normal (the median
     /// of the gaps between positions), when every slice has a position and one orientation.
     pub slice_spacing: Option<f64>,
@@ -98,6 +100,31 @@ pub struct Geometry {
     pub slice_thickness: Option<f64>,
     /// Image Orientation (Patient) shared by the slices.
     pub orientation: Option<[f64; 6]>,
+}
+
+/// Where a series' pixel spacing comes from: a measurement's meaning depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpacingSource {
+    /// Pixel Spacing (0028,0030), in the patient (or the Pixel Measures of an enhanced object).
+    PixelSpacing,
+    /// Imager Pixel Spacing (0018,1164), at the detector: a projection radiograph's lengths
+    /// there include the beam's magnification (usually a few per cent larger than in the body).
+    ImagerPixelSpacing,
+}
+
+/// The attribute a header's pixel spacing comes from, by the rule of [`ImageInfo`]'s
+/// `pixel_spacing` (Pixel Spacing, the enhanced Pixel Measures, then Imager Pixel Spacing).
+fn spacing_source(
+    header: &crate::dicom::Object,
+    spacing: Option<(f64, f64)>,
+) -> Option<SpacingSource> {
+    spacing?;
+    let ok = |tag| crate::dicom::attrs::floats(header, tag).len() == 2;
+    if ok(tags::PIXEL_SPACING) || !ok(tags::IMAGER_PIXEL_SPACING) {
+        Some(SpacingSource::PixelSpacing)
+    } else {
+        Some(SpacingSource::ImagerPixelSpacing)
+    }
 }
 
 /// Cine playback of a multi-frame series.
@@ -267,6 +294,7 @@ impl Viewer {
             rows: info.rows,
             cols: info.cols,
             pixel_spacing: info.pixel_spacing,
+            spacing_source: spacing_source(header, info.pixel_spacing),
             slice_spacing: slice_spacing(&instances),
             slice_thickness: crate::dicom::attrs::float(header, tags::SLICE_THICKNESS),
             orientation: instances[0].orientation(),
@@ -367,6 +395,19 @@ impl Viewer {
         out: &mut Vec<u8>,
         prefix: usize,
     ) -> Result<Rendered> {
+        self.render_into_with(n, voi, false, out, prefix)
+    }
+
+    /// [`Viewer::render_into`], grey levels inverted when `invert` (on top of what MONOCHROME1
+    /// implies).
+    pub fn render_into_with(
+        &self,
+        n: u32,
+        voi: &Voi,
+        invert: bool,
+        out: &mut Vec<u8>,
+        prefix: usize,
+    ) -> Result<Rendered> {
         let decoded = self.inner.decoded(n as usize)?;
         self.inner.ask_prefetch(n as usize);
         let (w, h) = (decoded.frame.cols, decoded.frame.rows);
@@ -375,7 +416,7 @@ impl Viewer {
             &decoded.info,
             &decoded.frame,
             voi,
-            false,
+            invert,
             &mut out[prefix..],
         )?;
         Ok(Rendered {
@@ -576,20 +617,7 @@ impl Inner {
 
     /// The neighbours of `centre`, nearest first, the scrolling direction first at each distance.
     fn neighbours(&self, centre: usize, forward: bool) -> Vec<usize> {
-        let len = self.slices.len();
-        let mut out = Vec::with_capacity(self.radius * 2);
-        for d in 1..=self.radius {
-            let ahead = centre.checked_add(d).filter(|&i| i < len);
-            let behind = centre.checked_sub(d);
-            let (a, b) = if forward {
-                (ahead, behind)
-            } else {
-                (behind, ahead)
-            };
-            out.extend(a);
-            out.extend(b);
-        }
-        out
+        prefetch_order(centre, self.slices.len(), self.radius, forward)
     }
 
     fn prefetch_loop(&self) {
@@ -633,6 +661,25 @@ impl Inner {
 }
 
 use dicom_dictionary_std::tags;
+
+/// The slices to decode ahead of slice `centre` of `len`: up to `radius` on each side, nearest
+/// first, the scrolling direction first at each distance. The viewer's prefetch thread follows
+/// this order, and the viewer screen shows it.
+pub fn prefetch_order(centre: usize, len: usize, radius: usize, forward: bool) -> Vec<usize> {
+    let mut out = Vec::with_capacity(radius * 2);
+    for d in 1..=radius {
+        let ahead = centre.checked_add(d).filter(|&i| i < len);
+        let behind = centre.checked_sub(d);
+        let (a, b) = if forward {
+            (ahead, behind)
+        } else {
+            (behind, ahead)
+        };
+        out.extend(a);
+        out.extend(b);
+    }
+    out
+}
 
 /// The median gap between neighbouring slice positions along the shared normal.
 fn slice_spacing(rows: &[InstanceRow]) -> Option<f64> {
