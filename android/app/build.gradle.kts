@@ -37,7 +37,6 @@ android {
     buildFeatures {
         compose = true
     }
-    sourceSets["main"].kotlin.srcDirs("src/main/kotlin", "src/main/java")
     testOptions {
         unitTests {
             // Robolectric reads the merged resources (tests/android/run writes the same
@@ -48,6 +47,13 @@ android {
                 // the host build of the core for the JVM tests (JNA loads it by name)
                 it.systemProperty("jna.library.path", rootProject.file("../target/release").path)
                 it.systemProperty("scanpass.samples", rootProject.file("../../shared/dicom-samples").path)
+                it.systemProperty("scanpass.out", layout.buildDirectory.dir("android-test").get().asFile.path)
+                // the Android-flavour bindings free Rust objects through android.system.SystemCleaner,
+                // which Robolectric implements over the JDK's internal cleaner
+                it.jvmArgs(
+                    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+                    "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+                )
             }
         }
     }
