@@ -78,7 +78,11 @@ private const val REVISION_POLL_MS = 500L
 fun LibraryRoute(onOpenStudy: (String) -> Unit) {
     val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
-    var query by rememberSaveable { mutableStateOf("") }
+    // Saved state (written by the system while the process is dead) holds ids only: the study
+    // awaiting confirmation, not the words the patient typed, which may be a name. The search is
+    // therefore empty after a configuration change or process death; keeping it across a
+    // rotation needs the presenter retained (next step, with the other screens).
+    var query by remember { mutableStateOf("") }
     var pendingDelete by rememberSaveable { mutableStateOf<String?>(null) }
     val presenter = remember(locale) { LibraryPresenter({ Session.vault(context) }, locale) }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
