@@ -6,7 +6,7 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::crypto::{encrypt_blob, encrypt_blob_to, BlobId, BlobReader, IntegrityError, Key};
+use crate::crypto::{encrypt_blob, encrypt_blob_to, BlobId, BlobReader, IntegrityError, Key};
 use crate::dicom::ByteSource;
 
 /// Write `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder).

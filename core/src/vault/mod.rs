@@ -4,7 +4,7 @@
 //! - `vault.json`: the vault id and format version (no secrets, no patient data);
 //! - `index.db`: the SQLCipher-encrypted index (studies, series, instances, sealed study keys,
 //!   records requests);
-//! - `blobs/xx/<id>`: one encrypted blob per stored DICOM file or thumbnail ([`crypto`]);
+//! - `blobs/xx/<id>`: one encrypted blob per stored DICOM file or thumbnail ([`crate::crypto`]);
 //! - `passphrase.key`: only when a [`PassphraseKeyStore`] keeps the vault key.
 //!
 //! Key hierarchy: the vault key (in a [`KeyStore`]) → the index key (HKDF) and, sealed in the index,
@@ -15,7 +15,6 @@
 //! the index. Reads of pixel data happen outside it.
 
 pub mod blobs;
-pub mod crypto;
 mod documents;
 mod index;
 mod instances;
@@ -30,9 +29,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::OptionalExtension;
 
+use crate::crypto::{self, BlobId, Key};
 use crate::error::{Error, Result};
 use blobs::BlobStore;
-use crypto::{BlobId, Key};
 pub(crate) use documents::Documents;
 use index::{sql, Index};
 pub(crate) use instances::{Storable, Stored};
