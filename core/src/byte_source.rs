@@ -67,3 +67,13 @@ impl ByteSource for std::fs::File {
         }
     }
 }
+
+/// A boxed source (a store's ciphertext behind a trait object) reads as what it holds.
+impl<T: ByteSource + ?Sized> ByteSource for Box<T> {
+    fn len(&self) -> u64 {
+        (**self).len()
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        (**self).read_at(offset, buf)
+    }
+}
