@@ -10,12 +10,13 @@ use std::path::Path;
 use super::decode::{decode_frame, decode_input, native_422, samples_filled, FrameInput, Raw};
 use super::encapsulated::{ends_image, frame_fragments};
 use super::header::{ImageInfo, PixelElement};
-use super::locate::{locate, ByteSource, Encoding, Located, PixelLocation};
+use super::locate::{locate, Encoding, Located, PixelLocation};
 use super::open::{dataset_start, parse, Object, ReadDepth};
 use super::summary::{summary, Summary};
 use super::Frame;
+use crate::byte_source::ByteSource;
+use crate::crypto::SecretBytes;
 use crate::error::{Error, Result};
-use crate::secret::SecretBytes;
 
 /// Files up to this size are read whole by [`DicomImage::open`].
 pub const WHOLE_FILE_LIMIT: u64 = 8 * 1024 * 1024;
