@@ -16,7 +16,7 @@
 //! Thread safety: every method takes `&self` and may be called from any thread; renders of
 //! different slices run in parallel, and the prefetch thread never holds a lock while it decodes.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -82,6 +82,16 @@ pub fn physical_memory() -> Option<u64> {
 }
 /// Slices decoded ahead and behind the one shown.
 pub const DEFAULT_PREFETCH_RADIUS: usize = 4;
+
+/// How many times the radius the prefetch reaches in the direction of travel.
+const AHEAD: usize = 4;
+
+/// Prefetch workers per viewer: one per core, up to four (decoders are single-threaded, so a
+/// JPEG 2000 or JPEG-LS series scrolls as fast as the cores decode; the slice on screen, once
+/// decoded, costs only the window and the RGBA write on the caller's thread).
+fn prefetch_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+}
 
 /// The shape of a series, for measurement and layout.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,16 +194,17 @@ impl Cache {
     }
 }
 
-/// The prefetch thread's orders: the slice shown last and which way the user is going.
+/// The prefetch workers' orders: the slice shown last and which way the user is going, and
+/// the slices being decoded now (each by one worker; the screen waits for one rather than
+/// decoding it twice).
 #[derive(Default)]
 struct Want {
     /// the slice whose neighbours are to be decoded; none when there is nothing to do
     centre: Option<usize>,
+    in_flight: HashSet<usize>,
     /// the slice shown last, for the direction
     last: Option<usize>,
     forward: bool,
-    /// bumped on every new order, so the thread can drop stale work
-    generation: u64,
     stop: bool,
 }
 
@@ -219,7 +230,7 @@ pub struct Viewer {
     inner: Arc<Inner>,
     geometry: Geometry,
     cine: Option<Cine>,
-    worker: Option<JoinHandle<()>>,
+    workers: Vec<JoinHandle<()>>,
     _on_lock: Arc<LockHook>,
 }
 
@@ -303,26 +314,33 @@ impl Viewer {
             }
         });
         vault.on_lock(&on_lock);
-        let worker = if radius > 0 {
-            let inner = inner.clone();
-            Some(
-                std::thread::Builder::new()
-                    .name("scanpass-prefetch".into())
-                    .spawn(move || inner.prefetch_loop())
-                    .map_err(|e| {
-                        Error::Storage(format!("cannot start the prefetch thread: {e}"))
-                    })?,
-            )
-        } else {
-            None
-        };
-        Ok(Viewer {
+        let mut viewer = Viewer {
             inner,
             geometry,
             cine,
-            worker,
+            workers: Vec::new(),
             _on_lock: on_lock,
-        })
+        };
+        if radius > 0 {
+            for _ in 0..prefetch_threads() {
+                let inner = viewer.inner.clone();
+                let worker = std::thread::Builder::new()
+                    .name("scanpass-prefetch".into())
+                    .spawn(move || inner.prefetch_loop());
+                match worker {
+                    Ok(w) => viewer.workers.push(w),
+                    // fewer workers than cores is slower, not wrong; none is an error (dropping
+                    // `viewer` stops those started)
+                    Err(e) if viewer.workers.is_empty() => {
+                        return Err(Error::Storage(format!(
+                            "cannot start the prefetch thread: {e}"
+                        )))
+                    }
+                    Err(_) => break,
+                }
+            }
+        }
+        Ok(viewer)
     }
 
     /// How many slices (frames of all instances) the series has.
@@ -367,7 +385,7 @@ impl Viewer {
         out: &mut Vec<u8>,
         prefix: usize,
     ) -> Result<Rendered> {
-        let decoded = self.inner.decoded(n as usize)?;
+        let decoded = self.inner.decoded_for_screen(n as usize)?;
         self.inner.ask_prefetch(n as usize);
         let (w, h) = (decoded.frame.cols, decoded.frame.rows);
         out.resize(prefix + w as usize * h as usize * 4, 0);
@@ -422,7 +440,6 @@ impl Viewer {
         let shown = {
             let mut want = guard(&self.inner.want);
             want.centre = None;
-            want.generation += 1;
             self.inner.wake.notify_all();
             want.last
         };
@@ -437,10 +454,10 @@ impl Viewer {
         before - cache.bytes
     }
 
-    /// Wait until the prefetch thread has nothing left to do (for tests and benchmarks).
+    /// Wait until the prefetch workers have nothing left to do (for tests and benchmarks).
     pub fn wait_prefetch_idle(&self) {
         let mut want = guard(&self.inner.want);
-        while want.centre.is_some() && !want.stop {
+        while (want.centre.is_some() || !want.in_flight.is_empty()) && !want.stop {
             want = self
                 .inner
                 .wake
@@ -454,7 +471,7 @@ impl Drop for Viewer {
     fn drop(&mut self) {
         guard(&self.inner.want).stop = true;
         self.inner.wake.notify_all();
-        if let Some(w) = self.worker.take() {
+        for w in self.workers.drain(..) {
             let _ = w.join();
         }
         guard(&self.inner.cache).clear();
@@ -538,6 +555,17 @@ impl Inner {
         Ok(d)
     }
 
+    /// Slice `n` for the screen: a slice a worker is decoding now is waited for (it started
+    /// earlier than a decode here would), anything else is [`Self::decoded`].
+    fn decoded_for_screen(&self, n: usize) -> Result<Arc<Decoded>> {
+        let mut want = guard(&self.want);
+        while want.in_flight.contains(&n) && !want.stop {
+            want = self.wake.wait(want).unwrap_or_else(|p| p.into_inner());
+        }
+        drop(want);
+        self.decoded(n)
+    }
+
     fn ask_prefetch(&self, n: usize) {
         if self.radius == 0 {
             return;
@@ -561,7 +589,6 @@ impl Inner {
         };
         if missing {
             want.centre = Some(n);
-            want.generation += 1;
             self.wake.notify_all();
         }
     }
@@ -574,61 +601,69 @@ impl Inner {
         }
     }
 
-    /// The neighbours of `centre`, nearest first, the scrolling direction first at each distance.
+    /// The neighbours of `centre` to prefetch, nearest first, the scrolling direction first at
+    /// each distance: `radius` on each side, and [`AHEAD`] times that in the direction of travel
+    /// (a scroll at 60 slices a second is a quarter of a second ahead at the default radius).
     fn neighbours(&self, centre: usize, forward: bool) -> Vec<usize> {
         let len = self.slices.len();
-        let mut out = Vec::with_capacity(self.radius * 2);
-        for d in 1..=self.radius {
-            let ahead = centre.checked_add(d).filter(|&i| i < len);
-            let behind = centre.checked_sub(d);
-            let (a, b) = if forward {
-                (ahead, behind)
-            } else {
-                (behind, ahead)
-            };
-            out.extend(a);
-            out.extend(b);
+        let ahead_radius = self.radius * AHEAD;
+        let mut out = Vec::with_capacity(self.radius + ahead_radius);
+        for d in 1..=ahead_radius {
+            let up = centre.checked_add(d).filter(|&i| i < len);
+            let down = centre.checked_sub(d);
+            let (ahead, behind) = if forward { (up, down) } else { (down, up) };
+            out.extend(ahead);
+            if d <= self.radius {
+                out.extend(behind);
+            }
         }
         out
     }
 
+    /// One prefetch worker: takes the nearest neighbour of the slice shown that is neither
+    /// cached nor taken by another worker, decodes it, and again; clears the order when none is
+    /// left and no worker is busy.
     fn prefetch_loop(&self) {
         loop {
-            let (centre, forward, generation) = {
+            let n = {
                 let mut want = guard(&self.want);
                 loop {
                     if want.stop {
                         return;
                     }
-                    if let Some(c) = want.centre {
-                        break (c, want.forward, want.generation);
+                    if let Some(centre) = want.centre {
+                        if let Some(n) = self.next_to_prefetch(&want, centre) {
+                            want.in_flight.insert(n);
+                            break n;
+                        }
+                        if want.in_flight.is_empty() {
+                            want.centre = None;
+                            self.wake.notify_all();
+                        }
                     }
                     want = self.wake.wait(want).unwrap_or_else(|p| p.into_inner());
                 }
             };
-            // prefetch no more than the cache holds beside the slice shown, nearest first
-            let budget = self.budget(&guard(&self.cache), centre);
-            for n in self.neighbours(centre, forward).into_iter().take(budget) {
-                {
-                    let want = guard(&self.want);
-                    if want.stop || want.generation != generation {
-                        break;
-                    }
-                }
-                if guard(&self.cache).slices.contains_key(&n) {
-                    continue;
-                }
-                // a failure (a damaged file, a lock) shows when that slice is asked for
-                if self.decoded(n).is_err() && self.locked.load(Ordering::SeqCst) {
-                    break;
-                }
-            }
+            // a failure (a damaged file, a lock) shows when that slice is asked for
+            let failed = self.decoded(n).is_err();
             let mut want = guard(&self.want);
-            if want.generation == generation {
+            want.in_flight.remove(&n);
+            if failed && self.locked.load(Ordering::SeqCst) {
                 want.centre = None;
-                self.wake.notify_all();
             }
+            self.wake.notify_all();
         }
+    }
+
+    /// The next slice to prefetch around `centre`: no more than the cache holds beside the slice
+    /// shown, nearest first, skipping what is cached or being decoded.
+    fn next_to_prefetch(&self, want: &Want, centre: usize) -> Option<usize> {
+        let cache = guard(&self.cache);
+        let budget = self.budget(&cache, centre);
+        self.neighbours(centre, want.forward)
+            .into_iter()
+            .take(budget)
+            .find(|n| !cache.slices.contains_key(n) && !want.in_flight.contains(n))
     }
 }
 

@@ -141,6 +141,27 @@ fn neighbours_are_prefetched_ahead_of_the_scroll_and_the_cache_stays_bounded() {
 }
 
 #[test]
+fn the_prefetch_reaches_further_ahead_than_behind() {
+    let (vault, _dir) = vault_with(24, 0);
+    let series = series_by_modality(&vault, "CT");
+    // radius 2: two behind, eight ahead, with room for all of them
+    let v = Viewer::with_limits(vault.clone(), &series, 1 << 24, 2).unwrap();
+    v.render(10, &Voi::Default).unwrap();
+    v.wait_prefetch_idle();
+    let cached: Vec<u32> = (0..24).filter(|&n| v.is_cached(n)).collect();
+    assert_eq!(cached, (8..=18).collect::<Vec<_>>());
+    // going back turns it round: eight below, two above
+    v.render(9, &Voi::Default).unwrap();
+    v.wait_prefetch_idle();
+    assert!(
+        (1..=11).all(|n| v.is_cached(n)),
+        "{:?}",
+        (0..24).filter(|&n| v.is_cached(n)).collect::<Vec<_>>()
+    );
+    assert!(!v.is_cached(0) && !v.is_cached(19));
+}
+
+#[test]
 fn locking_the_vault_drops_decoded_pixels_and_refuses_renders() {
     let (vault, dir) = vault_with(6, 0);
     let series = series_by_modality(&vault, "CT");
