@@ -13,7 +13,14 @@ use serde_json::json;
 
 use crate::{err, CliResult};
 
-pub fn bench(files: &[PathBuf], repeat: usize, as_json: bool) -> CliResult {
+/// `bench`; with `view` (width, height), each frame is decoded at the resolution a view of that
+/// size needs where the codec can (JPEG 2000's levels), as a viewer's first image is.
+pub fn bench(
+    files: &[PathBuf],
+    repeat: usize,
+    as_json: bool,
+    view: Option<(u32, u32)>,
+) -> CliResult {
     let mut rows = Vec::new();
     for file in files {
         let mut times = Vec::with_capacity(repeat);
@@ -22,8 +29,7 @@ pub fn bench(files: &[PathBuf], repeat: usize, as_json: bool) -> CliResult {
         // one warm-up run (page cache, allocator) that is not counted
         for i in 0..=repeat {
             let t = Instant::now();
-            scanpass_core::render_file_into(file, 0, &Voi::Default, &mut rgba)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
+            render_once(file, view, &mut rgba).map_err(|e| format!("{}: {e}", file.display()))?;
             std::hint::black_box(&rgba);
             if i > 0 {
                 times.push(ms(t.elapsed()));
@@ -49,6 +55,32 @@ pub fn bench(files: &[PathBuf], repeat: usize, as_json: bool) -> CliResult {
         }
     }
     Ok(())
+}
+
+fn render_once(
+    file: &Path,
+    view: Option<(u32, u32)>,
+    rgba: &mut Vec<u8>,
+) -> scanpass_core::Result<()> {
+    let Some(view) = view else {
+        return scanpass_core::render_file_into(file, 0, &Voi::Default, rgba).map(|_| ());
+    };
+    let img = scanpass_core::dicom::DicomImage::open(file)?;
+    let frame = img.decode_frame_for_view(0, view)?;
+    rgba.resize(frame.rows as usize * frame.cols as usize * 4, 0);
+    scanpass_core::render::render_into(img.info()?, &frame, &Voi::Default, false, rgba)?;
+    Ok(())
+}
+
+/// `WIDTHxHEIGHT` in pixels.
+pub fn parse_view(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("--view must be WIDTHxHEIGHT in pixels (e.g. 1080x1920), got {s:?}");
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h): (u32, u32) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+    if w == 0 || h == 0 {
+        return Err(bad());
+    }
+    Ok((w, h))
 }
 
 /// What one replay measured.

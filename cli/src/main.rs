@@ -185,6 +185,9 @@ enum Command {
         repeat: usize,
         #[arg(long)]
         json: bool,
+        /// Decode at the resolution a view of WIDTHxHEIGHT pixels needs (a viewer's first image).
+        #[arg(long)]
+        view: Option<String>,
     },
     /// Replay a scroll through a viewer session on a series of the vault: forward at --fps,
     /// backward, a jump to the far end; print slices ready per second, the p50 and p99 wait
@@ -287,7 +290,11 @@ fn run(cli: Cli) -> CliResult {
             files,
             repeat,
             json,
-        } => bench_cmd::bench(&files, repeat.max(1), json),
+            view,
+        } => {
+            let view = view.as_deref().map(bench_cmd::parse_view).transpose()?;
+            bench_cmd::bench(&files, repeat.max(1), json, view)
+        }
         Command::ScrollBench { series, fps, json } => {
             bench_cmd::scroll_bench(&vault_cmd::vault_dir(cli.vault)?, &series, fps, json)
         }

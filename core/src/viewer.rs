@@ -137,6 +137,9 @@ pub struct Rendered {
     pub width: u32,
     pub height: u32,
     pub applied: Applied,
+    /// Decoded below the image's full resolution (a first image at the size of the view, see
+    /// [`Viewer::render_for_view`]); the full one follows from the next render.
+    pub reduced: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -387,20 +390,45 @@ impl Viewer {
     ) -> Result<Rendered> {
         let decoded = self.inner.decoded_for_screen(n as usize)?;
         self.inner.ask_prefetch(n as usize);
-        let (w, h) = (decoded.frame.cols, decoded.frame.rows);
-        out.resize(prefix + w as usize * h as usize * 4, 0);
-        let applied = render::render_into(
-            &decoded.info,
-            &decoded.frame,
-            voi,
-            false,
-            &mut out[prefix..],
-        )?;
-        Ok(Rendered {
-            width: w,
-            height: h,
-            applied,
-        })
+        fill(&decoded.info, &decoded.frame, voi, out, prefix, false)
+    }
+
+    /// Render slice `n` for a view of `view` (width, height) device pixels, as soon as it can:
+    /// a slice decoded whole (cached, or not reducible) renders as [`Self::render_into`]; an
+    /// image larger than the view whose codec has resolution levels (JPEG 2000) is decoded now at
+    /// the resolution the view needs ([`crate::dicom::reduction_for_view`]), which takes a
+    /// fraction of the time, and rendered
+    /// smaller (`reduced`; the shell scales it to the view), while a prefetch worker decodes it
+    /// whole. Render it again (this call or [`Self::render_into`]) when the user zooms in or the
+    /// screen is idle: the full image is then exactly what [`Self::render_into`] gives.
+    pub fn render_for_view(
+        &self,
+        n: u32,
+        voi: &Voi,
+        view: (u32, u32),
+        out: &mut Vec<u8>,
+        prefix: usize,
+    ) -> Result<Rendered> {
+        let k = n as usize;
+        let s = self.inner.slice(n)?;
+        let info = self.inner.info(s.instance)?;
+        let reduce = crate::dicom::reduction_for_view(info.cols, info.rows, view);
+        let whole = guard(&self.inner.cache).slices.contains_key(&k);
+        if whole || reduce == 0 || !crate::dicom::reducible(&info) {
+            return self.render_into(n, voi, out, prefix);
+        }
+        self.inner.check_unlocked()?;
+        let img = self.inner.open(s.instance)?;
+        let frame = img.decode_frame_for_view(s.frame, view)?;
+        let reduced = frame.rows < info.rows || frame.cols < info.cols;
+        // the full decode of this slice comes first in the prefetch
+        self.inner.ask_prefetch(k);
+        let r = fill(&info, &frame, voi, out, prefix, reduced)?;
+        if self.inner.locked.load(Ordering::SeqCst) || !self.inner.vault.is_unlocked() {
+            out.truncate(prefix);
+            return Err(Error::Locked);
+        }
+        Ok(r)
     }
 
     /// Render slice `n` into a new RGBA8 image.
@@ -465,6 +493,26 @@ impl Viewer {
                 .unwrap_or_else(|p| p.into_inner());
         }
     }
+}
+
+/// Render `frame` into `out[prefix..]` (resized to fit).
+fn fill(
+    info: &ImageInfo,
+    frame: &Frame<'_>,
+    voi: &Voi,
+    out: &mut Vec<u8>,
+    prefix: usize,
+    reduced: bool,
+) -> Result<Rendered> {
+    let (w, h) = (frame.cols, frame.rows);
+    out.resize(prefix + w as usize * h as usize * 4, 0);
+    let applied = render::render_into(info, frame, voi, false, &mut out[prefix..])?;
+    Ok(Rendered {
+        width: w,
+        height: h,
+        applied,
+        reduced,
+    })
 }
 
 impl Drop for Viewer {
@@ -582,9 +630,7 @@ impl Inner {
         // costs no thread switch
         let missing = {
             let cache = guard(&self.cache);
-            self.neighbours(n, want.forward)
-                .into_iter()
-                .take(self.budget(&cache, n))
+            self.candidates(&cache, n, want.forward)
                 .any(|k| !cache.slices.contains_key(&k))
         };
         if missing {
@@ -595,10 +641,36 @@ impl Inner {
 
     /// How many neighbours of `centre` the cache holds beside it.
     fn budget(&self, cache: &Cache, centre: usize) -> usize {
-        match cache.slices.get(&centre) {
-            Some(d) if d.bytes > 0 => (self.cache_limit / d.bytes).saturating_sub(1),
+        let bytes = match cache.slices.get(&centre) {
+            Some(d) => Some(d.bytes),
+            // not decoded whole yet (a first image at the view's size): as its header says
+            None => self.slices.get(centre).and_then(|s| {
+                let infos = guard(&self.infos);
+                let i = infos.get(&s.instance)?;
+                Some(
+                    i.rows as usize
+                        * i.cols as usize
+                        * i.samples_per_pixel as usize
+                        * i.sample_type.bytes(),
+                )
+            }),
+        };
+        match bytes {
+            Some(b) if b > 0 => (self.cache_limit / b).saturating_sub(1),
             _ => usize::MAX,
         }
+    }
+
+    /// What the prefetch decodes around `centre`, in order: `centre` itself (when it is shown at
+    /// a reduced size it is not cached yet), then as many neighbours as the cache holds beside it.
+    fn candidates<'c>(
+        &self,
+        cache: &Cache,
+        centre: usize,
+        forward: bool,
+    ) -> impl Iterator<Item = usize> + 'c {
+        let budget = self.budget(cache, centre);
+        std::iter::once(centre).chain(self.neighbours(centre, forward).into_iter().take(budget))
     }
 
     /// The neighbours of `centre` to prefetch, nearest first, the scrolling direction first at
@@ -659,10 +731,7 @@ impl Inner {
     /// shown, nearest first, skipping what is cached or being decoded.
     fn next_to_prefetch(&self, want: &Want, centre: usize) -> Option<usize> {
         let cache = guard(&self.cache);
-        let budget = self.budget(&cache, centre);
-        self.neighbours(centre, want.forward)
-            .into_iter()
-            .take(budget)
+        self.candidates(&cache, centre, want.forward)
             .find(|n| !cache.slices.contains_key(n) && !want.in_flight.contains(n))
     }
 }
