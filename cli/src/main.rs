@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -186,6 +185,20 @@ enum Command {
         repeat: usize,
         #[arg(long)]
         json: bool,
+        /// Decode at the resolution a view of WIDTHxHEIGHT pixels needs (a viewer's first image).
+        #[arg(long)]
+        view: Option<String>,
+    },
+    /// Replay a scroll through a viewer session on a series of the vault: forward at --fps,
+    /// backward, a jump to the far end; print slices ready per second, the p50 and p99 wait
+    /// for a slice, and the time from opening to the first slice.
+    ScrollBench {
+        /// The series id (`scanpass series STUDY --json` lists them).
+        series: String,
+        #[arg(long, default_value_t = 60.0)]
+        fps: f64,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -209,6 +222,7 @@ impl VoiArgs {
     }
 }
 
+mod bench_cmd;
 mod progress;
 mod request_cmd;
 mod share_cmd;
@@ -276,7 +290,14 @@ fn run(cli: Cli) -> CliResult {
             files,
             repeat,
             json,
-        } => bench(&files, repeat.max(1), json),
+            view,
+        } => {
+            let view = view.as_deref().map(bench_cmd::parse_view).transpose()?;
+            bench_cmd::bench(&files, repeat.max(1), json, view)
+        }
+        Command::ScrollBench { series, fps, json } => {
+            bench_cmd::scroll_bench(&vault_cmd::vault_dir(cli.vault)?, &series, fps, json)
+        }
         Command::Demo {
             file,
             out,
@@ -459,45 +480,6 @@ fn decode(file: &Path, frame: u32, out: &Path, as_json: bool) -> CliResult {
             json!({"rows": f.rows, "cols": f.cols, "samples": f.samples_per_pixel,
                    "dtype": f.samples.sample_type().numpy(), "frame": frame, "frames": info.frames})
         );
-    }
-    Ok(())
-}
-
-fn bench(files: &[PathBuf], repeat: usize, as_json: bool) -> CliResult {
-    let mut rows = Vec::new();
-    for file in files {
-        let mut times = Vec::with_capacity(repeat);
-        // The output buffer is reused across runs, as a viewer reuses the buffer it blits.
-        let mut rgba = Vec::new();
-        // one warm-up run (page cache, allocator) that is not counted
-        for i in 0..=repeat {
-            let t = Instant::now();
-            scanpass_core::render_file_into(file, 0, &Voi::Default, &mut rgba)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
-            std::hint::black_box(&rgba);
-            if i > 0 {
-                times.push(t.elapsed().as_secs_f64() * 1000.0);
-            }
-        }
-        times.sort_by(|a, b| a.total_cmp(b));
-        let median = if times.len() % 2 == 1 {
-            times[times.len() / 2]
-        } else {
-            (times[times.len() / 2 - 1] + times[times.len() / 2]) / 2.0
-        };
-        rows.push((file.display().to_string(), median, times[0]));
-    }
-    if as_json {
-        let v: Vec<_> = rows
-            .iter()
-            .map(|(f, m, n)| json!({"file": f, "median_ms": m, "min_ms": n}))
-            .collect();
-        println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
-    } else {
-        println!("{:>10} {:>10}  file", "median ms", "min ms");
-        for (f, m, n) in rows {
-            println!("{m:>10.3} {n:>10.3}  {f}");
-        }
     }
     Ok(())
 }

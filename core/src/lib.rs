@@ -15,11 +15,15 @@
 //!   thumbnails, PNG): [`render`];
 //! - to strip identity from images before sharing them (PS3.15 Annex E presets, burned-in text
 //!   warning): [`deid`] ([`deid::Session`], [`deid::deidentify_bytes`], [`deid::burned_in_risk`]);
+//! - to review the encryption (keys, the AEADs, the blob and stream format, wiped secret
+//!   bytes): [`crypto`], which knows nothing of the vault, DICOM or sharing;
 //! - [`Error`] is the internal error with full technical context; messages never carry
 //!   patient data.
 //!
 //! One call does the common case: [`render_file`] opens, decodes and renders one frame.
 
+pub mod byte_source;
+pub mod crypto;
 pub mod deid;
 pub mod dicom;
 mod error;
@@ -32,7 +36,6 @@ pub mod phantom;
 pub mod render;
 pub mod request;
 pub mod screens;
-pub mod secret;
 pub mod share;
 pub mod task;
 pub mod text;

@@ -16,7 +16,7 @@
 //! Thread safety: every method takes `&self` and may be called from any thread; renders of
 //! different slices run in parallel, and the prefetch thread never holds a lock while it decodes.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -82,6 +82,16 @@ pub fn physical_memory() -> Option<u64> {
 }
 /// Slices decoded ahead and behind the one shown.
 pub const DEFAULT_PREFETCH_RADIUS: usize = 4;
+
+/// How many times the radius the prefetch reaches in the direction of travel.
+const AHEAD: usize = 4;
+
+/// Prefetch workers per viewer: one per core, up to four (decoders are single-threaded, so a
+/// JPEG 2000 or JPEG-LS series scrolls as fast as the cores decode; the slice on screen, once
+/// decoded, costs only the window and the RGBA write on the caller's thread).
+fn prefetch_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+}
 
 /// The shape of a series, for measurement and layout.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,6 +164,9 @@ pub struct Rendered {
     pub width: u32,
     pub height: u32,
     pub applied: Applied,
+    /// Decoded below the image's full resolution (a first image at the size of the view, see
+    /// [`Viewer::render_for_view`]); the full one follows from the next render.
+    pub reduced: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -211,16 +224,17 @@ impl Cache {
     }
 }
 
-/// The prefetch thread's orders: the slice shown last and which way the user is going.
+/// The prefetch workers' orders: the slice shown last and which way the user is going, and
+/// the slices being decoded now (each by one worker; the screen waits for one rather than
+/// decoding it twice).
 #[derive(Default)]
 struct Want {
     /// the slice whose neighbours are to be decoded; none when there is nothing to do
     centre: Option<usize>,
+    in_flight: HashSet<usize>,
     /// the slice shown last, for the direction
     last: Option<usize>,
     forward: bool,
-    /// bumped on every new order, so the thread can drop stale work
-    generation: u64,
     stop: bool,
 }
 
@@ -246,7 +260,7 @@ pub struct Viewer {
     inner: Arc<Inner>,
     geometry: Geometry,
     cine: Option<Cine>,
-    worker: Option<JoinHandle<()>>,
+    workers: Vec<JoinHandle<()>>,
     _on_lock: Arc<LockHook>,
 }
 
@@ -331,26 +345,33 @@ impl Viewer {
             }
         });
         vault.on_lock(&on_lock);
-        let worker = if radius > 0 {
-            let inner = inner.clone();
-            Some(
-                std::thread::Builder::new()
-                    .name("scanpass-prefetch".into())
-                    .spawn(move || inner.prefetch_loop())
-                    .map_err(|e| {
-                        Error::Storage(format!("cannot start the prefetch thread: {e}"))
-                    })?,
-            )
-        } else {
-            None
-        };
-        Ok(Viewer {
+        let mut viewer = Viewer {
             inner,
             geometry,
             cine,
-            worker,
+            workers: Vec::new(),
             _on_lock: on_lock,
-        })
+        };
+        if radius > 0 {
+            for _ in 0..prefetch_threads() {
+                let inner = viewer.inner.clone();
+                let worker = std::thread::Builder::new()
+                    .name("scanpass-prefetch".into())
+                    .spawn(move || inner.prefetch_loop());
+                match worker {
+                    Ok(w) => viewer.workers.push(w),
+                    // fewer workers than cores is slower, not wrong; none is an error (dropping
+                    // `viewer` stops those started)
+                    Err(e) if viewer.workers.is_empty() => {
+                        return Err(Error::Storage(format!(
+                            "cannot start the prefetch thread: {e}"
+                        )))
+                    }
+                    Err(_) => break,
+                }
+            }
+        }
+        Ok(viewer)
     }
 
     /// How many slices (frames of all instances) the series has.
@@ -408,22 +429,55 @@ impl Viewer {
         out: &mut Vec<u8>,
         prefix: usize,
     ) -> Result<Rendered> {
-        let decoded = self.inner.decoded(n as usize)?;
+        let decoded = self.inner.decoded_for_screen(n as usize)?;
         self.inner.ask_prefetch(n as usize);
-        let (w, h) = (decoded.frame.cols, decoded.frame.rows);
-        out.resize(prefix + w as usize * h as usize * 4, 0);
-        let applied = render::render_into(
+        fill(
             &decoded.info,
             &decoded.frame,
             voi,
             invert,
-            &mut out[prefix..],
-        )?;
-        Ok(Rendered {
-            width: w,
-            height: h,
-            applied,
-        })
+            out,
+            prefix,
+            false,
+        )
+    }
+
+    /// Render slice `n` for a view of `view` (width, height) device pixels, as soon as it can:
+    /// a slice decoded whole (cached, or not reducible) renders as [`Self::render_into`]; an
+    /// image larger than the view whose codec has resolution levels (JPEG 2000) is decoded now at
+    /// the resolution the view needs ([`crate::dicom::reduction_for_view`]), which takes a
+    /// fraction of the time, and rendered
+    /// smaller (`reduced`; the shell scales it to the view), while a prefetch worker decodes it
+    /// whole. Render it again (this call or [`Self::render_into`]) when the user zooms in or the
+    /// screen is idle: the full image is then exactly what [`Self::render_into`] gives.
+    pub fn render_for_view(
+        &self,
+        n: u32,
+        voi: &Voi,
+        view: (u32, u32),
+        out: &mut Vec<u8>,
+        prefix: usize,
+    ) -> Result<Rendered> {
+        let k = n as usize;
+        let s = self.inner.slice(n)?;
+        let info = self.inner.info(s.instance)?;
+        let reduce = crate::dicom::reduction_for_view(info.cols, info.rows, view);
+        let whole = guard(&self.inner.cache).slices.contains_key(&k);
+        if whole || reduce == 0 || !crate::dicom::reducible(&info) {
+            return self.render_into(n, voi, out, prefix);
+        }
+        self.inner.check_unlocked()?;
+        let img = self.inner.open(s.instance)?;
+        let frame = img.decode_frame_for_view(s.frame, view)?;
+        let reduced = frame.rows < info.rows || frame.cols < info.cols;
+        // the full decode of this slice comes first in the prefetch
+        self.inner.ask_prefetch(k);
+        let r = fill(&info, &frame, voi, false, out, prefix, reduced)?;
+        if self.inner.locked.load(Ordering::SeqCst) || !self.inner.vault.is_unlocked() {
+            out.truncate(prefix);
+            return Err(Error::Locked);
+        }
+        Ok(r)
     }
 
     /// Render slice `n` into a new RGBA8 image.
@@ -463,7 +517,6 @@ impl Viewer {
         let shown = {
             let mut want = guard(&self.inner.want);
             want.centre = None;
-            want.generation += 1;
             self.inner.wake.notify_all();
             want.last
         };
@@ -478,10 +531,10 @@ impl Viewer {
         before - cache.bytes
     }
 
-    /// Wait until the prefetch thread has nothing left to do (for tests and benchmarks).
+    /// Wait until the prefetch workers have nothing left to do (for tests and benchmarks).
     pub fn wait_prefetch_idle(&self) {
         let mut want = guard(&self.inner.want);
-        while want.centre.is_some() && !want.stop {
+        while (want.centre.is_some() || !want.in_flight.is_empty()) && !want.stop {
             want = self
                 .inner
                 .wake
@@ -491,11 +544,32 @@ impl Viewer {
     }
 }
 
+/// Render `frame` into `out[prefix..]` (resized to fit).
+fn fill(
+    info: &ImageInfo,
+    frame: &Frame<'_>,
+    voi: &Voi,
+    invert: bool,
+    out: &mut Vec<u8>,
+    prefix: usize,
+    reduced: bool,
+) -> Result<Rendered> {
+    let (w, h) = (frame.cols, frame.rows);
+    out.resize(prefix + w as usize * h as usize * 4, 0);
+    let applied = render::render_into(info, frame, voi, invert, &mut out[prefix..])?;
+    Ok(Rendered {
+        width: w,
+        height: h,
+        applied,
+        reduced,
+    })
+}
+
 impl Drop for Viewer {
     fn drop(&mut self) {
         guard(&self.inner.want).stop = true;
         self.inner.wake.notify_all();
-        if let Some(w) = self.worker.take() {
+        for w in self.workers.drain(..) {
             let _ = w.join();
         }
         guard(&self.inner.cache).clear();
@@ -579,6 +653,17 @@ impl Inner {
         Ok(d)
     }
 
+    /// Slice `n` for the screen: a slice a worker is decoding now is waited for (it started
+    /// earlier than a decode here would), anything else is [`Self::decoded`].
+    fn decoded_for_screen(&self, n: usize) -> Result<Arc<Decoded>> {
+        let mut want = guard(&self.want);
+        while want.in_flight.contains(&n) && !want.stop {
+            want = self.wake.wait(want).unwrap_or_else(|p| p.into_inner());
+        }
+        drop(want);
+        self.decoded(n)
+    }
+
     fn ask_prefetch(&self, n: usize) {
         if self.radius == 0 {
             return;
@@ -595,88 +680,116 @@ impl Inner {
         // costs no thread switch
         let missing = {
             let cache = guard(&self.cache);
-            self.neighbours(n, want.forward)
-                .into_iter()
-                .take(self.budget(&cache, n))
+            self.candidates(&cache, n, want.forward)
                 .any(|k| !cache.slices.contains_key(&k))
         };
         if missing {
             want.centre = Some(n);
-            want.generation += 1;
             self.wake.notify_all();
         }
     }
 
     /// How many neighbours of `centre` the cache holds beside it.
     fn budget(&self, cache: &Cache, centre: usize) -> usize {
-        match cache.slices.get(&centre) {
-            Some(d) if d.bytes > 0 => (self.cache_limit / d.bytes).saturating_sub(1),
+        let bytes = match cache.slices.get(&centre) {
+            Some(d) => Some(d.bytes),
+            // not decoded whole yet (a first image at the view's size): as its header says
+            None => self.slices.get(centre).and_then(|s| {
+                let infos = guard(&self.infos);
+                let i = infos.get(&s.instance)?;
+                Some(
+                    i.rows as usize
+                        * i.cols as usize
+                        * i.samples_per_pixel as usize
+                        * i.sample_type.bytes(),
+                )
+            }),
+        };
+        match bytes {
+            Some(b) if b > 0 => (self.cache_limit / b).saturating_sub(1),
             _ => usize::MAX,
         }
     }
 
-    /// The neighbours of `centre`, nearest first, the scrolling direction first at each distance.
+    /// What the prefetch decodes around `centre`, in order: `centre` itself (when it is shown at
+    /// a reduced size it is not cached yet), then as many neighbours as the cache holds beside it.
+    fn candidates<'c>(
+        &self,
+        cache: &Cache,
+        centre: usize,
+        forward: bool,
+    ) -> impl Iterator<Item = usize> + 'c {
+        let budget = self.budget(cache, centre);
+        std::iter::once(centre).chain(self.neighbours(centre, forward).into_iter().take(budget))
+    }
+
+    /// The neighbours of `centre` to prefetch, nearest first, the scrolling direction first at
+    /// each distance: `radius` on each side, and [`AHEAD`] times that in the direction of travel
+    /// (a scroll at 60 slices a second is a quarter of a second ahead at the default radius).
     fn neighbours(&self, centre: usize, forward: bool) -> Vec<usize> {
         prefetch_order(centre, self.slices.len(), self.radius, forward)
     }
 
+    /// One prefetch worker: takes the nearest neighbour of the slice shown that is neither
+    /// cached nor taken by another worker, decodes it, and again; clears the order when none is
+    /// left and no worker is busy.
     fn prefetch_loop(&self) {
         loop {
-            let (centre, forward, generation) = {
+            let n = {
                 let mut want = guard(&self.want);
                 loop {
                     if want.stop {
                         return;
                     }
-                    if let Some(c) = want.centre {
-                        break (c, want.forward, want.generation);
+                    if let Some(centre) = want.centre {
+                        if let Some(n) = self.next_to_prefetch(&want, centre) {
+                            want.in_flight.insert(n);
+                            break n;
+                        }
+                        if want.in_flight.is_empty() {
+                            want.centre = None;
+                            self.wake.notify_all();
+                        }
                     }
                     want = self.wake.wait(want).unwrap_or_else(|p| p.into_inner());
                 }
             };
-            // prefetch no more than the cache holds beside the slice shown, nearest first
-            let budget = self.budget(&guard(&self.cache), centre);
-            for n in self.neighbours(centre, forward).into_iter().take(budget) {
-                {
-                    let want = guard(&self.want);
-                    if want.stop || want.generation != generation {
-                        break;
-                    }
-                }
-                if guard(&self.cache).slices.contains_key(&n) {
-                    continue;
-                }
-                // a failure (a damaged file, a lock) shows when that slice is asked for
-                if self.decoded(n).is_err() && self.locked.load(Ordering::SeqCst) {
-                    break;
-                }
-            }
+            // a failure (a damaged file, a lock) shows when that slice is asked for
+            let failed = self.decoded(n).is_err();
             let mut want = guard(&self.want);
-            if want.generation == generation {
+            want.in_flight.remove(&n);
+            if failed && self.locked.load(Ordering::SeqCst) {
                 want.centre = None;
-                self.wake.notify_all();
             }
+            self.wake.notify_all();
         }
+    }
+
+    /// The next slice to prefetch around `centre`: no more than the cache holds beside the slice
+    /// shown, nearest first, skipping what is cached or being decoded.
+    fn next_to_prefetch(&self, want: &Want, centre: usize) -> Option<usize> {
+        let cache = guard(&self.cache);
+        self.candidates(&cache, centre, want.forward)
+            .find(|n| !cache.slices.contains_key(n) && !want.in_flight.contains(n))
     }
 }
 
 use dicom_dictionary_std::tags;
 
-/// The slices to decode ahead of slice `centre` of `len`: up to `radius` on each side, nearest
-/// first, the scrolling direction first at each distance. The viewer's prefetch thread follows
-/// this order, and the viewer screen shows it.
+/// The slices to decode around slice `centre` of `len`: `radius` behind and [`AHEAD`] times that
+/// in the direction of travel, nearest first, the scrolling direction first at each distance.
+/// The viewer's prefetch workers follow this order, and the viewer screen shows it.
 pub fn prefetch_order(centre: usize, len: usize, radius: usize, forward: bool) -> Vec<usize> {
-    let mut out = Vec::with_capacity(radius * 2);
-    for d in 1..=radius {
-        let ahead = centre.checked_add(d).filter(|&i| i < len);
-        let behind = centre.checked_sub(d);
-        let (a, b) = if forward {
-            (ahead, behind)
-        } else {
-            (behind, ahead)
-        };
-        out.extend(a);
-        out.extend(b);
+    let ahead_radius = radius * AHEAD;
+    let mut out = Vec::with_capacity(radius + ahead_radius);
+    for d in 1..=ahead_radius {
+        let up = centre.checked_add(d).filter(|&i| i < len);
+        let down = centre.checked_sub(d);
+        let (ahead, behind) = if forward { (up, down) } else { (down, up) };
+        out.extend(ahead);
+        if d <= radius {
+            out.extend(behind);
+        }
     }
     out
 }

@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use scanpass_core::share::manifest::Manifest;
 use scanpass_core::share::{seal, stream};
-use scanpass_core::vault::crypto::Key;
+use scanpass_core::crypto::Key;
 
 fuzz_target!(|data: &[u8]| {
     // as a sealed chunk: refused (no key could have made these bytes), never a panic

@@ -49,9 +49,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let http = reqwest::Client::builder().no_proxy().build()?;
     let api = format!("{}/api/shares/{}", link.base, link.share_id);
     let manifest_key =
-        scanpass_core::vault::crypto::Key::from_slice(keys.manifest.expose()).ok_or("key")?;
-    let content_key =
-        scanpass_core::vault::crypto::Key::from_slice(keys.content.expose()).ok_or("key")?;
+        scanpass_core::crypto::Key::from_slice(keys.manifest.expose()).ok_or("key")?;
+    let content_key = scanpass_core::crypto::Key::from_slice(keys.content.expose()).ok_or("key")?;
     let share_id = link.share_id.clone();
 
     let start = Instant::now();
@@ -59,8 +58,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for r in 0..recipients {
         let (http, api, token, share_id) =
             (http.clone(), api.clone(), token.clone(), share_id.clone());
-        let mk = scanpass_core::vault::crypto::Key::from_slice(manifest_key.expose()).unwrap();
-        let ck = scanpass_core::vault::crypto::Key::from_slice(content_key.expose()).unwrap();
+        let mk = scanpass_core::crypto::Key::from_slice(manifest_key.expose()).unwrap();
+        let ck = scanpass_core::crypto::Key::from_slice(content_key.expose()).unwrap();
         tasks.push(tokio::spawn(async move {
             let t0 = Instant::now();
             let sealed = get(&http, format!("{api}/manifest"), &token).await?;

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use scanpass_core::vault::crypto::Key;
+use scanpass_core::crypto::Key;
 use scanpass_core::vault::{self, KeyringKeyStore, PassphraseKeyStore};
 use zeroize::Zeroizing;
 

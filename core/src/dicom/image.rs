@@ -7,15 +7,18 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use super::decode::{decode_frame, decode_input, native_422, samples_filled, FrameInput, Raw};
+use super::decode::{
+    decode_frame_reduced, decode_input_at, native_422, samples_filled, FrameInput, Raw,
+};
 use super::encapsulated::{ends_image, frame_fragments};
 use super::header::{ImageInfo, PixelElement};
-use super::locate::{locate, ByteSource, Encoding, Located, PixelLocation};
+use super::locate::{locate, Encoding, Located, PixelLocation};
 use super::open::{dataset_start, parse, Object, ReadDepth};
 use super::summary::{summary, Summary};
 use super::Frame;
+use crate::byte_source::ByteSource;
+use crate::crypto::SecretBytes;
 use crate::error::{Error, Result};
-use crate::secret::SecretBytes;
 
 /// Files up to this size are read whole by [`DicomImage::open`].
 pub const WHOLE_FILE_LIMIT: u64 = 8 * 1024 * 1024;
@@ -305,6 +308,21 @@ impl DicomImage {
 
     /// Decode frame `frame` (0-based), reading only its bytes.
     pub fn decode_frame(&self, frame: u32) -> Result<Frame<'_>> {
+        self.decode_frame_at(frame, 0)
+    }
+
+    /// Decode frame `frame` at the resolution a view of `view` (width, height) pixels needs
+    /// (see [`super::decode_frame_for_view`]): smaller when the codec can, else whole.
+    pub fn decode_frame_for_view(&self, frame: u32, view: (u32, u32)) -> Result<Frame<'_>> {
+        let info = self.info()?;
+        let reduce = match super::reducible(info) {
+            true => super::reduction_for_view(info.cols, info.rows, view),
+            false => 0,
+        };
+        self.decode_frame_at(frame, reduce)
+    }
+
+    fn decode_frame_at(&self, frame: u32, reduce: u32) -> Result<Frame<'_>> {
         let info = self.info()?;
         if frame >= info.frames {
             return Err(Error::FrameOutOfRange {
@@ -313,7 +331,7 @@ impl DicomImage {
             });
         }
         let loc = match &self.pixels {
-            Pixels::Parsed(obj) => return decode_frame(obj, info, frame),
+            Pixels::Parsed(obj) => return decode_frame_reduced(obj, info, frame, reduce),
             Pixels::None => return Err(Error::NoPixelData),
             Pixels::Located(loc) => loc,
         };
@@ -348,7 +366,7 @@ impl DicomImage {
                 FrameInput::Stream(stream)
             }
         };
-        decode_input(info, frame, input)
+        decode_input_at(info, frame, input, reduce)
     }
 
     fn native(&self, info: &ImageInfo, frame: u32, offset: u64, length: u64) -> Result<Raw<'_>> {

@@ -17,6 +17,53 @@ pub(crate) fn decode(
     bytes_per_sample: usize,
 ) -> Result<Vec<u8>> {
     let image = jpeg2k::Image::from_bytes(stream).map_err(|e| Error::codec(syntax, e))?;
+    samples(&image, syntax, pixels, components, bytes_per_sample)
+}
+
+/// Decode at a lower resolution: each side divided by 2 to the power `reduce` (rounded up), the
+/// wavelet's own resolution levels, so the work shrinks with the area. A stream with fewer
+/// levels is decoded at the lowest it has. Returns the samples (as [`decode`]) and the width and
+/// height decoded.
+pub(crate) fn decode_reduced(
+    stream: &[u8],
+    syntax: &str,
+    components: usize,
+    bytes_per_sample: usize,
+    reduce: u32,
+) -> Result<(Vec<u8>, u32, u32)> {
+    let mut r = reduce;
+    let image = loop {
+        let params = jpeg2k::DecodeParameters::new().reduce(r);
+        match jpeg2k::Image::from_bytes_with(stream, params) {
+            Ok(image) => break image,
+            // OpenJPEG refuses a reduction past the stream's levels before decoding anything
+            Err(_) if r > 0 => r -= 1,
+            Err(e) => return Err(Error::codec(syntax, e)),
+        }
+    };
+    let first = image
+        .components()
+        .first()
+        .ok_or_else(|| Error::codec(syntax, "no component"))?;
+    let (w, h) = (first.width(), first.height());
+    let out = samples(
+        &image,
+        syntax,
+        w as usize * h as usize,
+        components,
+        bytes_per_sample,
+    )?;
+    Ok((out, w, h))
+}
+
+/// The first `components` components of a decoded image, each of `pixels` samples, interleaved.
+fn samples(
+    image: &jpeg2k::Image,
+    syntax: &str,
+    pixels: usize,
+    components: usize,
+    bytes_per_sample: usize,
+) -> Result<Vec<u8>> {
     let comps = image.components();
     if comps.len() < components || components == 0 {
         return Err(Error::codec(

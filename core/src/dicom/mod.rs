@@ -26,14 +26,16 @@ mod summary;
 /// (exports, de-identified copies, phantoms, re-wrapped objects).
 pub const IMPLEMENTATION_CLASS_UID: &str = "1.2.826.0.1.3680043.10.1604.1";
 
+pub use crate::byte_source::ByteSource;
 pub(crate) use decode::each_samples;
-pub use decode::{decode_frame, ColorModel, Frame, Samples};
+pub use decode::{
+    decode_frame, decode_frame_for_view, reducible, reduction_for_view, ColorModel, Frame, Samples,
+};
 pub use header::{
     FrameTransforms, ImageInfo, Lut, Photometric, PixelElement, Rescale, SampleType, SyntaxName,
     VoiFunction, Window,
 };
 pub use image::{DicomImage, WHOLE_FILE_LIMIT};
-pub use locate::ByteSource;
 pub(crate) use open::end_of_meta;
 pub use open::{has_dicom_magic, looks_like_dicom, open, parse, Object, ReadDepth};
 pub use summary::{summary, Summary};

@@ -12,9 +12,9 @@ mod sink;
 
 use std::path::Path;
 
+use crate::crypto::SecretBytes;
 use crate::error::{Error, Result};
 use crate::fileset::{FileSetWriter, FileSink};
-use crate::secret::SecretBytes;
 use crate::task::CancelToken;
 use crate::vault::{InstanceRow, SeriesRow, Vault};
 use sink::Sink;

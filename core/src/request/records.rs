@@ -31,7 +31,7 @@ fn study_of(r: &RequestRecord) -> Option<String> {
 impl Vault {
     /// Store a new request (finished or a wizard draft); returns its id.
     pub fn create_request(&self, record: &RequestRecord) -> Result<String> {
-        let id = hex::encode(crate::vault::crypto::new_blob_id());
+        let id = hex::encode(crate::crypto::new_blob_id());
         let study = study_of(record);
         if let Some(s) = &study {
             if !self.has_study(s)? {

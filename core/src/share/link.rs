@@ -25,7 +25,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::vault::crypto::Key;
+use crate::crypto::Key;
 
 /// Argon2id cost of a passcode: 64 MiB, 3 passes, 1 lane, as the vault passphrase (about 0.3 s
 /// here; a recipient types it once).

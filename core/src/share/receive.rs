@@ -10,9 +10,9 @@ use super::relay_client::{Relay, ShareError};
 use super::seal::{self, SealError};
 use super::stream;
 use super::{Link, ShareKeys};
+use crate::crypto::SecretBytes;
 use crate::error::{Error, Result};
 use crate::import::{CancelToken, ImportListener, ImportSummary, Ingest};
-use crate::vault::crypto::SecretBytes;
 use crate::vault::Vault;
 
 /// What receiving a share did.

@@ -6,7 +6,7 @@
 
 use rand::RngCore;
 
-use crate::vault::crypto::{AeadKey, Key, SecretBytes};
+use crate::crypto::{AeadKey, Key, SecretBytes};
 
 /// The format byte every sealed object starts with.
 pub const VERSION: u8 = 1;

@@ -23,6 +23,7 @@ use super::relay_client::{AccessEvent, CreateShare, Relay, ShareError};
 use super::seal::{self, OVERHEAD};
 use super::stream::{self, CHUNK_SIZE};
 use super::{Link, Pending, ShareLifecycle, ShareRecord};
+use crate::crypto::{Key, SecretBytes};
 use crate::deid::{self, Preset, Reason};
 use crate::dicom::attrs::{int, text};
 use crate::dicom::{parse, Object, ReadDepth};
@@ -30,7 +31,6 @@ use crate::error::{Error, Result};
 use crate::export;
 use crate::fileset::FileSink;
 use crate::import::CancelToken;
-use crate::vault::crypto::{Key, SecretBytes};
 use crate::vault::{now, Vault};
 use dicom_dictionary_std::tags;
 

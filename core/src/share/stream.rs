@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use super::seal::OVERHEAD;
-use crate::vault::crypto::SecretBytes;
+use crate::crypto::SecretBytes;
 
 /// Bytes of plaintext in every chunk this code writes (1 MiB: a 512 × 512 CT slice takes one
 /// or two chunks, so a viewer shows a slice after one or two requests).

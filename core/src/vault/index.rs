@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::crypto::Key;
+use crate::crypto::Key;
 use crate::error::{Error, Result};
 
 /// Numbered migrations, applied in order; `PRAGMA user_version` records the last one applied.

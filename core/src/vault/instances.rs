@@ -4,9 +4,9 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::crypto::{self, BlobId, Key};
 use super::index::{in_transaction, sql};
 use super::{integrity, io_err, new_id, now, parse_blob_id, study_ad, InstanceRow, Vault};
+use crate::crypto::{self, BlobId, Key};
 use crate::dicom::{ByteSource, DicomImage, Summary, WHOLE_FILE_LIMIT};
 use crate::error::{Error, Result};
 

@@ -14,7 +14,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
 use zeroize::Zeroizing;
 
-use super::crypto::{open, seal, Key};
+use crate::crypto::{open, seal, Key};
 
 /// Why a key store could not give or keep a key.
 #[derive(Debug, thiserror::Error)]

@@ -4,9 +4,9 @@
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use super::crypto::{BlobId, Key};
 use super::index::sql;
 use super::Vault;
+use crate::crypto::{BlobId, Key};
 use crate::error::{Error, Result};
 
 /// A study as listed.

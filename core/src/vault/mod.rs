@@ -4,7 +4,9 @@
 //! - `vault.json`: the vault id and format version (no secrets, no patient data);
 //! - `index.db`: the SQLCipher-encrypted index (studies, series, instances, sealed study keys,
 //!   records requests);
-//! - `blobs/xx/<id>`: one encrypted blob per stored DICOM file or thumbnail ([`crypto`]);
+//! - `blobs/xx/<id>`: one encrypted blob per stored DICOM file or thumbnail ([`crate::crypto`]),
+//!   kept by a [`blobs::BlobStore`]: these files by default ([`blobs::FileBlobStore`]), or
+//!   memory ([`blobs::MemoryBlobStore`], [`Vault::create_with_blobs`]) in tests;
 //! - `passphrase.key`: only when a [`PassphraseKeyStore`] keeps the vault key.
 //!
 //! Key hierarchy: the vault key (in a [`KeyStore`]) → the index key (HKDF) and, sealed in the index,
@@ -15,7 +17,6 @@
 //! the index. Reads of pixel data happen outside it.
 
 pub mod blobs;
-pub mod crypto;
 mod documents;
 mod index;
 mod instances;
@@ -30,9 +31,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::OptionalExtension;
 
+use crate::crypto::{self, BlobId, Key};
 use crate::error::{Error, Result};
-use blobs::BlobStore;
-use crypto::{BlobId, Key};
+use blobs::{BlobStore, Blobs, FileBlobStore};
 pub(crate) use documents::Documents;
 use index::{sql, Index};
 pub(crate) use instances::{Storable, Stored};
@@ -61,7 +62,7 @@ pub struct Vault {
     dir: PathBuf,
     id: String,
     key_check: Option<String>,
-    blobs: BlobStore,
+    blobs: Blobs,
     state: Mutex<Option<Unlocked>>,
     lock_hooks: Mutex<Vec<std::sync::Weak<LockHook>>>,
     /// bumped by every change of what the vault holds ([`Vault::revision`])
@@ -104,6 +105,24 @@ fn new_id() -> String {
 impl Vault {
     /// Create a vault in `dir` (empty or absent), its key kept by `keys`. Returns it unlocked.
     pub fn create(dir: &Path, keys: &dyn KeyStore) -> Result<Vault> {
+        Self::create_with(dir, keys, None)
+    }
+
+    /// [`Vault::create`] with its blobs kept in `blobs` instead of the vault's folder (a
+    /// [`blobs::MemoryBlobStore`] in tests); the index and the key stay in `dir`.
+    pub fn create_with_blobs(
+        dir: &Path,
+        keys: &dyn KeyStore,
+        blobs: Arc<dyn BlobStore>,
+    ) -> Result<Vault> {
+        Self::create_with(dir, keys, Some(blobs))
+    }
+
+    fn create_with(
+        dir: &Path,
+        keys: &dyn KeyStore,
+        blobs: Option<Arc<dyn BlobStore>>,
+    ) -> Result<Vault> {
         std::fs::create_dir_all(dir).map_err(io_err("the vault folder"))?;
         if dir.join("vault.json").exists() {
             return Err(Error::AlreadyExists("vault"));
@@ -119,13 +138,23 @@ impl Vault {
         })
         .map_err(|e| Error::Storage(e.to_string()))?;
         blobs::write_atomic(&dir.join("vault.json"), &file).map_err(io_err("vault.json"))?;
-        let vault = Vault::open(dir)?;
+        let vault = Vault::open_with(dir, blobs)?;
         vault.unlock_with(key)?;
         Ok(vault)
     }
 
     /// Open the vault in `dir`, locked.
     pub fn open(dir: &Path) -> Result<Vault> {
+        Self::open_with(dir, None)
+    }
+
+    /// [`Vault::open`] of a vault whose blobs are kept in `blobs` (see
+    /// [`Vault::create_with_blobs`]).
+    pub fn open_with_blobs(dir: &Path, blobs: Arc<dyn BlobStore>) -> Result<Vault> {
+        Self::open_with(dir, Some(blobs))
+    }
+
+    fn open_with(dir: &Path, blobs: Option<Arc<dyn BlobStore>>) -> Result<Vault> {
         let raw = std::fs::read(dir.join("vault.json")).map_err(io_err("vault.json"))?;
         let file: VaultFile = serde_json::from_slice(&raw)
             .map_err(|_| Error::Integrity("vault.json is damaged".into()))?;
@@ -135,7 +164,13 @@ impl Vault {
                 file.format
             )));
         }
-        let blobs = BlobStore::new(dir.join("blobs")).map_err(io_err("the blob folder"))?;
+        let blobs = match blobs {
+            Some(store) => store,
+            None => {
+                Arc::new(FileBlobStore::new(dir.join("blobs")).map_err(io_err("the blob folder"))?)
+            }
+        };
+        let blobs = Blobs::new(blobs);
         // whatever an import killed mid-way left (ciphertext under a key that died with it)
         scratch::wipe(&dir.join(scratch::DIR));
         Ok(Vault {

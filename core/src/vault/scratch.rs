@@ -20,7 +20,7 @@ use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::crypto::{new_blob_id, BlobId, BlobReader, Key, StreamWriter};
+use crate::crypto::{new_blob_id, BlobId, BlobReader, Key, StreamWriter};
 use crate::dicom::ByteSource;
 use crate::error::{Error, Result};
 use crate::task::CancelToken;
@@ -281,7 +281,7 @@ pub fn copy_capped(
     cancel: &CancelToken,
 ) -> std::result::Result<u64, CopyError> {
     // plaintext passes through it: wiped when dropped
-    let mut buf = crate::secret::SecretBytes::new(vec![0u8; 256 << 10]);
+    let mut buf = crate::crypto::SecretBytes::new(vec![0u8; 256 << 10]);
     let mut total = 0u64;
     loop {
         if cancel.is_cancelled() {

@@ -44,6 +44,44 @@ fn flip_byte(path: &Path, at: impl FnOnce(usize) -> usize) {
     std::fs::write(path, b).unwrap();
 }
 
+/// Where a test vault keeps its blobs: the tests of stored blobs run against both stores.
+enum Backend {
+    Files,
+    Memory(Arc<blobs::MemoryBlobStore>),
+}
+
+impl Backend {
+    fn both() -> [Backend; 2] {
+        [
+            Backend::Files,
+            Backend::Memory(Arc::new(blobs::MemoryBlobStore::new())),
+        ]
+    }
+
+    fn create(&self, dir: &Path) -> Vault {
+        match self {
+            Backend::Files => Vault::create(dir, &fast_store(dir)).unwrap(),
+            Backend::Memory(m) => {
+                Vault::create_with_blobs(dir, &fast_store(dir), m.clone()).unwrap()
+            }
+        }
+    }
+
+    /// [`flip_byte`] of the stored blob `id`.
+    fn flip(&self, dir: &Path, id: &BlobId, at: impl FnOnce(usize) -> usize) {
+        match self {
+            Backend::Files => {
+                let files = blobs::FileBlobStore::new(dir.join("blobs")).unwrap();
+                flip_byte(&files.path(id), at)
+            }
+            Backend::Memory(m) => assert!(m.tamper(id, |b| {
+                let at = at(b.len());
+                b[at] ^= 0x40;
+            })),
+        }
+    }
+}
+
 struct Recorder(Mutex<Vec<ImportEvent>>);
 impl ImportListener for Recorder {
     fn on_event(&self, e: &ImportEvent) {
@@ -186,41 +224,49 @@ fn nothing_identifying_is_on_disk_in_plain_text() {
 
 #[test]
 fn lock_wrong_passphrase_delete_and_integrity() {
-    let dir = temp_dir("vault");
-    let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
-    import(
-        &vault,
-        &[Source::Path(cd_folder(4, 2))],
-        &Silent,
-        &CancelToken::new(),
-    )
-    .unwrap();
-    let study = vault.studies().unwrap()[0].id.clone();
-    let series = vault.series(&study).unwrap()[0].id.clone();
+    for backend in Backend::both() {
+        let dir = temp_dir("vault");
+        let vault = backend.create(&dir);
+        import(
+            &vault,
+            &[Source::Path(cd_folder(4, 2))],
+            &Silent,
+            &CancelToken::new(),
+        )
+        .unwrap();
+        let study = vault.studies().unwrap()[0].id.clone();
+        let series = vault.series(&study).unwrap()[0].id.clone();
+        if let Backend::Memory(m) = &backend {
+            // the blobs are in the store given, none in the vault's folder
+            assert!(!m.list().unwrap().is_empty());
+            let files = blobs::FileBlobStore::new(dir.join("blobs")).unwrap();
+            assert!(files.list().unwrap().is_empty());
+        }
 
-    vault.lock();
-    assert!(matches!(vault.studies(), Err(Error::Locked)));
-    let wrong = PassphraseKeyStore::new(&dir, "not it");
-    assert!(matches!(vault.unlock(&wrong), Err(Error::WrongKey)));
-    vault.unlock(&fast_store(&dir)).unwrap();
+        vault.lock();
+        assert!(matches!(vault.studies(), Err(Error::Locked)));
+        let wrong = PassphraseKeyStore::new(&dir, "not it");
+        assert!(matches!(vault.unlock(&wrong), Err(Error::WrongKey)));
+        vault.unlock(&fast_store(&dir)).unwrap();
 
-    // flip a byte in one stored image: a clear integrity error for that image, the rest reads
-    let inst = crate::library::instances(&vault, &series).unwrap();
-    flip_byte(&vault.blobs.path(&inst[1].blob_id), |len| len - 100);
-    assert!(matches!(
-        crate::library::render(&vault, &series, 1, 0, &Voi::Default),
-        Err(Error::Integrity(_))
-    ));
-    crate::library::render(&vault, &series, 0, 0, &Voi::Default).unwrap();
+        // flip a byte in one stored image: a clear integrity error for that image, the rest reads
+        let inst = crate::library::instances(&vault, &series).unwrap();
+        backend.flip(&dir, &inst[1].blob_id, |len| len - 100);
+        assert!(matches!(
+            crate::library::render(&vault, &series, 1, 0, &Voi::Default),
+            Err(Error::Integrity(_))
+        ));
+        crate::library::render(&vault, &series, 0, 0, &Voi::Default).unwrap();
 
-    vault.delete_study(&study).unwrap();
-    assert!(vault.studies().unwrap().is_empty());
-    assert!(vault.blobs.list().unwrap().is_empty(), "blobs removed");
-    assert!(matches!(
-        vault.series(&study),
-        Err(Error::NotFound("study"))
-    ));
-    std::fs::remove_dir_all(&dir).ok();
+        vault.delete_study(&study).unwrap();
+        assert!(vault.studies().unwrap().is_empty());
+        assert!(vault.blobs.list().unwrap().is_empty(), "blobs removed");
+        assert!(matches!(
+            vault.series(&study),
+            Err(Error::NotFound("study"))
+        ));
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
 
 /// A slice is decrypted whole when opened; an object larger than a file read whole from plain
@@ -228,47 +274,49 @@ fn lock_wrong_passphrase_delete_and_integrity() {
 /// damaged frame is an integrity error for that frame, and the others still show.
 #[test]
 fn a_large_multi_frame_object_is_read_frame_by_frame() {
-    let dir = temp_dir("vault");
-    let vault = Vault::create(&dir, &fast_store(&dir)).unwrap();
-    let (frames, side) = (40u32, 512usize);
-    let cine = phantom::cine(frames, side as u16, side as u16).unwrap();
-    assert!(cine.len() as u64 > WHOLE_FILE_LIMIT);
-    let file = dir.join("cine.dcm");
-    std::fs::write(&file, &cine).unwrap();
-    import(&vault, &[Source::Path(file)], &Silent, &CancelToken::new()).unwrap();
-    let study = vault.studies().unwrap()[0].id.clone();
-    let series = vault.series(&study).unwrap()[0].id.clone();
-    let plain = DicomImage::from_bytes(cine.clone()).unwrap();
-    for frame in [0, 35] {
-        let want = render::render(
-            plain.info().unwrap(),
-            &plain.decode_frame(frame).unwrap(),
-            &Voi::Default,
-        )
-        .unwrap()
-        .0;
-        let got = crate::library::render(&vault, &series, 0, frame, &Voi::Default)
+    for backend in Backend::both() {
+        let dir = temp_dir("vault");
+        let vault = backend.create(&dir);
+        let (frames, side) = (40u32, 512usize);
+        let cine = phantom::cine(frames, side as u16, side as u16).unwrap();
+        assert!(cine.len() as u64 > WHOLE_FILE_LIMIT);
+        let file = dir.join("cine.dcm");
+        std::fs::write(&file, &cine).unwrap();
+        import(&vault, &[Source::Path(file)], &Silent, &CancelToken::new()).unwrap();
+        let study = vault.studies().unwrap()[0].id.clone();
+        let series = vault.series(&study).unwrap()[0].id.clone();
+        let plain = DicomImage::from_bytes(cine.clone()).unwrap();
+        for frame in [0, 35] {
+            let want = render::render(
+                plain.info().unwrap(),
+                &plain.decode_frame(frame).unwrap(),
+                &Voi::Default,
+            )
             .unwrap()
             .0;
-        assert!(got.rgba == want.rgba, "frame {frame} from the vault");
-    }
+            let got = crate::library::render(&vault, &series, 0, frame, &Voi::Default)
+                .unwrap()
+                .0;
+            assert!(got.rgba == want.rgba, "frame {frame} from the vault");
+        }
 
-    // flip a byte in the middle of frame 35 (the pixel data end the object; version 2 blobs keep
-    // the ciphertext in plaintext order, then one 16-byte tag per 64 KiB chunk)
-    let frame_len = side * side;
-    let in_plain = cine.len() - (frames as usize - 35) * frame_len + frame_len / 2;
-    let inst = crate::library::instances(&vault, &series).unwrap();
-    let tags = cine.len().div_ceil(crypto::CHUNK) * 16;
-    flip_byte(&vault.blobs.path(&inst[0].blob_id), |len| {
-        len - tags - (cine.len() - in_plain)
-    });
-    assert!(matches!(
-        crate::library::render(&vault, &series, 0, 35, &Voi::Default),
-        Err(Error::Integrity(_))
-    ));
-    crate::library::render(&vault, &series, 0, 0, &Voi::Default).unwrap();
-    crate::library::render(&vault, &series, 0, 34, &Voi::Default).unwrap();
-    std::fs::remove_dir_all(&dir).ok();
+        // flip a byte in the middle of frame 35 (the pixel data end the object; version 2 blobs keep
+        // the ciphertext in plaintext order, then one 16-byte tag per 64 KiB chunk)
+        let frame_len = side * side;
+        let in_plain = cine.len() - (frames as usize - 35) * frame_len + frame_len / 2;
+        let inst = crate::library::instances(&vault, &series).unwrap();
+        let tags = cine.len().div_ceil(crypto::CHUNK) * 16;
+        backend.flip(&dir, &inst[0].blob_id, |len| {
+            len - tags - (cine.len() - in_plain)
+        });
+        assert!(matches!(
+            crate::library::render(&vault, &series, 0, 35, &Voi::Default),
+            Err(Error::Integrity(_))
+        ));
+        crate::library::render(&vault, &series, 0, 0, &Voi::Default).unwrap();
+        crate::library::render(&vault, &series, 0, 34, &Voi::Default).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
 
 /// Cancels the import once `after` files are processed.

@@ -141,6 +141,27 @@ fn neighbours_are_prefetched_ahead_of_the_scroll_and_the_cache_stays_bounded() {
 }
 
 #[test]
+fn the_prefetch_reaches_further_ahead_than_behind() {
+    let (vault, _dir) = vault_with(24, 0);
+    let series = series_by_modality(&vault, "CT");
+    // radius 2: two behind, eight ahead, with room for all of them
+    let v = Viewer::with_limits(vault.clone(), &series, 1 << 24, 2).unwrap();
+    v.render(10, &Voi::Default).unwrap();
+    v.wait_prefetch_idle();
+    let cached: Vec<u32> = (0..24).filter(|&n| v.is_cached(n)).collect();
+    assert_eq!(cached, (8..=18).collect::<Vec<_>>());
+    // going back turns it round: eight below, two above
+    v.render(9, &Voi::Default).unwrap();
+    v.wait_prefetch_idle();
+    assert!(
+        (1..=11).all(|n| v.is_cached(n)),
+        "{:?}",
+        (0..24).filter(|&n| v.is_cached(n)).collect::<Vec<_>>()
+    );
+    assert!(!v.is_cached(0) && !v.is_cached(19));
+}
+
+#[test]
 fn locking_the_vault_drops_decoded_pixels_and_refuses_renders() {
     let (vault, dir) = vault_with(6, 0);
     let series = series_by_modality(&vault, "CT");
@@ -250,4 +271,73 @@ fn the_cache_budget_follows_the_platform_and_the_device_memory() {
     if cfg!(target_os = "linux") {
         assert!(physical_memory().is_some_and(|m| m > 64 * 1024 * 1024));
     }
+}
+
+/// The WG-04 1760 × 1760 JPEG 2000 lossless radiograph, when the samples are beside the checkout.
+fn radiograph() -> Option<std::path::PathBuf> {
+    let f = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/dicom-samples/dicom-test-files/WG04/J2KR/RG3_J2KR");
+    if !f.is_file() {
+        eprintln!("!!! SKIPPED: ../shared/dicom-samples is absent; the radiograph test not run");
+    }
+    f.is_file().then_some(f)
+}
+
+#[test]
+fn a_large_jpeg_2000_image_shows_first_at_the_views_size_then_whole() {
+    let Some(file) = radiograph() else { return };
+    // the codec's levels: a 440-pixel view needs a quarter of each side
+    let img = DicomImage::open(&file).unwrap();
+    let small = img.decode_frame_for_view(0, (440, 440)).unwrap();
+    assert_eq!((small.cols, small.rows), (440, 440));
+    let half = img.decode_frame_for_view(0, (600, 300)).unwrap();
+    assert_eq!(
+        (half.cols, half.rows),
+        (880, 880),
+        "at least 3/4 of the view"
+    );
+    let phone = img.decode_frame_for_view(0, (1080, 1080)).unwrap();
+    assert_eq!((phone.cols, phone.rows), (880, 880));
+    let whole = img.decode_frame_for_view(0, (2000, 2000)).unwrap();
+    assert_eq!((whole.cols, whole.rows), (1760, 1760));
+    assert_eq!(whole.samples, img.decode_frame(0).unwrap().samples);
+
+    let dir = temp_dir("rg3");
+    let keys = PassphraseKeyStore::new(&dir, "pw").with_cost(1024, 1);
+    let vault = Arc::new(Vault::create(&dir, &keys).unwrap());
+    import(&vault, &[Source::Path(file)], &Silent, &CancelToken::new()).unwrap();
+    let series = series_by_modality(&vault, "CR");
+    let v = Viewer::open(vault.clone(), &series).unwrap();
+    let mut first = Vec::new();
+    let r = v
+        .render_for_view(0, &Voi::Default, (440, 440), &mut first, 0)
+        .unwrap();
+    assert!(r.reduced && (r.width, r.height) == (440, 440), "{r:?}");
+    assert_eq!(first.len(), 440 * 440 * 4);
+    // the prefetch decodes it whole; then the same call gives the full image, exactly
+    v.wait_prefetch_idle();
+    assert!(
+        v.is_cached(0),
+        "the shown slice decoded whole in the background"
+    );
+    let mut again = Vec::new();
+    let r = v
+        .render_for_view(0, &Voi::Default, (440, 440), &mut again, 0)
+        .unwrap();
+    assert!(!r.reduced && (r.width, r.height) == (1760, 1760));
+    assert_eq!(again, v.render(0, &Voi::Default).unwrap().0.rgba);
+    // an image with no level small enough is decoded whole at once
+    let (vault2, _d) = vault_with(3, 0);
+    let ct = Viewer::open(vault2.clone(), &series_by_modality(&vault2, "CT")).unwrap();
+    let r = ct
+        .render_for_view(1, &Voi::Default, (10, 10), &mut Vec::new(), 0)
+        .unwrap();
+    assert!(!r.reduced && r.width == 48);
+    // a lock while a first image is shown refuses the next
+    vault.lock();
+    assert!(matches!(
+        v.render_for_view(0, &Voi::Default, (440, 440), &mut Vec::new(), 0),
+        Err(Error::Locked)
+    ));
+    let _ = std::fs::remove_dir_all(dir);
 }
