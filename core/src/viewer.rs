@@ -101,6 +101,8 @@ pub struct Geometry {
     pub cols: u32,
     /// Row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing).
     pub pixel_spacing: Option<(f64, f64)>,
+    /// Which attribute [`Geometry::pixel_spacing`] comes from.
+    pub spacing_source: Option<SpacingSource>,
     /// Distance between neighbouring slice centres in mm, along the slice normal (the median
     /// of the gaps between positions), when every slice has a position and one orientation.
     pub slice_spacing: Option<f64>,
@@ -108,6 +110,31 @@ pub struct Geometry {
     pub slice_thickness: Option<f64>,
     /// Image Orientation (Patient) shared by the slices.
     pub orientation: Option<[f64; 6]>,
+}
+
+/// Where a series' pixel spacing comes from: a measurement's meaning depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpacingSource {
+    /// Pixel Spacing (0028,0030), in the patient (or the Pixel Measures of an enhanced object).
+    PixelSpacing,
+    /// Imager Pixel Spacing (0018,1164), at the detector: a projection radiograph's lengths
+    /// there include the beam's magnification (usually a few per cent larger than in the body).
+    ImagerPixelSpacing,
+}
+
+/// The attribute a header's pixel spacing comes from, by the rule of [`ImageInfo`]'s
+/// `pixel_spacing` (Pixel Spacing, the enhanced Pixel Measures, then Imager Pixel Spacing).
+fn spacing_source(
+    header: &crate::dicom::Object,
+    spacing: Option<(f64, f64)>,
+) -> Option<SpacingSource> {
+    spacing?;
+    let ok = |tag| crate::dicom::attrs::floats(header, tag).len() == 2;
+    if ok(tags::PIXEL_SPACING) || !ok(tags::IMAGER_PIXEL_SPACING) {
+        Some(SpacingSource::PixelSpacing)
+    } else {
+        Some(SpacingSource::ImagerPixelSpacing)
+    }
 }
 
 /// Cine playback of a multi-frame series.
@@ -281,6 +308,7 @@ impl Viewer {
             rows: info.rows,
             cols: info.cols,
             pixel_spacing: info.pixel_spacing,
+            spacing_source: spacing_source(header, info.pixel_spacing),
             slice_spacing: slice_spacing(&instances),
             slice_thickness: crate::dicom::attrs::float(header, tags::SLICE_THICKNESS),
             orientation: instances[0].orientation(),
@@ -388,9 +416,30 @@ impl Viewer {
         out: &mut Vec<u8>,
         prefix: usize,
     ) -> Result<Rendered> {
+        self.render_into_with(n, voi, false, out, prefix)
+    }
+
+    /// [`Viewer::render_into`], grey levels inverted when `invert` (on top of what MONOCHROME1
+    /// implies).
+    pub fn render_into_with(
+        &self,
+        n: u32,
+        voi: &Voi,
+        invert: bool,
+        out: &mut Vec<u8>,
+        prefix: usize,
+    ) -> Result<Rendered> {
         let decoded = self.inner.decoded_for_screen(n as usize)?;
         self.inner.ask_prefetch(n as usize);
-        fill(&decoded.info, &decoded.frame, voi, out, prefix, false)
+        fill(
+            &decoded.info,
+            &decoded.frame,
+            voi,
+            invert,
+            out,
+            prefix,
+            false,
+        )
     }
 
     /// Render slice `n` for a view of `view` (width, height) device pixels, as soon as it can:
@@ -423,7 +472,7 @@ impl Viewer {
         let reduced = frame.rows < info.rows || frame.cols < info.cols;
         // the full decode of this slice comes first in the prefetch
         self.inner.ask_prefetch(k);
-        let r = fill(&info, &frame, voi, out, prefix, reduced)?;
+        let r = fill(&info, &frame, voi, false, out, prefix, reduced)?;
         if self.inner.locked.load(Ordering::SeqCst) || !self.inner.vault.is_unlocked() {
             out.truncate(prefix);
             return Err(Error::Locked);
@@ -500,13 +549,14 @@ fn fill(
     info: &ImageInfo,
     frame: &Frame<'_>,
     voi: &Voi,
+    invert: bool,
     out: &mut Vec<u8>,
     prefix: usize,
     reduced: bool,
 ) -> Result<Rendered> {
     let (w, h) = (frame.cols, frame.rows);
     out.resize(prefix + w as usize * h as usize * 4, 0);
-    let applied = render::render_into(info, frame, voi, false, &mut out[prefix..])?;
+    let applied = render::render_into(info, frame, voi, invert, &mut out[prefix..])?;
     Ok(Rendered {
         width: w,
         height: h,
@@ -677,19 +727,7 @@ impl Inner {
     /// each distance: `radius` on each side, and [`AHEAD`] times that in the direction of travel
     /// (a scroll at 60 slices a second is a quarter of a second ahead at the default radius).
     fn neighbours(&self, centre: usize, forward: bool) -> Vec<usize> {
-        let len = self.slices.len();
-        let ahead_radius = self.radius * AHEAD;
-        let mut out = Vec::with_capacity(self.radius + ahead_radius);
-        for d in 1..=ahead_radius {
-            let up = centre.checked_add(d).filter(|&i| i < len);
-            let down = centre.checked_sub(d);
-            let (ahead, behind) = if forward { (up, down) } else { (down, up) };
-            out.extend(ahead);
-            if d <= self.radius {
-                out.extend(behind);
-            }
-        }
-        out
+        prefetch_order(centre, self.slices.len(), self.radius, forward)
     }
 
     /// One prefetch worker: takes the nearest neighbour of the slice shown that is neither
@@ -737,6 +775,24 @@ impl Inner {
 }
 
 use dicom_dictionary_std::tags;
+
+/// The slices to decode around slice `centre` of `len`: `radius` behind and [`AHEAD`] times that
+/// in the direction of travel, nearest first, the scrolling direction first at each distance.
+/// The viewer's prefetch workers follow this order, and the viewer screen shows it.
+pub fn prefetch_order(centre: usize, len: usize, radius: usize, forward: bool) -> Vec<usize> {
+    let ahead_radius = radius * AHEAD;
+    let mut out = Vec::with_capacity(radius + ahead_radius);
+    for d in 1..=ahead_radius {
+        let up = centre.checked_add(d).filter(|&i| i < len);
+        let down = centre.checked_sub(d);
+        let (ahead, behind) = if forward { (up, down) } else { (down, up) };
+        out.extend(ahead);
+        if d <= radius {
+            out.extend(behind);
+        }
+    }
+    out
+}
 
 /// The median gap between neighbouring slice positions along the shared normal.
 fn slice_spacing(rows: &[InstanceRow]) -> Option<f64> {

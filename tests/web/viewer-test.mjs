@@ -347,10 +347,15 @@ try {
   const writers = [...(cliMulti && process.env.SCANPASS_WEB_SHARE !== "node" ? ["cli"] : []), "node"];
   const isoDate = (d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
   // the patient line each study's files give (compared, never printed)
+  // the core's rule (text::person_name; web/src/viewer/rules.ts): given names sent in capitals
+  // in title case
   const personName = (pn) => {
     if (!pn) return "";
-    const [family, given, middle, prefix, suffix] = pn.split("=")[0].split("^");
-    return [prefix, given, middle, family && family.toUpperCase(), suffix].filter(Boolean).join(" ");
+    const title = (s) => s.toLowerCase().replace(/(^|[ '’-])(\p{L})/gu, (_, a, b) => a + b.toUpperCase());
+    const soft = (s) => (s !== s.toUpperCase() ? s : title(s));
+    const group = pn.split("=").find((g) => g.trim()) ?? "";
+    const [family = "", given = "", middle = "", prefix = "", suffix = ""] = group.split("^").map((x) => x.trim());
+    return [soft(prefix), soft(given), soft(middle), family.toUpperCase(), suffix].filter(Boolean).join(" ");
   };
   const patientOf = (file) => {
     const ds = dicomParser.parseDicom(readFileSync(file), { untilTag: "x00100040" });

@@ -79,6 +79,7 @@ export interface Instance {
   voiLut: Lut | null;
   pixelSpacing: [number, number] | null; // row spacing, column spacing (mm)
   spacingSource: string | null;
+  modality: string | null;
   position: [number, number, number] | null;
   sliceLocation: number | null;
   instanceNumber: number | null;
@@ -198,6 +199,7 @@ export function readInstance(bytes: Uint8Array): Instance {
     palette: palette && palette.every((l) => l) ? (palette as [Lut, Lut, Lut]) : null,
     seriesDescription: ds.string("x0008103e") ?? null,
     patientName: ds.string("x00100010") ?? null,
+    modality: ds.string("x00080060")?.trim() || null,
     studyDate: ds.string("x00080020") ?? null,
     studyDescription: ds.string("x00081030") ?? null,
     float,

@@ -19,6 +19,10 @@ import app.scanpass.ffi.ShareStatus
 import app.scanpass.ffi.Study
 import app.scanpass.ffi.Vault
 import app.scanpass.ffi.Viewer
+import app.scanpass.ffi.ViewerCalibration
+import app.scanpass.ffi.ViewerEvent
+import app.scanpass.ffi.ViewerPoint
+import app.scanpass.ffi.ViewerScreen
 import app.scanpass.ffi.Window
 import app.scanpass.ffi.linkNeedsPasscode
 import app.scanpass.ffi.passcodeProblem
@@ -419,5 +423,48 @@ class ScenarioTest {
             }
         }
         println(STEP8_DONE)
+    }
+
+    @Test
+    fun test9_viewerScreen() {
+        ViewerScreen(vault, series.id, "fr-CA").use { screen ->
+            var v = screen.view()
+            assertEquals(listOf<Any>(0u, 192u, "Coupe 1 sur 192"), listOf<Any>(v.slice, v.sliceCount, v.sliceText))
+            assertEquals(listOf(Triple(series.id, "192 images", true)), v.strip.map { Triple(it.id, it.count, it.selected) })
+            assertEquals(listOf("default", "auto"), v.presets.map { it.id })
+            val o = v.orientation!!
+            assertEquals(listOf("H", "P", "F", "A"), listOf(o.top, o.right, o.bottom, o.left))
+            assertEquals(
+                listOf<String?>("ANONYMIZED", "8 mars 2013", "SAG MPRAGE 220 FOV"),
+                listOf(v.overlay.patient, v.overlay.studyDate, v.overlay.series),
+            )
+            screen.handle(ViewerEvent.Resize(width = 400.0, height = 768.0))
+            v = screen.handle(ViewerEvent.Scroll(dyPx = 384.0))
+            assertEquals(listOf<Any>(96u, "Coupe 97 sur 192"), listOf<Any>(v.slice, v.sliceText))
+            assertEquals(listOf(97u, 95u), v.prefetch.take(2))
+            var w = v.window!!
+            assertEquals(listOf<Any>(274.0, 612.0, "L 612 · C 274"), listOf<Any>(w.center, w.width, w.text))
+            v = screen.handle(ViewerEvent.WindowDrag(dx = 40.0, dy = -10.0))
+            w = v.window!!
+            assertEquals(205.75, w.center, 1e-9)
+            assertEquals(885.0, w.width, 1e-9)
+            assertEquals(listOf("L 885 · C 206", "Personnalisée"), listOf(w.text, w.source))
+            val r = screen.render()
+            assertEquals(listOf(256u, 256u), listOf(r.width, r.height))
+            assertEquals(256 * 256 * 4, r.rgba.size)
+            assertTrue(r.windowed)
+            assertEquals(205.75, r.windowCenter, 1e-9)
+            v = screen.handle(ViewerEvent.Measure(start = ViewerPoint(10.0, 10.0), end = ViewerPoint(110.0, 10.0)))
+            val m = v.measurement!!
+            assertEquals("85,9 mm", m.text)
+            assertEquals(ViewerCalibration.PIXEL_SPACING, m.calibration)
+            assertEquals(85.9375, m.lengthMm!!, 1e-9)
+            assertEquals(60.0, screen.handle(ViewerEvent.SetRate(fps = 500.0)).cine.fps, 0.0)
+            assertThrowsType<ScanpassException.InvalidInput>("slice 192 of 192") {
+                screen.handle(ViewerEvent.GoTo(slice = 192u))
+            }
+            assertEquals(96u, screen.view().slice)
+            assertEquals(null, screen.handle(ViewerEvent.HideName(hidden = true)).overlay.patient)
+        }
     }
 }

@@ -310,5 +310,47 @@ class Scenario(unittest.TestCase):
             other.receive(done.share.link, "blue harbour seven lanterns", None, sp.CancelHandle())
 
 
+    def test_9_viewer_screen(self):
+        screen = sp.ViewerScreen(self.vault, self.series.id, "fr-CA")
+        v = screen.view()
+        self.assertEqual((v.slice, v.slice_count, v.slice_text), (0, 192, "Coupe 1 sur 192"))
+        self.assertEqual(
+            [(i.id, i.count, i.selected) for i in v.strip], [(self.series.id, "192 images", True)]
+        )
+        self.assertEqual([p.id for p in v.presets], ["default", "auto"])
+        o = v.orientation
+        self.assertEqual((o.top, o.right, o.bottom, o.left), ("H", "P", "F", "A"))
+        ov = v.overlay
+        self.assertEqual(
+            (ov.patient, ov.study_date, ov.series),
+            ("ANONYMIZED", "8 mars 2013", "SAG MPRAGE 220 FOV"),
+        )
+        screen.handle(sp.ViewerEvent.RESIZE(width=400.0, height=768.0))
+        v = screen.handle(sp.ViewerEvent.SCROLL(dy_px=384.0))
+        self.assertEqual((v.slice, v.slice_text), (96, "Coupe 97 sur 192"))
+        self.assertEqual(v.prefetch[:2], [97, 95])
+        w = v.window
+        self.assertEqual((w.center, w.width, w.text), (274.0, 612.0, "L 612 · C 274"))
+        v = screen.handle(sp.ViewerEvent.WINDOW_DRAG(dx=40.0, dy=-10.0))
+        w = v.window
+        self.assertAlmostEqual(w.center, 205.75, places=9)
+        self.assertAlmostEqual(w.width, 885.0, places=9)
+        self.assertEqual((w.text, w.source), ("L 885 · C 206", "Personnalisée"))
+        r = screen.render()
+        self.assertEqual((r.width, r.height, len(r.rgba)), (256, 256, 256 * 256 * 4))
+        self.assertTrue(r.windowed)
+        self.assertAlmostEqual(r.window_center, 205.75, places=9)
+        v = screen.handle(
+            sp.ViewerEvent.MEASURE(start=sp.ViewerPoint(x=10.0, y=10.0), end=sp.ViewerPoint(x=110.0, y=10.0))
+        )
+        m = v.measurement
+        self.assertEqual((m.text, m.calibration), ("85,9 mm", sp.ViewerCalibration.PIXEL_SPACING))
+        self.assertAlmostEqual(m.length_mm, 85.9375, places=9)
+        self.assertEqual(screen.handle(sp.ViewerEvent.SET_RATE(fps=500.0)).cine.fps, 60.0)
+        with self.assertRaises(sp.ScanpassError.InvalidInput):
+            screen.handle(sp.ViewerEvent.GO_TO(slice=192))
+        self.assertEqual(screen.view().slice, 96)
+        self.assertIsNone(screen.handle(sp.ViewerEvent.HIDE_NAME(hidden=True)).overlay.patient)
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

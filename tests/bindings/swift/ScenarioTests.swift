@@ -311,4 +311,51 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
             try other.receive(link: link, passcode: "blue harbour seven lanterns", listener: nil, cancel: CancelHandle())
         }
     }
+
+    func test_9_viewer_screen() throws {
+        let f = try f
+        let screen = try ViewerScreen(vault: f.vault, seriesId: f.series.id, locale: "fr-CA")
+        var v = try screen.view()
+        XCTAssertEqual([v.slice, v.sliceCount], [0, 192])
+        XCTAssertEqual(v.sliceText, "Coupe 1 sur 192")
+        XCTAssertEqual(v.strip.map(\.id), [f.series.id])
+        XCTAssertEqual(v.strip.map(\.count), ["192 images"])
+        XCTAssertEqual(v.strip.map(\.selected), [true])
+        XCTAssertEqual(v.presets.map(\.id), ["default", "auto"])
+        if let o = v.orientation {
+            XCTAssertEqual([o.top, o.right, o.bottom, o.left], ["H", "P", "F", "A"])
+        } else {
+            XCTFail("no orientation letters")
+        }
+        XCTAssertEqual(
+            [v.overlay.patient, v.overlay.studyDate, v.overlay.series],
+            ["ANONYMIZED", "8 mars 2013", "SAG MPRAGE 220 FOV"])
+        _ = try screen.handle(event: .resize(width: 400, height: 768))
+        v = try screen.handle(event: .scroll(dyPx: 384))
+        XCTAssertEqual(v.slice, 96)
+        XCTAssertEqual(v.sliceText, "Coupe 97 sur 192")
+        XCTAssertEqual(Array(v.prefetch.prefix(2)), [97, 95])
+        XCTAssertEqual(v.window?.center, 274)
+        XCTAssertEqual(v.window?.width, 612)
+        XCTAssertEqual(v.window?.text, "L 612 · C 274")
+        v = try screen.handle(event: .windowDrag(dx: 40, dy: -10))
+        XCTAssertEqual(v.window?.center ?? 0, 205.75, accuracy: 1e-9)
+        XCTAssertEqual(v.window?.width ?? 0, 885, accuracy: 1e-9)
+        XCTAssertEqual(v.window?.text, "L 885 · C 206")
+        XCTAssertEqual(v.window?.source, "Personnalisée")
+        let r = try screen.render()
+        XCTAssertEqual([r.width, r.height], [256, 256])
+        XCTAssertEqual(r.rgba.count, 256 * 256 * 4)
+        XCTAssertTrue(r.windowed)
+        XCTAssertEqual(r.windowCenter, 205.75, accuracy: 1e-9)
+        v = try screen.handle(
+            event: .measure(start: ViewerPoint(x: 10, y: 10), end: ViewerPoint(x: 110, y: 10)))
+        XCTAssertEqual(v.measurement?.text, "85,9 mm")
+        XCTAssertEqual(v.measurement?.calibration, .pixelSpacing)
+        XCTAssertEqual(v.measurement?.lengthMm ?? 0, 85.9375, accuracy: 1e-9)
+        XCTAssertEqual(try screen.handle(event: .setRate(fps: 500)).cine.fps, 60)
+        assertThrows("InvalidInput") { try screen.handle(event: .goTo(slice: 192)) }
+        XCTAssertEqual(try screen.view().slice, 96)
+        XCTAssertNil(try screen.handle(event: .hideName(hidden: true)).overlay.patient)
+    }
 }

@@ -4,7 +4,13 @@
 //! One file per screen.
 
 mod library;
+mod viewer;
 
 pub use library::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use viewer::{
+    ViewerCalibration, ViewerCine, ViewerEvent, ViewerMeasurement, ViewerOrientation,
+    ViewerOverlay, ViewerPoint, ViewerPreset, ViewerScreen, ViewerSeriesItem, ViewerView,
+    ViewerWindow,
+};
 
 type Result<T> = std::result::Result<T, crate::error::ScanpassError>;

@@ -2,6 +2,7 @@
 // yet is waited for rather than skipped.
 
 import { $ } from "../dom";
+import { cineFps } from "./rules";
 
 export class Cine {
   private timer: number | null = null;
@@ -21,7 +22,7 @@ export class Cine {
     const fpsInput = $<HTMLInputElement>("fps");
     let lastT = performance.now();
     const tick = () => {
-      const fps = Math.min(60, Math.max(1, Number(fpsInput.value) || 10));
+      const fps = cineFps(Number(fpsInput.value));
       const now = performance.now();
       if (now - lastT >= 1000 / fps - 2) {
         if (this.advance()) lastT = now;

@@ -6,6 +6,7 @@
 import { $ } from "../dom";
 import type { Controls, Tool } from "./controls";
 import type { Pt } from "./viewport";
+import { scroll, scrollPxPerSlice } from "./rules";
 
 export function bindPointer(v: Controls) {
   const vp = $("viewport");
@@ -56,13 +57,9 @@ export function bindPointer(v: Controls) {
     last = pos;
     switch (activeTool) {
       case "scroll": {
-        const per = Math.max(2, Math.min(12, vp.clientHeight / Math.max(1, v.sliceCount())));
-        acc += dy;
-        const n = Math.trunc(acc / per);
-        if (n) {
-          acc -= n * per;
-          v.step(n);
-        }
+        const [n, carry] = scroll(acc, dy, scrollPxPerSlice(vp.clientHeight, v.sliceCount()));
+        acc = carry;
+        if (n) v.step(n);
         break;
       }
       case "window":

@@ -1,22 +1,13 @@
 // Length measurements: kept per slice (until the series changes or Reset), drawn over the image,
-// in millimetres from Pixel Spacing (in image pixels when the file has none).
+// in millimetres from Pixel Spacing (in image pixels when the file has none), by the core's rule
+// (rules.ts).
 
+import { lengthText } from "./rules";
 import type { Pt } from "./viewport";
 
 type Spacing = [number, number] | null | undefined;
 
-export function lengthMm(a: Pt, b: Pt, ps: Spacing): number | null {
-  if (!ps) return null;
-  const dx = (b[0] - a[0]) * ps[1];
-  const dy = (b[1] - a[1]) * ps[0];
-  return Math.hypot(dx, dy);
-}
-
-export function lengthText(a: Pt, b: Pt, ps: Spacing): string {
-  const mm = lengthMm(a, b, ps);
-  if (mm !== null) return `${mm.toFixed(1)} mm`;
-  return `${Math.hypot(b[0] - a[0], b[1] - a[1]).toFixed(1)} px (no pixel spacing)`;
-}
+export { lengthText };
 
 export class Measurements {
   private bySlice = new Map<string, [Pt, Pt][]>();

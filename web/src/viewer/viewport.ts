@@ -7,8 +7,9 @@ import { $ } from "../dom";
 import { hook } from "../hook";
 import { renderInto, type Applied, type Voi } from "../render";
 import type { Ready } from "./study";
+import { panAfterZoom, zoom as zoomBy, type Pt } from "./rules";
 
-export type Pt = [number, number];
+export type { Pt };
 
 export interface Geometry {
   cw: number; // the canvas's size in CSS pixels
@@ -99,11 +100,9 @@ export class Viewport {
   /** Zooms by `f` (within 0.1 to 40 times the fit) keeping canvas point (cx, cy) still. */
   zoomAt(f: number, cx: number, cy: number) {
     const g = this.geometry();
-    const z = Math.min(40, Math.max(0.1, this.zoom * f));
-    f = z / this.zoom;
+    const z = zoomBy(this.zoom, f);
+    [this.panX, this.panY] = panAfterZoom([this.panX, this.panY], this.zoom, z, [cx, cy], [g.cw, g.ch]);
     this.zoom = z;
-    this.panX = cx - g.cw / 2 - (cx - g.cw / 2 - this.panX) * f;
-    this.panY = cy - g.ch / 2 - (cy - g.ch / 2 - this.panY) * f;
   }
 
   /** After zooming to one image pixel per device pixel: moves the image onto whole device pixels,

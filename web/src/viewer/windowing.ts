@@ -3,6 +3,7 @@
 
 import { modalityRange, type Applied, type Voi } from "../render";
 import type { Ready } from "./study";
+import { dragRange, dragWindow as dragBy } from "./rules";
 
 /** [id, label, centre, width], as the core's `render` presets. */
 export const CT_PRESETS: [string, string, number, number][] = [
@@ -41,11 +42,13 @@ export function currentWindow(a: Applied | null, current: Ready | null): { cente
   return null;
 }
 
-/** The window after a drag of (dx, dy) CSS pixels: a full drag across 600 pixels spans the range. */
+/** The window after a drag of (dx, dy) CSS pixels, by the core's rule (rules.ts): a drag across
+ * 600 pixels spans the range of the modality and bit depth. */
 export function dragWindow(a: Applied | null, current: Ready | null, dx: number, dy: number): Voi | null {
   const w = currentWindow(a, current);
   if (!w || !current) return null;
-  const [lo, hi] = modalityRange(current.inst, current.frame);
-  const sens = Math.max((hi - lo) / 600, 0.05);
-  return { kind: "window", center: w.center + dy * sens, width: Math.max(1, w.width + dx * sens) };
+  const i = current.inst;
+  const range = dragRange(i.modality ?? "", i.bitsStored, i.pixelRepresentation === 1, i.slope, i.intercept);
+  const [center, width] = dragBy(w.center, w.width, range, dx, dy);
+  return { kind: "window", center, width };
 }
