@@ -86,8 +86,13 @@ macro_rules! catalogue_file {
 
 /// The catalogue: one file per screen, and the words they share. A message id is unique across
 /// the files (a test checks it).
-pub(crate) const CATALOGUE: &[CatalogueFile] =
-    &[catalogue_file!("common"), catalogue_file!("library")];
+pub(crate) const CATALOGUE: &[CatalogueFile] = &[
+    catalogue_file!("common"),
+    catalogue_file!("library"),
+    catalogue_file!("start"),
+    catalogue_file!("appointment"),
+    catalogue_file!("settings"),
+];
 
 type Bundle = FluentBundle<FluentResource>;
 
