@@ -46,14 +46,19 @@ mod screens;
 mod share;
 mod viewer;
 
-pub use error::{KeyStoreError, ScanpassError};
+pub use error::{FieldError, KeyStoreError, ScanpassError};
 pub use import::{
     CancelHandle, FileError, ImportEvent, ImportListener, ImportSource, ImportSummary,
 };
 pub use keys::{desktop_key_store, passphrase_key_store, KeyStore};
 pub use library::{Patient, Series, Study, Vault};
 pub use pixels::RenderedSliceWire;
-pub use screens::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use screens::{
+    AppointmentEffect, AppointmentEvent, AppointmentMode, AppointmentView, AutoLock,
+    AutoLockChoice, Confirmation, LanguageChoice, LibraryEvent, LibraryScreen, LibraryView,
+    PatientCard, SettingsEvent, SettingsScreen, SettingsView, StartEvent, StartScreen, StartStage,
+    StartView, StudyCard,
+};
 pub use share::{
     link_needs_passcode, link_qr_png, AccessEntry, Deidentify, ReceiveSummary, ShareInfo,
     ShareListener, ShareRequest, ShareResult, ShareStatus,
@@ -78,6 +83,7 @@ pub(crate) async fn on_thread<T: Send + 'static>(
         .spawn(move || {
             let _ = tx.send(work());
         })
-        .map_err(|_| ScanpassError::Storage)?;
-    rx.await.map_err(|_| ScanpassError::Internal)?
+        .map_err(|_| ScanpassError::from(crate::error::Case::Storage))?;
+    rx.await
+        .map_err(|_| ScanpassError::from(crate::error::Case::Internal))?
 }

@@ -3,8 +3,16 @@
 //! the next view). Records mirror the core's view models field for field; nothing is decided here.
 //! One file per screen.
 
+mod appointment;
 mod library;
+mod settings;
+mod start;
 
+pub use appointment::{AppointmentEffect, AppointmentEvent, AppointmentMode, AppointmentView};
 pub use library::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use settings::{
+    AutoLock, AutoLockChoice, LanguageChoice, SettingsEvent, SettingsScreen, SettingsView,
+};
+pub use start::{StartEvent, StartScreen, StartStage, StartView};
 
 type Result<T> = std::result::Result<T, crate::error::ScanpassError>;
