@@ -50,7 +50,9 @@ pub use error::{FieldError, KeyStoreError, ScanpassError};
 pub use import::{
     CancelHandle, FileError, ImportEvent, ImportListener, ImportSource, ImportSummary,
 };
-pub use keys::{desktop_key_store, passphrase_key_store, KeyStore};
+#[cfg(feature = "desktop")]
+pub use keys::desktop_key_store;
+pub use keys::{passphrase_key_store, KeyStore};
 pub use library::{Patient, Series, Study, Vault};
 pub use pixels::RenderedSliceWire;
 pub use screens::{

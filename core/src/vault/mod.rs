@@ -36,7 +36,9 @@ use crypto::{BlobId, Key};
 pub(crate) use documents::Documents;
 use index::{sql, Index};
 pub(crate) use instances::{Storable, Stored};
-pub use keystore::{KeyStore, KeyStoreError, KeyringKeyStore, PassphraseKeyStore};
+#[cfg(feature = "desktop")]
+pub use keystore::KeyringKeyStore;
+pub use keystore::{KeyStore, KeyStoreError, PassphraseKeyStore};
 pub use listing::{InstanceRow, PatientRow, SeriesRow, StudyRow};
 
 const FORMAT: u32 = 1;
