@@ -77,7 +77,7 @@ const INVALID: &str = "Please check what you entered.";
 impl From<Error> for ScanpassError {
     fn from(e: Error) -> Self {
         use Case as C;
-        let case = match e {
+        let case = match &e {
             Error::Locked => C::Locked,
             Error::WrongKey => C::WrongKey,
             Error::KeyStore(_) => C::KeyStore,
@@ -91,7 +91,7 @@ impl From<Error> for ScanpassError {
             | Error::Truncated { .. }
             | Error::Codec { .. } => C::Damaged,
             Error::Integrity(_) => C::Integrity,
-            Error::Io { ref source, .. } => match source.kind() {
+            Error::Io { source, .. } => match source.kind() {
                 // the device's own storage refused a write
                 ErrorKind::StorageFull
                 | ErrorKind::QuotaExceeded
@@ -111,10 +111,10 @@ impl From<Error> for ScanpassError {
                 return ScanpassError::Invalid {
                     reason: INVALID.into(),
                     fields: fields
-                        .into_iter()
+                        .iter()
                         .map(|f| FieldError {
-                            field: f.field,
-                            message: f.message,
+                            field: f.field.clone(),
+                            message: f.message.clone(),
                         })
                         .collect(),
                 }
@@ -144,6 +144,11 @@ impl From<Error> for ScanpassError {
             // a case added to the core later: a generic message until it is mapped here
             _ => C::Internal,
         };
+        // what the app cannot act on reaches its log (crate::log::set_logger): the core's
+        // message, which names no patient, file or link (core::error)
+        if matches!(case, C::Internal | C::Storage | C::Integrity | C::KeyStore) {
+            ::log::error!(target: "scanpass", "{case:?}: {e}");
+        }
         case.into()
     }
 }

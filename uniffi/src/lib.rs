@@ -41,6 +41,7 @@ mod error;
 mod import;
 mod keys;
 mod library;
+mod log;
 mod pixels;
 mod screens;
 mod share;
@@ -54,6 +55,7 @@ pub use import::{
 pub use keys::desktop_key_store;
 pub use keys::{passphrase_key_store, KeyStore};
 pub use library::{Patient, Series, Study, Vault};
+pub use log::{set_logger, LogLevel, Logger};
 pub use pixels::RenderedSliceWire;
 pub use screens::{
     AppointmentEffect, AppointmentEvent, AppointmentMode, AppointmentView, AutoLock,
