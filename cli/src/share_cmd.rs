@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use scanpass_core::deid::Preset;
 use scanpass_core::import::{self, CancelToken};
 use scanpass_core::share::{self, Link, ShareOptions, ShareProgress};
+// the relay when neither `--relay` nor `SCANPASS_RELAY` names one: the core's
+use scanpass_core::share::DEFAULT_RELAY;
 use scanpass_core::vault::keystore::desktop;
 use serde_json::json;
 use zeroize::Zeroizing;
@@ -14,10 +16,6 @@ use zeroize::Zeroizing;
 use crate::progress::FileBar;
 use crate::vault_cmd::{open, passphrase};
 use crate::{err, CliResult};
-
-/// The relay when neither `--relay` nor `SCANPASS_RELAY` names one: one on this device, as
-/// `scanpass-relay` starts by default.
-pub const DEFAULT_RELAY: &str = "http://127.0.0.1:8787";
 
 #[derive(clap::Args)]
 pub struct ShareArgs {

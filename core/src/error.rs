@@ -94,6 +94,35 @@ pub enum Error {
     /// depends on no service. Never carries the link, a key or a token.
     #[error("{0}")]
     Share(Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// A form the patient filled in is refused: what is wrong, field by field, in the app's
+    /// language (a screen's validation; nothing changed). Never carries what was typed.
+    #[error("invalid form: {}", fields_of(.0))]
+    Invalid(Vec<FieldError>),
+}
+
+/// One refused field of a form: its id (the screen documents them) and why, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: String) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            message,
+        }
+    }
+}
+
+fn fields_of(fields: &[FieldError]) -> String {
+    // the field ids only: the messages are for the patient, the log needs the fields
+    fields
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Error {

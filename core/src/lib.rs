@@ -32,6 +32,9 @@ pub mod fileset;
 pub mod import;
 pub mod library;
 pub mod net;
+// synthetic DICOM for tests, benchmarks, fuzz seeds and `scanpass phantom`: not in the phone
+// libraries (feature `phantom`)
+#[cfg(any(test, feature = "phantom"))]
 pub mod phantom;
 pub mod render;
 pub mod request;

@@ -140,6 +140,10 @@ impl From<core::ImportSummary> for ImportSummary {
             errors: s
                 .errors
                 .into_iter()
+                .inspect(|e| {
+                    // the app's log: the core's message, never the path (crate::log)
+                    ::log::warn!(target: "scanpass::import", "a file was not stored: {}", e.error)
+                })
                 .map(|e| FileError {
                     path: e.path,
                     error: e.error,

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use scanpass_core::crypto::Key;
-use scanpass_core::vault::{self, KeyringKeyStore, PassphraseKeyStore};
+use scanpass_core::vault::{self, PassphraseKeyStore};
 use zeroize::Zeroizing;
 
 use crate::error::KeyStoreError;
@@ -65,10 +65,11 @@ pub fn passphrase_key_store(vault_dir: String, passphrase: String) -> Arc<dyn Ke
 }
 
 /// The desktop's own secret store (macOS Keychain, Windows Credential Manager, the Linux kernel
-/// keyring).
+/// keyring). Not in the phone libraries (feature `desktop`).
+#[cfg(feature = "desktop")]
 #[uniffi::export]
 pub fn desktop_key_store() -> Arc<dyn KeyStore> {
-    Arc::new(Core(KeyringKeyStore))
+    Arc::new(Core(scanpass_core::vault::KeyringKeyStore))
 }
 
 /// The app's key store seen by the core. The key crosses the FFI as bytes, zeroized here once

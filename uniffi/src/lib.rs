@@ -41,19 +41,28 @@ mod error;
 mod import;
 mod keys;
 mod library;
+mod log;
 mod pixels;
 mod screens;
 mod share;
 mod viewer;
 
-pub use error::{KeyStoreError, ScanpassError};
+pub use error::{FieldError, KeyStoreError, ScanpassError};
 pub use import::{
     CancelHandle, FileError, ImportEvent, ImportListener, ImportSource, ImportSummary,
 };
-pub use keys::{desktop_key_store, passphrase_key_store, KeyStore};
+#[cfg(feature = "desktop")]
+pub use keys::desktop_key_store;
+pub use keys::{passphrase_key_store, KeyStore};
 pub use library::{Patient, Series, Study, Vault};
+pub use log::{set_logger, LogLevel, Logger};
 pub use pixels::RenderedSliceWire;
-pub use screens::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use screens::{
+    AppointmentEffect, AppointmentEvent, AppointmentMode, AppointmentView, AutoLock,
+    AutoLockChoice, Confirmation, LanguageChoice, LibraryEvent, LibraryScreen, LibraryView,
+    PatientCard, SettingsEvent, SettingsScreen, SettingsView, StartEvent, StartScreen, StartStage,
+    StartView, StudyCard,
+};
 pub use screens::{
     ViewerCalibration, ViewerCine, ViewerEvent, ViewerMeasurement, ViewerOrientation,
     ViewerOverlay, ViewerPoint, ViewerPreset, ViewerScreen, ViewerSeriesItem, ViewerView,
@@ -83,6 +92,7 @@ pub(crate) async fn on_thread<T: Send + 'static>(
         .spawn(move || {
             let _ = tx.send(work());
         })
-        .map_err(|_| ScanpassError::Storage)?;
-    rx.await.map_err(|_| ScanpassError::Internal)?
+        .map_err(|_| ScanpassError::from(crate::error::Case::Storage))?;
+    rx.await
+        .map_err(|_| ScanpassError::from(crate::error::Case::Internal))?
 }

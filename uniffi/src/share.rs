@@ -330,13 +330,14 @@ pub fn suggest_passcode() -> String {
 pub fn link_needs_passcode(link: String) -> Result<bool> {
     core::Link::parse(&link)
         .map(|l| l.passcode)
-        .map_err(|_| ScanpassError::InvalidInput)
+        .map_err(|_| ScanpassError::from(crate::error::Case::InvalidInput))
 }
 
 /// A link as a QR code PNG, `scale` pixels a module.
 #[uniffi::export]
 pub fn link_qr_png(link: String, scale: u32) -> Result<Vec<u8>> {
-    let l = core::Link::parse(&link).map_err(|_| ScanpassError::InvalidInput)?;
+    let l = core::Link::parse(&link)
+        .map_err(|_| ScanpassError::from(crate::error::Case::InvalidInput))?;
     Ok(l.qr_png(scale)?)
 }
 

@@ -38,7 +38,7 @@ impl TryFrom<Window> for Voi {
             {
                 Voi::Window { center, width }
             }
-            Window::Custom { .. } => return Err(ScanpassError::InvalidInput),
+            Window::Custom { .. } => return Err(crate::error::Case::InvalidInput.into()),
             Window::FromFile { index } => Voi::FileWindow(index as usize),
         })
     }

@@ -8,5 +8,8 @@
 //! milliseconds); call them off the main thread. Change hooks ([`crate::vault::Vault::on_change`])
 //! fire on the thread that made the change.
 
+pub mod appointment;
 pub mod library;
+pub mod settings;
+pub mod start;
 pub mod viewer;

@@ -25,6 +25,11 @@ mod vectors;
 
 use serde::{Deserialize, Serialize};
 
+/// The relay a share goes through when the patient's settings name none
+/// ([`crate::screens::settings`]) and the CLI is given none: one on this device, as
+/// `scanpass-relay` starts by default. A release sets the deployed relay's https address here.
+pub const DEFAULT_RELAY: &str = "http://127.0.0.1:8787";
+
 pub use link::{viewer_base, Link, LinkError, ShareKeys, DEFAULT_VIEWER};
 pub use manifest::Manifest;
 pub use pin::{check_viewer, ViewerCheck, ViewerCheckError};

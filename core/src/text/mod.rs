@@ -90,6 +90,9 @@ pub(crate) const CATALOGUE: &[CatalogueFile] = &[
     catalogue_file!("common"),
     catalogue_file!("library"),
     catalogue_file!("viewer"),
+    catalogue_file!("start"),
+    catalogue_file!("appointment"),
+    catalogue_file!("settings"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -134,10 +134,12 @@ impl KeyStore for PassphraseKeyStore {
 }
 
 /// The desktop's own secret store, through the `keyring` crate (service `scanpass`, one entry
-/// per vault id).
+/// per vault id). Feature `desktop`.
+#[cfg(feature = "desktop")]
 #[derive(Debug, Default, Clone)]
 pub struct KeyringKeyStore;
 
+#[cfg(feature = "desktop")]
 impl KeyringKeyStore {
     fn entry(vault_id: &str) -> Result<keyring::Entry, KeyStoreError> {
         keyring::Entry::new("scanpass", &format!("vault-{vault_id}"))
@@ -145,6 +147,7 @@ impl KeyringKeyStore {
     }
 }
 
+#[cfg(feature = "desktop")]
 impl KeyStore for KeyringKeyStore {
     fn load(&self, vault_id: &str) -> Result<Option<Key>, KeyStoreError> {
         match Self::entry(vault_id)?.get_secret() {
@@ -193,6 +196,7 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[cfg(feature = "desktop")]
     #[test]
     fn keyring_store_round_trips_where_the_platform_store_runs() {
         let store = KeyringKeyStore;
@@ -213,7 +217,8 @@ mod tests {
 /// with a passphrase keeps its key in a [`PassphraseKeyStore`]; `unlock` caches the key in the
 /// desktop's own store ([`KeyringKeyStore`]) so that later commands need no passphrase, and
 /// `lock` removes that cached copy. A vault created without a passphrase keeps its key in the
-/// desktop store only.
+/// desktop store only. Feature `desktop`.
+#[cfg(feature = "desktop")]
 pub mod desktop {
     use std::path::Path;
 

@@ -37,7 +37,9 @@ use blobs::{BlobStore, Blobs, FileBlobStore};
 pub(crate) use documents::Documents;
 use index::{sql, Index};
 pub(crate) use instances::{Storable, Stored};
-pub use keystore::{KeyStore, KeyStoreError, KeyringKeyStore, PassphraseKeyStore};
+#[cfg(feature = "desktop")]
+pub use keystore::KeyringKeyStore;
+pub use keystore::{KeyStore, KeyStoreError, PassphraseKeyStore};
 pub use listing::{InstanceRow, PatientRow, SeriesRow, StudyRow};
 
 const FORMAT: u32 = 1;

@@ -4,7 +4,8 @@
 import Foundation
 
 extension ScanpassError: LocalizedError {
-    /// Every case carries one `message: String`, written for the patient.
+    /// Every case carries `reason: String` first (its only field, or the first of a tuple),
+    /// written for the patient; the same sentence as its `description` (Rust `Display`).
     public var errorDescription: String? {
         guard let payload = Mirror(reflecting: self).children.first?.value else { return nil }
         return payload as? String

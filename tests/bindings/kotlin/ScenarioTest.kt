@@ -2,6 +2,9 @@
 // bindings (scripts/bindgen kotlin): JUnit 4, run by tests/bindings/kotlin/run.
 package app.scanpass.test
 
+import app.scanpass.ffi.AppointmentEffect
+import app.scanpass.ffi.AppointmentEvent
+import app.scanpass.ffi.AppointmentMode
 import app.scanpass.ffi.CancelHandle
 import app.scanpass.ffi.ImportEvent
 import app.scanpass.ffi.ImportListener
@@ -16,6 +19,9 @@ import app.scanpass.ffi.Series
 import app.scanpass.ffi.ShareListener
 import app.scanpass.ffi.ShareRequest
 import app.scanpass.ffi.ShareStatus
+import app.scanpass.ffi.StartEvent
+import app.scanpass.ffi.StartScreen
+import app.scanpass.ffi.StartStage
 import app.scanpass.ffi.Study
 import app.scanpass.ffi.Vault
 import app.scanpass.ffi.Viewer
@@ -466,5 +472,45 @@ class ScenarioTest {
             assertEquals(96u, screen.view().slice)
             assertEquals(null, screen.handle(ViewerEvent.HideName(hidden = true)).overlay.patient)
         }
+
+    fun test10_startAndAppointmentMode() {
+        val good = "copper lantern orbit meadow"
+        val start = StartScreen(File(tmp, "start").path, null, "en")
+        var v = start.view()
+        assertEquals(StartStage.CREATE to false, v.stage to v.showLibrary)
+        val e = assertThrowsType<ScanpassException.Invalid>("a weak passphrase") {
+            start.handle(StartEvent.Create("blue harbour", "blue harbour"))
+        }
+        assertEquals(listOf("passphrase"), e.fields.map { it.field })
+        assertTrue(e.fields[0].message, e.fields[0].message.contains("too easy to guess"))
+        assertEquals(null, start.vault())
+        v = start.handle(StartEvent.Create(good, good))
+        assertEquals(StartStage.UNLOCKED to true, v.stage to v.showLibrary)
+        val mine = start.vault()!!
+        CancelHandle().use {
+            mine.importFrom(listOf(path("pydicom", "CT_small.dcm")), null, it)
+        }
+        val pinned = mine.studies()[0].id
+        val mode = AppointmentMode(mine, null, "en")
+        var a = mode.handle(AppointmentEvent.Enter(pinned, null, true))
+        assertTrue(a.active)
+        assertEquals(pinned, a.pinnedStudyId)
+        assertFalse(a.showNavigation)
+        assertTrue(a.blockScreenshots)
+        assertTrue(a.hidePatientName)
+        a = mode.handle(AppointmentEvent.Leave)
+        assertEquals(AppointmentEffect.AskPassphrase("Enter your passphrase to leave appointment mode"), a.effect)
+        a = mode.handle(AppointmentEvent.Passphrase("wrong horse"))
+        assertTrue(a.active && a.blockScreenshots)
+        assertEquals(4u to "That passphrase is not the right one.", a.attemptsLeft to a.feedback)
+        a = mode.handle(AppointmentEvent.Passphrase(good))
+        assertFalse(a.active || a.blockScreenshots)
+        assertTrue(a.showNavigation)
+        v = start.handle(StartEvent.Lock)
+        assertEquals(StartStage.UNLOCK to false, v.stage to v.showLibrary)
+        v = start.handle(StartEvent.Unlock("wrong horse"))
+        assertEquals(StartStage.UNLOCK to 4u, v.stage to v.attemptsLeft)
+        v = start.handle(StartEvent.Unlock(good))
+        assertEquals(StartStage.UNLOCKED to true, v.stage to v.showLibrary)
     }
 }

@@ -352,5 +352,50 @@ class Scenario(unittest.TestCase):
         self.assertEqual(screen.view().slice, 96)
         self.assertIsNone(screen.handle(sp.ViewerEvent.HIDE_NAME(hidden=True)).overlay.patient)
 
+    def test_10_start_and_appointment_mode(self):
+        good = "copper lantern orbit meadow"
+        start = sp.StartScreen(os.path.join(self.tmp, "start"), None, "en")
+        v = start.view()
+        self.assertEqual((v.stage, v.show_library), (sp.StartStage.CREATE, False))
+        with self.assertRaises(sp.ScanpassError.Invalid) as e:
+            start.handle(sp.StartEvent.CREATE("blue harbour", "blue harbour"))
+        self.assertEqual([f.field for f in e.exception.fields], ["passphrase"])
+        self.assertIn("too easy to guess", e.exception.fields[0].message)
+        self.assertIsNone(start.vault())
+        v = start.handle(sp.StartEvent.CREATE(good, good))
+        self.assertEqual((v.stage, v.show_library), (sp.StartStage.UNLOCKED, True))
+        vault = start.vault()
+        vault.import_from(
+            [sp.ImportSource.PATH(os.path.join(SAMPLES, "pydicom", "CT_small.dcm"))],
+            None,
+            sp.CancelHandle(),
+        )
+        study = vault.studies()[0].id
+        mode = sp.AppointmentMode(vault, None, "en")
+        v = mode.handle(sp.AppointmentEvent.ENTER(study, None, True))
+        self.assertTrue(v.active)
+        self.assertEqual(v.pinned_study_id, study)
+        self.assertFalse(v.show_navigation)
+        self.assertTrue(v.block_screenshots)
+        self.assertTrue(v.hide_patient_name)
+        v = mode.handle(sp.AppointmentEvent.LEAVE())
+        self.assertEqual(
+            v.effect,
+            sp.AppointmentEffect.ASK_PASSPHRASE("Enter your passphrase to leave appointment mode"),
+        )
+        v = mode.handle(sp.AppointmentEvent.PASSPHRASE("wrong horse"))
+        self.assertTrue(v.active and v.block_screenshots)
+        self.assertEqual((v.attempts_left, v.feedback), (4, "That passphrase is not the right one."))
+        v = mode.handle(sp.AppointmentEvent.PASSPHRASE(good))
+        self.assertFalse(v.active or v.block_screenshots)
+        self.assertTrue(v.show_navigation)
+        v = start.handle(sp.StartEvent.LOCK())
+        self.assertEqual((v.stage, v.show_library), (sp.StartStage.UNLOCK, False))
+        v = start.handle(sp.StartEvent.UNLOCK("wrong horse"))
+        self.assertEqual((v.stage, v.attempts_left), (sp.StartStage.UNLOCK, 4))
+        v = start.handle(sp.StartEvent.UNLOCK(good))
+        self.assertEqual((v.stage, v.show_library), (sp.StartStage.UNLOCKED, True))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -357,5 +357,53 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         assertThrows("InvalidInput") { try screen.handle(event: .goTo(slice: 192)) }
         XCTAssertEqual(try screen.view().slice, 96)
         XCTAssertNil(try screen.handle(event: .hideName(hidden: true)).overlay.patient)
+
+    func test_10_start_and_appointment_mode() throws {
+        let f = try f
+        let good = "copper lantern orbit meadow"
+        let start = try StartScreen(dir: f.tmp + "/start", deviceKeys: nil, locale: "en")
+        var v = start.view()
+        XCTAssertEqual(v.stage, .create)
+        XCTAssertFalse(v.showLibrary)
+        do {
+            _ = try start.handle(event: .create(passphrase: "blue harbour", confirm: "blue harbour"))
+            XCTFail("a weak passphrase was taken")
+        } catch let ScanpassError.Invalid(_, fields) {
+            XCTAssertEqual(fields.map(\.field), ["passphrase"])
+            XCTAssertTrue(fields.first?.message.contains("too easy to guess") ?? false, "\(fields)")
+        }
+        XCTAssertNil(start.vault())
+        v = try start.handle(event: .create(passphrase: good, confirm: good))
+        XCTAssertEqual(v.stage, .unlocked)
+        XCTAssertTrue(v.showLibrary)
+        guard let mine = start.vault() else { return XCTFail("no vault after creation") }
+        _ = try mine.importFrom(
+            sources: [.path(path: path("pydicom/CT_small.dcm"))], listener: nil, cancel: CancelHandle())
+        guard let pinned = try mine.studies().first?.id else { return XCTFail("no study") }
+        let mode = AppointmentMode(vault: mine, deviceKeys: nil, locale: "en")
+        var a = try mode.handle(event: .enter(studyId: pinned, seriesId: nil, hidePatientName: true))
+        XCTAssertTrue(a.active)
+        XCTAssertEqual(a.pinnedStudyId, pinned)
+        XCTAssertFalse(a.showNavigation)
+        XCTAssertTrue(a.blockScreenshots)
+        XCTAssertTrue(a.hidePatientName)
+        a = try mode.handle(event: .leave)
+        XCTAssertEqual(a.effect, .askPassphrase(prompt: "Enter your passphrase to leave appointment mode"))
+        a = try mode.handle(event: .passphrase(passphrase: "wrong horse"))
+        XCTAssertTrue(a.active && a.blockScreenshots)
+        XCTAssertEqual(a.attemptsLeft, 4)
+        XCTAssertEqual(a.feedback, "That passphrase is not the right one.")
+        a = try mode.handle(event: .passphrase(passphrase: good))
+        XCTAssertFalse(a.active || a.blockScreenshots)
+        XCTAssertTrue(a.showNavigation)
+        v = try start.handle(event: .lock)
+        XCTAssertEqual(v.stage, .unlock)
+        XCTAssertFalse(v.showLibrary)
+        v = try start.handle(event: .unlock(passphrase: "wrong horse"))
+        XCTAssertEqual(v.stage, .unlock)
+        XCTAssertEqual(v.attemptsLeft, 4)
+        v = try start.handle(event: .unlock(passphrase: good))
+        XCTAssertEqual(v.stage, .unlocked)
+        XCTAssertTrue(v.showLibrary)
     }
 }

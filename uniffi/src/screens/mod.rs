@@ -3,10 +3,18 @@
 //! the next view). Records mirror the core's view models field for field; nothing is decided here.
 //! One file per screen.
 
+mod appointment;
 mod library;
+mod settings;
+mod start;
 mod viewer;
 
+pub use appointment::{AppointmentEffect, AppointmentEvent, AppointmentMode, AppointmentView};
 pub use library::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use settings::{
+    AutoLock, AutoLockChoice, LanguageChoice, SettingsEvent, SettingsScreen, SettingsView,
+};
+pub use start::{StartEvent, StartScreen, StartStage, StartView};
 pub use viewer::{
     ViewerCalibration, ViewerCine, ViewerEvent, ViewerMeasurement, ViewerOrientation,
     ViewerOverlay, ViewerPoint, ViewerPreset, ViewerScreen, ViewerSeriesItem, ViewerView,

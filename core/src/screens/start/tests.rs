@@ -1,0 +1,338 @@
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::*;
+use crate::screens::settings::SettingsEvent;
+use crate::screens::settings::SettingsScreen;
+use crate::vault::tests::temp_dir;
+
+const GOOD: &str = "copper lantern orbit meadow";
+
+/// A clock the test moves.
+#[derive(Default)]
+struct TestClock(AtomicU64);
+
+impl TestClock {
+    fn set(&self, ms: u64) {
+        self.0.store(ms, Ordering::SeqCst)
+    }
+}
+
+impl Clock for TestClock {
+    fn now_ms(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A device key store in memory; `refuse` makes it refuse everything (a cancelled prompt).
+#[derive(Default)]
+struct DeviceStore {
+    keys: Mutex<HashMap<String, Key>>,
+    refuse: std::sync::atomic::AtomicBool,
+}
+
+impl KeyStore for DeviceStore {
+    fn load(&self, id: &str) -> std::result::Result<Option<Key>, KeyStoreError> {
+        if self.refuse.load(Ordering::SeqCst) {
+            return Err(KeyStoreError::WrongSecret);
+        }
+        Ok(self.keys.lock().unwrap().get(id).cloned())
+    }
+    fn store(&self, id: &str, key: &Key) -> std::result::Result<(), KeyStoreError> {
+        if self.refuse.load(Ordering::SeqCst) {
+            return Err(KeyStoreError::Unavailable("refused".into()));
+        }
+        self.keys.lock().unwrap().insert(id.into(), key.clone());
+        Ok(())
+    }
+    fn delete(&self, id: &str) -> std::result::Result<(), KeyStoreError> {
+        self.keys.lock().unwrap().remove(id);
+        Ok(())
+    }
+}
+
+fn screen(dir: &Path, device: Option<Arc<DeviceStore>>, clock: &Arc<TestClock>) -> StartScreen {
+    StartScreen::new(
+        dir,
+        device.map(|d| d as Arc<dyn KeyStore>),
+        Language::En,
+        clock.clone(),
+    )
+    .unwrap()
+    .with_kdf_cost(1024, 1)
+}
+
+fn created(device: Option<Arc<DeviceStore>>) -> (PathBuf, StartScreen, Arc<TestClock>) {
+    let dir = temp_dir("screen-start");
+    let clock = Arc::new(TestClock::default());
+    let mut s = screen(&dir, device, &clock);
+    s.handle(StartEvent::Create {
+        passphrase: GOOD.into(),
+        confirm: GOOD.into(),
+    })
+    .unwrap();
+    (dir, s, clock)
+}
+
+fn fields(e: Error) -> Vec<(String, String)> {
+    match e {
+        Error::Invalid(f) => f.into_iter().map(|f| (f.field, f.message)).collect(),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+#[test]
+fn no_vault_asks_to_create_one_and_refuses_weak_passphrases_in_words() {
+    let dir = temp_dir("screen-start-create");
+    let clock = Arc::new(TestClock::default());
+    let mut s = screen(&dir, None, &clock);
+    let v = s.view();
+    assert_eq!(v.stage, StartStage::Create);
+    assert!(!v.show_library);
+    assert_eq!(v.confirm_label.as_deref(), Some("Passphrase again"));
+    assert!(v.message.contains("Choose a passphrase"));
+
+    let f = fields(
+        s.handle(StartEvent::Create {
+            passphrase: "password1".into(),
+            confirm: "password1".into(),
+        })
+        .unwrap_err(),
+    );
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].0, "passphrase");
+    assert!(f[0].1.contains("too easy to guess"), "{}", f[0].1);
+    let f = fields(
+        s.handle(StartEvent::Create {
+            passphrase: String::new(),
+            confirm: "x".into(),
+        })
+        .unwrap_err(),
+    );
+    assert_eq!(
+        f,
+        vec![
+            ("passphrase".into(), "Choose a passphrase.".into()),
+            (
+                "confirm".into(),
+                "The two passphrases are not the same.".into()
+            )
+        ]
+    );
+    // nothing was created
+    assert!(!Vault::exists(&dir));
+    assert_eq!(s.view().stage, StartStage::Create);
+
+    let v = s
+        .handle(StartEvent::Create {
+            passphrase: GOOD.into(),
+            confirm: GOOD.into(),
+        })
+        .unwrap();
+    assert_eq!(v.stage, StartStage::Unlocked);
+    assert!(v.show_library);
+    assert_eq!(v.lock_label.as_deref(), Some("Lock"));
+    assert!(s.vault().unwrap().is_unlocked());
+    // a second creation is refused
+    assert!(matches!(
+        s.handle(StartEvent::Create {
+            passphrase: GOOD.into(),
+            confirm: GOOD.into()
+        }),
+        Err(Error::InvalidArgument(_))
+    ));
+}
+
+#[test]
+fn a_locked_vault_shows_nothing_and_counts_wrong_passphrases_then_waits() {
+    let (dir, mut s, clock) = created(None);
+    let v = s.handle(StartEvent::Lock).unwrap();
+    assert_eq!(v.stage, StartStage::Unlock);
+    assert!(!v.show_library);
+    assert_eq!(v.device_label, None);
+    assert_eq!(v.attempts_left, None);
+    // a later launch opens it locked
+    let fresh = screen(&dir, None, &clock);
+    assert_eq!(fresh.view().stage, StartStage::Unlock);
+
+    for left in (1..FREE_ATTEMPTS).rev() {
+        let v = s
+            .handle(StartEvent::Unlock {
+                passphrase: "wrong horse".into(),
+            })
+            .unwrap();
+        assert_eq!(v.stage, StartStage::Unlock);
+        assert_eq!(v.attempts_left, Some(left));
+        assert_eq!(
+            v.feedback.as_deref(),
+            Some("That passphrase does not unlock your images. Please try again.")
+        );
+    }
+    // the fifth: a wait of 30 s
+    let v = s
+        .handle(StartEvent::Unlock {
+            passphrase: "wrong horse".into(),
+        })
+        .unwrap();
+    assert_eq!(v.retry_in_seconds, Some(30));
+    assert_eq!(
+        v.feedback.as_deref(),
+        Some("Too many wrong passphrases. Try again in 30 seconds.")
+    );
+    // even the right passphrase waits
+    clock.set(10_000);
+    let v = s
+        .handle(StartEvent::Unlock {
+            passphrase: GOOD.into(),
+        })
+        .unwrap();
+    assert_eq!(v.stage, StartStage::Unlock);
+    assert_eq!(v.retry_in_seconds, Some(20));
+    // after the wait: one more wrong one doubles it
+    clock.set(30_000);
+    let v = s
+        .handle(StartEvent::Unlock {
+            passphrase: "wrong".into(),
+        })
+        .unwrap();
+    assert_eq!(v.retry_in_seconds, Some(60));
+    clock.set(90_000);
+    let v = s
+        .handle(StartEvent::Unlock {
+            passphrase: GOOD.into(),
+        })
+        .unwrap();
+    assert_eq!(v.stage, StartStage::Unlocked);
+    assert_eq!(v.feedback, None);
+    assert_eq!(v.attempts_left, None);
+}
+
+#[test]
+fn the_device_store_keeps_the_key_and_the_passphrase_recovers_it() {
+    let device = Arc::new(DeviceStore::default());
+    let (dir, mut s, clock) = created(Some(device.clone()));
+    assert!(s.view().feedback.is_none());
+    let id = s.vault().unwrap().id().to_string();
+    assert!(device.keys.lock().unwrap().contains_key(&id));
+    assert!(dir.join("passphrase.key").exists());
+
+    s.handle(StartEvent::Lock).unwrap();
+    let v = s.view();
+    assert_eq!(v.device_label.as_deref(), Some("Unlock with this device"));
+    let v = s.handle(StartEvent::UnlockWithDevice).unwrap();
+    assert_eq!(v.stage, StartStage::Unlocked);
+
+    // the device key is gone (a new fingerprint): the passphrase opens it
+    s.handle(StartEvent::Lock).unwrap();
+    device.keys.lock().unwrap().clear();
+    let v = s.handle(StartEvent::UnlockWithDevice).unwrap();
+    assert_eq!(v.stage, StartStage::Unlock);
+    assert_eq!(
+        v.feedback.as_deref(),
+        Some("This device did not unlock Scanpass. Use your passphrase.")
+    );
+    let v = s
+        .handle(StartEvent::Unlock {
+            passphrase: GOOD.into(),
+        })
+        .unwrap();
+    assert_eq!(v.stage, StartStage::Unlocked);
+
+    // a device store that refuses at creation: the passphrase alone, said so
+    let dir2 = temp_dir("screen-start-refusing");
+    let refusing = Arc::new(DeviceStore::default());
+    refusing.refuse.store(true, Ordering::SeqCst);
+    let mut s2 = screen(&dir2, Some(refusing), &clock);
+    let v = s2
+        .handle(StartEvent::Create {
+            passphrase: GOOD.into(),
+            confirm: GOOD.into(),
+        })
+        .unwrap();
+    assert_eq!(v.stage, StartStage::Unlocked);
+    assert!(v.feedback.unwrap().contains("could not keep the key"));
+}
+
+#[test]
+fn idle_time_and_leaving_lock_by_the_settings() {
+    let (dir, mut s, clock) = created(None);
+    // the default: 5 minutes
+    let v = s.handle(StartEvent::Activity { now_ms: 1_000 }).unwrap();
+    assert!(v.show_library);
+    let v = s.handle(StartEvent::Tick { now_ms: 300_999 }).unwrap();
+    assert!(v.show_library, "4 min 59 s");
+    // the background does not lock at 5 minutes' setting, but its time counts
+    let v = s
+        .handle(StartEvent::Background { now_ms: 200_000 })
+        .unwrap();
+    assert!(v.show_library);
+    let v = s.handle(StartEvent::Activity { now_ms: 301_000 }).unwrap();
+    assert_eq!(v.stage, StartStage::Unlock);
+    assert!(!v.show_library);
+    assert_eq!(
+        v.feedback.as_deref(),
+        Some("Scanpass locked itself after 5 minutes without use.")
+    );
+    clock.set(302_000);
+    s.handle(StartEvent::Unlock {
+        passphrase: GOOD.into(),
+    })
+    .unwrap();
+
+    // "when I leave": the background locks at once
+    let mut settings = SettingsScreen::new(&dir, Language::En);
+    settings
+        .handle(SettingsEvent::SetAutoLock(AutoLock::OnLeave))
+        .unwrap();
+    let v = s
+        .handle(StartEvent::Background { now_ms: 303_000 })
+        .unwrap();
+    assert!(!v.show_library);
+    assert_eq!(
+        v.feedback.as_deref(),
+        Some("Scanpass locked itself when you left it.")
+    );
+
+    // never: a day of idling keeps it open
+    settings
+        .handle(SettingsEvent::SetAutoLock(AutoLock::Never))
+        .unwrap();
+    s.handle(StartEvent::Unlock {
+        passphrase: GOOD.into(),
+    })
+    .unwrap();
+    let v = s.handle(StartEvent::Tick { now_ms: 86_400_000 }).unwrap();
+    assert!(v.show_library);
+    // a locked vault's ticks do nothing
+    s.handle(StartEvent::Lock).unwrap();
+    let v = s.handle(StartEvent::Tick { now_ms: 90_000_000 }).unwrap();
+    assert_eq!(v.feedback, None);
+}
+
+#[test]
+fn the_settings_language_speaks_on_the_lock_screen() {
+    let (dir, mut s, _clock) = created(None);
+    SettingsScreen::new(&dir, Language::En)
+        .handle(SettingsEvent::SetLanguage(Some(Language::Fr)))
+        .unwrap();
+    let v = s.handle(StartEvent::Lock).unwrap();
+    assert_eq!(v.title, "Scanpass est verrouillé");
+    assert_eq!(v.submit_label, "Déverrouiller");
+}
+
+#[test]
+fn unlocking_before_a_vault_exists_is_refused() {
+    let dir = temp_dir("screen-start-none");
+    let clock = Arc::new(TestClock::default());
+    let mut s = screen(&dir, None, &clock);
+    assert!(matches!(
+        s.handle(StartEvent::Unlock {
+            passphrase: GOOD.into()
+        }),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        s.handle(StartEvent::UnlockWithDevice),
+        Err(Error::InvalidArgument(_))
+    ));
+}
