@@ -1,0 +1,33 @@
+// Where the core's blocking calls run: never on the main actor.
+//
+// The core's screen objects block on the vault (milliseconds for a view, seconds for an import);
+// the views are published on the main actor. A store hands each core call to its CoreQueue, a
+// serial dispatch queue, and awaits the answer, so the main thread never waits on the core and a
+// screen's events reach the core in the order the patient made them.
+
+import Dispatch
+
+public final class CoreQueue: Sendable {
+    private let queue: DispatchQueue
+
+    /// `label` names the queue in crash reports and Instruments (never patient data).
+    public init(label: String) {
+        queue = DispatchQueue(label: "app.scanpass.core.\(label)", qos: .userInitiated)
+    }
+
+    /// Run `body` on the queue and return its result to the caller's actor.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try body() })
+            }
+        }
+    }
+
+    /// `run` for calls that cannot throw.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: body()) }
+        }
+    }
+}
