@@ -17,7 +17,8 @@ struct ScanpassApp: App {
 
     private func start() async {
         do {
-            await app.start(in: try VaultLocation.standard(), keys: AppKeyStore.make())
+            let folder = try VaultLocation.standard()
+            await app.start(in: folder, keys: AppKeyStore.make())
         } catch {
             app.fail(with: error)
         }

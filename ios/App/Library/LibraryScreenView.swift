@@ -49,7 +49,7 @@ struct LibraryScreenView: View {
     }
 
     private var searchText: Binding<String> {
-        Binding(get: { store.query }, set: { text in Task { await store.search(text) } })
+        Binding(get: { store.query }, set: { store.type($0) })
     }
 
     /// Shown while the core has a question; its buttons send the answer (the dialog's own

@@ -22,8 +22,4 @@ public struct PatientMessage: Equatable, Sendable {
             text = error.localizedDescription
         }
     }
-
-    public static func == (a: PatientMessage, b: PatientMessage) -> Bool {
-        a.text == b.text
-    }
 }

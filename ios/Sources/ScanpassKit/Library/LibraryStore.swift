@@ -48,10 +48,20 @@ public final class LibraryStore {
         await call { screen in try screen.handle(event: event) }
     }
 
-    /// The search field changed: echo it now, let the core filter.
+    /// The search field changed: echo it now, let the core filter; returns once the core's view
+    /// for it is published.
     public func search(_ text: String) async {
         query = text
         await send(.search(query: text))
+    }
+
+    /// The search field changed, from a text field's binding (which must read the new text back
+    /// at once): `query` changes now, the core's filtered view follows. Keystrokes in quick
+    /// succession reach the core in order, and a view older than one shown is never shown.
+    public func type(_ text: String) {
+        query = text
+        let number = issue()
+        Task { await perform(number) { screen in try screen.handle(event: .search(query: text)) } }
     }
 
     /// The patient asked to delete a study: the core answers with the question to ask.
@@ -84,8 +94,17 @@ public final class LibraryStore {
     }
 
     private func call(_ body: @escaping @Sendable (LibraryScreen) throws -> LibraryView) async {
+        await perform(issue(), body)
+    }
+
+    /// The next call's number, taken before any suspension so that numbers follow the patient's
+    /// order.
+    private func issue() -> Int {
         issued += 1
-        let number = issued
+        return issued
+    }
+
+    private func perform(_ number: Int, _ body: @escaping @Sendable (LibraryScreen) throws -> LibraryView) async {
         let screen = self.screen
         do {
             let next = try await core.run { try body(screen) }
