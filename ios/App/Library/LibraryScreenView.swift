@@ -142,3 +142,43 @@ struct EmptyLibraryView: View {
         }
     }
 }
+
+// MARK: - Previews: the screen is a function of the core's view model, so a model built here is
+// all a preview needs (light, dark, the largest accessibility text size, the empty library). The
+// words below are sample data in the shape the core gives, not text the app shows.
+
+private let sampleView = LibraryView(
+    revision: 1,
+    search: "",
+    patients: [
+        PatientCard(
+            id: "p1", name: "Jane Doe", summary: "2 studies",
+            studies: [
+                StudyCard(id: "s1", title: "MR-Brain w/o Contrast", kinds: "MRI", date: "8 March 2013",
+                          counts: "1 series · 192 images"),
+                StudyCard(id: "s2", title: "CT scan", kinds: "CT scan", date: "15 January 2026",
+                          counts: "2 series · 310 images"),
+            ]),
+    ],
+    empty: nil,
+    confirm: nil
+)
+
+#Preview("Library") {
+    NavigationStack { LibraryList(view: sampleView, delete: { _ in }) }
+}
+
+#Preview("Library, dark, largest text") {
+    NavigationStack { LibraryList(view: sampleView, delete: { _ in }) }
+        .preferredColorScheme(.dark)
+        .dynamicTypeSize(.accessibility5)
+}
+
+#Preview("Empty") {
+    NavigationStack {
+        LibraryList(
+            view: LibraryView(revision: 0, search: "", patients: [],
+                              empty: "No images yet. Import a CD, a USB stick or a link.", confirm: nil),
+            delete: { _ in })
+    }
+}

@@ -30,6 +30,23 @@ struct AppStoreTests {
         #expect(next.restoration == Restoration())
     }
 
+    @Test("what is saved for the next launch is ids only: no name, date or description", .enabled(if: Env.hasSamples, "no ../shared/dicom-samples/SAG-anon"))
+    func restorationHoldsNoPatientData() async throws {
+        let t = try TestVault("restore-privacy")
+        try await t.importSagAnon()
+        let library = LibraryStore(vault: t.vault, locale: "en")
+        await library.load()
+        let study = try #require(library.view?.patients.first?.studies.first)
+        let app = AppStore(locale: "en")
+        app.open(.study(id: study.id))
+        let saved = String(decoding: app.restorationData, as: UTF8.self)
+        #expect(saved.contains(study.id))
+        // SAG-anon's name, study description, date (raw and in words), the root of its UIDs
+        for secret in ["ANONYMIZED", "MR-Brain", "20130308", "8 March", "1.3.12.2.1107"] {
+            #expect(!saved.contains(secret), "\(secret) in \(saved)")
+        }
+    }
+
     @Test("start creates the vault the first time, unlocks it the next, shows the library")
     func start() async throws {
         let dir = try VaultLocation.prepare(parent: Env.scratch("app"))
