@@ -96,6 +96,26 @@ struct AppStoreTests {
 
 @Suite("Platform pieces")
 struct PlatformTests {
+    @MainActor
+    @Test("core calls run on the store's queue, not the main actor, one at a time")
+    func coreQueue() async throws {
+        let core = CoreQueue(label: "test")
+        #expect(CoreQueue.current == nil, "the test runs on the main actor")
+        #expect(await core.run { CoreQueue.current } == "app.scanpass.core.test")
+        let order = Locked<[Int]>([])
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<20 {
+                // each call takes its turn on the queue before the next is sent
+                group.addTask { await core.run { order.withLock { $0.append(i) } } }
+                await Task.yield()
+            }
+        }
+        #expect(order.current.sorted() == Array(0..<20))
+        await #expect(throws: KeychainFailure.notFound) {
+            try await core.run { () throws(KeychainFailure) -> Int in throw .notFound }
+        }
+    }
+
     @Test("the locale tag the core reads", arguments: [
         ("fr_CA", "fr-CA"), ("fr-CA", "fr-CA"), ("en", "en"), ("de_DE@calendar=gregorian", "de-DE"),
     ])

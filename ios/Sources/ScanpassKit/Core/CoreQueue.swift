@@ -9,11 +9,19 @@ import Dispatch
 
 public final class CoreQueue: Sendable {
     private let queue: DispatchQueue
+    // marks the queues' threads, so tests can tell a core call ran on one
+    // (immutable after creation; DispatchSpecificKey is not declared Sendable)
+    nonisolated(unsafe) private static let key = DispatchSpecificKey<String>()
 
     /// `label` names the queue in crash reports and Instruments (never patient data).
     public init(label: String) {
-        queue = DispatchQueue(label: "app.scanpass.core.\(label)", qos: .userInitiated)
+        let name = "app.scanpass.core.\(label)"
+        queue = DispatchQueue(label: name, qos: .userInitiated)
+        queue.setSpecific(key: Self.key, value: name)
     }
+
+    /// The CoreQueue the caller runs on, if any (its full label).
+    static var current: String? { DispatchQueue.getSpecific(key: key) }
 
     /// Run `body` on the queue and return its result to the caller's actor.
     public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
