@@ -28,7 +28,9 @@ struct RootView: View {
         .sheet(item: $app.sheet) { sheet in
             SheetView(sheet: sheet)
         }
-        .onAppear { saved.map(app.restore(from:)) }
+        .onAppear {
+            if let saved { app.restore(from: saved) }
+        }
         .onChange(of: app.restoration) { saved = app.restorationData }
     }
 }

@@ -104,6 +104,9 @@ struct LibraryStoreTests {
         // and the views of the keystrokes before it, answered meanwhile, never replace it
         try await Task.sleep(for: .milliseconds(200))
         #expect(store.view?.search == "mri")
+        // the core got them in order too: its own state is the last keystroke's
+        await store.load()
+        #expect(store.view?.search == "mri")
 
         // the same through the async form, from concurrent tasks: the field and the list agree
         await withTaskGroup(of: Void.self) { group in
@@ -112,6 +115,8 @@ struct LibraryStoreTests {
             }
         }
         #expect(store.query == store.view?.search)
+        await store.load()
+        #expect(store.query == store.view?.search, "the core's state is the field's")
     }
 
     @Test("delete asks first (the core's question), cancel keeps, confirm removes", .enabled(if: Env.hasSamples, "no ../shared/dicom-samples/SAG-anon"))

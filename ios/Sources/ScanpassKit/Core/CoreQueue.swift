@@ -24,8 +24,15 @@ public final class CoreQueue: Sendable {
     static var current: String? { DispatchQueue.getSpecific(key: key) }
 
     /// Run `body` on the queue and return its result to the caller's actor.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+    ///
+    /// `body` is queued before the caller first suspends (`isolation`: this runs on the caller's
+    /// actor up to the dispatch, SE-0420), so calls a store makes one after the other on the main
+    /// actor reach the core in that order.
+    public func run<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation(isolation: isolation) { continuation in
             queue.async {
                 continuation.resume(with: Result { try body() })
             }
@@ -33,8 +40,11 @@ public final class CoreQueue: Sendable {
     }
 
     /// `run` for calls that cannot throw.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
+    public func run<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: @escaping @Sendable () -> T
+    ) async -> T {
+        await withCheckedContinuation(isolation: isolation) { continuation in
             queue.async { continuation.resume(returning: body()) }
         }
     }

@@ -57,7 +57,9 @@ public final class LibraryStore {
 
     /// The search field changed, from a text field's binding (which must read the new text back
     /// at once): `query` changes now, the core's filtered view follows. Keystrokes in quick
-    /// succession reach the core in order, and a view older than one shown is never shown.
+    /// succession reach the core in order (each task starts on the main actor in the order made,
+    /// and queues its call before it first suspends), and a view older than one shown is never
+    /// shown.
     public func type(_ text: String) {
         query = text
         let number = issue()
