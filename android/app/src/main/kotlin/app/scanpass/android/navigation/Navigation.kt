@@ -1,0 +1,82 @@
+// Navigation: a back stack of destinations, each named by the ids its screen needs and nothing
+// else, saved through the Activity's saved state so that it survives the system killing the
+// process. Each screen's own saveable state (a search field, say) is kept per entry. System back
+// (and predictive back, with enableOnBackInvokedCallback in the manifest) pops the stack.
+package app.scanpass.android.navigation
+
+import androidx.activity.compose.BackHandler
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.mutableStateListOf
+import androidx.compose.runtime.saveable.Saver
+import androidx.compose.runtime.saveable.listSaver
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.saveable.rememberSaveableStateHolder
+
+/** Where the patient is. Add a case per screen; its fields are ids only, never patient data. */
+sealed interface Destination {
+    /** Encoded as a string for the saved state (ids are the core's opaque, stable strings). */
+    val key: String
+
+    data object Library : Destination {
+        override val key = "library"
+    }
+
+    /** One study of the library (the viewer's entry, once the core's viewer model is merged). */
+    data class Study(val studyId: String) : Destination {
+        override val key = "study/$studyId"
+    }
+
+    companion object {
+        fun decode(key: String): Destination? = when {
+            key == Library.key -> Library
+            key.startsWith("study/") -> Study(key.removePrefix("study/"))
+            else -> null
+        }
+    }
+}
+
+class BackStack(initial: List<Destination>) {
+    private val entries = mutableStateListOf<Destination>().apply { addAll(initial) }
+
+    val current: Destination get() = entries.last()
+    val size: Int get() = entries.size
+
+    fun push(d: Destination) {
+        if (entries.last() != d) entries.add(d)
+    }
+
+    /** Pops one entry; false at the root (the system then closes the app as usual). */
+    fun pop(): Boolean {
+        if (entries.size <= 1) return false
+        entries.removeAt(entries.lastIndex)
+        return true
+    }
+
+    fun keys(): List<String> = entries.map { it.key }
+
+    companion object {
+        val Saver: Saver<BackStack, Any> = listSaver(
+            save = { it.keys() },
+            restore = { keys ->
+                val ds = keys.mapNotNull { Destination.decode(it) }
+                BackStack(ds.ifEmpty { listOf(Destination.Library) })
+            },
+        )
+    }
+}
+
+@Composable
+fun rememberBackStack(): BackStack = rememberSaveable(saver = BackStack.Saver) { BackStack(listOf(Destination.Library)) }
+
+/** Draws the top of [stack] with [screen], keeping each entry's saveable state, and handles back. */
+@Composable
+fun NavHost(stack: BackStack, screen: @Composable (Destination) -> Unit) {
+    val holder = rememberSaveableStateHolder()
+    BackHandler(enabled = stack.size > 1) {
+        val gone = stack.current
+        stack.pop()
+        holder.removeState(gone.key)
+    }
+    val d = stack.current
+    holder.SaveableStateProvider(d.key) { screen(d) }
+}

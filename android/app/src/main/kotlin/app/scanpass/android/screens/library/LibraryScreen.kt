@@ -1,0 +1,253 @@
+// The library screen: draws the core's `LibraryView` (patient cards, their studies, the search,
+// the empty text, the delete confirmation) and sends back the patient's events. The route keeps
+// only ids in saved state (the search text and the study awaiting confirmation).
+package app.scanpass.android.screens.library
+
+import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.PaddingValues
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.WindowInsets
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.safeDrawing
+import androidx.compose.foundation.layout.widthIn
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.ButtonDefaults
+import androidx.compose.material3.Card
+import androidx.compose.material3.CardDefaults
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.HorizontalDivider
+import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalConfiguration
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.style.TextOverflow
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.Lifecycle
+import androidx.lifecycle.compose.LocalLifecycleOwner
+import androidx.lifecycle.compose.currentStateAsState
+import app.scanpass.android.R
+import app.scanpass.android.core.Session
+import app.scanpass.android.core.coreDispatcher
+import app.scanpass.android.design.ScanpassIcons
+import app.scanpass.ffi.Confirmation
+import app.scanpass.ffi.LibraryEvent
+import app.scanpass.ffi.LibraryView
+import app.scanpass.ffi.PatientCard
+import app.scanpass.ffi.StudyCard
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+
+/**
+ * How often the route looks at the vault's revision while the screen is started. The core
+ * exports `Vault.revision()` (a quick read) but no change listener yet; when it does, the
+ * listener replaces this poll.
+ */
+private const val REVISION_POLL_MS = 500L
+
+/** The library screen with its adapter; [onOpenStudy] navigates (the shell's only decision). */
+@Composable
+fun LibraryRoute(onOpenStudy: (String) -> Unit) {
+    val context = LocalContext.current
+    val locale = LocalConfiguration.current.locales[0].toLanguageTag()
+    // Saved state (written by the system while the process is dead) holds ids only: the study
+    // awaiting confirmation, not the words the patient typed, which may be a name. The search is
+    // therefore empty after a configuration change or process death; keeping it across a
+    // rotation needs the presenter retained (next step, with the other screens).
+    var query by remember { mutableStateOf("") }
+    var pendingDelete by rememberSaveable { mutableStateOf<String?>(null) }
+    val presenter = remember(locale) { LibraryPresenter({ Session.vault(context) }, locale) }
+    DisposableEffect(presenter) { onDispose { presenter.close() } }
+    val scope = rememberCoroutineScope()
+    val lifecycle = LocalLifecycleOwner.current.lifecycle
+    val lifecycleState by lifecycle.currentStateAsState()
+    val started = lifecycleState.isAtLeast(Lifecycle.State.STARTED)
+
+    LaunchedEffect(presenter) { presenter.start(query, pendingDelete) }
+    LaunchedEffect(presenter, started) {
+        if (!started) return@LaunchedEffect
+        while (true) {
+            // the wait runs on the core's pool (real time), not on the UI's frame clock
+            withContext(coreDispatcher) { delay(REVISION_POLL_MS) }
+            presenter.refreshIfChanged()
+        }
+    }
+
+    fun send(e: LibraryEvent) {
+        when (e) {
+            is LibraryEvent.Search -> query = e.query
+            is LibraryEvent.AskDelete -> pendingDelete = e.studyId
+            LibraryEvent.ConfirmDelete, LibraryEvent.CancelDelete -> pendingDelete = null
+        }
+        scope.launch { presenter.send(e) }
+    }
+
+    LibraryContent(
+        view = presenter.view,
+        query = query,
+        problem = presenter.problem,
+        onEvent = ::send,
+        onOpenStudy = onOpenStudy,
+    )
+}
+
+/** Stateless: draws [view] as it is. [query] is the field's text (echoed by the core's view). */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun LibraryContent(
+    view: LibraryView?,
+    query: String,
+    problem: String?,
+    onEvent: (LibraryEvent) -> Unit,
+    onOpenStudy: (String) -> Unit,
+) {
+    Scaffold(
+        topBar = {
+            TopAppBar(
+                title = {
+                    Text(
+                        stringResource(R.string.gap_library_title),
+                        Modifier.semantics { heading() },
+                    )
+                },
+            )
+        },
+        contentWindowInsets = WindowInsets.safeDrawing,
+    ) { padding ->
+        Box(Modifier.fillMaxSize().padding(padding), contentAlignment = Alignment.TopCenter) {
+            LazyColumn(
+                Modifier.fillMaxSize().widthIn(max = 840.dp).testTag("library-list"),
+                contentPadding = PaddingValues(start = 16.dp, end = 16.dp, bottom = 24.dp),
+                verticalArrangement = Arrangement.spacedBy(12.dp),
+            ) {
+                item(key = "search") {
+                    OutlinedTextField(
+                        value = query,
+                        onValueChange = { onEvent(LibraryEvent.Search(it)) },
+                        modifier = Modifier.fillMaxWidth().testTag("library-search"),
+                        label = { Text(stringResource(R.string.gap_library_search)) },
+                        leadingIcon = { Icon(ScanpassIcons.Search, contentDescription = null) },
+                        singleLine = true,
+                    )
+                }
+                if (problem != null) {
+                    item(key = "problem") {
+                        Text(problem, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium)
+                    }
+                }
+                view?.empty?.let { empty ->
+                    item(key = "empty") {
+                        Text(
+                            empty,
+                            Modifier.fillMaxWidth().padding(vertical = 32.dp).testTag("library-empty"),
+                            style = MaterialTheme.typography.bodyLarge,
+                            color = MaterialTheme.colorScheme.onSurfaceVariant,
+                        )
+                    }
+                }
+                items(view?.patients.orEmpty(), key = { it.id }) { p ->
+                    PatientSection(p, onEvent, onOpenStudy)
+                }
+            }
+        }
+    }
+    view?.confirm?.let { c -> ConfirmationDialog(c, onEvent) }
+}
+
+@Composable
+private fun PatientSection(p: PatientCard, onEvent: (LibraryEvent) -> Unit, onOpenStudy: (String) -> Unit) {
+    Card(
+        Modifier.fillMaxWidth().testTag("patient"),
+        colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.surfaceContainer),
+    ) {
+        Column(Modifier.padding(top = 16.dp, bottom = 8.dp)) {
+            Column(Modifier.padding(horizontal = 16.dp).semantics(mergeDescendants = true) { heading() }) {
+                Text(p.name, style = MaterialTheme.typography.titleLarge)
+                Text(p.summary, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            }
+            p.studies.forEachIndexed { i, s ->
+                if (i > 0) HorizontalDivider(Modifier.padding(horizontal = 16.dp))
+                StudyRow(s, onOpen = { onOpenStudy(s.id) }, onDelete = { onEvent(LibraryEvent.AskDelete(s.id)) })
+            }
+        }
+    }
+}
+
+@Composable
+private fun StudyRow(s: StudyCard, onOpen: () -> Unit, onDelete: () -> Unit) {
+    Row(
+        Modifier.fillMaxWidth().testTag("study"),
+        verticalAlignment = Alignment.CenterVertically,
+    ) {
+        // one control for TalkBack: the study's lines are read together, then the delete button
+        Column(
+            Modifier.weight(1f)
+                .clickable(onClick = onOpen)
+                .semantics(mergeDescendants = true) {}
+                .padding(start = 16.dp, top = 12.dp, bottom = 12.dp, end = 8.dp),
+        ) {
+            Text(s.title, style = MaterialTheme.typography.titleMedium, maxLines = 3, overflow = TextOverflow.Ellipsis)
+            Text(s.kinds, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Text(s.date, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Text(s.counts, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        }
+        IconButton(onClick = onDelete, modifier = Modifier.padding(end = 4.dp).testTag("study-delete")) {
+            Icon(
+                ScanpassIcons.Delete,
+                contentDescription = stringResource(R.string.gap_library_delete, s.title, s.date),
+                tint = MaterialTheme.colorScheme.onSurfaceVariant,
+            )
+        }
+    }
+}
+
+@Composable
+private fun ConfirmationDialog(c: Confirmation, onEvent: (LibraryEvent) -> Unit) {
+    AlertDialog(
+        onDismissRequest = { onEvent(LibraryEvent.CancelDelete) },
+        title = { Text(c.title) },
+        text = { Text(c.message) },
+        confirmButton = {
+            TextButton(
+                onClick = { onEvent(LibraryEvent.ConfirmDelete) },
+                modifier = Modifier.testTag("confirm"),
+                colors = if (c.destructive) {
+                    ButtonDefaults.textButtonColors(contentColor = MaterialTheme.colorScheme.error)
+                } else {
+                    ButtonDefaults.textButtonColors()
+                },
+            ) { Text(c.confirm) }
+        },
+        dismissButton = {
+            TextButton(onClick = { onEvent(LibraryEvent.CancelDelete) }, modifier = Modifier.testTag("cancel")) { Text(c.cancel) }
+        },
+    )
+}
