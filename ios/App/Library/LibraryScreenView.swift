@@ -1,0 +1,184 @@
+// The library screen: draws the core's LibraryView as it is and sends back what the patient did.
+// No rule here: the names, dates, kinds and counts, what the search matches, the empty text and
+// the delete question are the core's. Words the core does not give yet (the screen title, a
+// label for an import button) are left to the system's own controls: the search field, swipe to
+// delete, pull to refresh and the alert's OK are worded and voiced by iOS in the patient's
+// language.
+
+import Scanpass
+import ScanpassKit
+import SwiftUI
+
+struct LibraryScreenView: View {
+    let store: LibraryStore
+
+    var body: some View {
+        content
+            .navigationTitle("Scanpass")
+            .searchable(text: searchText)
+            .refreshable { await store.load() }
+            // follows the vault while the screen shows; cancelled when it goes
+            .task { await store.watchRevision() }
+            .confirmationDialog(
+                store.confirmation?.title ?? "",
+                isPresented: confirming,
+                titleVisibility: .visible,
+                presenting: store.confirmation
+            ) { question in
+                Button(question.confirm, role: question.destructive ? .destructive : nil) {
+                    Task { await store.confirmDelete() }
+                }
+                // also what a tap outside the dialog does
+                Button(question.cancel, role: .cancel) {
+                    Task { await store.cancelDelete() }
+                }
+            } message: { question in
+                Text(question.message)
+            }
+            .alert(store.message?.text ?? "", isPresented: showingMessage) {}
+    }
+
+    @ViewBuilder
+    private var content: some View {
+        switch store.view {
+        case nil:
+            ProgressView()
+        case let .some(view):
+            LibraryList(view: view, delete: { id in Task { await store.askDelete(studyId: id) } })
+        }
+    }
+
+    private var searchText: Binding<String> {
+        Binding(get: { store.query }, set: { store.type($0) })
+    }
+
+    /// Shown while the core has a question; its buttons send the answer (the dialog's own
+    /// dismissal sends nothing, so an answer is never followed by a second one).
+    private var confirming: Binding<Bool> {
+        Binding(get: { store.confirmation != nil }, set: { _ in })
+    }
+
+    private var showingMessage: Binding<Bool> {
+        Binding(get: { store.message != nil }, set: { shown in if !shown { store.dismissMessage() } })
+    }
+}
+
+/// The list of patients and their studies, or the core's empty text.
+struct LibraryList: View {
+    let view: LibraryView
+    /// The patient asked to delete the study with this id.
+    let delete: (String) -> Void
+
+    var body: some View {
+        List {
+            ForEach(view.patients, id: \.id) { patient in
+                Section {
+                    ForEach(patient.studies, id: \.id) { study in
+                        NavigationLink(value: Route.study(id: study.id)) {
+                            StudyRow(study: study)
+                        }
+                    }
+                    .onDelete { rows in
+                        rows.map { patient.studies[$0].id }.forEach(delete)
+                    }
+                } header: {
+                    PatientHeader(patient: patient)
+                }
+            }
+        }
+        .listStyle(.insetGrouped)
+        .overlay {
+            view.empty.map { EmptyLibraryView(text: $0) }
+        }
+    }
+}
+
+struct PatientHeader: View {
+    let patient: PatientCard
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: Theme.Spacing.small) {
+            Text(patient.name)
+                .font(.headline)
+                .foregroundStyle(.primary)
+            Text(patient.summary)
+                .detailStyle()
+        }
+        .textCase(nil)
+        .accessibilityElement(children: .combine)
+        .accessibilityAddTraits(.isHeader)
+    }
+}
+
+struct StudyRow: View {
+    let study: StudyCard
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: Theme.Spacing.small) {
+            Text(study.title)
+                .font(.body)
+            Text(study.date)
+                .detailStyle()
+            Text(study.kinds)
+                .detailStyle()
+            Text(study.counts)
+                .detailStyle()
+        }
+        .padding(.vertical, Theme.Spacing.small)
+        // one VoiceOver element: title, date, kinds, counts, in the core's words
+        .accessibilityElement(children: .combine)
+    }
+}
+
+struct EmptyLibraryView: View {
+    let text: String
+
+    var body: some View {
+        ContentUnavailableView {
+            Image(systemName: "photo.on.rectangle.angled")
+                .accessibilityHidden(true)
+        } description: {
+            Text(text)
+        }
+    }
+}
+
+// MARK: - Previews: the screen is a function of the core's view model, so a model built here is
+// all a preview needs (light, dark, the largest accessibility text size, the empty library). The
+// words below are sample data in the shape the core gives, not text the app shows.
+
+private let sampleView = LibraryView(
+    revision: 1,
+    search: "",
+    patients: [
+        PatientCard(
+            id: "p1", name: "Jane Doe", summary: "2 studies",
+            studies: [
+                StudyCard(id: "s1", title: "MR-Brain w/o Contrast", kinds: "MRI", date: "8 March 2013",
+                          counts: "1 series · 192 images"),
+                StudyCard(id: "s2", title: "CT scan", kinds: "CT scan", date: "15 January 2026",
+                          counts: "2 series · 310 images"),
+            ]),
+    ],
+    empty: nil,
+    confirm: nil
+)
+
+#Preview("Library") {
+    NavigationStack { LibraryList(view: sampleView, delete: { _ in }) }
+}
+
+#Preview("Library, dark, largest text") {
+    NavigationStack { LibraryList(view: sampleView, delete: { _ in }) }
+        .preferredColorScheme(.dark)
+        .dynamicTypeSize(.accessibility5)
+}
+
+#Preview("Empty") {
+    NavigationStack {
+        LibraryList(
+            view: LibraryView(revision: 0, search: "", patients: [],
+                              empty: "No images yet. Import a CD, a USB stick or a link.", confirm: nil),
+            delete: { _ in })
+    }
+}
