@@ -8,4 +8,5 @@
 //! milliseconds); call them off the main thread. Change hooks ([`crate::vault::Vault::on_change`])
 //! fire on the thread that made the change.
 
+pub mod import;
 pub mod library;
