@@ -10,3 +10,5 @@
 
 pub mod import;
 pub mod library;
+pub mod receive;
+pub mod share;

@@ -90,6 +90,8 @@ pub(crate) const CATALOGUE: &[CatalogueFile] = &[
     catalogue_file!("common"),
     catalogue_file!("library"),
     catalogue_file!("import"),
+    catalogue_file!("share"),
+    catalogue_file!("receive"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
