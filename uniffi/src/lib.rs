@@ -11,7 +11,10 @@
 //!   and a [`CancelHandle`];
 //! - the library: [`Vault::patients`], [`Vault::studies`], [`Vault::series`],
 //!   [`Vault::thumbnail`] (PNG bytes);
-//! - the screens ([`LibraryScreen`]): view models the app draws as they are, in its language;
+//! - the screens ([`LibraryScreen`], [`ImportScreen`], [`ShareScreen`], [`MySharesScreen`],
+//!   [`ReceiveScreen`]): view models the app draws as they are, in its language; the long calls
+//!   (`ImportScreen.start`, `ShareScreen.share`, `ReceiveScreen.receive`) block, and their view
+//!   listeners fire on the thread that called them;
 //! - [`Viewer`]: one series slice by slice, rendered to RGBA with a [`Window`], its neighbours
 //!   decoded ahead in the background, cine rate for multi-frame objects; a render is one
 //!   [`RenderedSlice`] record whose pixels are copied once, on the app's side (`pixels.rs`).
@@ -54,6 +57,7 @@ pub use keys::{desktop_key_store, passphrase_key_store, KeyStore};
 pub use library::{Patient, Series, Study, Vault};
 pub use pixels::RenderedSliceWire;
 pub use screens::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use screens::{ImportScreen, MySharesScreen, ReceiveScreen, ShareScreen};
 pub use share::{
     link_needs_passcode, link_qr_png, AccessEntry, Deidentify, ReceiveSummary, ShareInfo,
     ShareListener, ShareRequest, ShareResult, ShareStatus,

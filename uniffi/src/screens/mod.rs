@@ -3,8 +3,14 @@
 //! the next view). Records mirror the core's view models field for field; nothing is decided here.
 //! One file per screen.
 
+mod import;
 mod library;
+mod receive;
+mod share;
 
+pub use import::*;
 pub use library::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use receive::*;
+pub use share::*;
 
 type Result<T> = std::result::Result<T, crate::error::ScanpassError>;
