@@ -14,5 +14,6 @@ XCTMain([
         ("test_6_render_matches_the_rust_side", asyncTest(ScenarioTests.test_6_render_matches_the_rust_side)),
         ("test_7_typed_errors", asyncTest(ScenarioTests.test_7_typed_errors)),
         ("test_8_share_receive_revoke_through_a_relay", asyncTest(ScenarioTests.test_8_share_receive_revoke_through_a_relay)),
+        ("test_12_share_and_receive_screens", ScenarioTests.test_12_share_and_receive_screens),
     ]),
 ])
