@@ -11,7 +11,11 @@
 //!   and a [`CancelHandle`];
 //! - the library: [`Vault::patients`], [`Vault::studies`], [`Vault::series`],
 //!   [`Vault::thumbnail`] (PNG bytes);
-//! - the screens ([`LibraryScreen`], [`ViewerScreen`]): view models the app draws as they are, in its language;
+//! - the screens ([`StartScreen`], [`LibraryScreen`], [`ViewerScreen`], [`ImportScreen`],
+//!   [`ShareScreen`], [`MySharesScreen`], [`ReceiveScreen`], [`AppointmentMode`],
+//!   [`SettingsScreen`]): view models the app draws as they are, in its language; the long calls
+//!   (`ImportScreen.start`, `ShareScreen.share`, `ReceiveScreen.receive`) block, and their view
+//!   listeners fire on the thread that called them;
 //! - [`Viewer`]: one series slice by slice, rendered to RGBA with a [`Window`], its neighbours
 //!   decoded ahead in the background, cine rate for multi-frame objects; a render is one
 //!   [`RenderedSlice`] record whose pixels are copied once, on the app's side (`pixels.rs`).
@@ -63,6 +67,7 @@ pub use screens::{
     PatientCard, SettingsEvent, SettingsScreen, SettingsView, StartEvent, StartScreen, StartStage,
     StartView, StudyCard,
 };
+pub use screens::{ImportScreen, MySharesScreen, ReceiveScreen, ShareScreen};
 pub use screens::{
     ViewerCalibration, ViewerCine, ViewerEvent, ViewerMeasurement, ViewerOrientation,
     ViewerOverlay, ViewerPoint, ViewerPreset, ViewerScreen, ViewerSeriesItem, ViewerView,

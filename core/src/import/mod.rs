@@ -69,7 +69,49 @@ impl ImportListener for Silent {
 pub struct FileError {
     /// Where it was, relative to the source named (never a patient attribute).
     pub path: String,
+    /// The technical reason (for logs and the CLI).
     pub error: String,
+    /// The kind of problem, which the import screen puts in the patient's words.
+    pub problem: Problem,
+}
+
+/// Why a file could not be imported, as a patient is told it (`screens::import` words it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Problem {
+    /// The file could not be read (the disk, stick or folder went away, no permission).
+    Unreadable,
+    /// It reads but is damaged or incomplete.
+    Damaged,
+    /// An image of a kind Scanpass cannot store or show yet.
+    Unsupported,
+    /// Named by the disc's index (DICOMDIR) but not on the disc.
+    Missing,
+    /// Larger than the import accepts.
+    TooLarge,
+    /// A zip entry that is damaged, protected or of an unsupported compression.
+    Archive,
+    /// A download that ended early.
+    Incomplete,
+    /// The preview picture of a series could not be made (the images are stored).
+    Thumbnail,
+}
+
+impl Problem {
+    /// The kind of problem an error is.
+    pub fn of(e: &Error) -> Problem {
+        match e {
+            Error::Io { .. } | Error::Locked | Error::KeyStore(_) | Error::Storage(_) => {
+                Problem::Unreadable
+            }
+            Error::UnsupportedTransferSyntax { .. }
+            | Error::UnsupportedPixelData(_)
+            | Error::NoPixelData => Problem::Unsupported,
+            Error::Archive(_) => Problem::Archive,
+            Error::Network(_) => Problem::Incomplete,
+            _ => Problem::Damaged,
+        }
+    }
 }
 
 /// What an import did.
@@ -251,6 +293,7 @@ impl<'a> Ingest<'a> {
         let fe = FileError {
             path: display.to_string(),
             error: e.to_string(),
+            problem: Problem::of(e),
         };
         self.listener.on_event(&ImportEvent::FileError {
             path: fe.path.clone(),
@@ -277,6 +320,7 @@ impl<'a> Ingest<'a> {
                 summary.errors.push(FileError {
                     path: "(thumbnail)".into(),
                     error: e.to_string(),
+                    problem: Problem::Thumbnail,
                 });
             }
         }

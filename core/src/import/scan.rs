@@ -241,6 +241,7 @@ fn check_dicomdirs(root: &Path, found: &mut Found) {
             found.missing.push(FileError {
                 path: d.display.clone(),
                 error: "unreadable DICOMDIR (the files are searched anyway)".into(),
+                problem: super::Problem::Damaged,
             });
             continue;
         };
@@ -273,6 +274,7 @@ fn check_dicomdirs(root: &Path, found: &mut Found) {
                 found.missing.push(FileError {
                     path: joined,
                     error: "named in DICOMDIR but missing".into(),
+                    problem: super::Problem::Missing,
                 });
             }
         }

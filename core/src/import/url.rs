@@ -188,6 +188,7 @@ fn add_parts(temp: Arc<TempFile>, content_type: &str, found: &mut Found) -> Resu
             found.missing.push(FileError {
                 path: display,
                 error: format!("over {} GiB: not opened", MAX_FILE >> 30),
+                problem: super::Problem::TooLarge,
             });
             continue;
         }
@@ -208,6 +209,7 @@ fn add_parts(temp: Arc<TempFile>, content_type: &str, found: &mut Found) -> Resu
         found.missing.push(FileError {
             path: DISPLAY.into(),
             error: "the answer ended early: its last image is incomplete and was left out".into(),
+            problem: super::Problem::Incomplete,
         });
     }
     Ok(())

@@ -145,6 +145,7 @@ pub fn expand(
         found.missing.push(FileError {
             path,
             error: error.to_string(),
+            problem: super::Problem::Archive,
         })
     };
     let mut zip = match open(&archive) {

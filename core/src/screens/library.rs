@@ -190,7 +190,7 @@ fn patient_name(p: &PatientRow, lang: Language) -> String {
     }
 }
 
-fn study_card(s: &StudyRow, lang: Language) -> StudyCard {
+pub(crate) fn study_card(s: &StudyRow, lang: Language) -> StudyCard {
     let kinds = s
         .modalities
         .iter()

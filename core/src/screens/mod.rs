@@ -9,7 +9,10 @@
 //! fire on the thread that made the change.
 
 pub mod appointment;
+pub mod import;
 pub mod library;
+pub mod receive;
 pub mod settings;
+pub mod share;
 pub mod start;
 pub mod viewer;

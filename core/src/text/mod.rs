@@ -93,6 +93,9 @@ pub(crate) const CATALOGUE: &[CatalogueFile] = &[
     catalogue_file!("start"),
     catalogue_file!("appointment"),
     catalogue_file!("settings"),
+    catalogue_file!("import"),
+    catalogue_file!("share"),
+    catalogue_file!("receive"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

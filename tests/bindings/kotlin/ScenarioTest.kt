@@ -8,6 +8,15 @@ import app.scanpass.ffi.AppointmentMode
 import app.scanpass.ffi.CancelHandle
 import app.scanpass.ffi.ImportEvent
 import app.scanpass.ffi.ImportListener
+import app.scanpass.ffi.ImportScreen
+import app.scanpass.ffi.ImportScreenView
+import app.scanpass.ffi.ImportViewListener
+import app.scanpass.ffi.MySharesEvent
+import app.scanpass.ffi.MySharesScreen
+import app.scanpass.ffi.ReceiveScreen
+import app.scanpass.ffi.ReceiveScreenEvent
+import app.scanpass.ffi.ShareScreen
+import app.scanpass.ffi.ShareScreenEvent
 import app.scanpass.ffi.ImportSource
 import app.scanpass.ffi.KeyStore
 import app.scanpass.ffi.KeyStoreException
@@ -512,5 +521,79 @@ class ScenarioTest {
         assertEquals(StartStage.UNLOCK to 4u, v.stage to v.attemptsLeft)
         v = start.handle(StartEvent.Unlock(good))
         assertEquals(StartStage.UNLOCKED to true, v.stage to v.showLibrary)
+
+    fun test12_shareAndReceiveScreens() {
+        val relay = System.getenv("SCANPASS_RELAY").orEmpty()
+        assertTrue("SCANPASS_RELAY (a running relay) not set", relay.isNotEmpty())
+        val viewer = "https://view.example/test/0.1.0/"
+        val passcode = "blue harbour seven lanterns"
+        val v12 = Vault.create(File(tmp, "v12").path, MemoryKeyStore())
+        val seen = CopyOnWriteArrayList<ImportScreenView>()
+        val listener = object : ImportViewListener {
+            override fun onView(view: ImportScreenView) {
+                seen.add(view)
+            }
+        }
+        val end = ImportScreen(v12, "en").start(listOf(ImportSource.Path(File(SAMPLES, "SAG-anon").path)), listener)
+        assertEquals(
+            listOf(
+                "192 images added",
+                "2 files were not images (viewer programs or web pages on the disc, for example)",
+            ),
+            end.result!!.lines,
+        )
+        assertNull(end.result!!.warning)
+        assertTrue("progress seen", seen.any { it.progress?.filesText == "0 of 194 files" })
+        val studyId = v12.studies().first().id
+
+        val screen = ShareScreen(v12, "en", relay, studyId, viewer)
+        screen.handle(ShareScreenEvent.SetPasscode("blue harbour"))
+        var v = screen.share(null)
+        assertNull(v.result)
+        assertEquals(listOf("passcode"), v.form.errors.map { it.field })
+        assertTrue(v.form.errors[0].message.startsWith("This passcode is too easy to guess"))
+        screen.handle(ShareScreenEvent.SetPasscode(passcode))
+        v = screen.handle(ShareScreenEvent.SetExpiryDays(1u))
+        assertEquals(emptyList<Any>(), v.form.errors)
+        v = screen.share(null)
+        assertNull(v.error)
+        // the link carries the share's key: never print it
+        val done = v.result!!
+        assertTrue(done.link.startsWith(viewer))
+        assertEquals(0x89.toByte(), done.qrPng[0])
+        assertEquals('P'.code.toByte(), done.qrPng[1])
+        assertTrue(done.message.contains(done.link))
+        assertFalse(done.message.contains(passcode))
+        assertEquals("The passcode for the medical images I sent you: blue harbour seven lanterns", done.passcodeMessage)
+
+        val other = Vault.create(File(tmp, "v12-receiver").path, MemoryKeyStore())
+        val rx = ReceiveScreen(other, "en")
+        var r = rx.handle(ReceiveScreenEvent.SetLink("see you tomorrow"))
+        assertEquals(
+            "This is not a Scanpass link, or it was cut when copied. Copy the whole link again.",
+            r.linkError,
+        )
+        r = rx.handle(ReceiveScreenEvent.SetLink(done.link))
+        assertNull(r.linkError)
+        assertNull(r.passcode!!.error)
+        r = rx.receive("red harbour seven lanterns", null)
+        assertNull(r.result)
+        assertTrue(r.passcode!!.error!!.startsWith("That passcode does not open these images."))
+        r = rx.receive(passcode, null)
+        assertEquals(listOf("192 images added"), r.result!!.lines)
+
+        val mine = MySharesScreen(v12, "en")
+        var m = mine.handle(MySharesEvent.Refresh)
+        assertEquals(1, m.shares.size)
+        val access = m.shares[0].access!!
+        assertTrue(access, access.startsWith("Opened once, on ") && access.endsWith("1 wrong passcode was tried"))
+        m = mine.handle(MySharesEvent.AskRevoke(m.shares[0].id))
+        assertEquals("Revoke this link?", m.confirm!!.title)
+        m = mine.handle(MySharesEvent.ConfirmRevoke)
+        assertEquals(ShareStatus.REVOKED, m.shares[0].status)
+        assertEquals("Revoked: the link no longer opens anything", m.shares[0].state)
+        rx.handle(ReceiveScreenEvent.SetLink(done.link))
+        r = rx.receive(passcode, null)
+        assertTrue(r.error!!.startsWith("This link no longer opens anything"))
     }
 }

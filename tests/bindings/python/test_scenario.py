@@ -96,6 +96,14 @@ class ShareProgress(sp.ShareListener):
         self.calls.append((done, files, bytes_sent))
 
 
+class ViewRecorder(sp.ImportViewListener):
+    def __init__(self):
+        self.views = []
+
+    def on_view(self, view):
+        self.views.append(view)
+
+
 def sha(slice_):
     return hashlib.sha256(slice_.rgba).hexdigest()
 
@@ -395,6 +403,72 @@ class Scenario(unittest.TestCase):
         self.assertEqual((v.stage, v.attempts_left), (sp.StartStage.UNLOCK, 4))
         v = start.handle(sp.StartEvent.UNLOCK(good))
         self.assertEqual((v.stage, v.show_library), (sp.StartStage.UNLOCKED, True))
+
+    def test_12_share_and_receive_screens(self):
+        relay = os.environ["SCANPASS_RELAY"]
+        viewer = "https://view.example/test/0.1.0/"
+        passcode = "blue harbour seven lanterns"
+        vault = sp.Vault.create(os.path.join(self.tmp, "v12"), MemoryKeyStore())
+        seen = ViewRecorder()
+        end = sp.ImportScreen(vault, "en").start(
+            [sp.ImportSource.PATH(os.path.join(SAMPLES, "SAG-anon"))], seen
+        )
+        self.assertEqual(end.result.lines, [
+            "192 images added",
+            "2 files were not images (viewer programs or web pages on the disc, for example)",
+        ])
+        self.assertIsNone(end.result.warning)
+        self.assertIn("0 of 194 files", [v.progress.files_text for v in seen.views if v.progress])
+        study = vault.studies()[0]
+
+        screen = sp.ShareScreen(vault, "en", relay, study.id, viewer)
+        screen.handle(sp.ShareScreenEvent.SET_PASSCODE("blue harbour"))
+        v = screen.share(None)
+        self.assertIsNone(v.result)
+        self.assertEqual([e.field for e in v.form.errors], ["passcode"])
+        self.assertTrue(v.form.errors[0].message.startswith("This passcode is too easy to guess"))
+        screen.handle(sp.ShareScreenEvent.SET_PASSCODE(passcode))
+        v = screen.handle(sp.ShareScreenEvent.SET_EXPIRY_DAYS(1))
+        self.assertEqual(v.form.errors, [])
+        v = screen.share(None)
+        self.assertIsNone(v.error)
+        done = v.result
+        self.assertTrue(done.link.startswith(viewer))
+        self.assertTrue(done.qr_png.startswith(b"\x89PNG"))
+        self.assertIn(done.link, done.message)
+        self.assertNotIn(passcode, done.message)
+        self.assertEqual(
+            done.passcode_message,
+            "The passcode for the medical images I sent you: blue harbour seven lanterns",
+        )
+
+        other = sp.Vault.create(os.path.join(self.tmp, "v12-receiver"), MemoryKeyStore())
+        rx = sp.ReceiveScreen(other, "en")
+        v = rx.handle(sp.ReceiveScreenEvent.SET_LINK("see you tomorrow"))
+        self.assertEqual(v.link_error, "This is not a Scanpass link, or it was cut when copied. "
+                         "Copy the whole link again.")
+        v = rx.handle(sp.ReceiveScreenEvent.SET_LINK(done.link))
+        self.assertIsNone(v.link_error)
+        self.assertIsNone(v.passcode.error)
+        v = rx.receive("red harbour seven lanterns", None)
+        self.assertIsNone(v.result)
+        self.assertTrue(v.passcode.error.startswith("That passcode does not open these images."))
+        v = rx.receive(passcode, None)
+        self.assertEqual(v.result.lines, ["192 images added"])
+
+        mine = sp.MySharesScreen(vault, "en")
+        m = mine.handle(sp.MySharesEvent.REFRESH())
+        self.assertEqual(len(m.shares), 1)
+        self.assertTrue(m.shares[0].access.startswith("Opened once, on "))
+        self.assertTrue(m.shares[0].access.endswith("1 wrong passcode was tried"))
+        m = mine.handle(sp.MySharesEvent.ASK_REVOKE(m.shares[0].id))
+        self.assertEqual(m.confirm.title, "Revoke this link?")
+        m = mine.handle(sp.MySharesEvent.CONFIRM_REVOKE())
+        self.assertEqual(m.shares[0].status, sp.ShareStatus.REVOKED)
+        self.assertEqual(m.shares[0].state, "Revoked: the link no longer opens anything")
+        rx.handle(sp.ReceiveScreenEvent.SET_LINK(done.link))
+        v = rx.receive(passcode, None)
+        self.assertTrue(v.error.startswith("This link no longer opens anything"))
 
 
 if __name__ == "__main__":

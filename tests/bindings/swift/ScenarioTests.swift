@@ -405,5 +405,89 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         v = try start.handle(event: .unlock(passphrase: good))
         XCTAssertEqual(v.stage, .unlocked)
         XCTAssertTrue(v.showLibrary)
+
+    func test_12_share_and_receive_screens() throws {
+        guard let relay = ProcessInfo.processInfo.environment["SCANPASS_RELAY"], !relay.isEmpty else {
+            return XCTFail("SCANPASS_RELAY (a running relay) not set")
+        }
+        let f = try f
+        let viewer = "https://view.example/test/0.1.0/"
+        let passcode = "blue harbour seven lanterns"
+        let v12 = try Vault.create(dir: f.tmp + "/v12", keys: MemoryKeyStore())
+        let seen = ViewRecorder()
+        let end = try ImportScreen(vault: v12, locale: "en").start(
+            sources: [.path(path: path("SAG-anon"))], listener: seen)
+        XCTAssertEqual(end.result?.lines, [
+            "192 images added",
+            "2 files were not images (viewer programs or web pages on the disc, for example)",
+        ])
+        XCTAssertNil(end.result?.warning)
+        XCTAssertTrue(seen.filesTexts().contains("0 of 194 files"))
+        guard let studyId = try v12.studies().first?.id else { return XCTFail("no study") }
+
+        let screen = try ShareScreen(vault: v12, locale: "en", relay: relay, studyId: studyId, viewer: viewer)
+        _ = try screen.handle(event: .setPasscode(passcode: "blue harbour"))
+        var v = try screen.share(listener: nil)
+        XCTAssertNil(v.result)
+        XCTAssertEqual(v.form.errors.map(\.field), ["passcode"])
+        XCTAssertTrue(v.form.errors.first?.message.hasPrefix("This passcode is too easy to guess") ?? false)
+        _ = try screen.handle(event: .setPasscode(passcode: passcode))
+        v = try screen.handle(event: .setExpiryDays(days: 1))
+        XCTAssertEqual(v.form.errors, [])
+        v = try screen.share(listener: nil)
+        XCTAssertNil(v.error)
+        // the link carries the share's key: never print it
+        guard let done = v.result else { return XCTFail("no share result") }
+        XCTAssertTrue(done.link.hasPrefix(viewer))
+        XCTAssertEqual([UInt8](done.qrPng.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertTrue(done.message.contains(done.link))
+        XCTAssertFalse(done.message.contains(passcode))
+        XCTAssertEqual(done.passcodeMessage, "The passcode for the medical images I sent you: blue harbour seven lanterns")
+
+        let other = try Vault.create(dir: f.tmp + "/v12-receiver", keys: MemoryKeyStore())
+        let rx = ReceiveScreen(vault: other, locale: "en")
+        var r = try rx.handle(event: .setLink(link: "see you tomorrow"))
+        XCTAssertEqual(r.linkError, "This is not a Scanpass link, or it was cut when copied. Copy the whole link again.")
+        r = try rx.handle(event: .setLink(link: done.link))
+        XCTAssertNil(r.linkError)
+        XCTAssertNotNil(r.passcode)
+        XCTAssertNil(r.passcode?.error)
+        r = try rx.receive(passcode: "red harbour seven lanterns", listener: nil)
+        XCTAssertNil(r.result)
+        XCTAssertTrue(r.passcode?.error?.hasPrefix("That passcode does not open these images.") ?? false)
+        r = try rx.receive(passcode: passcode, listener: nil)
+        XCTAssertEqual(r.result?.lines, ["192 images added"])
+
+        let mine = MySharesScreen(vault: v12, locale: "en")
+        var m = try mine.handle(event: .refresh)
+        XCTAssertEqual(m.shares.count, 1)
+        let access = m.shares.first?.access ?? ""
+        XCTAssertTrue(access.hasPrefix("Opened once, on ") && access.hasSuffix("1 wrong passcode was tried"), access)
+        m = try mine.handle(event: .askRevoke(shareId: m.shares[0].id))
+        XCTAssertEqual(m.confirm?.title, "Revoke this link?")
+        m = try mine.handle(event: .confirmRevoke)
+        XCTAssertEqual(m.shares.first?.status, .revoked)
+        XCTAssertEqual(m.shares.first?.state, "Revoked: the link no longer opens anything")
+        _ = try rx.handle(event: .setLink(link: done.link))
+        r = try rx.receive(passcode: passcode, listener: nil)
+        XCTAssertTrue(r.error?.hasPrefix("This link no longer opens anything") ?? false)
+    }
+}
+
+/// The import screen's views, as a Swift listener sees them (on the importing thread).
+final class ViewRecorder: ImportViewListener, @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String] = []
+
+    func onView(view: ImportScreenView) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if let p = view.progress { texts.append(p.filesText) }
+    }
+
+    func filesTexts() -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return texts
     }
 }

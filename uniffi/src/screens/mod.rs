@@ -4,16 +4,22 @@
 //! One file per screen.
 
 mod appointment;
+mod import;
 mod library;
+mod receive;
 mod settings;
+mod share;
 mod start;
 mod viewer;
 
 pub use appointment::{AppointmentEffect, AppointmentEvent, AppointmentMode, AppointmentView};
+pub use import::*;
 pub use library::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use receive::*;
 pub use settings::{
     AutoLock, AutoLockChoice, LanguageChoice, SettingsEvent, SettingsScreen, SettingsView,
 };
+pub use share::*;
 pub use start::{StartEvent, StartScreen, StartStage, StartView};
 pub use viewer::{
     ViewerCalibration, ViewerCine, ViewerEvent, ViewerMeasurement, ViewerOrientation,
