@@ -9,3 +9,4 @@
 //! fire on the thread that made the change.
 
 pub mod library;
+pub mod request;

@@ -86,8 +86,11 @@ macro_rules! catalogue_file {
 
 /// The catalogue: one file per screen, and the words they share. A message id is unique across
 /// the files (a test checks it).
-pub(crate) const CATALOGUE: &[CatalogueFile] =
-    &[catalogue_file!("common"), catalogue_file!("library")];
+pub(crate) const CATALOGUE: &[CatalogueFile] = &[
+    catalogue_file!("common"),
+    catalogue_file!("library"),
+    catalogue_file!("request"),
+];
 
 type Bundle = FluentBundle<FluentResource>;
 
