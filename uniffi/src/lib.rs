@@ -11,7 +11,7 @@
 //!   and a [`CancelHandle`];
 //! - the library: [`Vault::patients`], [`Vault::studies`], [`Vault::series`],
 //!   [`Vault::thumbnail`] (PNG bytes);
-//! - the screens ([`LibraryScreen`]): view models the app draws as they are, in its language;
+//! - the screens ([`LibraryScreen`], [`RequestWizard`], [`RequestsScreen`] with a [`RequestClock`]): view models the app draws as they are, in its language;
 //! - [`Viewer`]: one series slice by slice, rendered to RGBA with a [`Window`], its neighbours
 //!   decoded ahead in the background, cine rate for multi-frame objects; a render is one
 //!   [`RenderedSlice`] record whose pixels are copied once, on the app's side (`pixels.rs`).
@@ -54,6 +54,7 @@ pub use keys::{desktop_key_store, passphrase_key_store, KeyStore};
 pub use library::{Patient, Series, Study, Vault};
 pub use pixels::RenderedSliceWire;
 pub use screens::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use screens::{RequestClock, RequestWizard, RequestsScreen};
 pub use share::{
     link_needs_passcode, link_qr_png, AccessEntry, Deidentify, ReceiveSummary, ShareInfo,
     ShareListener, ShareRequest, ShareResult, ShareStatus,

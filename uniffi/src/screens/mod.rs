@@ -4,7 +4,9 @@
 //! One file per screen.
 
 mod library;
+mod request;
 
 pub use library::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use request::{RequestClock, RequestWizard, RequestsScreen};
 
 type Result<T> = std::result::Result<T, crate::error::ScanpassError>;
