@@ -14,5 +14,6 @@ XCTMain([
         ("test_6_render_matches_the_rust_side", asyncTest(ScenarioTests.test_6_render_matches_the_rust_side)),
         ("test_7_typed_errors", asyncTest(ScenarioTests.test_7_typed_errors)),
         ("test_8_share_receive_revoke_through_a_relay", asyncTest(ScenarioTests.test_8_share_receive_revoke_through_a_relay)),
+        ("test_11_request_wizard_to_a_letter_then_the_follow_up", ScenarioTests.test_11_request_wizard_to_a_letter_then_the_follow_up),
     ]),
 ])
