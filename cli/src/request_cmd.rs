@@ -1,23 +1,25 @@
 //! `scanpass request ...`: the records request (issue 5). The core decides (rules, deadlines,
-//! wizard, letters, tracking); this shell asks the wizard's questions in a terminal, reads answers
-//! files, writes letters and prints. Requests live encrypted in the vault's index.
+//! wizard, letters, tracking, what to do next: `scanpass_core::request::flow` and the app's own
+//! request screen, `screens::request::RequestWizard`, which the interactive wizard drives field
+//! by field); this shell only asks in a terminal, reads files, writes letters and prints.
+//! Requests live encrypted in the vault's index.
 //!
 //! Today's date comes from the local clock, or from `SCANPASS_TODAY` (YYYY-MM-DD) when set, so
 //! that tests can drive a request through its deadlines.
 
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
-use scanpass_core::request::answers::{self, join};
 use scanpass_core::request::dates::parse_iso;
-use scanpass_core::request::letter::{self, Letter};
-use scanpass_core::request::wizard::{Effect, Event, Step, Wizard};
-use scanpass_core::request::{
-    rules, Channel, Delivery, Doctor, Expedited, FieldError, Format, Jurisdiction, Language, Mark,
-    Patient, Provider, RequestRecord, RequestSummary, Studies,
-};
+use scanpass_core::request::flow::{self, FixedClock, RequestError};
+use scanpass_core::request::letter::Letter;
+use scanpass_core::request::{rules, Channel, Mark, RequestRecord, RequestSummary};
+use scanpass_core::screens::request::{FieldKind, RequestWizard, WizardEvent};
+use scanpass_core::text::Language;
 use scanpass_core::vault::{keystore::desktop, Vault};
 use serde_json::json;
 
@@ -138,21 +140,23 @@ pub fn run(vault: Option<PathBuf>, cmd: RequestCommand) -> CliResult {
             match answers {
                 Some(file) => new_from_file(&vault, &file, json, today),
                 None => {
-                    let id = vault
-                        .create_request(&RequestRecord::draft(Wizard::new(today), today))
-                        .map_err(err)?;
-                    interactive(&vault, &id, Wizard::new(today), today)
+                    let vault = Arc::new(vault);
+                    let clock = Arc::new(FixedClock::new(today));
+                    let screen = RequestWizard::new(vault.clone(), Language::En, clock);
+                    interactive(&vault, screen, today)
                 }
             }
         }
         RequestCommand::Resume { id } => {
-            let vault = vault_cmd::open(&dir)?;
+            let vault = Arc::new(vault_cmd::open(&dir)?);
             let id = vault.resolve_request(&id).map_err(err)?;
-            let rec = vault.request(&id).map_err(err)?;
-            let Some(w) = rec.wizard else {
+            if vault.request(&id).map_err(err)?.answers.is_some() {
                 return Err("this request is already finished: see `request show`".into());
-            };
-            interactive(&vault, &id, w.resume(today), today)
+            }
+            let clock = Arc::new(FixedClock::new(today));
+            let screen =
+                RequestWizard::resume(vault.clone(), Language::En, clock, &id).map_err(err)?;
+            interactive(&vault, screen, today)
         }
         RequestCommand::List { json } => {
             let vault = vault_cmd::open(&dir)?;
@@ -189,14 +193,12 @@ pub fn run(vault: Option<PathBuf>, cmd: RequestCommand) -> CliResult {
             let vault = vault_cmd::open(&dir)?;
             let id = vault.resolve_request(&id).map_err(err)?;
             let rec = vault.request(&id).map_err(err)?;
-            let Some(a) = &rec.answers else {
+            if rec.answers.is_none() {
                 return Err("this request is not finished: `request resume` it first".into());
-            };
-            let date = match date {
-                Some(d) => parse_date("--date", &d)?,
-                None => rec.tracking.sent.map(|s| s.on).unwrap_or(today),
-            };
-            emit(&letter::request_letter(a, date), out.as_deref(), text)
+            }
+            let date = date.map(|d| parse_date("--date", &d)).transpose()?;
+            let l = flow::request_letter(&rec, date, today).map_err(refused)?;
+            emit(&l, out.as_deref(), text)
         }
         RequestCommand::Mark {
             id,
@@ -208,21 +210,23 @@ pub fn run(vault: Option<PathBuf>, cmd: RequestCommand) -> CliResult {
         } => {
             let vault = vault_cmd::open(&dir)?;
             let id = vault.resolve_request(&id).map_err(err)?;
-            let mut rec = vault.request(&id).map_err(err)?;
+            let rec = vault.request(&id).map_err(err)?;
             let on = match date {
                 Some(d) => parse_date("--date", &d)?,
                 None => today,
             };
             let mark = match event {
-                MarkEvent::Sent => Mark::Sent {
+                MarkEvent::Sent => flow::sent(
+                    &rec,
                     on,
-                    channel: match channel {
-                        Some(c) => Channel::from_code(&c).ok_or(
-                            "--channel: must be one of email, post, fax, portal, in-person",
-                        )?,
-                        None => default_channel(&rec),
-                    },
-                },
+                    channel
+                        .map(|c| {
+                            Channel::from_code(&c).ok_or(
+                                "--channel: must be one of email, post, fax, portal, in-person",
+                            )
+                        })
+                        .transpose()?,
+                ),
                 MarkEvent::Extended => Mark::Extended {
                     on,
                     until: until.map(|u| parse_date("--until", &u)).transpose()?,
@@ -235,8 +239,7 @@ pub fn run(vault: Option<PathBuf>, cmd: RequestCommand) -> CliResult {
                 MarkEvent::Acknowledged => Mark::Acknowledged { on },
                 MarkEvent::Outcome => Mark::Outcome { on },
             };
-            let notes = rec.mark(mark, today).map_err(field)?;
-            vault.update_request(&id, &rec).map_err(err)?;
+            let (rec, notes) = flow::mark(&vault, &id, mark, today).map_err(refused)?;
             for n in notes {
                 println!("note: {n}");
             }
@@ -251,18 +254,9 @@ pub fn run(vault: Option<PathBuf>, cmd: RequestCommand) -> CliResult {
         } => {
             let vault = vault_cmd::open(&dir)?;
             let id = vault.resolve_request(&id).map_err(err)?;
-            let mut rec = vault.request(&id).map_err(err)?;
-            let on = match (date, rec.tracking.follow_up_on) {
-                (Some(d), _) => parse_date("--date", &d)?,
-                (None, Some(prev)) => prev, // the letter again, as first made
-                (None, None) => today,
-            };
-            if rec.tracking.follow_up_on != Some(on) {
-                rec.follow_up(on, today).map_err(field)?;
-            }
-            let l = letter::follow_up_letter(&rec, on).map_err(field)?;
-            emit(&l, out.as_deref(), text)?;
-            vault.update_request(&id, &rec).map_err(err)
+            let date = date.map(|d| parse_date("--date", &d)).transpose()?;
+            let (_, l) = flow::follow_up(&vault, &id, date, today).map_err(refused)?;
+            emit(&l, out.as_deref(), text)
         }
         RequestCommand::Complaint {
             id,
@@ -273,26 +267,20 @@ pub fn run(vault: Option<PathBuf>, cmd: RequestCommand) -> CliResult {
         } => {
             let vault = vault_cmd::open(&dir)?;
             let id = vault.resolve_request(&id).map_err(err)?;
-            let mut rec = vault.request(&id).map_err(err)?;
-            if let (Some(auth), Some(a)) = (authority, rec.answers.as_mut()) {
-                let auth = auth.replace(';', "\n").trim().to_string();
-                let e = answers::validate_extras(a.jurisdiction, &auth, None, today);
-                if !e.is_empty() {
-                    return Err(format!("--{}", join(&e)));
-                }
-                a.provider.authority = auth;
-            }
-            let on = match (date, rec.tracking.complaint_on) {
-                (Some(d), _) => parse_date("--date", &d)?,
-                (None, Some(prev)) => prev,
-                (None, None) => today,
-            };
-            if rec.tracking.complaint_on != Some(on) {
-                rec.complaint(on, today).map_err(field)?;
-            }
-            let l = letter::complaint_letter(&rec, on).map_err(field)?;
-            emit(&l, out.as_deref(), text)?;
-            vault.update_request(&id, &rec).map_err(err)
+            let date = date.map(|d| parse_date("--date", &d)).transpose()?;
+            let given = authority.is_some();
+            let (_, l) = flow::complaint(&vault, &id, authority.as_deref(), date, today).map_err(
+                |e| match e {
+                    // the option given was refused: its name (`--authority: is too long`)
+                    RequestError::Refused(e)
+                        if given && e.iter().all(|e| e.field == "authority") =>
+                    {
+                        format!("--{}", RequestError::Refused(e))
+                    }
+                    e => refused(e),
+                },
+            )?;
+            emit(&l, out.as_deref(), text)
         }
         RequestCommand::Delete { id } => {
             let vault = vault_cmd::open(&dir)?;
@@ -314,16 +302,8 @@ fn parse_date(what: &str, s: &str) -> CliResult<NaiveDate> {
     parse_iso(s).ok_or_else(|| format!("{what}: not a date written YYYY-MM-DD"))
 }
 
-fn field(e: FieldError) -> String {
+fn refused(e: RequestError) -> String {
     e.to_string()
-}
-
-fn default_channel(rec: &RequestRecord) -> Channel {
-    match &rec.answers {
-        Some(a) if !a.provider.email.is_empty() => Channel::Email,
-        Some(a) if !a.provider.fax.is_empty() => Channel::Fax,
-        _ => Channel::Post,
-    }
 }
 
 fn list_line(s: &RequestSummary) -> String {
@@ -352,23 +332,14 @@ fn list_line(s: &RequestSummary) -> String {
 
 fn new_from_file(vault: &Vault, file: &Path, as_json: bool, today: NaiveDate) -> CliResult {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let parsed =
-        answers::from_json(&bytes, today).map_err(|e| format!("answers file: {}", join(&e)))?;
-    let warnings = parsed.answers.warnings();
-    let mut rec = RequestRecord::new(parsed.answers, today);
-    if let Some(on) = parsed.sent_on {
-        let channel = parsed.channel.unwrap_or_else(|| default_channel(&rec));
-        rec.mark(Mark::Sent { on, channel }, today)
-            .map_err(|e| format!("answers file: {e}"))?;
-    }
-    if let Some(on) = parsed.acknowledged_on {
-        rec.mark(Mark::Acknowledged { on }, today)
-            .map_err(|e| format!("answers file: {e}"))?;
-    }
+    let (id, rec, warnings) =
+        flow::from_answers_file(vault, &bytes, today).map_err(|e| match e {
+            RequestError::Refused(_) => format!("answers file: {e}"),
+            RequestError::Vault(e) => err(e),
+        })?;
     for w in &warnings {
         eprintln!("note: {w}");
     }
-    let id = vault.create_request(&rec).map_err(err)?;
     let s = rec.summary(&id, today);
     if as_json {
         println!(
@@ -439,6 +410,7 @@ fn show(id: &str, rec: &RequestRecord, as_json: bool, today: NaiveDate) -> CliRe
     if let Some(st) = &s.study_id {
         println!("study        {st}");
     }
+    println!("next         {}", flow::next_step(rec, today).code());
     Ok(())
 }
 
@@ -482,7 +454,7 @@ fn print_rules(as_json: bool) -> CliResult {
     Ok(())
 }
 
-// ----- the interactive wizard -----
+// ----- the interactive wizard: the app's wizard screen, asked field by field -----
 
 fn prompt_err(e: dialoguer::Error) -> String {
     format!("cannot ask in this terminal: {e}")
@@ -515,176 +487,71 @@ fn confirm(label: &str, current: bool) -> CliResult<bool> {
         .map_err(prompt_err)
 }
 
-/// Ask the current step's questions and turn the answers into events.
-fn ask_step(w: &Wizard) -> CliResult<Vec<Event>> {
-    let d = w.draft();
-    Ok(match w.step() {
-        Step::Jurisdiction => {
-            let labels: Vec<&str> = Jurisdiction::ALL.iter().map(|j| j.label()).collect();
-            let cur = d
-                .jurisdiction
-                .and_then(|j| Jurisdiction::ALL.iter().position(|x| *x == j))
-                .unwrap_or(0);
-            vec![Event::SetJurisdiction(
-                Jurisdiction::ALL[choose("Where is the provider?", &labels, cur)?],
-            )]
+/// Ask the current step's fields, in the screen's order (a field that appears after an answer,
+/// such as the doctor's name, is asked in its turn), then `Next`.
+fn ask_step(screen: &mut RequestWizard) -> CliResult {
+    let mut asked = HashSet::new();
+    loop {
+        let v = screen.view().map_err(err)?;
+        let Some(f) = v.fields.iter().find(|f| !asked.contains(&f.id)).cloned() else {
+            break;
+        };
+        asked.insert(f.id.clone());
+        if let Some(e) = &f.error {
+            println!("  ! {}: {e}", f.label);
         }
-        Step::Provider => {
-            let p = Provider {
-                name: ask(
-                    "Provider (hospital, clinic, imaging centre)",
-                    &d.provider.name,
-                )?,
-                address: ask(
-                    "Records department's postal address (lines separated by ;)",
-                    &d.provider.address,
-                )?,
-                email: ask("Records department's email (optional)", &d.provider.email)?,
-                fax: ask("Records department's fax (optional)", &d.provider.fax)?,
-                authority: if w.view().authority_needed {
-                    ask(
-                        "Supervisory authority to complain to if needed: name and address (lines separated by ;); list at https://www.edpb.europa.eu/about-edpb/about-edpb/members_en (optional now)",
-                        &d.provider.authority,
-                    )?
-                    .replace(';', "\n")
-                } else {
-                    String::new()
-                },
-            };
-            let mut ev = vec![Event::SetProvider(p)];
-            if let Some(j) = d.jurisdiction {
-                if j.languages().len() > 1 {
-                    let cur = usize::from(d.language == Language::Fr);
-                    let i = choose("Language of the letter", &["English", "Français"], cur)?;
-                    ev.push(Event::SetLanguage(if i == 1 {
-                        Language::Fr
-                    } else {
-                        Language::En
-                    }));
+        let label = match &f.hint {
+            Some(h) => format!("{} ({h})", f.label),
+            None => f.label.clone(),
+        };
+        let event = match f.kind {
+            FieldKind::Toggle => WizardEvent::SetToggle {
+                on: confirm(&label, f.value == "true")?,
+                field: f.id,
+            },
+            FieldKind::Choice => {
+                let labels: Vec<&str> = f.choices.iter().map(|c| c.label.as_str()).collect();
+                let cur = f
+                    .choices
+                    .iter()
+                    .position(|c| c.code == f.value)
+                    .unwrap_or(0);
+                let i = choose(&label, &labels, cur)?;
+                WizardEvent::Choose {
+                    code: f.choices[i].code.clone(),
+                    field: f.id,
                 }
             }
-            ev
-        }
-        Step::Patient => vec![Event::SetPatient(Patient {
-            name: ask("Your full name, as the provider knows it", &d.patient.name)?,
-            date_of_birth: ask("Date of birth (YYYY-MM-DD)", &d.patient.date_of_birth)?,
-            address: ask(
-                "Your postal address (lines separated by ;; needed if a CD or USB is posted to you)",
-                &d.patient.address,
-            )?,
-            email: ask("Your email (optional)", &d.patient.email)?,
-            phone: ask("Your phone (optional)", &d.patient.phone)?,
-            record_number: ask(
-                "Your record or patient number there (optional)",
-                &d.patient.record_number,
-            )?,
-        })],
-        Step::Studies => {
-            let all = confirm("All your imaging there?", d.studies.all)?;
-            let mut s = Studies {
-                all,
-                reports: d.studies.reports,
-                expedited: d.studies.expedited.clone(),
-                ..Studies::default()
-            };
-            if !all {
-                s.description = ask(
-                    "Which studies (e.g. CT of the head, March 2024)",
-                    &d.studies.description,
-                )?;
-                s.modality = ask(
-                    "Kind of scan: CT, MRI, X-ray... (optional)",
-                    &d.studies.modality,
-                )?;
-                s.body_part = ask("Body part (optional)", &d.studies.body_part)?;
-                s.from = ask("From date, YYYY-MM-DD (optional)", &d.studies.from)?;
-                s.to = ask("To date, YYYY-MM-DD (optional)", &d.studies.to)?;
-            }
-            s.reports = confirm("The radiology reports too?", d.studies.reports)?;
-            let mut ev = vec![Event::SetStudies(s)];
-            if w.view().expedited_available {
-                let prev = d.studies.expedited.clone();
-                if confirm(
-                    "Do you need them urgently, before 30 days (for example a second opinion before a treatment decision)?",
-                    prev.is_some(),
-                )? {
-                    let prev = prev.unwrap_or_default();
-                    ev.push(Event::SetExpedited(Some(Expedited {
-                        by: ask("Needed by (YYYY-MM-DD)", &prev.by)?,
-                        reason: ask("Why (goes in the letter)", &prev.reason)?,
-                    })));
-                } else {
-                    ev.push(Event::SetExpedited(None));
-                }
-            }
-            ev
-        }
-        Step::Format => {
-            let v = w.view();
-            let labels: Vec<&str> = v.formats.iter().map(|c| c.label).collect();
-            let cur = usize::from(d.format == Some(Format::DicomMedia));
-            let i = choose("How should the images come?", &labels, cur)?;
-            vec![Event::SetFormat(if i == 1 {
-                Format::DicomMedia
-            } else {
-                Format::DicomDownload
-            })]
-        }
-        Step::Delivery => {
-            let cur = usize::from(matches!(d.delivery, Some(Delivery::Doctor(_))));
-            let i = choose(
-                "Send them to",
-                &["me", "a doctor, directly (named next)"],
-                cur,
-            )?;
-            if i == 0 {
-                vec![Event::SetDelivery(Delivery::Patient)]
-            } else {
-                let prev = match &d.delivery {
-                    Some(Delivery::Doctor(doc)) => doc.clone(),
-                    _ => Doctor::default(),
-                };
-                vec![Event::SetDelivery(Delivery::Doctor(Doctor {
-                    name: ask("Doctor's name", &prev.name)?,
-                    address: ask("Doctor's address (lines separated by ;)", &prev.address)?,
-                    email: ask("Doctor's email (optional)", &prev.email)?,
-                }))]
-            }
-        }
-        Step::Review | Step::Done => Vec::new(),
-    })
-}
-
-fn save(vault: &Vault, id: &str, w: &Wizard, today: NaiveDate) -> CliResult {
-    let mut rec = vault.request(id).map_err(err)?;
-    rec.wizard = Some(w.clone());
-    if rec.created_on > today {
-        rec.created_on = today;
+            _ => WizardEvent::SetText {
+                value: ask(&label, &f.value)?,
+                field: f.id,
+            },
+        };
+        screen.handle(event).map_err(err)?;
     }
-    vault.update_request(id, &rec).map_err(err)
+    screen.handle(WizardEvent::Next).map_err(err)?;
+    Ok(())
 }
 
-fn interactive(vault: &Vault, id: &str, mut w: Wizard, today: NaiveDate) -> CliResult {
+fn interactive(vault: &Vault, mut screen: RequestWizard, today: NaiveDate) -> CliResult {
     if !std::io::stdin().is_terminal() {
         return Err("no terminal to ask in: pass --answers FILE.json".into());
     }
-    println!("Request your images. Your answers are saved as you go: `scanpass request resume {id}` continues later.");
+    println!("Request your images. Your answers are saved as you go: `scanpass request resume ID` continues later.");
     loop {
-        let v = w.view();
-        println!("\n[{}/{}] {}\n{}", v.number, v.count, v.title, v.help);
+        let v = screen.view().map_err(err)?;
+        println!("\n[{}] {}\n{}", v.progress, v.title, v.help);
         for e in &v.errors {
             println!("  ! {e}");
         }
-        if v.step == Step::Review {
-            for n in &v.warnings {
-                println!("  note: {n}");
-            }
+        for n in &v.warnings {
+            println!("  note: {n}");
         }
-        let effects = match v.step {
-            Step::Done => break,
-            Step::Review => {
+        match v.step.as_str() {
+            "done" => break,
+            "review" => {
                 for l in &v.review {
-                    println!("  {:<16} {}", l.label, l.value);
+                    println!("  {:<20} {}", l.label, l.value);
                 }
                 let i = choose(
                     "Ready?",
@@ -696,47 +563,34 @@ fn interactive(vault: &Vault, id: &str, mut w: Wizard, today: NaiveDate) -> CliR
                     0,
                 )?;
                 match i {
-                    0 => w.update(Event::Generate),
+                    0 => {
+                        let v = screen.handle(WizardEvent::Generate).map_err(err)?;
+                        if let (true, Some(id)) = (v.finished, &v.request_id) {
+                            let rec = vault.request(id).map_err(err)?;
+                            println!("\n{}", list_line(&rec.summary(id, today)));
+                            println!("Next: `scanpass request letter {id} --out letter.pdf` (or --text), send it, then `scanpass request mark {id} sent`.");
+                            return Ok(());
+                        }
+                    }
                     1 => {
-                        let steps = [
-                            Step::Jurisdiction,
-                            Step::Provider,
-                            Step::Patient,
-                            Step::Studies,
-                            Step::Format,
-                            Step::Delivery,
-                        ];
-                        let names: Vec<&str> = steps.iter().map(|s| s.title()).collect();
-                        let s = choose("Which one?", &names, 0)?;
-                        w.update(Event::GoTo(steps[s]))
+                        let items: Vec<String> = v
+                            .review
+                            .iter()
+                            .map(|l| format!("{}: {}", l.label, l.value))
+                            .collect();
+                        let items: Vec<&str> = items.iter().map(String::as_str).collect();
+                        let k = choose("Which one?", &items, 0)?;
+                        let step = v.review[k].step.clone();
+                        screen.handle(WizardEvent::Edit { step }).map_err(err)?;
                     }
                     _ => {
-                        save(vault, id, &w, today)?;
+                        let id = v.request_id.as_deref().unwrap_or("ID");
                         println!("saved: `scanpass request resume {id}` continues");
                         return Ok(());
                     }
                 }
             }
-            _ => {
-                let mut fx = Vec::new();
-                for e in ask_step(&w)? {
-                    fx.extend(w.update(e));
-                }
-                fx.extend(w.update(Event::Next));
-                fx
-            }
-        };
-        for fx in effects {
-            match fx {
-                Effect::Save => save(vault, id, &w, today)?,
-                Effect::Generated(a) => {
-                    let rec = RequestRecord::new(*a, today);
-                    vault.update_request(id, &rec).map_err(err)?;
-                    println!("\n{}", list_line(&rec.summary(id, today)));
-                    println!("Next: `scanpass request letter {id} --out letter.pdf` (or --text), send it, then `scanpass request mark {id} sent`.");
-                    return Ok(());
-                }
-            }
+            _ => ask_step(&mut screen)?,
         }
     }
     Ok(())

@@ -13,7 +13,7 @@
 //!   [`Vault::thumbnail`] (PNG bytes);
 //! - the screens ([`StartScreen`], [`LibraryScreen`], [`ViewerScreen`], [`ImportScreen`],
 //!   [`ShareScreen`], [`MySharesScreen`], [`ReceiveScreen`], [`AppointmentMode`],
-//!   [`SettingsScreen`]): view models the app draws as they are, in its language; the long calls
+//!   [`SettingsScreen`], [`RequestWizard`], [`RequestsScreen`] with a [`RequestClock`]): view models the app draws as they are, in its language; the long calls
 //!   (`ImportScreen.start`, `ShareScreen.share`, `ReceiveScreen.receive`) block, and their view
 //!   listeners fire on the thread that called them;
 //! - [`Viewer`]: one series slice by slice, rendered to RGBA with a [`Window`], its neighbours
@@ -68,6 +68,7 @@ pub use screens::{
     StartView, StudyCard,
 };
 pub use screens::{ImportScreen, MySharesScreen, ReceiveScreen, ShareScreen};
+pub use screens::{RequestClock, RequestWizard, RequestsScreen};
 pub use screens::{
     ViewerCalibration, ViewerCine, ViewerEvent, ViewerMeasurement, ViewerOrientation,
     ViewerOverlay, ViewerPoint, ViewerPreset, ViewerScreen, ViewerSeriesItem, ViewerView,

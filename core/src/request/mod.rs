@@ -12,6 +12,8 @@
 //! - [`RequestRecord`]: one request as stored (encrypted) in the vault
 //!   ([`crate::vault::Vault::create_request`]), with its tracking: sent, extended, received,
 //!   refused, reminders, overdue, follow-up and complaint;
+//! - [`flow`]: what a shell does with a request (start, save, store, mark, follow-up and
+//!   complaint, what to do next), once for the app's screens and the CLI;
 //! - [`letter`]: the request, follow-up and complaint letters, as plain text or PDF, in English
 //!   and (for Canada) French.
 //!
@@ -23,6 +25,7 @@
 
 pub mod answers;
 pub mod dates;
+pub mod flow;
 pub mod letter;
 mod pdf;
 mod records;

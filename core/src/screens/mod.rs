@@ -12,6 +12,7 @@ pub mod appointment;
 pub mod import;
 pub mod library;
 pub mod receive;
+pub mod request;
 pub mod settings;
 pub mod share;
 pub mod start;

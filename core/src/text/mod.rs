@@ -96,6 +96,7 @@ pub(crate) const CATALOGUE: &[CatalogueFile] = &[
     catalogue_file!("import"),
     catalogue_file!("share"),
     catalogue_file!("receive"),
+    catalogue_file!("request"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

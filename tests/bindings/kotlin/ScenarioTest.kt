@@ -22,6 +22,15 @@ import app.scanpass.ffi.KeyStore
 import app.scanpass.ffi.KeyStoreException
 import app.scanpass.ffi.LibraryEvent
 import app.scanpass.ffi.LibraryScreen
+import app.scanpass.ffi.FieldKind
+import app.scanpass.ffi.LetterKind
+import app.scanpass.ffi.NextKind
+import app.scanpass.ffi.RequestClock
+import app.scanpass.ffi.RequestState
+import app.scanpass.ffi.RequestWizard
+import app.scanpass.ffi.RequestsEvent
+import app.scanpass.ffi.RequestsScreen
+import app.scanpass.ffi.WizardEvent
 import app.scanpass.ffi.RenderedSlice
 import app.scanpass.ffi.ScanpassException
 import app.scanpass.ffi.Series
@@ -595,5 +604,54 @@ class ScenarioTest {
         rx.handle(ReceiveScreenEvent.SetLink(done.link))
         r = rx.receive(passcode, null)
         assertTrue(r.error!!.startsWith("This link no longer opens anything"))
+
+    fun test11_requestWizardToALetterThenTheFollowUp() {
+        val dir = Files.createTempDirectory("scanpass-kt-requests").toFile()
+        val vault = Vault.create(File(dir, "vault").path, MemoryKeyStore())
+        val clock = RequestClock.fixed("2025-01-31")
+        val w = RequestWizard(vault, "en", clock)
+        var v = w.view()
+        assertEquals("jurisdiction" to "Step 1 of 7", v.step to v.progress)
+        val f = v.fields[0]
+        assertEquals(listOf("jurisdiction", FieldKind.CHOICE, true, 6), listOf(f.id, f.kind, f.required, f.choices.size))
+        v = w.handle(WizardEvent.Next)
+        assertEquals("jurisdiction" to "is required", v.step to v.fields[0].error)
+        w.handle(WizardEvent.Choose("jurisdiction", "EU"))
+        assertEquals("provider", w.handle(WizardEvent.Next).step)
+        w.handle(WizardEvent.SetText("provider.name", "Klinikum Beispiel"))
+        w.handle(WizardEvent.SetText("provider.email", "records@example.org"))
+        assertEquals("patient", w.handle(WizardEvent.Next).step)
+        w.handle(WizardEvent.SetText("patient.name", "Erika Testperson"))
+        w.handle(WizardEvent.SetText("patient.date_of_birth", "1964-08-12"))
+        w.handle(WizardEvent.SetText("patient.email", "erika@example.net"))
+        assertEquals("studies", w.handle(WizardEvent.Next).step)
+        w.handle(WizardEvent.SetToggle("studies.all", true))
+        assertEquals("format", w.handle(WizardEvent.Next).step)
+        w.handle(WizardEvent.Choose("format", "dicom-download"))
+        assertEquals("delivery", w.handle(WizardEvent.Next).step)
+        w.handle(WizardEvent.Choose("deliver_to", "patient"))
+        v = w.handle(WizardEvent.Next)
+        assertEquals("review", v.step)
+        assertTrue(v.review.any { it.label == "Law" && it.value == "European Union (GDPR)" })
+        v = w.handle(WizardEvent.Generate)
+        assertEquals("done" to true, v.step to v.finished)
+        val id = v.requestId!!
+        assertEquals("%PDF", String(w.letterPdf().copyOfRange(0, 4)))
+
+        val screen = RequestsScreen(vault, "en", clock)
+        var it = screen.view().items[0]
+        assertEquals(listOf(id, RequestState.READY, NextKind.SEND), listOf(it.id, it.state, it.next))
+        it = screen.handle(RequestsEvent.MarkSent(id, null, null)).items[0]
+        assertEquals(
+            listOf(RequestState.SENT, "Sent on 31 January 2025", "Due on 28 February 2025", "2025-02-28", NextKind.WAIT),
+            listOf(it.state, it.sent, it.due, it.dueDate, it.next),
+        )
+        clock.set("2025-03-03")
+        it = screen.view().items[0]
+        assertEquals(RequestState.OVERDUE to NextKind.FOLLOW_UP, it.state to it.next)
+        assertTrue(it.letters.any { l -> l.kind == LetterKind.FOLLOW_UP })
+        assertEquals("%PDF", String(screen.letterPdf(id, LetterKind.FOLLOW_UP).copyOfRange(0, 4)))
+        assertEquals(NextKind.AWAIT_FOLLOW_UP, screen.view().items[0].next)
+        dir.deleteRecursively()
     }
 }

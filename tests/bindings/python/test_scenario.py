@@ -317,6 +317,53 @@ class Scenario(unittest.TestCase):
         with self.assertRaises(sp.ScanpassError.ShareGone):
             other.receive(done.share.link, "blue harbour seven lanterns", None, sp.CancelHandle())
 
+    def test_11_request_wizard_to_a_letter_then_the_follow_up(self):
+        vault = sp.Vault.create(os.path.join(self.tmp, "requests"), MemoryKeyStore())
+        clock = sp.RequestClock.fixed("2025-01-31")
+        w = sp.RequestWizard(vault, "en", clock)
+        ev = sp.WizardEvent
+        v = w.view()
+        self.assertEqual((v.step, v.progress), ("jurisdiction", "Step 1 of 7"))
+        f = v.fields[0]
+        self.assertEqual((f.id, f.kind, f.required, len(f.choices)), ("jurisdiction", sp.FieldKind.CHOICE, True, 6))
+        v = w.handle(ev.NEXT())
+        self.assertEqual((v.step, v.fields[0].error), ("jurisdiction", "is required"))
+        w.handle(ev.CHOOSE(field="jurisdiction", code="EU"))
+        self.assertEqual(w.handle(ev.NEXT()).step, "provider")
+        w.handle(ev.SET_TEXT(field="provider.name", value="Klinikum Beispiel"))
+        w.handle(ev.SET_TEXT(field="provider.email", value="records@example.org"))
+        self.assertEqual(w.handle(ev.NEXT()).step, "patient")
+        w.handle(ev.SET_TEXT(field="patient.name", value="Erika Testperson"))
+        w.handle(ev.SET_TEXT(field="patient.date_of_birth", value="1964-08-12"))
+        w.handle(ev.SET_TEXT(field="patient.email", value="erika@example.net"))
+        self.assertEqual(w.handle(ev.NEXT()).step, "studies")
+        w.handle(ev.SET_TOGGLE(field="studies.all", on=True))
+        self.assertEqual(w.handle(ev.NEXT()).step, "format")
+        w.handle(ev.CHOOSE(field="format", code="dicom-download"))
+        self.assertEqual(w.handle(ev.NEXT()).step, "delivery")
+        w.handle(ev.CHOOSE(field="deliver_to", code="patient"))
+        v = w.handle(ev.NEXT())
+        self.assertEqual(v.step, "review")
+        self.assertIn(("Law", "European Union (GDPR)"), [(r.label, r.value) for r in v.review])
+        v = w.handle(ev.GENERATE())
+        self.assertEqual((v.step, v.finished), ("done", True))
+        rid = v.request_id
+        self.assertEqual(w.letter_pdf()[:4], b"%PDF")
+
+        screen = sp.RequestsScreen(vault, "en", clock)
+        it = screen.view().items[0]
+        self.assertEqual((it.id, it.state, it.next), (rid, sp.RequestState.READY, sp.NextKind.SEND))
+        it = screen.handle(sp.RequestsEvent.MARK_SENT(id=rid, on=None, channel=None)).items[0]
+        self.assertEqual(
+            (it.state, it.sent, it.due, it.due_date, it.next),
+            (sp.RequestState.SENT, "Sent on 31 January 2025", "Due on 28 February 2025", "2025-02-28", sp.NextKind.WAIT),
+        )
+        clock.set("2025-03-03")
+        it = screen.view().items[0]
+        self.assertEqual((it.state, it.next), (sp.RequestState.OVERDUE, sp.NextKind.FOLLOW_UP))
+        self.assertIn(sp.LetterKind.FOLLOW_UP, [l.kind for l in it.letters])
+        self.assertEqual(screen.letter_pdf(rid, sp.LetterKind.FOLLOW_UP)[:4], b"%PDF")
+        self.assertEqual(screen.view().items[0].next, sp.NextKind.AWAIT_FOLLOW_UP)
 
     def test_9_viewer_screen(self):
         screen = sp.ViewerScreen(self.vault, self.series.id, "fr-CA")

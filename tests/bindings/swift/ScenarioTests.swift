@@ -489,5 +489,61 @@ final class ViewRecorder: ImportViewListener, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return texts
+
+    func test_11_request_wizard_to_a_letter_then_the_follow_up() throws {
+        let f = try f
+        let vault = try Vault.create(dir: f.tmp + "/requests", keys: MemoryKeyStore())
+        let clock = try RequestClock.fixed(today: "2025-01-31")
+        let w = RequestWizard(vault: vault, locale: "en", clock: clock)
+        var v = try w.view()
+        XCTAssertEqual([v.step, v.progress], ["jurisdiction", "Step 1 of 7"])
+        XCTAssertEqual(v.fields.first?.id, "jurisdiction")
+        XCTAssertEqual(v.fields.first?.kind, .choice)
+        XCTAssertEqual(v.fields.first?.required, true)
+        XCTAssertEqual(v.fields.first?.choices.count, 6)
+        v = try w.handle(event: .next)
+        XCTAssertEqual(v.step, "jurisdiction")
+        XCTAssertEqual(v.fields.first?.error, "is required")
+        _ = try w.handle(event: .choose(field: "jurisdiction", code: "EU"))
+        XCTAssertEqual(try w.handle(event: .next).step, "provider")
+        _ = try w.handle(event: .setText(field: "provider.name", value: "Klinikum Beispiel"))
+        _ = try w.handle(event: .setText(field: "provider.email", value: "records@example.org"))
+        XCTAssertEqual(try w.handle(event: .next).step, "patient")
+        _ = try w.handle(event: .setText(field: "patient.name", value: "Erika Testperson"))
+        _ = try w.handle(event: .setText(field: "patient.date_of_birth", value: "1964-08-12"))
+        _ = try w.handle(event: .setText(field: "patient.email", value: "erika@example.net"))
+        XCTAssertEqual(try w.handle(event: .next).step, "studies")
+        _ = try w.handle(event: .setToggle(field: "studies.all", on: true))
+        XCTAssertEqual(try w.handle(event: .next).step, "format")
+        _ = try w.handle(event: .choose(field: "format", code: "dicom-download"))
+        XCTAssertEqual(try w.handle(event: .next).step, "delivery")
+        _ = try w.handle(event: .choose(field: "deliver_to", code: "patient"))
+        v = try w.handle(event: .next)
+        XCTAssertEqual(v.step, "review")
+        XCTAssertTrue(v.review.contains { $0.label == "Law" && $0.value == "European Union (GDPR)" })
+        v = try w.handle(event: .generate)
+        XCTAssertEqual(v.step, "done")
+        XCTAssertTrue(v.finished)
+        guard let id = v.requestId else { return XCTFail("no request id once generated") }
+        XCTAssertEqual([UInt8](try w.letterPdf().prefix(4)), Array("%PDF".utf8))
+
+        let screen = RequestsScreen(vault: vault, locale: "en", clock: clock)
+        guard var it = try screen.view().items.first else { return XCTFail("no request listed") }
+        XCTAssertEqual(it.id, id)
+        XCTAssertEqual(it.state, .ready)
+        XCTAssertEqual(it.next, .send)
+        it = try screen.handle(event: .markSent(id: id, on: nil, channel: nil)).items[0]
+        XCTAssertEqual(it.state, .sent)
+        XCTAssertEqual(it.sent, "Sent on 31 January 2025")
+        XCTAssertEqual(it.due, "Due on 28 February 2025")
+        XCTAssertEqual(it.dueDate, "2025-02-28")
+        XCTAssertEqual(it.next, .wait)
+        try clock.set(today: "2025-03-03")
+        it = try screen.view().items[0]
+        XCTAssertEqual(it.state, .overdue)
+        XCTAssertEqual(it.next, .followUp)
+        XCTAssertTrue(it.letters.contains { $0.kind == .followUp })
+        XCTAssertEqual([UInt8](try screen.letterPdf(id: id, kind: .followUp).prefix(4)), Array("%PDF".utf8))
+        XCTAssertEqual(try screen.view().items[0].next, .awaitFollowUp)
     }
 }

@@ -16,6 +16,7 @@ XCTMain([
         ("test_8_share_receive_revoke_through_a_relay", asyncTest(ScenarioTests.test_8_share_receive_revoke_through_a_relay)),
         ("test_9_viewer_screen", ScenarioTests.test_9_viewer_screen),
         ("test_10_start_and_appointment_mode", ScenarioTests.test_10_start_and_appointment_mode),
+        ("test_11_request_wizard_to_a_letter_then_the_follow_up", ScenarioTests.test_11_request_wizard_to_a_letter_then_the_follow_up),
         ("test_12_share_and_receive_screens", ScenarioTests.test_12_share_and_receive_screens),
     ]),
 ])

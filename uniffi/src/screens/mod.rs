@@ -7,6 +7,7 @@ mod appointment;
 mod import;
 mod library;
 mod receive;
+mod request;
 mod settings;
 mod share;
 mod start;
@@ -16,6 +17,7 @@ pub use appointment::{AppointmentEffect, AppointmentEvent, AppointmentMode, Appo
 pub use import::*;
 pub use library::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
 pub use receive::*;
+pub use request::{RequestClock, RequestWizard, RequestsScreen};
 pub use settings::{
     AutoLock, AutoLockChoice, LanguageChoice, SettingsEvent, SettingsScreen, SettingsView,
 };
