@@ -1,7 +1,14 @@
 use super::*;
+use crate::error::Error;
+use crate::request::dates::parse_iso;
 use crate::request::flow::FixedClock;
+use crate::request::Channel;
+use crate::text::Language;
 use crate::vault::tests::temp_dir;
 use crate::vault::PassphraseKeyStore;
+use crate::vault::Vault;
+use chrono::NaiveDate;
+use std::sync::Arc;
 
 fn d(s: &str) -> NaiveDate {
     parse_iso(s).unwrap()
