@@ -429,10 +429,11 @@ fn print_rules(as_json: bool) -> CliResult {
         println!("  extension  {}", r.en.extension);
         println!("  fees       {}", r.en.fee);
         println!("  format     {}", r.en.format);
-        println!(
-            "  complaints {} ({})",
-            r.en.authority, r.en.authority_address
-        );
+        match r.en.authority_address {
+            // the patient names the authority (the EU: one per member state)
+            "" => println!("  complaints {}", r.en.authority),
+            address => println!("  complaints {} ({address})", r.en.authority),
+        }
         if !r.en.refusal.is_empty() {
             println!("  refusal    {}", r.en.refusal);
         }
