@@ -490,7 +490,9 @@ class ScenarioTest {
             assertEquals(96u, screen.view().slice)
             assertEquals(null, screen.handle(ViewerEvent.HideName(hidden = true)).overlay.patient)
         }
+    }
 
+    @Test
     fun test10_startAndAppointmentMode() {
         val good = "copper lantern orbit meadow"
         val start = StartScreen(File(tmp, "start").path, null, "en")
@@ -530,7 +532,9 @@ class ScenarioTest {
         assertEquals(StartStage.UNLOCK to 4u, v.stage to v.attemptsLeft)
         v = start.handle(StartEvent.Unlock(good))
         assertEquals(StartStage.UNLOCKED to true, v.stage to v.showLibrary)
+    }
 
+    @Test
     fun test12_shareAndReceiveScreens() {
         val relay = System.getenv("SCANPASS_RELAY").orEmpty()
         assertTrue("SCANPASS_RELAY (a running relay) not set", relay.isNotEmpty())
@@ -604,7 +608,9 @@ class ScenarioTest {
         rx.handle(ReceiveScreenEvent.SetLink(done.link))
         r = rx.receive(passcode, null)
         assertTrue(r.error!!.startsWith("This link no longer opens anything"))
+    }
 
+    @Test
     fun test11_requestWizardToALetterThenTheFollowUp() {
         val dir = Files.createTempDirectory("scanpass-kt-requests").toFile()
         val vault = Vault.create(File(dir, "vault").path, MemoryKeyStore())

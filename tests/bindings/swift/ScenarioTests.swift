@@ -357,6 +357,7 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         assertThrows("InvalidInput") { try screen.handle(event: .goTo(slice: 192)) }
         XCTAssertEqual(try screen.view().slice, 96)
         XCTAssertNil(try screen.handle(event: .hideName(hidden: true)).overlay.patient)
+    }
 
     func test_10_start_and_appointment_mode() throws {
         let f = try f
@@ -405,6 +406,7 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         v = try start.handle(event: .unlock(passphrase: good))
         XCTAssertEqual(v.stage, .unlocked)
         XCTAssertTrue(v.showLibrary)
+    }
 
     func test_12_share_and_receive_screens() throws {
         guard let relay = ProcessInfo.processInfo.environment["SCANPASS_RELAY"], !relay.isEmpty else {
@@ -472,23 +474,6 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         r = try rx.receive(passcode: passcode, listener: nil)
         XCTAssertTrue(r.error?.hasPrefix("This link no longer opens anything") ?? false)
     }
-}
-
-/// The import screen's views, as a Swift listener sees them (on the importing thread).
-final class ViewRecorder: ImportViewListener, @unchecked Sendable {
-    private let lock = NSLock()
-    private var texts: [String] = []
-
-    func onView(view: ImportScreenView) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        if let p = view.progress { texts.append(p.filesText) }
-    }
-
-    func filesTexts() -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return texts
 
     func test_11_request_wizard_to_a_letter_then_the_follow_up() throws {
         let f = try f
@@ -545,5 +530,23 @@ final class ViewRecorder: ImportViewListener, @unchecked Sendable {
         XCTAssertTrue(it.letters.contains { $0.kind == .followUp })
         XCTAssertEqual([UInt8](try screen.letterPdf(id: id, kind: .followUp).prefix(4)), Array("%PDF".utf8))
         XCTAssertEqual(try screen.view().items[0].next, .awaitFollowUp)
+    }
+}
+
+/// The import screen's views, as a Swift listener sees them (on the importing thread).
+final class ViewRecorder: ImportViewListener, @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String] = []
+
+    func onView(view: ImportScreenView) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if let p = view.progress { texts.append(p.filesText) }
+    }
+
+    func filesTexts() -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return texts
     }
 }
