@@ -460,14 +460,20 @@ impl Viewer {
     ) -> Result<Rendered> {
         let k = n as usize;
         let s = self.inner.slice(n)?;
-        let info = self.inner.info(s.instance)?;
-        let reduce = crate::dicom::reduction_for_view(info.cols, info.rows, view);
-        let whole = guard(&self.inner.cache).slices.contains_key(&k);
-        if whole || reduce == 0 || !crate::dicom::reducible(&info) {
+        // decoded whole, or being decoded whole by a worker: that is sooner
+        let busy = guard(&self.inner.want).in_flight.contains(&k);
+        if busy || guard(&self.inner.cache).slices.contains_key(&k) {
             return self.render_into(n, voi, out, prefix);
         }
         self.inner.check_unlocked()?;
-        let img = self.inner.open(s.instance)?;
+        // one decryption and parse, whichever way the slice is decoded
+        let (img, info) = self.inner.open_with_info(s.instance)?;
+        let reduce = crate::dicom::reduction_for_view(info.cols, info.rows, view);
+        if reduce == 0 || !crate::dicom::reducible(&info) {
+            let d = self.inner.decode_and_keep(k, s, &img, info)?;
+            self.inner.ask_prefetch(k);
+            return fill(&d.info, &d.frame, voi, false, out, prefix, false);
+        }
         let frame = img.decode_frame_for_view(s.frame, view)?;
         let reduced = frame.rows < info.rows || frame.cols < info.cols;
         // the full decode of this slice comes first in the prefetch
@@ -626,6 +632,22 @@ impl Inner {
         Ok(info)
     }
 
+    /// Instance `instance` opened, and its description (read from it once, then remembered):
+    /// one decryption and parse for both.
+    fn open_with_info(&self, instance: usize) -> Result<(Arc<DicomImage>, Arc<ImageInfo>)> {
+        let img = self.open(instance)?;
+        let known = guard(&self.infos).get(&instance).cloned();
+        let info = match known {
+            Some(i) => i,
+            None => {
+                let i = Arc::new(img.info()?.clone());
+                guard(&self.infos).insert(instance, i.clone());
+                i
+            }
+        };
+        Ok((img, info))
+    }
+
     /// Slice `n` decoded: from the cache, else decrypted and decoded now (and cached).
     fn decoded(&self, n: usize) -> Result<Arc<Decoded>> {
         self.check_unlocked()?;
@@ -633,12 +655,18 @@ impl Inner {
             return Ok(hit);
         }
         let s = self.slice(n as u32)?;
-        let img = self.open(s.instance)?;
-        let info = match guard(&self.infos).get(&s.instance) {
-            Some(i) => i.clone(),
-            None => Arc::new(img.info()?.clone()),
-        };
-        guard(&self.infos).insert(s.instance, info.clone());
+        let (img, info) = self.open_with_info(s.instance)?;
+        self.decode_and_keep(n, s, &img, info)
+    }
+
+    /// Slice `n` (`s`, of `img` described by `info`) decoded whole and cached.
+    fn decode_and_keep(
+        &self,
+        n: usize,
+        s: Slice,
+        img: &DicomImage,
+        info: Arc<ImageInfo>,
+    ) -> Result<Arc<Decoded>> {
         let frame = img.decode_frame(s.frame)?.into_owned();
         let d = Arc::new(Decoded {
             bytes: frame.samples.byte_len(),

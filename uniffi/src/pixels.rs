@@ -20,6 +20,24 @@ pub(crate) struct WindowFields {
     pub width: f64,
 }
 
+impl From<&scanpass_core::render::Applied> for WindowFields {
+    /// The window applied (grey images); none for colour images and VOI LUTs.
+    fn from(a: &scanpass_core::render::Applied) -> Self {
+        match a {
+            scanpass_core::render::Applied::Window { center, width, .. } => WindowFields {
+                windowed: true,
+                center: *center,
+                width: *width,
+            },
+            _ => WindowFields {
+                windowed: false,
+                center: 0.0,
+                width: 0.0,
+            },
+        }
+    }
+}
+
 /// A [`crate::RenderedSlice`] serialized as uniffi does, pixels last.
 pub struct RenderedSliceWire(Vec<u8>);
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use scanpass_core::render::{self, presets, Applied, Voi};
+use scanpass_core::render::{self, presets, Voi};
 use scanpass_core::vault::Vault as CoreVault;
 use scanpass_core::viewer as core;
 
@@ -149,18 +149,7 @@ impl Viewer {
         let voi = Voi::try_from(window)?;
         RenderedSliceWire::build(|buf, at| {
             let r = self.inner.render_into(n, &voi, buf, at)?;
-            let w = match r.applied {
-                Applied::Window { center, width, .. } => WindowFields {
-                    windowed: true,
-                    center,
-                    width,
-                },
-                Applied::VoiLut { .. } | Applied::Colour => WindowFields {
-                    windowed: false,
-                    center: 0.0,
-                    width: 0.0,
-                },
-            };
+            let w = WindowFields::from(&r.applied);
             Ok::<_, ScanpassError>((r.width, r.height, w))
         })
     }

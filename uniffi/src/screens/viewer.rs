@@ -315,18 +315,7 @@ impl ViewerScreen {
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
         RenderedSliceWire::build(|buf, at| {
             let r = screen.render_into(buf, at)?;
-            let w = match r.applied {
-                scanpass_core::render::Applied::Window { center, width, .. } => WindowFields {
-                    windowed: true,
-                    center,
-                    width,
-                },
-                _ => WindowFields {
-                    windowed: false,
-                    center: 0.0,
-                    width: 0.0,
-                },
-            };
+            let w = WindowFields::from(&r.applied);
             Ok::<_, crate::error::ScanpassError>((r.width, r.height, w))
         })
     }
