@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::dates::parse_iso;
+use super::problem::Problem;
 use super::tracking::Channel;
 use super::{Jurisdiction, Language};
 
@@ -43,19 +44,37 @@ use super::{Jurisdiction, Language};
 pub struct FieldError {
     /// The field's path, as in the answers file: `provider.email`.
     pub field: String,
-    /// What is wrong, in words a patient can read (never the value itself).
+    /// What is wrong, in English a patient can read (never the value itself).
     pub problem: String,
+    /// The same by a stable code, which the screens translate; `None` for the answers file's
+    /// own shape errors, which only the CLI meets.
+    #[serde(skip)]
+    pub code: Option<Problem>,
 }
 
 impl FieldError {
+    /// An error the screens cannot translate (the answers file's shape): English only.
     pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
         FieldError {
             field: field.into(),
             problem: problem.into(),
+            code: None,
+        }
+    }
+    /// `problem` on `field`, in its standard English.
+    pub fn of(field: impl Into<String>, problem: Problem) -> Self {
+        Self::coded(field, problem, problem.english())
+    }
+    /// `problem` on `field`, with English that says more than the standard (a limit, an example).
+    pub fn coded(field: impl Into<String>, problem: Problem, english: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            problem: english.into(),
+            code: Some(problem),
         }
     }
     fn missing(field: &str) -> Self {
-        Self::new(field, "is required")
+        Self::of(field, Problem::Required)
     }
 }
 
@@ -223,15 +242,16 @@ fn check_text(errors: &mut Vec<FieldError>, field: &str, value: &str, required: 
             errors.push(FieldError::missing(field));
         }
     } else if v.chars().count() > max {
-        errors.push(FieldError::new(
+        errors.push(FieldError::coded(
             field,
+            Problem::TooLong,
             format!("is too long (at most {max} characters)"),
         ));
     } else if v
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        errors.push(FieldError::new(field, "contains control characters"));
+        errors.push(FieldError::of(field, Problem::Control));
     }
 }
 
@@ -253,7 +273,7 @@ fn check_email(errors: &mut Vec<FieldError>, field: &str, value: &str) {
             None => false,
         };
     if !ok {
-        errors.push(FieldError::new(field, "is not an email address"));
+        errors.push(FieldError::of(field, Problem::Email));
     }
 }
 
@@ -268,7 +288,7 @@ fn check_phone(errors: &mut Vec<FieldError>, field: &str, value: &str) {
         .all(|c| c.is_ascii_digit() || " +-().".contains(c))
         && (7..=20).contains(&digits);
     if !ok {
-        errors.push(FieldError::new(field, "is not a phone or fax number"));
+        errors.push(FieldError::of(field, Problem::Phone));
     }
 }
 
@@ -289,18 +309,15 @@ fn check_date(
     }
     match parse_iso(v) {
         None => {
-            errors.push(FieldError::new(
-                field,
-                "is not a date written YYYY-MM-DD (for example 1970-01-31)",
-            ));
+            errors.push(FieldError::of(field, Problem::Date));
             None
         }
         Some(d) if d > today => {
-            errors.push(FieldError::new(field, "is in the future"));
+            errors.push(FieldError::of(field, Problem::Future));
             None
         }
         Some(d) if d < NaiveDate::from_ymd_opt(1880, 1, 1).unwrap_or(d) => {
-            errors.push(FieldError::new(field, "is too far in the past"));
+            errors.push(FieldError::of(field, Problem::Past));
             None
         }
         Some(d) => Some(d),
@@ -315,10 +332,9 @@ pub fn validate_jurisdiction(
     let mut e = Vec::new();
     match jurisdiction {
         None => e.push(FieldError::missing("jurisdiction")),
-        Some(j) if !j.languages().contains(&language) => e.push(FieldError::new(
-            "language",
-            "French letters are available for CA and CA-ON only",
-        )),
+        Some(j) if !j.languages().contains(&language) => {
+            e.push(FieldError::of("language", Problem::Language))
+        }
         Some(_) => {}
     }
     e
@@ -335,10 +351,7 @@ impl Provider {
             && self.email.trim().is_empty()
             && self.fax.trim().is_empty()
         {
-            e.push(FieldError::new(
-                "provider.address",
-                "give the records department's postal address, email or fax",
-            ));
+            e.push(FieldError::of("provider.address", Problem::ProviderReach));
         }
         e
     }
@@ -376,7 +389,7 @@ impl Studies {
         let to = check_date(&mut e, "studies.to", &self.to, false, today);
         if let (Some(f), Some(t)) = (from, to) {
             if f > t {
-                e.push(FieldError::new("studies.to", "is before studies.from"));
+                e.push(FieldError::of("studies.to", Problem::Range));
             }
         }
         check_text(&mut e, "studies.modality", &self.modality, false, SHORT);
@@ -398,10 +411,7 @@ impl Studies {
         .iter()
         .any(|s| !s.trim().is_empty());
         if !self.all && !chosen {
-            e.push(FieldError::new(
-                "studies",
-                "say which studies: all imaging, or a date range, modality, body part or description",
-            ));
+            e.push(FieldError::of("studies", Problem::Studies));
         }
         e
     }
@@ -418,24 +428,17 @@ pub fn validate_media(format: Format, delivery: &Delivery, patient: &Patient) ->
             && patient.email.trim().is_empty()
             && patient.address.trim().is_empty()
         {
-            e.push(FieldError::new(
-                "patient.email",
-                "give your email or postal address, so the provider knows where to send the copy",
-            ));
+            e.push(FieldError::of("patient.email", Problem::PatientReach));
         }
         return e;
     }
     match delivery {
-        Delivery::Patient if patient.address.trim().is_empty() => e.push(FieldError::new(
-            "patient.address",
-            "is required when a CD or USB drive is posted to you",
-        )),
+        Delivery::Patient if patient.address.trim().is_empty() => {
+            e.push(FieldError::of("patient.address", Problem::MediaPatient))
+        }
         // with neither address nor email, Delivery::validate already names this field
         Delivery::Doctor(d) if d.address.trim().is_empty() && !d.email.trim().is_empty() => {
-            e.push(FieldError::new(
-                "deliver_to.address",
-                "is required when a CD or USB drive is posted to the doctor",
-            ))
+            e.push(FieldError::of("deliver_to.address", Problem::MediaDoctor))
         }
         _ => {}
     }
@@ -454,39 +457,29 @@ pub fn validate_extras(
         if jurisdiction.rule().patient_names_authority {
             check_text(&mut e, "authority", authority, true, LONG);
         } else {
-            e.push(FieldError::new(
-                "authority",
-                "is for EU requests only (the other laws name their authority)",
-            ));
+            e.push(FieldError::of("authority", Problem::AuthorityEuOnly));
         }
     }
     if let Some(x) = expedited {
         if jurisdiction.rule().en.expedited.is_empty() {
-            e.push(FieldError::new(
-                "expedited",
-                "is for Ontario (CA-ON) requests only (PHIPA s. 54(5))",
-            ));
+            e.push(FieldError::of("expedited", Problem::ExpeditedOntarioOnly));
             return e;
         }
         check_text(&mut e, "expedited.reason", &x.reason, true, LONG);
         let by = x.by.trim();
         match parse_iso(by) {
             _ if by.is_empty() => e.push(FieldError::missing("expedited.by")),
-            None => e.push(FieldError::new(
+            None => e.push(FieldError::coded(
                 "expedited.by",
+                Problem::Date,
                 "is not a date written YYYY-MM-DD (for example 2026-12-20)",
             )),
-            Some(d) if d <= today => {
-                e.push(FieldError::new("expedited.by", "is not in the future"))
-            }
+            Some(d) if d <= today => e.push(FieldError::of("expedited.by", Problem::NotFuture)),
             Some(d) => {
                 let rule = jurisdiction.rule();
                 let ordinary = super::dates::deadline(today, rule.deadline, rule.roll);
                 if ordinary.is_some_and(|o| d >= o) {
-                    e.push(FieldError::new(
-                        "expedited.by",
-                        "must come before the ordinary time limit (30 days after receipt)",
-                    ));
+                    e.push(FieldError::of("expedited.by", Problem::ExpeditedLate));
                 }
             }
         }
@@ -543,10 +536,7 @@ impl Delivery {
             check_text(&mut e, "deliver_to.address", &d.address, false, LONG);
             check_email(&mut e, "deliver_to.email", &d.email);
             if d.address.trim().is_empty() && d.email.trim().is_empty() {
-                e.push(FieldError::new(
-                    "deliver_to.address",
-                    "give the doctor's address or email, so the provider knows where to send the copy",
-                ));
+                e.push(FieldError::of("deliver_to.address", Problem::DoctorReach));
             }
         }
         e

@@ -28,6 +28,7 @@ pub mod dates;
 pub mod flow;
 pub mod letter;
 mod pdf;
+pub mod problem;
 mod records;
 pub mod rules;
 mod tracking;
@@ -40,6 +41,7 @@ use serde::{Deserialize, Serialize};
 pub use answers::{
     Answers, Delivery, Doctor, Expedited, FieldError, Format, Patient, Provider, Studies,
 };
+pub use problem::Problem;
 pub use tracking::{
     Channel, Extension, Mark, Received, Reminder, ReminderKind, RequestRecord, RequestSummary,
     Sent, Status, Tracking, FOLLOW_UP_DAYS,

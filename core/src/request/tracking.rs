@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::answers::{Answers, FieldError};
 use super::dates::{deadline, Period};
+use super::problem::Problem;
 use super::rules::Rule;
 use super::wizard::Wizard;
 
@@ -225,8 +226,8 @@ pub struct RequestSummary {
     pub reminders: Vec<Reminder>,
 }
 
-fn err(field: &str, problem: &str) -> FieldError {
-    FieldError::new(field, problem)
+fn err(field: &str, problem: Problem) -> FieldError {
+    FieldError::of(field, problem)
 }
 
 fn add_days(d: NaiveDate, n: u64) -> NaiveDate {
@@ -459,7 +460,7 @@ impl RequestRecord {
     /// a date capped at the legal limit).
     pub fn mark(&mut self, mark: Mark, today: NaiveDate) -> Result<Vec<String>, FieldError> {
         let Some(rule) = self.rule() else {
-            return Err(err("status", "finish the request first"));
+            return Err(err("status", Problem::NotFinished));
         };
         let mut notes = Vec::new();
         let date = match &mark {
@@ -471,75 +472,58 @@ impl RequestRecord {
             | Mark::Refused { on } => *on,
         };
         if date > today {
-            return Err(err("date", "is in the future"));
+            return Err(err("date", Problem::Future));
         }
         let provider_complaint_first = self.provider_complaint_first();
         let t = &mut self.tracking;
         if let Mark::Outcome { on } = mark {
             // the answer to the complaint the follow-up made: after a refusal too
             if t.received.is_some() {
-                return Err(err("status", "the images were received"));
+                return Err(err("status", Problem::ImagesReceived));
             }
             if !provider_complaint_first {
-                return Err(err(
-                    "status",
-                    "under this law the follow-up is not a complaint to the provider: nothing awaits an outcome",
-                ));
+                return Err(err("status", Problem::NoOutcomeAwaited));
             }
             match t.follow_up_on {
-                None => {
-                    return Err(err(
-                        "status",
-                        "send the follow-up letter (your complaint to the provider) first",
-                    ))
-                }
-                Some(f) if on < f => return Err(err("date", "is before the follow-up letter")),
+                None => return Err(err("status", Problem::FollowUpFirst)),
+                Some(f) if on < f => return Err(err("date", Problem::BeforeFollowUp)),
                 Some(_) => {}
             }
             t.outcome_on = Some(on);
             return Ok(notes);
         }
         if t.received.is_some() || t.refused_on.is_some() {
-            return Err(err(
-                "status",
-                "this request is already settled (received or refused)",
-            ));
+            return Err(err("status", Problem::Settled));
         }
         if !matches!(mark, Mark::Sent { .. }) {
             match t.sent {
-                None => return Err(err("status", "mark the request sent first")),
-                Some(s) if date < s.on => {
-                    return Err(err("date", "is before the request was sent"))
-                }
+                None => return Err(err("status", Problem::NotSent)),
+                Some(s) if date < s.on => return Err(err("date", Problem::BeforeSent)),
                 Some(_) => {}
             }
         }
         match mark {
             Mark::Sent { on, channel } => {
                 if t.extension.is_some() || t.follow_up_on.is_some() {
-                    return Err(err(
-                        "status",
-                        "the request has moved on since it was sent; its sent date cannot change now",
-                    ));
+                    return Err(err("status", Problem::SentFixed));
                 }
                 if let Some(a) = t.acknowledged_on {
                     if a < on {
-                        return Err(err("date", "is after the recorded date of receipt"));
+                        return Err(err("date", Problem::AfterReceipt));
                     }
                 }
                 t.sent = Some(Sent { on, channel });
             }
             Mark::Acknowledged { on } => {
                 if t.follow_up_on.is_some() {
-                    return Err(err(
-                        "status",
-                        "the follow-up letter has gone: the date of receipt cannot change now",
-                    ));
+                    return Err(err("status", Problem::ReceiptFixed));
                 }
                 t.acknowledged_on = Some(on);
                 // an extension notice is judged again against the due date from this receipt
                 if let Some(e) = self.tracking.extension {
-                    let original = self.original_due().ok_or(err("status", "no due date"))?;
+                    let original = self
+                        .original_due()
+                        .ok_or(err("status", Problem::NoDueDate))?;
                     let limit = self.extension_limit();
                     let in_time =
                         !rule.extension_notice_within_deadline || e.noticed_on <= original;
@@ -557,18 +541,15 @@ impl RequestRecord {
             Mark::Outcome { .. } => unreachable!("handled above"),
             Mark::Extended { on, until } => {
                 if t.extension.is_some() {
-                    return Err(err(
-                        "status",
-                        "the time limit was already extended (the law allows one extension)",
-                    ));
+                    return Err(err("status", Problem::AlreadyExtended));
                 }
-                let original = self.original_due().ok_or(err("status", "no due date"))?;
+                let original = self
+                    .original_due()
+                    .ok_or(err("status", Problem::NoDueDate))?;
                 let limit = self.extension_limit();
                 let in_time = !rule.extension_notice_within_deadline || on <= original;
                 let until = match (until, limit) {
-                    (Some(u), _) if u < original => {
-                        return Err(err("until", "is before the current due date"))
-                    }
+                    (Some(u), _) if u < original => return Err(err("until", Problem::BeforeDue)),
                     (Some(u), Some(l)) if u > l => {
                         notes.push(format!(
                             "the law allows an extension to {l} at most: that is the due date now"
@@ -577,12 +558,7 @@ impl RequestRecord {
                     }
                     (Some(u), _) => u,
                     (None, Some(l)) => l,
-                    (None, None) => {
-                        return Err(err(
-                            "until",
-                            "this law sets no extension: give the date the provider promised",
-                        ))
-                    }
+                    (None, None) => return Err(err("until", Problem::NoExtensionLaw)),
                 };
                 if !in_time {
                     notes.push(format!(
@@ -608,22 +584,15 @@ impl RequestRecord {
     /// Record that the follow-up letter goes out `on` (after the due date).
     pub fn follow_up(&mut self, on: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
         if on > today {
-            return Err(err("date", "is in the future"));
+            return Err(err("date", Problem::Future));
         }
         match self.status(on) {
             Status::Overdue => {}
             Status::Refused if self.provider_complaint_first() => {}
-            Status::Received | Status::Refused => {
-                return Err(err(
-                    "status",
-                    "this request is already settled (received or refused)",
-                ))
-            }
-            Status::Draft | Status::Ready => {
-                return Err(err("status", "mark the request sent first"))
-            }
+            Status::Received | Status::Refused => return Err(err("status", Problem::Settled)),
+            Status::Draft | Status::Ready => return Err(err("status", Problem::NotSent)),
             Status::Sent | Status::Extended => {
-                return Err(err(
+                return Err(FieldError::new(
                     "status",
                     "the request is not overdue yet: a follow-up is possible after the due date",
                 ))
@@ -636,21 +605,21 @@ impl RequestRecord {
     /// Record that the complaint draft is made `on`.
     pub fn complaint(&mut self, on: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
         if on > today {
-            return Err(err("date", "is in the future"));
+            return Err(err("date", Problem::Future));
         }
         if self.tracking.received.is_some() {
-            return Err(err("status", "the images were received"));
+            return Err(err("status", Problem::ImagesReceived));
         }
         match self.complaint_ready_on() {
-            None if self.provider_complaint_first() => Err(err(
+            None if self.provider_complaint_first() => Err(FieldError::new(
                 "status",
                 "under this law you complain to the provider first: send the follow-up letter (request follow-up)",
             )),
-            None => Err(err(
+            None => Err(FieldError::new(
                 "status",
                 "send the follow-up letter first (request follow-up)",
             )),
-            Some(ready) if on < ready => Err(err(
+            Some(ready) if on < ready => Err(FieldError::new(
                 "status",
                 &if self.provider_complaint_first() {
                     format!(

@@ -16,6 +16,7 @@ use super::answers::{
     validate_extras, validate_jurisdiction, validate_media, warnings, Answers, Delivery, Expedited,
     FieldError, Format, Patient, Provider, Studies,
 };
+use super::problem::Problem;
 use super::{Jurisdiction, Language};
 
 /// A screen of the wizard.
@@ -223,17 +224,11 @@ impl Wizard {
                 e
             }
             Step::Format => match d.format {
-                None => vec![FieldError::new(
-                    "format",
-                    "choose a download link or a CD/USB",
-                )],
+                None => vec![FieldError::of("format", Problem::ChooseFormat)],
                 Some(_) => Vec::new(),
             },
             Step::Delivery => match &d.delivery {
-                None => vec![FieldError::new(
-                    "deliver_to",
-                    "choose yourself or a named doctor",
-                )],
+                None => vec![FieldError::of("deliver_to", Problem::ChooseDelivery)],
                 Some(dl) => {
                     let mut e = dl.validate();
                     if let Some(f) = d.format {

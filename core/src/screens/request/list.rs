@@ -151,6 +151,11 @@ pub struct RequestsScreen {
 }
 
 impl RequestsScreen {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     pub fn new(vault: Arc<Vault>, lang: Language, clock: Arc<dyn Clock>) -> RequestsScreen {
         RequestsScreen {
             vault,

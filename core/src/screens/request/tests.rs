@@ -129,6 +129,13 @@ fn next_is_refused_with_the_missing_fields_and_why() {
         field(&v, "jurisdiction").error.as_deref(),
         Some("est obligatoire")
     );
+    fr.handle(choose("jurisdiction", "UK")).unwrap();
+    fr.handle(WizardEvent::Next).unwrap();
+    let v = fr.handle(WizardEvent::Next).unwrap();
+    assert_eq!(
+        field(&v, "provider.address").error.as_deref(),
+        Some("donnez l'adresse postale, le courriel ou le télécopieur du service des dossiers")
+    );
     // unknown ids are typed errors, not panics
     assert!(matches!(
         fr.handle(text("patient.shoe_size", "42")),
@@ -266,6 +273,18 @@ fn a_full_run_to_a_letter_then_sent_then_overdue_gives_the_follow_up() {
     assert_eq!(
         (v.items[0].state, v.items[0].next),
         (RequestState::Received, NextKind::Done)
+    );
+    // a refused action in French says why in French (by the problem's code)
+    let mut fr = RequestsScreen::new(vault.clone(), Language::Fr, clock.clone());
+    let v = fr
+        .handle(RequestsEvent::MarkRefused {
+            id: id.clone(),
+            on: None,
+        })
+        .unwrap();
+    assert_eq!(
+        v.problem.as_deref(),
+        Some("cette demande est déjà réglée (reçue ou refusée)")
     );
     let v = list.handle(RequestsEvent::Delete { id }).unwrap();
     assert!(v.items.is_empty());

@@ -129,6 +129,11 @@ pub(super) fn refused(e: RequestError) -> Error {
 }
 
 impl RequestWizard {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     /// A new request; it is stored as a draft on its first change.
     pub fn new(vault: Arc<Vault>, lang: Language, clock: Arc<dyn Clock>) -> RequestWizard {
         let wizard = Wizard::new(clock.today());
@@ -577,50 +582,11 @@ fn review_value(lang: Language, label: &str, value: &str) -> String {
     }
 }
 
-/// A field error in the language: the validation's problems by their catalogue id; a problem
-/// the catalogue does not know yet in the validation's English.
+/// A field error in the language, by its code; an error without one (the answers file's shape,
+/// which the screens never send) in the validation's English.
 pub(super) fn problem_text(lang: Language, e: &FieldError) -> String {
-    const KNOWN: &[(&str, &str)] = &[
-        (
-            "is required when a CD or USB drive is posted to you",
-            "request-error-media-patient",
-        ),
-        (
-            "is required when a CD or USB drive is posted to the doctor",
-            "request-error-media-doctor",
-        ),
-        ("is required", "request-error-required"),
-        ("is too long", "request-error-too-long"),
-        ("contains control characters", "request-error-control"),
-        ("is not an email address", "request-error-email"),
-        ("is not a phone or fax number", "request-error-phone"),
-        ("is not a date written", "request-error-date"),
-        ("is in the future", "request-error-future"),
-        ("is not in the future", "request-error-not-future"),
-        ("is too far in the past", "request-error-past"),
-        ("is before studies.from", "request-error-range"),
-        (
-            "give the records department's",
-            "request-error-provider-reach",
-        ),
-        (
-            "give your email or postal address",
-            "request-error-patient-reach",
-        ),
-        (
-            "give the doctor's address or email",
-            "request-error-doctor-reach",
-        ),
-        (
-            "must come before the ordinary time limit",
-            "request-error-expedited-late",
-        ),
-        ("choose", "request-error-choose"),
-        ("French letters are available", "request-error-language"),
-    ];
-    KNOWN
-        .iter()
-        .find(|(p, _)| e.problem.starts_with(p))
-        .map(|(_, id)| text::message(lang, id, &[]))
-        .unwrap_or_else(|| e.problem.clone())
+    match e.code {
+        Some(p) => text::message(lang, p.message_id(), &[]),
+        None => e.problem.clone(),
+    }
 }
