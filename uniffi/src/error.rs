@@ -3,6 +3,7 @@
 use std::io::ErrorKind;
 
 use scanpass_core::share::ShareError;
+use scanpass_core::text::{self, Language};
 use scanpass_core::Error;
 
 /// One refused field of a form: its id (each screen documents its fields) and why, in the app's
@@ -13,10 +14,11 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Declares [`ScanpassError`], whose cases each carry `reason` (the patient's sentence), and
-/// [`Case`], its cases without fields with their sentence, from one list.
+/// Declares [`ScanpassError`], whose cases each carry `reason` (the patient's sentence, from
+/// the core's catalogue `errors.ftl` in the app's language), and [`Case`], its cases without
+/// fields with their message id, from one list.
 macro_rules! app_errors {
-    ($($(#[$doc:meta])* $name:ident = $sentence:literal,)*) => {
+    ($($(#[$doc:meta])* $name:ident = $id:literal,)*) => {
         /// What went wrong. Each case is one thing the app can act on (ask for the passphrase
         /// again, offer to retry, say the file cannot be read, show a form's problems by field)
         /// and carries `reason`, a sentence a patient can read, which names nothing of the
@@ -35,47 +37,79 @@ macro_rules! app_errors {
             Invalid { reason: String, fields: Vec<FieldError> },
         }
 
+        /// The message ids of the cases' sentences.
+        #[cfg(test)]
+        const CASE_IDS: &[&str] = &[$($id,)*];
+
         /// The cases of [`ScanpassError`] without fields of their own.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub(crate) enum Case { $($name,)* }
 
+        impl Case {
+            /// The case with its sentence in `lang`.
+            pub(crate) fn in_language(self, lang: Language) -> ScanpassError {
+                match self { $(Case::$name => ScanpassError::$name { reason: sentence(lang, $id) },)* }
+            }
+        }
+
         impl From<Case> for ScanpassError {
             fn from(c: Case) -> Self {
-                match c { $(Case::$name => ScanpassError::$name { reason: $sentence.into() },)* }
+                c.in_language(Language::En)
             }
         }
     };
 }
 
 app_errors! {
-    Locked = "Your images are locked. Unlock Scanpass to continue.",
-    WrongKey = "That passphrase does not unlock your images. Please try again.",
-    KeyStore = "Scanpass could not reach this device's secure key storage.",
-    NotDicom = "This file is not a medical image Scanpass can read.",
-    NoImage = "This item has no picture to show (it may be a report or a recording).",
-    Unsupported = "This image is stored in a format Scanpass cannot show yet.",
-    Damaged = "This image is damaged or incomplete and cannot be shown.",
-    Integrity = "Some of your stored images failed their safety check and cannot be opened.",
-    Storage = "Scanpass could not save to this device. Check that there is free space.",
-    CannotRead = "Scanpass could not read these files. Check that the disk, stick or folder is still there.",
-    VaultExists = "There is already a Scanpass library in this folder.",
-    NotFound = "This item is no longer in your library.",
-    Cancelled = "The import was stopped.",
-    Network = "The download did not work. Check the link and your connection, then try again.",
-    Archive = "This zip file is damaged or protected and cannot be opened.",
-    ShareGone = "This share is no longer available: it expired, was revoked, or was downloaded as often as allowed.",
-    ShareLocked = "This share is locked after too many wrong passcodes. Ask the sender for a new link.",
-    PasscodeNeeded = "This share needs a passcode. Ask the sender for it.",
-    InvalidInput = "Scanpass cannot do that here.",
-    Internal = "Something went wrong inside Scanpass.",
+    Locked = "error-locked",
+    WrongKey = "error-wrong-key",
+    KeyStore = "error-key-store",
+    NotDicom = "error-not-dicom",
+    NoImage = "error-no-image",
+    Unsupported = "error-unsupported",
+    Damaged = "error-damaged",
+    Integrity = "error-integrity",
+    Storage = "error-storage",
+    CannotRead = "error-cannot-read",
+    VaultExists = "error-vault-exists",
+    NotFound = "error-not-found",
+    Cancelled = "error-cancelled",
+    Network = "error-network",
+    Archive = "error-archive",
+    ShareGone = "error-share-gone",
+    ShareLocked = "error-share-locked",
+    PasscodeNeeded = "error-passcode-needed",
+    InvalidInput = "error-invalid-input",
+    Internal = "error-internal",
 }
 
-const WRONG_PASSCODE: &str =
-    "That passcode does not open this share (or the link was damaged when copied).";
-const INVALID: &str = "Please check what you entered.";
+/// The sentence of message `id` in `lang`.
+fn sentence(lang: Language, id: &str) -> String {
+    text::message(lang, id, &[])
+}
+
+/// A core result with its error worded in `lang`. The screens' calls use it, so that a patient
+/// reads an error in the language of the screen it happened on; a bare `?` (the procedures
+/// outside the screens) words it in English.
+pub(crate) trait Speak<T> {
+    fn speak(self, lang: Language) -> Result<T, ScanpassError>;
+}
+
+impl<T> Speak<T> for Result<T, Error> {
+    fn speak(self, lang: Language) -> Result<T, ScanpassError> {
+        self.map_err(|e| ScanpassError::of(e, lang))
+    }
+}
 
 impl From<Error> for ScanpassError {
     fn from(e: Error) -> Self {
+        ScanpassError::of(e, Language::En)
+    }
+}
+
+impl ScanpassError {
+    /// The core's error `e` as the app's, its sentence in `lang`.
+    pub(crate) fn of(e: Error, lang: Language) -> Self {
         use Case as C;
         let case = match &e {
             Error::Locked => C::Locked,
@@ -109,7 +143,7 @@ impl From<Error> for ScanpassError {
             Error::FrameOutOfRange { .. } | Error::InvalidArgument(_) => C::InvalidInput,
             Error::Invalid(fields) => {
                 return ScanpassError::Invalid {
-                    reason: INVALID.into(),
+                    reason: sentence(lang, "error-invalid"),
                     fields: fields
                         .iter()
                         .map(|f| FieldError {
@@ -125,7 +159,7 @@ impl From<Error> for ScanpassError {
                 Some(ShareError::PasscodeNeeded) => C::PasscodeNeeded,
                 Some(ShareError::WrongPasscode { attempts_left }) => {
                     return ScanpassError::WrongPasscode {
-                        reason: WRONG_PASSCODE.into(),
+                        reason: sentence(lang, "error-wrong-passcode"),
                         attempts_left: *attempts_left,
                     }
                 }
@@ -149,7 +183,7 @@ impl From<Error> for ScanpassError {
         if matches!(case, C::Internal | C::Storage | C::Integrity | C::KeyStore) {
             ::log::error!(target: "scanpass", "{case:?}: {e}");
         }
-        case.into()
+        case.in_language(lang)
     }
 }
 
@@ -167,5 +201,52 @@ pub enum KeyStoreError {
 impl From<uniffi::UnexpectedUniFFICallbackError> for KeyStoreError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
         Self::Unavailable { reason: e.reason }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sentence is in every language of the catalogue, translated.
+    #[test]
+    fn every_sentence_is_in_the_catalogue() {
+        for id in CASE_IDS
+            .iter()
+            .copied()
+            .chain(["error-invalid", "error-wrong-passcode"])
+        {
+            for lang in Language::ALL {
+                assert!(text::has_message(lang, id), "{lang:?} lacks {id}");
+            }
+            assert_ne!(
+                sentence(Language::En, id),
+                sentence(Language::Fr, id),
+                "{id} is not translated"
+            );
+        }
+    }
+
+    /// A screen's call words its error in the screen's language; a bare `?` in English.
+    #[test]
+    fn errors_speak_the_language_they_are_given() {
+        let reason = |e: ScanpassError| match e {
+            ScanpassError::Locked { reason } => reason,
+            other => panic!("not Locked: {other:?}"),
+        };
+        let fr = Err::<(), _>(Error::Locked).speak(Language::Fr).unwrap_err();
+        assert_eq!(
+            reason(fr),
+            "Vos images sont verrouillées. Déverrouillez Scanpass pour continuer."
+        );
+        assert_eq!(
+            reason(Error::Locked.into()),
+            "Your images are locked. Unlock Scanpass to continue."
+        );
+        let invalid = Err::<(), _>(Error::Invalid(vec![])).speak(Language::Fr);
+        assert!(matches!(
+            invalid,
+            Err(ScanpassError::Invalid { reason, .. }) if reason == "Veuillez vérifier ce que vous avez saisi."
+        ));
     }
 }

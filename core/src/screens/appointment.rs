@@ -100,6 +100,11 @@ pub struct AppointmentMode {
 }
 
 impl AppointmentMode {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     /// The appointment mode over `vault` (unlocked); `device_keys`: the platform's key store
     /// when the vault key is kept there (leaving then asks for biometrics first).
     pub fn new(

@@ -198,6 +198,11 @@ pub struct ImportScreen {
 }
 
 impl ImportScreen {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     pub fn new(vault: Arc<Vault>, lang: Language) -> ImportScreen {
         Self::with_clock(vault, lang, Arc::new(SystemClock::default()))
     }

@@ -79,6 +79,11 @@ pub struct LibraryScreen {
 }
 
 impl LibraryScreen {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     pub fn new(vault: Arc<Vault>, lang: Language) -> LibraryScreen {
         LibraryScreen {
             vault,

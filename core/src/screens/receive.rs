@@ -121,6 +121,11 @@ pub struct ReceiveScreen {
 }
 
 impl ReceiveScreen {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     pub fn new(vault: Arc<Vault>, lang: Language) -> ReceiveScreen {
         ReceiveScreen {
             vault,

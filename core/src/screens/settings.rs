@@ -196,6 +196,11 @@ impl SettingsScreen {
         }
     }
 
+    /// The app's language as these settings give it (the screen's own, which changes with it).
+    pub fn language(&self) -> Language {
+        self.settings.language(self.device)
+    }
+
     /// The settings as they stand.
     pub fn settings(&self) -> &Settings {
         &self.settings

@@ -236,6 +236,11 @@ pub struct ShareScreen {
 }
 
 impl ShareScreen {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     /// The form for sharing `study_id` (selected, all its series) through the relay at `relay`;
     /// the same patient's other studies are offered to add (earlier scans to compare with).
     /// `viewer`: the browser viewer links open (None: the core's default). Blocks (the vault).

@@ -132,6 +132,11 @@ pub struct StartScreen {
 }
 
 impl StartScreen {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     /// The start screen of the vault folder `dir` (opened, locked, when a vault is there).
     /// `device_keys`: the platform's key store, when the device has one; `lang`: the device's
     /// language (the settings may choose another).

@@ -252,6 +252,11 @@ pub struct ViewerScreen {
 }
 
 impl ViewerScreen {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     /// Open the viewer on `series_id` in `lang`. Blocks while the series' first header is read.
     pub fn open(vault: Arc<Vault>, series_id: &str, lang: Language) -> Result<ViewerScreen> {
         let study_id = vault.study_of_series(series_id)?;

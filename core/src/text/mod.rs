@@ -97,6 +97,7 @@ pub(crate) const CATALOGUE: &[CatalogueFile] = &[
     catalogue_file!("share"),
     catalogue_file!("receive"),
     catalogue_file!("request"),
+    catalogue_file!("errors"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

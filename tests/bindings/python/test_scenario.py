@@ -275,8 +275,18 @@ class Scenario(unittest.TestCase):
         self.assertEqual(s.instances_added, 1)
         self.assertGreater(broken.calls, 1)
         v.lock()
-        with self.assertRaises(sp.ScanpassError.Locked):
+        with self.assertRaises(sp.ScanpassError.Locked) as raised:
             mr.render(0, sp.Window.DEFAULT())
+        self.assertEqual(
+            raised.exception.reason, "Your images are locked. Unlock Scanpass to continue."
+        )
+        # a screen's errors are in the screen's language
+        with self.assertRaises(sp.ScanpassError.Locked) as raised:
+            sp.LibraryScreen(v, "fr-CA").view()
+        self.assertEqual(
+            raised.exception.reason,
+            "Vos images sont verrouillées. Déverrouillez Scanpass pour continuer.",
+        )
 
 
     @unittest.skipUnless(os.environ.get("SCANPASS_RELAY"), "SCANPASS_RELAY (a running relay) not set")

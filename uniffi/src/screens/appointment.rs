@@ -6,6 +6,7 @@ use scanpass_core::screens::appointment as core;
 use scanpass_core::text::Language;
 
 use super::Result;
+use crate::error::Speak;
 use crate::keys::{Foreign, KeyStore};
 use crate::library::Vault;
 
@@ -137,6 +138,6 @@ impl AppointmentMode {
     /// Apply an event; returns the next view. Blocks.
     pub fn handle(&self, event: AppointmentEvent) -> Result<AppointmentView> {
         let mut mode = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(mode.handle(event.into())?.into())
+        Ok(mode.handle(event.into()).speak(mode.language())?.into())
     }
 }

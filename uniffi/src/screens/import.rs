@@ -10,6 +10,7 @@ use scanpass_core::screens::import as core;
 use scanpass_core::text::Language;
 
 use super::Result;
+use crate::error::Speak;
 use crate::import::{ImportSource, ImportSummary, ListenerError};
 use crate::library::Vault;
 
@@ -246,7 +247,11 @@ impl ImportScreen {
         listener: Option<Arc<dyn ImportViewListener>>,
     ) -> Result<ImportScreenView> {
         let sources: Vec<_> = sources.into_iter().map(Into::into).collect();
-        Ok(self.0.start(&sources, &Forward(listener))?.into())
+        Ok(self
+            .0
+            .start(&sources, &Forward(listener))
+            .speak(self.0.language())?
+            .into())
     }
 
     /// Stop the running import: what was imported is kept. Quick, from any thread.

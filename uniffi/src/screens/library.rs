@@ -6,6 +6,7 @@ use scanpass_core::screens::library as core;
 use scanpass_core::text::Language;
 
 use super::Result;
+use crate::error::Speak;
 use crate::library::Vault;
 
 /// What the patient did on the library screen.
@@ -118,12 +119,12 @@ impl LibraryScreen {
     /// What to draw now. Blocks.
     pub fn view(&self) -> Result<LibraryView> {
         let screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.view()?.into())
+        Ok(screen.view().speak(screen.language())?.into())
     }
 
     /// Apply what the patient did; returns the view to draw next. Blocks.
     pub fn handle(&self, event: LibraryEvent) -> Result<LibraryView> {
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.handle(event.into())?.into())
+        Ok(screen.handle(event.into()).speak(screen.language())?.into())
     }
 }

@@ -10,6 +10,7 @@ use scanpass_core::screens::receive as core;
 use scanpass_core::text::Language;
 
 use super::Result;
+use crate::error::Speak;
 use crate::import::ListenerError;
 use crate::library::Vault;
 
@@ -152,7 +153,8 @@ impl ReceiveScreen {
             .handle(match event {
                 ReceiveScreenEvent::SetLink { link } => core::ReceiveEvent::SetLink(link),
                 ReceiveScreenEvent::Dismiss => core::ReceiveEvent::Dismiss,
-            })?
+            })
+            .speak(self.0.language())?
             .into())
     }
 
@@ -165,7 +167,8 @@ impl ReceiveScreen {
     ) -> Result<ReceiveScreenView> {
         Ok(self
             .0
-            .receive(passcode.as_deref(), &Forward(listener))?
+            .receive(passcode.as_deref(), &Forward(listener))
+            .speak(self.0.language())?
             .into())
     }
 

@@ -10,6 +10,7 @@ use scanpass_core::text::Language;
 
 use super::Result;
 use crate::error::ScanpassError;
+use crate::error::Speak;
 use crate::library::Vault;
 
 /// Where the request screens take today's date from: the device's clock, or a date the app (or
@@ -239,33 +240,30 @@ impl RequestWizard {
         clock: Arc<RequestClock>,
         id: String,
     ) -> Result<Arc<Self>> {
+        let lang = Language::from_locale(&locale);
         Ok(Arc::new(RequestWizard(Mutex::new(
-            core::RequestWizard::resume(
-                vault.inner.clone(),
-                Language::from_locale(&locale),
-                clock.clock(),
-                &id,
-            )?,
+            core::RequestWizard::resume(vault.inner.clone(), lang, clock.clock(), &id)
+                .speak(lang)?,
         ))))
     }
 
     /// What to draw now. Blocks.
     pub fn view(&self) -> Result<WizardView> {
         let screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.view()?.into())
+        Ok(screen.view().speak(screen.language())?.into())
     }
 
     /// Apply what the patient did; returns the view to draw next (a refused `Next` carries the
     /// fields' errors). Blocks.
     pub fn handle(&self, event: WizardEvent) -> Result<WizardView> {
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.handle(event.into())?.into())
+        Ok(screen.handle(event.into()).speak(screen.language())?.into())
     }
 
     /// The request letter as PDF bytes, once `finished`. Blocks.
     pub fn letter_pdf(&self) -> Result<Vec<u8>> {
         let screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.letter_pdf()?)
+        screen.letter_pdf().speak(screen.language())
     }
 }
 
@@ -502,20 +500,22 @@ impl RequestsScreen {
     /// What to draw now. Blocks.
     pub fn view(&self) -> Result<RequestsView> {
         let screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.view()?.into())
+        Ok(screen.view().speak(screen.language())?.into())
     }
 
     /// Apply what the patient did; a refused action comes back in the view's `problem`. Blocks.
     pub fn handle(&self, event: RequestsEvent) -> Result<RequestsView> {
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.handle(event.into())?.into())
+        Ok(screen.handle(event.into()).speak(screen.language())?.into())
     }
 
     /// A letter of request `id` as PDF bytes (making the follow-up or complaint records it).
     /// Errors: `InvalidInput` when that letter is not offered (see `letters`). Blocks.
     pub fn letter_pdf(&self, id: String, kind: LetterKind) -> Result<Vec<u8>> {
         let screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.letter_pdf(&id, letter_kind(kind))?)
+        screen
+            .letter_pdf(&id, letter_kind(kind))
+            .speak(screen.language())
     }
 }
 

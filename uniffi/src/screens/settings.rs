@@ -7,6 +7,7 @@ use scanpass_core::screens::settings as core;
 use scanpass_core::text::Language;
 
 use super::Result;
+use crate::error::Speak;
 
 /// When the app locks itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -157,7 +158,7 @@ impl SettingsScreen {
             )),
         };
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.handle(event)?.into())
+        Ok(screen.handle(event).speak(screen.language())?.into())
     }
 
     /// The relay shares go through now.

@@ -14,6 +14,7 @@ use scanpass_core::share::ShareStatus as CoreStatus;
 use scanpass_core::text::Language;
 
 use super::{Confirmation, Result};
+use crate::error::Speak;
 use crate::import::ListenerError;
 use crate::library::Vault;
 use crate::share::{Deidentify, ShareStatus};
@@ -317,13 +318,11 @@ impl ShareScreen {
         study_id: String,
         viewer: Option<String>,
     ) -> Result<Arc<Self>> {
-        Ok(Arc::new(ShareScreen(core::ShareScreen::new(
-            vault.inner.clone(),
-            Language::from_locale(&locale),
-            &relay,
-            viewer,
-            &study_id,
-        )?)))
+        let lang = Language::from_locale(&locale);
+        Ok(Arc::new(ShareScreen(
+            core::ShareScreen::new(vault.inner.clone(), lang, &relay, viewer, &study_id)
+                .speak(lang)?,
+        )))
     }
 
     /// What to draw now. Quick.
@@ -333,13 +332,17 @@ impl ShareScreen {
 
     /// Apply what the patient did. Blocks briefly when the selection changes (the warning).
     pub fn handle(&self, event: ShareScreenEvent) -> Result<ShareScreenView> {
-        Ok(self.0.handle(event.into())?.into())
+        Ok(self.0.handle(event.into()).speak(self.0.language())?.into())
     }
 
     /// Share what the form says. Blocks until the link is ready; a form with refusals comes
     /// back at once with its errors by field.
     pub fn share(&self, listener: Option<Arc<dyn ShareViewListener>>) -> Result<ShareScreenView> {
-        Ok(self.0.share(&Forward(listener))?.into())
+        Ok(self
+            .0
+            .share(&Forward(listener))
+            .speak(self.0.language())?
+            .into())
     }
 
     /// Stop the upload (sharing again resumes it). Quick, from any thread.
@@ -431,7 +434,7 @@ impl MySharesScreen {
     /// What to draw now. Blocks briefly (the vault).
     pub fn view(&self) -> Result<MySharesView> {
         let s = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(s.view()?.into())
+        Ok(s.view().speak(s.language())?.into())
     }
 
     /// Apply what the patient did. `Refresh` and `ConfirmRevoke` ask the relay: they block.
@@ -442,7 +445,8 @@ impl MySharesScreen {
             MySharesEvent::AskRevoke { share_id } => mine::MySharesEvent::AskRevoke { share_id },
             MySharesEvent::ConfirmRevoke => mine::MySharesEvent::ConfirmRevoke,
             MySharesEvent::CancelRevoke => mine::MySharesEvent::CancelRevoke,
-        })?
+        })
+        .speak(s.language())?
         .into())
     }
 }

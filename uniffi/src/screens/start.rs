@@ -7,6 +7,7 @@ use scanpass_core::screens::start as core;
 use scanpass_core::text::Language;
 
 use super::Result;
+use crate::error::Speak;
 use crate::keys::{Foreign, KeyStore};
 use crate::library::Vault;
 
@@ -108,12 +109,10 @@ impl StartScreen {
     ) -> Result<Arc<Self>> {
         let keys =
             device_keys.map(|k| Arc::new(Foreign(k)) as Arc<dyn scanpass_core::vault::KeyStore>);
-        let screen = core::StartScreen::new(
-            Path::new(&dir),
-            keys,
-            Language::from_locale(&locale),
-            Arc::new(core::SystemClock),
-        )?;
+        let lang = Language::from_locale(&locale);
+        let screen =
+            core::StartScreen::new(Path::new(&dir), keys, lang, Arc::new(core::SystemClock))
+                .speak(lang)?;
         Ok(Arc::new(StartScreen(Mutex::new(screen))))
     }
 
@@ -129,7 +128,7 @@ impl StartScreen {
     /// `ScanpassError.Invalid` with its fields (`passphrase`, `confirm`). Blocks.
     pub fn handle(&self, event: StartEvent) -> Result<StartView> {
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.handle(event.into())?.into())
+        Ok(screen.handle(event.into()).speak(screen.language())?.into())
     }
 
     /// The vault, once there is one (locked or not): for the other screens.

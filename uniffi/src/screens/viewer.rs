@@ -6,6 +6,7 @@ use scanpass_core::screens::viewer as core;
 use scanpass_core::text::Language;
 
 use super::Result;
+use crate::error::Speak;
 use crate::library::Vault;
 use crate::pixels::{RenderedSliceWire, WindowFields};
 
@@ -288,25 +289,22 @@ impl ViewerScreen {
     /// Blocks while the series' first header is read.
     #[uniffi::constructor]
     pub fn new(vault: Arc<Vault>, series_id: String, locale: String) -> Result<Arc<Self>> {
+        let lang = Language::from_locale(&locale);
         Ok(Arc::new(ViewerScreen(Mutex::new(
-            core::ViewerScreen::open(
-                vault.inner.clone(),
-                &series_id,
-                Language::from_locale(&locale),
-            )?,
+            core::ViewerScreen::open(vault.inner.clone(), &series_id, lang).speak(lang)?,
         ))))
     }
 
     /// What to draw now. Blocks.
     pub fn view(&self) -> Result<ViewerView> {
         let screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.view()?.into())
+        Ok(screen.view().speak(screen.language())?.into())
     }
 
     /// Apply what the patient did; returns the view to draw next. Blocks.
     pub fn handle(&self, event: ViewerEvent) -> Result<ViewerView> {
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(screen.handle(event.into())?.into())
+        Ok(screen.handle(event.into()).speak(screen.language())?.into())
     }
 
     /// The slice on screen at the screen's window and inversion, as a `RenderedSlice` (RGBA8).
@@ -314,7 +312,8 @@ impl ViewerScreen {
     pub fn render(&self) -> Result<RenderedSliceWire> {
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
         RenderedSliceWire::build(|buf, at| {
-            let r = screen.render_into(buf, at)?;
+            let lang = screen.language();
+            let r = screen.render_into(buf, at).speak(lang)?;
             let w = WindowFields::from(&r.applied);
             Ok::<_, crate::error::ScanpassError>((r.width, r.height, w))
         })

@@ -65,6 +65,11 @@ pub struct MySharesScreen {
 }
 
 impl MySharesScreen {
+    /// The language the screen speaks (its errors too, in the bindings).
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
     pub fn new(vault: Arc<Vault>, lang: Language) -> MySharesScreen {
         MySharesScreen {
             vault,
