@@ -135,7 +135,11 @@ struct AppPhaseTests {
         #expect(app.vault?.isUnlocked() == true)
         #expect(app.appointment != nil)
 
+        app.open(.settings)
+        app.show(.importImages)
         await app.lock()
+        #expect(app.sheet == nil, "no flow stays over the lock screen")
+        #expect(app.path == [.settings], "the stack waits for the unlock")
         guard case .start = app.phase else {
             Issue.record("the library still shows after a lock: \(app.phase)")
             return

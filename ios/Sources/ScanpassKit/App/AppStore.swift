@@ -103,6 +103,9 @@ public final class AppStore {
     private func follow(_ view: StartView) {
         guard let start = startStore else { return }
         guard view.showLibrary else {
+            // a sheet shows over any phase: a flow open at the lock (a share form, an import's
+            // summary) must go with the library; the stack is kept, for after the unlock
+            sheet = nil
             phase = .start(start)
             return
         }
