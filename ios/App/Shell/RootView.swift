@@ -61,7 +61,8 @@ struct RootView: View {
                 }
             }
         }
-        .task { await app.startStore?.watchIdle() }
+        // the core's idle clock, once the start screen exists (ScanpassApp starts it in a task)
+        .task(id: app.startStore != nil) { await app.startStore?.watchIdle() }
         .simultaneousGesture(TapGesture().onEnded { Task { await app.startStore?.activity() } })
     }
 }
