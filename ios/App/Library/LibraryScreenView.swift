@@ -11,10 +11,12 @@ import SwiftUI
 
 struct LibraryScreenView: View {
     let store: LibraryStore
+    let app: AppStore
 
     var body: some View {
         content
             .navigationTitle("Scanpass")
+            .toolbar { toolbar }
             .searchable(text: searchText)
             .refreshable { await store.load() }
             // follows the vault while the screen shows; cancelled when it goes
@@ -44,7 +46,36 @@ struct LibraryScreenView: View {
         case nil:
             ProgressView()
         case let .some(view):
-            LibraryList(view: view, delete: { id in Task { await store.askDelete(studyId: id) } })
+            LibraryList(
+                view: view,
+                delete: { id in Task { await store.askDelete(studyId: id) } },
+                share: { id in app.show(.share(studyId: id)) },
+                showDoctor: { id in Task { await app.appointment?.enter(studyId: id, hidePatientName: true) } }
+            )
+        }
+    }
+
+    /// The flows and screens the library leads to. Their labels are interim (InterimText) until
+    /// the core's library model carries them; the lock button's is the core's.
+    @ToolbarContentBuilder
+    private var toolbar: some ToolbarContent {
+        ToolbarItem(placement: .primaryAction) {
+            Button { app.show(.importImages) } label: { Image(systemName: "plus") }
+                .accessibilityLabel(InterimText.importImages)
+        }
+        ToolbarItem(placement: .topBarLeading) {
+            Menu {
+                Button { app.show(.receive) } label: { Label(InterimText.receive, systemImage: "link") }
+                Button { app.open(.myShares) } label: { Label(InterimText.myShares, systemImage: "square.and.arrow.up.on.square") }
+                Button { app.open(.requests) } label: { Label(InterimText.requests, systemImage: "envelope") }
+                Button { app.open(.settings) } label: { Label(InterimText.settings, systemImage: "gear") }
+                if let lock = app.startStore?.view?.lockLabel {
+                    Button { Task { await app.lock() } } label: { Label(lock, systemImage: "lock") }
+                }
+            } label: {
+                Image(systemName: "ellipsis.circle")
+            }
+            .accessibilityLabel(InterimText.settings)
         }
     }
 
@@ -68,6 +99,9 @@ struct LibraryList: View {
     let view: LibraryView
     /// The patient asked to delete the study with this id.
     let delete: (String) -> Void
+    /// ... to share it, or to show it to a doctor (appointment mode).
+    var share: (String) -> Void = { _ in }
+    var showDoctor: (String) -> Void = { _ in }
 
     var body: some View {
         List {
@@ -77,6 +111,15 @@ struct LibraryList: View {
                         NavigationLink(value: Route.study(id: study.id)) {
                             StudyRow(study: study)
                         }
+                        .contextMenu {
+                            Button { share(study.id) } label: { Label(InterimText.share, systemImage: "square.and.arrow.up") }
+                            Button { showDoctor(study.id) } label: { Label(InterimText.showDoctor, systemImage: "stethoscope") }
+                        }
+                        .swipeActions(edge: .leading) {
+                            Button { share(study.id) } label: { Label(InterimText.share, systemImage: "square.and.arrow.up") }
+                        }
+                        .accessibilityAction(named: InterimText.share) { share(study.id) }
+                        .accessibilityAction(named: InterimText.showDoctor) { showDoctor(study.id) }
                     }
                     .onDelete { rows in
                         rows.map { patient.studies[$0].id }.forEach(delete)

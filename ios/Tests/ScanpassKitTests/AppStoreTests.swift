@@ -15,16 +15,17 @@ struct AppStoreTests {
         app.open(.study(id: "s1"))
         app.open(.study(id: "s2"))
         app.show(.importImages)
+        app.open(.settings)
         let saved = app.restorationData
 
         let next = AppStore(locale: "en")
         next.restore(from: saved)
-        #expect(next.path == [.study(id: "s1"), .study(id: "s2")])
+        #expect(next.path == [.study(id: "s1"), .study(id: "s2"), .settings])
         #expect(next.sheet == .importImages)
         #expect(next.restoration == app.restoration)
 
         next.restore(from: Data("not json".utf8))
-        #expect(next.path.count == 2, "kept what it had")
+        #expect(next.path.count == 3, "kept what it had")
         next.popToRoot()
         next.dismissSheet()
         #expect(next.restoration == Restoration())
@@ -47,50 +48,32 @@ struct AppStoreTests {
         }
     }
 
-    @Test("start creates the vault the first time, unlocks it the next, shows the library")
-    func start() async throws {
-        let dir = try VaultLocation.prepare(parent: Env.scratch("app"))
-        let keychain = LinuxKeychainStandIn()
-        let keys = KeychainKeyStore(keychain: keychain, protection: { .deviceUnlocked }, prompt: { "p" })
-
-        let first = AppStore(locale: "fr")
-        await first.start(in: dir, keys: keys)
-        guard case let .library(library) = first.phase else {
-            Issue.record("not showing the library: \(first.phase)")
-            return
-        }
-        #expect(library.view?.empty?.isEmpty == false)
-        #expect(keychain.items.count == 1)
-        first.lock()
-
-        let second = AppStore(locale: "fr")
-        await second.start(in: dir, keys: keys)
-        guard case .library = second.phase else {
-            Issue.record("not showing the library at the second launch: \(second.phase)")
-            return
-        }
-        #expect(second.vault?.id() == first.vault?.id())
-        #expect(second.vault?.isUnlocked() == true)
-    }
-
-    @Test("a key store without the key: the core's sentence, no library")
-    func startFails() async throws {
-        let dir = try VaultLocation.prepare(parent: Env.scratch("app-fail"))
-        let made = LinuxKeychainStandIn()
-        _ = try Vault.create(
-            dir: dir.path,
-            keys: KeychainKeyStore(keychain: made, protection: { .deviceUnlocked }, prompt: { "p" }))
+    @Test("a vault whose key the Keychain no longer has: the unlock screen, not the library")
+    func startWithoutTheKey() async throws {
+        let dir = try VaultLocation.prepare(parent: Env.scratch("app-nokey"))
+        let made = StartStore()
+        await made.open(in: dir, deviceKeys: KeychainKeyStore(keychain: LinuxKeychainStandIn(), protection: { .deviceUnlocked }, prompt: { "p" }), locale: "en")
+        await made.create(passphrase: goodPassphrase, confirm: goodPassphrase)
+        #expect(made.view?.stage == .unlocked)
 
         let app = AppStore(locale: "en")
         let empty = KeychainKeyStore(keychain: LinuxKeychainStandIn(), protection: { .deviceUnlocked }, prompt: { "p" })
         await app.start(in: dir, keys: empty)
-        guard case let .failed(message) = app.phase else {
-            Issue.record("expected a failure, got \(app.phase)")
+        guard case let .start(start) = app.phase else {
+            Issue.record("expected the start screen, got \(app.phase)")
             return
         }
-        #expect(message.error != nil)
-        #expect(!message.text.isEmpty)
-        #expect(app.vault == nil)
+        #expect(start.view?.stage == .unlock)
+        await start.unlockWithDevice()
+        #expect(start.view?.showLibrary == false)
+        #expect(start.message != nil || start.view?.feedback != nil, "the core says why")
+        guard case .start = app.phase else {
+            Issue.record("the library showed without the key: \(app.phase)")
+            return
+        }
+        // the passphrase is the recovery
+        await start.unlock(passphrase: goodPassphrase)
+        try await eventually("the library shows") { if case .library = app.phase { true } else { false } }
     }
 }
 

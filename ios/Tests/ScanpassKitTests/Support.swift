@@ -76,3 +76,22 @@ extension ScanpassError {
         Mirror(reflecting: self).children.first?.label ?? String(describing: self)
     }
 }
+
+extension Env {
+    /// A relay on loopback started by tests/ios/run (as tests/bindings/run does), or nil.
+    static let relay: String? = {
+        let v = ProcessInfo.processInfo.environment["SCANPASS_RELAY"] ?? ""
+        return v.isEmpty ? nil : v
+    }()
+}
+
+/// Face ID as the tests answer it: a Linux stand-in, never the app's.
+final class BiometricStandIn: BiometricPrompt {
+    let answer: Bool
+    let reasons = Locked<[String]>([])
+    init(answer: Bool) { self.answer = answer }
+    func evaluate(reason: String) async -> Bool {
+        reasons.withLock { $0.append(reason) }
+        return answer
+    }
+}

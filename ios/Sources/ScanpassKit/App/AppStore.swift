@@ -1,10 +1,10 @@
-// The app's store: which phase the app is in (opening the vault, the library, a failure in the
-// core's words), the navigation stack and sheet (ids only, restorable), and the stores of the
-// screens that show.
+// The app's store: which phase the app is in (the start and lock screen, the library, a failure
+// in the core's words), the navigation stack and sheet (ids only, restorable), and the stores of
+// the screens that show.
 //
-// Opening the vault here is interim: the core's start and lock screen model (issue 17, being
-// written) will say whether to create or unlock, what to ask the patient and when to lock; this
-// store will then forward its events as LibraryStore does the library's.
+// Whether the library may show is the core's to say (StartView.showLibrary): the app follows it,
+// so a lock (the patient's, or the core's auto-lock) takes the library and everything above it
+// off the screen at once.
 
 import Foundation
 import Observation
@@ -14,11 +14,13 @@ import Scanpass
 @Observable
 public final class AppStore {
     public enum Phase {
-        /// The vault is being opened or created.
+        /// The vault is being opened.
         case starting
+        /// The start and lock screen: create the vault, or unlock it (the core's StartView).
+        case start(StartStore)
         /// The vault is open: the library is the root of the stack.
         case library(LibraryStore)
-        /// Opening failed: the core's sentence (locked out, the key store unavailable, ...).
+        /// Opening failed: the core's sentence (the key store unavailable, ...).
         case failed(PatientMessage)
     }
 
@@ -29,10 +31,18 @@ public final class AppStore {
     public var sheet: Sheet?
     /// The language the core words everything in (BCP 47).
     public let locale: String
-    /// The open vault, once `start` succeeded.
+    /// The open vault, once the start screen opened it.
     public private(set) var vault: Vault?
+    /// The start and lock screen, once `start` ran: also while the library shows (the lock
+    /// button, the idle timer).
+    public private(set) var startStore: StartStore?
+    /// Appointment mode over the open vault (the library hides while it is on).
+    public private(set) var appointment: AppointmentStore?
+    /// The vault folder (settings live beside the vault, in the core's file).
+    public private(set) var directory: URL?
 
-    @ObservationIgnored private let core = CoreQueue(label: "app")
+    @ObservationIgnored private var keys: (any KeyStore)?
+    @ObservationIgnored private var biometrics: (any BiometricPrompt)?
 
     public init(locale: String = CoreLocale.current) {
         self.locale = locale
@@ -66,29 +76,50 @@ public final class AppStore {
         sheet = saved.sheet
     }
 
-    // MARK: the vault (interim, see the top of this file)
+    // MARK: the vault
 
-    /// Open the vault in `directory` with `keys`, or create it there when there is none yet, and
-    /// show the library.
-    public func start(in directory: URL, keys: any KeyStore) async {
+    /// Open the start screen over the vault folder `directory`: the core says whether to create
+    /// the vault or unlock it, and when the library may show. `keys`: the Keychain key store
+    /// (the vault key is kept there and by the passphrase); `biometrics`: what appointment mode
+    /// asks before leaving when the core says so.
+    public func start(in directory: URL, keys: (any KeyStore)?, biometrics: (any BiometricPrompt)? = nil) async {
         phase = .starting
-        let dir = directory.standardizedFileURL.path
-        do {
-            let vault = try await core.run { () throws -> Vault in
-                if vaultExists(dir: dir) {
-                    let vault = try Vault.open(dir: dir)
-                    try vault.unlock(keys: keys)
-                    return vault
-                }
-                return try Vault.create(dir: dir, keys: keys)
-            }
-            self.vault = vault
-            let library = LibraryStore(vault: vault, locale: locale)
-            phase = .library(library)
-            await library.load()
-        } catch {
-            phase = .failed(PatientMessage(error))
+        self.directory = directory
+        self.keys = keys
+        self.biometrics = biometrics
+        let start = StartStore()
+        startStore = start
+        start.onView = { [weak self] view in self?.follow(view) }
+        await start.open(in: directory, deviceKeys: keys, locale: locale)
+        if let message = start.message, start.view == nil {
+            phase = .failed(message)
+        } else if case .starting = phase {
+            phase = .start(start)
         }
+    }
+
+    /// The start screen's view changed: show the library when the core says so, the start
+    /// screen otherwise.
+    private func follow(_ view: StartView) {
+        guard let start = startStore else { return }
+        guard view.showLibrary else {
+            // a sheet shows over any phase: a flow open at the lock (a share form, an import's
+            // summary) must go with the library; the stack is kept, for after the unlock
+            sheet = nil
+            phase = .start(start)
+            return
+        }
+        if case .library = phase { return }
+        Task { await showLibrary(from: start) }
+    }
+
+    private func showLibrary(from start: StartStore) async {
+        guard let vault = await start.vault() else { return }
+        self.vault = vault
+        let library = LibraryStore(vault: vault, locale: locale)
+        appointment = AppointmentStore(vault: vault, deviceKeys: keys, locale: locale, biometrics: biometrics)
+        phase = .library(library)
+        await library.load()
     }
 
     /// Show a failure that happened before the core was reached (the app's container could not
@@ -97,9 +128,8 @@ public final class AppStore {
         phase = .failed(PatientMessage(error))
     }
 
-    /// Lock the vault: its keys leave memory. The library shows the core's "locked" message
-    /// until the vault is opened again.
-    public func lock() {
-        vault?.lock()
+    /// Lock now: the core locks the vault and says to show the start screen.
+    public func lock() async {
+        await startStore?.lock()
     }
 }

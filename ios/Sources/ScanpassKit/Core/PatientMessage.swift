@@ -23,3 +23,17 @@ public struct PatientMessage: Equatable, Sendable {
         }
     }
 }
+
+extension PatientMessage {
+    /// The refused fields of a form (`ScanpassError.Invalid`), each with the core's sentence;
+    /// empty for any other error.
+    public var fields: [FieldError] {
+        if case let .Invalid(_, fields)? = error { return fields }
+        return []
+    }
+
+    /// The core's sentence for one field (its id as the screen documents it), if refused.
+    public func message(for field: String) -> String? {
+        fields.first { $0.field == field }?.message
+    }
+}

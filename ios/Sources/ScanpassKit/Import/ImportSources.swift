@@ -29,6 +29,23 @@ public struct PickedFiles: Sendable, Equatable {
         #endif
         return try await body()
     }
+
+    /// Open every security-scoped URL now (on Linux: none); give the result to `stopAccess`
+    /// when the core is done reading. For a caller that cannot hand `withAccess` a closure (a
+    /// store on the main actor awaiting a core call).
+    public func startAccess() -> [URL] {
+        #if canImport(Darwin)
+        return urls.filter { $0.startAccessingSecurityScopedResource() }
+        #else
+        return []
+        #endif
+    }
+
+    public static func stopAccess(_ opened: [URL]) {
+        #if canImport(Darwin)
+        opened.forEach { $0.stopAccessingSecurityScopedResource() }
+        #endif
+    }
 }
 
 /// A provider's link (pasted, or from a QR code), as the core's source. The core checks it

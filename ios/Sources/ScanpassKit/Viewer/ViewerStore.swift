@@ -1,0 +1,128 @@
+// The viewer's store: the core's ViewerScreen model and its rendered slice, published on the
+// main actor.
+//
+// The core turns every gesture into the view: a scroll's distance into a slice (its
+// sensitivity), a drag into window centre and width (for this modality and bit depth), two
+// image points into a length in mm (and which spacing it used, or "not calibrated"), the overlay
+// text and orientation letters, the cine rate, which slices to prefetch. The store forwards the
+// gestures in order, renders the slice when what is on it changed (slice, series, window,
+// inversion), and drops a render older than the one shown, so a fast scroll never goes back.
+
+import Foundation
+import Observation
+import Scanpass
+
+@MainActor
+@Observable
+public final class ViewerStore {
+    /// What to draw around the image; `nil` until the screen is open.
+    public private(set) var view: ViewerView?
+    /// The image to draw.
+    public private(set) var frame: ViewerFrame?
+    public private(set) var message: PatientMessage?
+
+    @ObservationIgnored private var screen: ViewerScreen?
+    @ObservationIgnored private let core = CoreQueue(label: "viewer")
+    @ObservationIgnored private var order = CallOrder()
+    @ObservationIgnored private var frameOrder = CallOrder()
+    @ObservationIgnored private var rendered: FrameKey?
+
+    public init() {}
+
+    /// Open the viewer on `studyId`'s first series as the core lists them (the strip offers the
+    /// others).
+    public func open(vault: Vault, studyId: String, locale: String) async {
+        do {
+            let screen = try await core.run { () throws -> ViewerScreen in
+                // a study with no series left: the core refuses the study's own id in its words
+                let first = try vault.series(studyId: studyId).first?.id ?? studyId
+                return try ViewerScreen(vault: vault, seriesId: first, locale: locale)
+            }
+            self.screen = screen
+            await apply { try screen.view() }
+        } catch {
+            message = PatientMessage(error)
+        }
+    }
+
+    // MARK: gestures, as the core defines them
+
+    /// The image area's size in points.
+    public func resize(width: Double, height: Double) async { await send(.resize(width: width, height: height)) }
+    /// A one-finger vertical drag of `dy` points: the core turns it into slices.
+    public func scroll(dy: Double) async { await send(.scroll(dyPx: dy)) }
+    public func goTo(slice: UInt32) async { await send(.goTo(slice: slice)) }
+    /// A window-mode drag: the core turns it into centre and width.
+    public func windowDrag(dx: Double, dy: Double) async { await send(.windowDrag(dx: dx, dy: dy)) }
+    public func preset(_ id: String) async { await send(.preset(id: id)) }
+    public func invert() async { await send(.invert) }
+    public func reset() async { await send(.reset) }
+    public func zoom(by factor: Double, at focus: ViewerPoint) async { await send(.zoom(factor: factor, focus: focus)) }
+    public func pan(dx: Double, dy: Double) async { await send(.pan(dx: dx, dy: dy)) }
+    /// A length between two points in image pixels.
+    public func measure(from start: ViewerPoint, to end: ViewerPoint) async {
+        await send(.measure(start: start, end: end))
+    }
+    public func clearMeasure() async { await send(.clearMeasure) }
+    public func selectSeries(_ id: String) async { await send(.selectSeries(id: id)) }
+    public func hideName(_ hidden: Bool) async { await send(.hideName(hidden: hidden)) }
+    public func setRate(fps: Double) async { await send(.setRate(fps: fps)) }
+    public func dismissMessage() { message = nil }
+
+    /// Play the cine loop until paused or the calling task is cancelled: a tick at the core's
+    /// interval (it clamps the rate), one frame each.
+    public func play() async {
+        await send(.play)
+        while !Task.isCancelled, let cine = view?.cine, cine.playing {
+            try? await Task.sleep(for: .milliseconds(max(1, cine.intervalMs)))
+            if Task.isCancelled { break }
+            await send(.tick)
+        }
+    }
+    public func pause() async { await send(.pause) }
+
+    public func send(_ event: ViewerEvent) async {
+        guard let screen else { return }
+        await apply { try screen.handle(event: event) }
+    }
+
+    private func apply(_ body: @escaping @Sendable () throws -> ViewerView) async {
+        let number = order.issue()
+        do {
+            let next = try await core.run(body)
+            guard order.accept(number) else { return }
+            view = next
+            message = nil
+            await renderIfNeeded(next)
+        } catch {
+            message = PatientMessage(error)
+        }
+    }
+
+    /// What decides the pixels; zoom, pan and a measurement are drawn over them by the view.
+    private struct FrameKey: Equatable {
+        let series: String
+        let slice: UInt32
+        let center: Double?
+        let width: Double?
+        let inverted: Bool
+    }
+
+    private func renderIfNeeded(_ view: ViewerView) async {
+        guard let screen else { return }
+        let key = FrameKey(series: view.seriesId, slice: view.slice, center: view.window?.center,
+                           width: view.window?.width, inverted: view.inverted)
+        guard key != rendered else { return }
+        rendered = key
+        let number = frameOrder.issue()
+        let slice = view.slice
+        do {
+            let next = try await core.run { try ViewerFrame(screen.render(), number: slice) }
+            guard frameOrder.accept(number) else { return }
+            frame = next
+        } catch {
+            rendered = nil
+            message = PatientMessage(error)
+        }
+    }
+}
