@@ -77,6 +77,8 @@ dependencies {
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
     // the uniffi bindings call the core through JNA: its AAR carries JNA's own Android libraries
     implementation("net.java.dev.jna:jna:5.19.1@aar")
+    // the share link's QR code (drawn) and QR scanning (decoded from camera frames)
+    implementation("com.google.zxing:core:3.5.3")
 
     testImplementation(composeBom)
     testImplementation("androidx.compose.ui:ui-test-junit4")
