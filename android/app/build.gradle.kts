@@ -53,6 +53,8 @@ android {
                 it.jvmArgs(
                     "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
                     "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+                    // Robolectric's ParcelFileDescriptor (the import's documents provider test)
+                    "--add-opens=java.base/java.io=ALL-UNNAMED",
                 )
             }
         }
