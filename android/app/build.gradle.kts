@@ -53,6 +53,8 @@ android {
                 it.jvmArgs(
                     "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
                     "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+                    // Robolectric's ParcelFileDescriptor (the import's documents provider test)
+                    "--add-opens=java.base/java.io=ALL-UNNAMED",
                 )
             }
         }
@@ -77,6 +79,8 @@ dependencies {
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
     // the uniffi bindings call the core through JNA: its AAR carries JNA's own Android libraries
     implementation("net.java.dev.jna:jna:5.19.1@aar")
+    // the share link's QR code (drawn) and QR scanning (decoded from camera frames)
+    implementation("com.google.zxing:core:3.5.3")
 
     testImplementation(composeBom)
     testImplementation("androidx.compose.ui:ui-test-junit4")

@@ -1,5 +1,6 @@
 package app.scanpass.android
 
+import android.content.Intent
 import android.os.Bundle
 import androidx.activity.ComponentActivity
 import androidx.activity.compose.setContent
@@ -11,6 +12,17 @@ import app.scanpass.android.navigation.NavHost
 import app.scanpass.android.navigation.rememberBackStack
 import app.scanpass.android.screens.library.LibraryRoute
 import app.scanpass.android.screens.study.StudyRoute
+// android-b
+import androidx.compose.runtime.LaunchedEffect
+import app.scanpass.android.navigation.FlowMenu
+import app.scanpass.android.screens.import.ImportRoute
+import app.scanpass.android.screens.receive.IncomingLink
+import app.scanpass.android.screens.receive.ReceiveRoute
+import app.scanpass.android.screens.request.RequestsRoute
+import app.scanpass.android.screens.request.WizardRoute
+import app.scanpass.android.screens.settings.SettingsRoute
+import app.scanpass.android.screens.share.ShareRoute
+import app.scanpass.android.screens.share.mine.MySharesRoute
 
 /**
  * The one Activity: edge-to-edge (each screen pads for the system bars and the keyboard with
@@ -21,6 +33,18 @@ class MainActivity : ComponentActivity() {
         enableEdgeToEdge()
         super.onCreate(savedInstanceState)
         setContent { ScanpassApp() }
+        // android-b: a relay's /s/ link (or the viewer's) opened from elsewhere
+        if (savedInstanceState == null) takeLink(intent)
+    }
+
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        takeLink(intent)
+    }
+
+    /** A VIEW intent's link goes to the receive screen (in memory: it carries the share's key). */
+    private fun takeLink(intent: Intent?) {
+        if (intent?.action == Intent.ACTION_VIEW) intent.dataString?.let { IncomingLink.offer(it) }
     }
 }
 
@@ -28,10 +52,26 @@ class MainActivity : ComponentActivity() {
 fun ScanpassApp() {
     ScanpassTheme {
         val stack = rememberBackStack()
+        // android-b: an incoming link opens the receive screen
+        LaunchedEffect(IncomingLink.arrivals) { if (IncomingLink.hasPending()) stack.push(Destination.Receive) }
         NavHost(stack) { d ->
             when (d) {
-                Destination.Library -> LibraryRoute(onOpenStudy = { stack.push(Destination.Study(it)) })
+                Destination.Library -> LibraryRoute(
+                    onOpenStudy = { stack.push(Destination.Study(it)) },
+                    // android-b: the other screens, from the library
+                    onShareStudy = { stack.push(Destination.Share(it)) },
+                    topActions = { FlowMenu(onOpen = stack::push) },
+                )
                 is Destination.Study -> StudyRoute(d.studyId)
+                // --- android-b ---
+                Destination.Import -> ImportRoute(onBack = { stack.pop() })
+                is Destination.Share -> ShareRoute(d.studyId, onBack = { stack.pop() })
+                Destination.MyShares -> MySharesRoute(onBack = { stack.pop() })
+                Destination.Receive -> ReceiveRoute(onBack = { stack.pop() })
+                Destination.Requests -> RequestsRoute(onOpenWizard = { stack.push(Destination.RequestWizard(it)) }, onBack = { stack.pop() })
+                is Destination.RequestWizard -> WizardRoute(d.requestId, onBack = { stack.pop() })
+                Destination.Settings -> SettingsRoute(onBack = { stack.pop() })
+                // --- end android-b ---
             }
         }
     }

@@ -13,6 +13,7 @@ import java.io.File
 
 object Session {
     @Volatile private var vault: Vault? = null
+    @Volatile private var installedDir: File? = null
 
     /** The vault, opened on first use. Blocks: call from [core]. */
     fun vault(context: Context): Vault =
@@ -23,7 +24,7 @@ object Session {
 
     /** Interim until the start/lock screen model lands (see the file's comment). */
     private fun openOrCreate(context: Context): Vault {
-        val dir = File(context.noBackupFilesDir, "vault")
+        val dir = dir(context)
         val keys: KeyStore = AndroidKeystoreKeyStore.create(context)
         return if (vaultExists(dir.path)) {
             Vault.open(dir.path).also { it.unlock(keys) }
@@ -32,8 +33,14 @@ object Session {
         }
     }
 
-    /** Tests: draw this vault (created and filled by the test). */
-    fun install(v: Vault?) {
-        synchronized(this) { vault = v }
+    /** The vault's folder (the core keeps the settings beside the vault there). */
+    fun dir(context: Context): File = installedDir ?: File(context.noBackupFilesDir, "vault")
+
+    /** Tests: draw this vault (created and filled by the test), in [dir] when given. */
+    fun install(v: Vault?, dir: File? = null) {
+        synchronized(this) {
+            vault = v
+            installedDir = dir
+        }
     }
 }

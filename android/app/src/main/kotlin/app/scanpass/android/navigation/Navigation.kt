@@ -26,10 +26,56 @@ sealed interface Destination {
         override val key = "study/$studyId"
     }
 
+    // --- import, share, receive, requests, settings (android-b) ---
+    data object Import : Destination {
+        override val key = "import"
+    }
+
+    /** The share form for one study. */
+    data class Share(val studyId: String) : Destination {
+        override val key = "share/$studyId"
+    }
+
+    data object MyShares : Destination {
+        override val key = "my-shares"
+    }
+
+    /** The link, which carries the share's key, is never here: see receive/IncomingLink. */
+    data object Receive : Destination {
+        override val key = "receive"
+    }
+
+    data object Requests : Destination {
+        override val key = "requests"
+    }
+
+    /** The request wizard: a new request (null) or the draft [requestId] resumed. */
+    data class RequestWizard(val requestId: String?) : Destination {
+        override val key = if (requestId == null) "request-new" else "request/$requestId"
+    }
+
+    data object Settings : Destination {
+        override val key = "settings"
+    }
+    // --- end android-b ---
+
     companion object {
         fun decode(key: String): Destination? = when {
             key == Library.key -> Library
             key.startsWith("study/") -> Study(key.removePrefix("study/"))
+            else -> decodeAndroidB(key)
+        }
+
+        /** The android-b destinations (import, share, receive, requests, settings). */
+        private fun decodeAndroidB(key: String): Destination? = when {
+            key == Import.key -> Import
+            key.startsWith("share/") -> Share(key.removePrefix("share/"))
+            key == MyShares.key -> MyShares
+            key == Receive.key -> Receive
+            key == Requests.key -> Requests
+            key == "request-new" -> RequestWizard(null)
+            key.startsWith("request/") -> RequestWizard(key.removePrefix("request/"))
+            key == Settings.key -> Settings
             else -> null
         }
     }

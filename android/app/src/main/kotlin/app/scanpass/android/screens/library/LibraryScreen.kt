@@ -9,6 +9,7 @@ import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.PaddingValues
 import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.RowScope
 import androidx.compose.foundation.layout.WindowInsets
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -56,6 +57,7 @@ import androidx.lifecycle.compose.currentStateAsState
 import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.core.coreDispatcher
+import app.scanpass.android.design.FlowIcons
 import app.scanpass.android.design.ScanpassIcons
 import app.scanpass.ffi.Confirmation
 import app.scanpass.ffi.LibraryEvent
@@ -75,7 +77,12 @@ private const val REVISION_POLL_MS = 500L
 
 /** The library screen with its adapter; [onOpenStudy] navigates (the shell's only decision). */
 @Composable
-fun LibraryRoute(onOpenStudy: (String) -> Unit) {
+fun LibraryRoute(
+    onOpenStudy: (String) -> Unit,
+    // android-b: share a study; the top bar's actions (the way to the other screens)
+    onShareStudy: ((String) -> Unit)? = null,
+    topActions: @Composable RowScope.() -> Unit = {},
+) {
     val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
     // Saved state (written by the system while the process is dead) holds ids only: the study
@@ -116,6 +123,8 @@ fun LibraryRoute(onOpenStudy: (String) -> Unit) {
         problem = presenter.problem,
         onEvent = ::send,
         onOpenStudy = onOpenStudy,
+        onShareStudy = onShareStudy,
+        topActions = topActions,
     )
 }
 
@@ -128,6 +137,8 @@ fun LibraryContent(
     problem: String?,
     onEvent: (LibraryEvent) -> Unit,
     onOpenStudy: (String) -> Unit,
+    onShareStudy: ((String) -> Unit)? = null,
+    topActions: @Composable RowScope.() -> Unit = {},
 ) {
     Scaffold(
         topBar = {
@@ -138,6 +149,7 @@ fun LibraryContent(
                         Modifier.semantics { heading() },
                     )
                 },
+                actions = topActions,
             )
         },
         contentWindowInsets = WindowInsets.safeDrawing,
@@ -174,7 +186,7 @@ fun LibraryContent(
                     }
                 }
                 items(view?.patients.orEmpty(), key = { it.id }) { p ->
-                    PatientSection(p, onEvent, onOpenStudy)
+                    PatientSection(p, onEvent, onOpenStudy, onShareStudy)
                 }
             }
         }
@@ -183,7 +195,12 @@ fun LibraryContent(
 }
 
 @Composable
-private fun PatientSection(p: PatientCard, onEvent: (LibraryEvent) -> Unit, onOpenStudy: (String) -> Unit) {
+private fun PatientSection(
+    p: PatientCard,
+    onEvent: (LibraryEvent) -> Unit,
+    onOpenStudy: (String) -> Unit,
+    onShareStudy: ((String) -> Unit)?,
+) {
     Card(
         Modifier.fillMaxWidth().testTag("patient"),
         colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.surfaceContainer),
@@ -195,14 +212,19 @@ private fun PatientSection(p: PatientCard, onEvent: (LibraryEvent) -> Unit, onOp
             }
             p.studies.forEachIndexed { i, s ->
                 if (i > 0) HorizontalDivider(Modifier.padding(horizontal = 16.dp))
-                StudyRow(s, onOpen = { onOpenStudy(s.id) }, onDelete = { onEvent(LibraryEvent.AskDelete(s.id)) })
+                StudyRow(
+                    s,
+                    onOpen = { onOpenStudy(s.id) },
+                    onDelete = { onEvent(LibraryEvent.AskDelete(s.id)) },
+                    onShare = onShareStudy?.let { share -> { share(s.id) } },
+                )
             }
         }
     }
 }
 
 @Composable
-private fun StudyRow(s: StudyCard, onOpen: () -> Unit, onDelete: () -> Unit) {
+private fun StudyRow(s: StudyCard, onOpen: () -> Unit, onDelete: () -> Unit, onShare: (() -> Unit)? = null) {
     Row(
         Modifier.fillMaxWidth().testTag("study"),
         verticalAlignment = Alignment.CenterVertically,
@@ -218,6 +240,15 @@ private fun StudyRow(s: StudyCard, onOpen: () -> Unit, onDelete: () -> Unit) {
             Text(s.kinds, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
             Text(s.date, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
             Text(s.counts, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        }
+        if (onShare != null) {
+            IconButton(onClick = onShare, modifier = Modifier.testTag("study-share")) {
+                Icon(
+                    FlowIcons.Share,
+                    contentDescription = stringResource(R.string.gap_library_share, s.title, s.date),
+                    tint = MaterialTheme.colorScheme.onSurfaceVariant,
+                )
+            }
         }
         IconButton(onClick = onDelete, modifier = Modifier.padding(end = 4.dp).testTag("study-delete")) {
             Icon(

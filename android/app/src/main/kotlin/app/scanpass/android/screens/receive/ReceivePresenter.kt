@@ -1,0 +1,102 @@
+// The receive screen's adapter: the core's `ReceiveScreen`; the link field (typed, pasted, from a
+// scanned QR code, or from an incoming VIEW intent) goes to the core as SetLink, the download
+// runs off the main thread with the core's progress views. No rule here: whether the link reads,
+// the passcode prompt and attempts left are the core's.
+package app.scanpass.android.screens.receive
+
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import app.scanpass.android.core.core
+import app.scanpass.android.design.patientMessage
+import app.scanpass.ffi.ReceiveScreen
+import app.scanpass.ffi.ReceiveScreenEvent
+import app.scanpass.ffi.ReceiveScreenView
+import app.scanpass.ffi.ReceiveViewListener
+import app.scanpass.ffi.Vault
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
+import kotlinx.coroutines.withContext
+
+/**
+ * A link that arrived with an intent (ACTION_VIEW on a relay's `/s/` link), waiting for the
+ * receive screen. Kept in memory only: the link carries the share's key, so it is never put in
+ * saved state (the Activity's intent brings it back after the system kills the process).
+ */
+object IncomingLink {
+    @Volatile private var pending: String? = null
+
+    /** Counts the links that arrived (Compose state: the navigation and the screen watch it). */
+    var arrivals: Int by mutableStateOf(0)
+        private set
+
+    fun offer(link: String) {
+        synchronized(this) { pending = link }
+        arrivals++
+    }
+
+    fun hasPending(): Boolean = pending != null
+
+    fun take(): String? = synchronized(this) { pending.also { pending = null } }
+}
+
+class ReceivePresenter(private val vault: () -> Vault, private val locale: String) : AutoCloseable {
+    private var screen: ReceiveScreen? = null
+    private val order = Mutex()
+
+    var view: ReceiveScreenView? by mutableStateOf(null)
+        private set
+    var problem: String? by mutableStateOf(null)
+        private set
+    /** The link field's text (memory only). */
+    var link: String by mutableStateOf("")
+        private set
+
+    /** Makes the core's screen (once) and applies [incoming], a link from an intent. */
+    suspend fun start(incoming: String?) = order.withLock {
+        view = core {
+            val s = screen ?: ReceiveScreen(vault(), locale).also { screen = it }
+            if (incoming != null) s.handle(ReceiveScreenEvent.SetLink(incoming)) else s.view()
+        }
+        if (incoming != null) link = incoming
+    }
+
+    suspend fun setLink(text: String) {
+        link = text
+        send(ReceiveScreenEvent.SetLink(text))
+    }
+
+    suspend fun send(event: ReceiveScreenEvent) = order.withLock {
+        val s = screen ?: return@withLock
+        try {
+            view = core { s.handle(event) }
+            problem = null
+        } catch (e: Exception) {
+            problem = patientMessage(e)
+        }
+    }
+
+    /** Open the link (with the passcode the prompt got) and import what it holds. */
+    suspend fun receive(passcode: String?) {
+        val s = screen ?: return
+        val listener = object : ReceiveViewListener {
+            override fun onView(view: ReceiveScreenView) { this@ReceivePresenter.view = view }
+        }
+        try {
+            problem = null
+            view = withContext(Dispatchers.IO) { s.receive(passcode?.ifEmpty { null }, listener) }
+        } catch (e: Exception) {
+            problem = patientMessage(e)
+        }
+    }
+
+    fun cancel() { screen?.cancel() }
+
+    fun report(text: String) { problem = text }
+
+    override fun close() {
+        screen?.close()
+        screen = null
+    }
+}

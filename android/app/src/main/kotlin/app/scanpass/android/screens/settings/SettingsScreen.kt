@@ -1,0 +1,121 @@
+// Settings: the relay shares go through (the core checks it; a refusal is its sentence), when the
+// app locks itself, and the language, all from the core's `SettingsView`.
+package app.scanpass.android.screens.settings
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalConfiguration
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.unit.dp
+import app.scanpass.android.R
+import app.scanpass.android.core.Session
+import app.scanpass.android.core.core
+import app.scanpass.android.design.ChoiceRow
+import app.scanpass.android.design.ProblemText
+import app.scanpass.android.design.ScreenFrame
+import app.scanpass.android.design.SectionLabel
+import app.scanpass.android.design.patientMessage
+import app.scanpass.ffi.SettingsEvent
+import app.scanpass.ffi.SettingsScreen
+import app.scanpass.ffi.SettingsView
+import java.io.File
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
+
+/** The adapter: the core's `SettingsScreen` over the vault's folder (each change saved at once). */
+class SettingsPresenter(private val dir: () -> File, private val locale: String) : AutoCloseable {
+    private var screen: SettingsScreen? = null
+    private val order = Mutex()
+    var view: SettingsView? by mutableStateOf(null)
+        private set
+    var problem: String? by mutableStateOf(null)
+        private set
+
+    suspend fun start() = order.withLock {
+        view = core { (screen ?: SettingsScreen(dir().path, locale).also { screen = it }).view() }
+    }
+
+    suspend fun send(e: SettingsEvent) = order.withLock {
+        val s = screen ?: return@withLock
+        try {
+            view = core { s.handle(e) }
+            problem = null
+        } catch (x: Exception) {
+            problem = patientMessage(x)
+        }
+    }
+
+    override fun close() {
+        screen?.close()
+        screen = null
+    }
+}
+
+@Composable
+fun SettingsRoute(onBack: () -> Unit) {
+    val context = LocalContext.current
+    val locale = LocalConfiguration.current.locales[0].toLanguageTag()
+    val presenter = remember(locale) { SettingsPresenter({ Session.dir(context) }, locale) }
+    DisposableEffect(presenter) { onDispose { presenter.close() } }
+    val scope = rememberCoroutineScope()
+    LaunchedEffect(presenter) { presenter.start() }
+    SettingsContent(presenter.view, presenter.problem, { e -> scope.launch { presenter.send(e) } }, onBack)
+}
+
+/** Stateless: the settings as the core's view says. */
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+fun SettingsContent(view: SettingsView?, problem: String?, onEvent: (SettingsEvent) -> Unit, onBack: (() -> Unit)?) {
+    // the relay being typed (memory only), until "use this relay"
+    var relay by remember(view?.relay) { mutableStateOf(view?.relay ?: "") }
+    ScreenFrame(title = view?.title ?: "", onBack = onBack, tag = "settings") {
+        if (view == null) return@ScreenFrame
+        item(key = "relay") {
+            Column(Modifier.fillMaxWidth()) {
+                SectionLabel(view.relayLabel)
+                OutlinedTextField(
+                    relay, { relay = it }, Modifier.fillMaxWidth().testTag("settings-relay"),
+                    label = { Text(view.relayLabel) }, singleLine = true, isError = problem != null,
+                    supportingText = { Text(problem ?: view.relayHelp, Modifier.testTag(if (problem != null) "settings-relay-error" else "settings-relay-help")) },
+                )
+                FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                    OutlinedButton(onClick = { onEvent(SettingsEvent.SetRelay(relay)) }, modifier = Modifier.testTag("settings-relay-save")) {
+                        Text(stringResource(R.string.gap_settings_relay_save))
+                    }
+                    if (!view.relayIsDefault) {
+                        TextButton(onClick = { onEvent(SettingsEvent.UseDefaultRelay) }, modifier = Modifier.testTag("settings-relay-default")) {
+                            Text(stringResource(R.string.gap_settings_relay_default))
+                        }
+                    }
+                }
+            }
+        }
+        item(key = "auto-lock-label") { SectionLabel(view.autoLockLabel) }
+        view.autoLock.forEach { c ->
+            item(key = "auto-lock-${c.value}") { ChoiceRow(c.label, null, c.selected, "settings-auto-lock") { onEvent(SettingsEvent.SetAutoLock(c.value)) } }
+        }
+        item(key = "language-label") { SectionLabel(view.languageLabel) }
+        view.languages.forEach { l ->
+            item(key = "language-${l.code}") { ChoiceRow(l.name, null, l.selected, "settings-language") { onEvent(SettingsEvent.SetLanguage(l.code)) } }
+        }
+    }
+}
