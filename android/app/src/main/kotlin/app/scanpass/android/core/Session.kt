@@ -1,39 +1,71 @@
-// The vault the screens draw, held for the process. This is plumbing, not a rule: which vault,
-// and whether it is unlocked, is the core's start/lock screen model's to decide (issue 17, screen
-// 1, being written in core/src/screens/); until it is merged, [Session.openOrCreate] opens the one
-// vault under noBackupFilesDir with the Android Keystore key store, or creates it.
+// The core's objects that live as long as the process: the start/lock screen's model (which owns
+// the one vault: created, opened, locked and unlocked by it) and appointment mode's. Plumbing,
+// not rules: whether the vault may be shown is the StartView's `showLibrary`, and the other
+// screens get the vault only after the start model said so ([opened]).
 package app.scanpass.android.core
 
 import android.content.Context
 import app.scanpass.android.keystore.AndroidKeystoreKeyStore
-import app.scanpass.ffi.KeyStore
+import app.scanpass.ffi.AppointmentMode
+import app.scanpass.ffi.StartScreen
+import app.scanpass.ffi.StartView
 import app.scanpass.ffi.Vault
-import app.scanpass.ffi.vaultExists
 import java.io.File
 
 object Session {
+    @Volatile private var start: StartScreen? = null
     @Volatile private var vault: Vault? = null
+    @Volatile private var appointment: AppointmentMode? = null
 
-    /** The vault, opened on first use. Blocks: call from [core]. */
-    fun vault(context: Context): Vault =
-        vault ?: synchronized(this) { vault ?: openOrCreate(context.applicationContext).also { vault = it } }
+    /**
+     * The start screen's model over the app's vault folder (under noBackupFilesDir, out of
+     * backups), with the Android Keystore as the device's key store. Made on first use. Blocks
+     * (opens the vault's index): call from [core].
+     */
+    fun start(context: Context, locale: String): StartScreen =
+        start ?: synchronized(this) {
+            start ?: StartScreen(
+                File(context.applicationContext.noBackupFilesDir, "vault").path,
+                AndroidKeystoreKeyStore.create(context.applicationContext),
+                locale,
+            ).also { start = it }
+        }
 
-    /** The vault if one is open (quick). */
-    fun current(): Vault? = vault
-
-    /** Interim until the start/lock screen model lands (see the file's comment). */
-    private fun openOrCreate(context: Context): Vault {
-        val dir = File(context.noBackupFilesDir, "vault")
-        val keys: KeyStore = AndroidKeystoreKeyStore.create(context)
-        return if (vaultExists(dir.path)) {
-            Vault.open(dir.path).also { it.unlock(keys) }
-        } else {
-            Vault.create(dir.path, keys)
+    /** Keep the vault when the start model says the library may show; drop it when not. */
+    fun opened(view: StartView) {
+        synchronized(this) {
+            vault = if (view.showLibrary) start?.vault() else null
         }
     }
 
-    /** Tests: draw this vault (created and filled by the test). */
-    fun install(v: Vault?) {
-        synchronized(this) { vault = v }
+    /** The unlocked vault. Only screens drawn after the start model said unlocked ask for it. */
+    fun vault(): Vault = vault ?: throw IllegalStateException("the vault is locked")
+
+    /** The vault if it is open and unlocked (quick). */
+    fun current(): Vault? = vault
+
+    /**
+     * Appointment mode's model, for the process (its state must outlive the screens drawing it).
+     * No device key store is given: the app has no BiometricPrompt yet, so leaving asks for the
+     * passphrase (the core's rule when there is no device store), never a device key unlocked
+     * without the patient.
+     */
+    fun appointment(locale: String): AppointmentMode =
+        appointment ?: synchronized(this) {
+            appointment ?: AppointmentMode(vault ?: throw IllegalStateException("the vault is locked"), null, locale)
+                .also { appointment = it }
+        }
+
+    /** The appointment model if one was made (quick). */
+    fun currentAppointment(): AppointmentMode? = appointment
+
+    /** Tests: the start model to draw (over a vault the test made); null to forget everything. */
+    fun install(s: StartScreen?) {
+        synchronized(this) {
+            start = s
+            vault = null
+            appointment = null
+            if (s != null) opened(s.view())
+        }
     }
 }

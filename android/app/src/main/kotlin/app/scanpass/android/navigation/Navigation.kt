@@ -21,15 +21,23 @@ sealed interface Destination {
         override val key = "library"
     }
 
-    /** One study of the library (the viewer's entry, once the core's viewer model is merged). */
-    data class Study(val studyId: String) : Destination {
-        override val key = "study/$studyId"
+    // --- the viewer and appointment mode (ids only: the study, the series on screen) ---
+    /** The viewer on a study of the library: its first series, or [seriesId]. */
+    data class Viewer(val studyId: String, val seriesId: String? = null) : Destination {
+        override val key = "viewer/$studyId" + (seriesId?.let { "/$it" } ?: "")
     }
+
+    /** Appointment mode pinned to a study (or one series of it). */
+    data class Appointment(val studyId: String, val seriesId: String? = null) : Destination {
+        override val key = "appointment/$studyId" + (seriesId?.let { "/$it" } ?: "")
+    }
+    // --- end viewer and appointment ---
 
     companion object {
         fun decode(key: String): Destination? = when {
             key == Library.key -> Library
-            key.startsWith("study/") -> Study(key.removePrefix("study/"))
+            key.startsWith("viewer/") -> key.removePrefix("viewer/").split('/').let { Viewer(it[0], it.getOrNull(1)) }
+            key.startsWith("appointment/") -> key.removePrefix("appointment/").split('/').let { Appointment(it[0], it.getOrNull(1)) }
             else -> null
         }
     }

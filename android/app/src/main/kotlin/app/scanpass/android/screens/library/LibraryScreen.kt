@@ -9,6 +9,7 @@ import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.PaddingValues
 import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.RowScope
 import androidx.compose.foundation.layout.WindowInsets
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -43,7 +44,6 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
-import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.heading
@@ -75,8 +75,7 @@ private const val REVISION_POLL_MS = 500L
 
 /** The library screen with its adapter; [onOpenStudy] navigates (the shell's only decision). */
 @Composable
-fun LibraryRoute(onOpenStudy: (String) -> Unit) {
-    val context = LocalContext.current
+fun LibraryRoute(onOpenStudy: (String) -> Unit, actions: @Composable RowScope.() -> Unit = {}) {
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
     // Saved state (written by the system while the process is dead) holds ids only: the study
     // awaiting confirmation, not the words the patient typed, which may be a name. The search is
@@ -84,7 +83,7 @@ fun LibraryRoute(onOpenStudy: (String) -> Unit) {
     // rotation needs the presenter retained (next step, with the other screens).
     var query by remember { mutableStateOf("") }
     var pendingDelete by rememberSaveable { mutableStateOf<String?>(null) }
-    val presenter = remember(locale) { LibraryPresenter({ Session.vault(context) }, locale) }
+    val presenter = remember(locale) { LibraryPresenter({ Session.vault() }, locale) }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     val scope = rememberCoroutineScope()
     val lifecycle = LocalLifecycleOwner.current.lifecycle
@@ -116,6 +115,7 @@ fun LibraryRoute(onOpenStudy: (String) -> Unit) {
         problem = presenter.problem,
         onEvent = ::send,
         onOpenStudy = onOpenStudy,
+        actions = actions,
     )
 }
 
@@ -128,6 +128,7 @@ fun LibraryContent(
     problem: String?,
     onEvent: (LibraryEvent) -> Unit,
     onOpenStudy: (String) -> Unit,
+    actions: @Composable RowScope.() -> Unit = {},
 ) {
     Scaffold(
         topBar = {
@@ -138,6 +139,7 @@ fun LibraryContent(
                         Modifier.semantics { heading() },
                     )
                 },
+                actions = actions,
             )
         },
         contentWindowInsets = WindowInsets.safeDrawing,
