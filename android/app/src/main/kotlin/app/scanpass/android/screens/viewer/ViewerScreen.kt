@@ -291,7 +291,8 @@ private fun ImagePane(view: ViewerView?, image: ImageBitmap?, tool: ViewerTool, 
     ) {
         if (image != null && placement != null) {
             val m = view?.measurement
-            val lineColor = MaterialTheme.colorScheme.primaryContainer
+            // the image's backdrop is black in both themes: drawn like the overlay's text
+            val lineColor = Color.White
             Canvas(Modifier.fillMaxSize().testTag("viewer-pixels")) {
                 val w = image.width * placement.scale
                 val h = image.height * placement.scale
@@ -325,22 +326,22 @@ private val overlayStyle
 private fun Overlay(view: ViewerView) {
     val o = view.overlay
     Box(Modifier.fillMaxSize().padding(8.dp)) {
-        Column(Modifier.align(Alignment.TopStart).fillMaxWidth(0.6f)) {
+        Column(Modifier.align(Alignment.TopStart).fillMaxWidth(0.44f)) {
             o.patient?.let { OverlayLine(it, "overlay-patient") }
             OverlayLine(o.studyDate, "overlay-date")
             OverlayLine(o.series, "overlay-series")
         }
-        Column(Modifier.align(Alignment.TopEnd).fillMaxWidth(0.4f), horizontalAlignment = Alignment.End) {
+        Column(Modifier.align(Alignment.TopEnd).fillMaxWidth(0.44f), horizontalAlignment = Alignment.End) {
             OverlayLine(o.zoom, "overlay-zoom", TextAlign.End)
             o.window?.let { OverlayLine(it, "overlay-window", TextAlign.End) }
         }
-        Column(Modifier.align(Alignment.BottomStart).fillMaxWidth(0.55f)) {
+        Column(Modifier.align(Alignment.BottomStart).fillMaxWidth(0.44f)) {
             OverlayLine(view.sliceText, "overlay-slice")
             o.position?.let { OverlayLine(it, "overlay-position") }
             o.thickness?.let { OverlayLine(it, "overlay-thickness") }
         }
         view.measurement?.let { m ->
-            Column(Modifier.align(Alignment.BottomEnd).fillMaxWidth(0.45f), horizontalAlignment = Alignment.End) {
+            Column(Modifier.align(Alignment.BottomEnd).fillMaxWidth(0.44f), horizontalAlignment = Alignment.End) {
                 OverlayLine(m.text, "viewer-measurement", TextAlign.End)
                 OverlayLine(m.calibrationText, "viewer-calibration", TextAlign.End)
             }
