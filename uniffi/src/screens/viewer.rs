@@ -318,4 +318,13 @@ impl ViewerScreen {
             Ok::<_, crate::error::ScanpassError>((r.width, r.height, w))
         })
     }
+
+    /// The system is short of memory (Android's `onTrimMemory`, iOS's
+    /// `didReceiveMemoryWarning`): drops every decoded slice but the one on screen, as
+    /// `Viewer.memory_pressure` does; the next render works as before. Returns the bytes freed.
+    /// Quick.
+    pub fn memory_pressure(&self) -> u64 {
+        let screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        screen.viewer().memory_pressure() as u64
+    }
 }

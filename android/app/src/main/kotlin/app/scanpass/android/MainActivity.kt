@@ -6,16 +6,15 @@ import androidx.activity.ComponentActivity
 import androidx.activity.compose.setContent
 import androidx.activity.enableEdgeToEdge
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import app.scanpass.android.design.ScanpassTheme
 import app.scanpass.android.navigation.Destination
+import app.scanpass.android.navigation.FlowMenu
 import app.scanpass.android.navigation.NavHost
 import app.scanpass.android.navigation.rememberBackStack
-import app.scanpass.android.screens.library.LibraryRoute
-import app.scanpass.android.screens.study.StudyRoute
-// android-b
-import androidx.compose.runtime.LaunchedEffect
-import app.scanpass.android.navigation.FlowMenu
+import app.scanpass.android.screens.appointment.AppointmentRoute
 import app.scanpass.android.screens.import.ImportRoute
+import app.scanpass.android.screens.library.LibraryRoute
 import app.scanpass.android.screens.receive.IncomingLink
 import app.scanpass.android.screens.receive.ReceiveRoute
 import app.scanpass.android.screens.request.RequestsRoute
@@ -23,17 +22,21 @@ import app.scanpass.android.screens.request.WizardRoute
 import app.scanpass.android.screens.settings.SettingsRoute
 import app.scanpass.android.screens.share.ShareRoute
 import app.scanpass.android.screens.share.mine.MySharesRoute
+import app.scanpass.android.screens.start.StartGate
+import app.scanpass.android.screens.viewer.ViewerRoute
+import app.scanpass.android.screens.viewer.ViewerTopBar
 
 /**
  * The one Activity: edge-to-edge (each screen pads for the system bars and the keyboard with
- * insets), the theme following the system's light or dark, and the navigation between screens.
+ * insets), the theme following the system's light or dark, the start/lock screen in front, and
+ * the navigation between screens.
  */
 class MainActivity : ComponentActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         enableEdgeToEdge()
         super.onCreate(savedInstanceState)
         setContent { ScanpassApp() }
-        // android-b: a relay's /s/ link (or the viewer's) opened from elsewhere
+        // a relay's /s/ link (or the viewer's) opened from elsewhere
         if (savedInstanceState == null) takeLink(intent)
     }
 
@@ -51,27 +54,42 @@ class MainActivity : ComponentActivity() {
 @Composable
 fun ScanpassApp() {
     ScanpassTheme {
+        // kept above the lock screen: after an unlock the patient is back where they were
         val stack = rememberBackStack()
-        // android-b: an incoming link opens the receive screen
-        LaunchedEffect(IncomingLink.arrivals) { if (IncomingLink.hasPending()) stack.push(Destination.Receive) }
-        NavHost(stack) { d ->
-            when (d) {
-                Destination.Library -> LibraryRoute(
-                    onOpenStudy = { stack.push(Destination.Study(it)) },
-                    // android-b: the other screens, from the library
-                    onShareStudy = { stack.push(Destination.Share(it)) },
-                    topActions = { FlowMenu(onOpen = stack::push) },
-                )
-                is Destination.Study -> StudyRoute(d.studyId)
-                // --- android-b ---
-                Destination.Import -> ImportRoute(onBack = { stack.pop() })
-                is Destination.Share -> ShareRoute(d.studyId, onBack = { stack.pop() })
-                Destination.MyShares -> MySharesRoute(onBack = { stack.pop() })
-                Destination.Receive -> ReceiveRoute(onBack = { stack.pop() })
-                Destination.Requests -> RequestsRoute(onOpenWizard = { stack.push(Destination.RequestWizard(it)) }, onBack = { stack.pop() })
-                is Destination.RequestWizard -> WizardRoute(d.requestId, onBack = { stack.pop() })
-                Destination.Settings -> SettingsRoute(onBack = { stack.pop() })
-                // --- end android-b ---
+        // an incoming link opens the receive screen, except over appointment mode (whose model
+        // hides all navigation): it waits there, pending, until the mode ends
+        LaunchedEffect(IncomingLink.arrivals, stack.current) {
+            if (IncomingLink.hasPending() && stack.current !is Destination.Appointment) stack.push(Destination.Receive)
+        }
+        StartGate { lockButton ->
+            NavHost(stack) { d ->
+                when (d) {
+                    Destination.Library -> LibraryRoute(
+                        onOpenStudy = { stack.push(Destination.Viewer(it)) },
+                        onShareStudy = { stack.push(Destination.Share(it)) },
+                        actions = {
+                            lockButton()
+                            FlowMenu(onOpen = stack::push)
+                        },
+                    )
+                    // --- the viewer and appointment mode ---
+                    is Destination.Viewer -> ViewerRoute(d.studyId, d.seriesId) { view ->
+                        ViewerTopBar(
+                            view,
+                            onBack = { stack.pop() },
+                            onAppointment = { stack.push(Destination.Appointment(d.studyId, null)) },
+                        )
+                    }
+                    is Destination.Appointment -> AppointmentRoute(d.studyId, d.seriesId, onEnded = { stack.pop() })
+                    // --- import, share, receive, requests, settings ---
+                    Destination.Import -> ImportRoute(onBack = { stack.pop() })
+                    is Destination.Share -> ShareRoute(d.studyId, onBack = { stack.pop() })
+                    Destination.MyShares -> MySharesRoute(onBack = { stack.pop() })
+                    Destination.Receive -> ReceiveRoute(onBack = { stack.pop() })
+                    Destination.Requests -> RequestsRoute(onOpenWizard = { stack.push(Destination.RequestWizard(it)) }, onBack = { stack.pop() })
+                    is Destination.RequestWizard -> WizardRoute(d.requestId, onBack = { stack.pop() })
+                    Destination.Settings -> SettingsRoute(onBack = { stack.pop() })
+                }
             }
         }
     }

@@ -6,6 +6,8 @@ import android.graphics.Bitmap
 import app.scanpass.ffi.CancelHandle
 import app.scanpass.ffi.ImportSource
 import app.scanpass.ffi.KeyStore
+import app.scanpass.ffi.StartEvent
+import app.scanpass.ffi.StartScreen
 import app.scanpass.ffi.Vault
 import java.io.File
 import java.nio.file.Files
@@ -32,11 +34,21 @@ class MemoryKeyStore : KeyStore {
     override fun delete(vaultId: String) { keys.remove(vaultId) }
 }
 
-/** A vault in a temporary folder holding [paths] (under the sample folder), imported by the core. */
+/** The passphrase of every test vault (strong enough for the core's rule). */
+const val PASSPHRASE = "copper lantern orbit meadow"
+
+/**
+ * A vault in a temporary folder holding [paths] (under the sample folder), imported by the core.
+ * Made as the app makes it: through the core's start model (the key kept by a device key store,
+ * here in memory, and by [PASSPHRASE]), so [start] is the model the app's Session holds.
+ */
 class TestVault(vararg paths: String) : AutoCloseable {
     val dir: File = Files.createTempDirectory("scanpass-android-test").toFile()
+    val path: String = File(dir, "vault").path
     val keys = MemoryKeyStore()
-    var vault: Vault = Vault.create(File(dir, "vault").path, keys)
+    var start: StartScreen = StartScreen(path, keys, "en-US").also { it.handle(StartEvent.Create(PASSPHRASE, PASSPHRASE)) }
+        private set
+    var vault: Vault = start.vault()!!
         private set
 
     init {
@@ -46,17 +58,29 @@ class TestVault(vararg paths: String) : AutoCloseable {
         }
     }
 
-    /** What the system killing the process does to the core: the vault object is gone. */
-    fun reopen(): Vault {
+    /** Another start model over the same vault folder, locked (a fresh count of wrong tries). */
+    fun lockedStart(): StartScreen = StartScreen(path, keys, "en-US")
+
+    /** What the system killing the process does to the core: its objects are gone; the vault is locked. */
+    fun reopen(): StartScreen {
         vault.close()
-        vault = Vault.open(File(dir, "vault").path).also { it.unlock(keys) }
-        return vault
+        start.close()
+        start = StartScreen(path, keys, "en-US")
+        vault = start.vault()!!
+        return start
     }
 
     override fun close() {
         vault.close()
+        start.close()
         dir.deleteRecursively()
     }
+}
+
+/** A start model over an empty folder: the creation form. */
+fun emptyStart(): Pair<StartScreen, File> {
+    val dir = Files.createTempDirectory("scanpass-android-start").toFile()
+    return StartScreen(File(dir, "vault").path, MemoryKeyStore(), "en-US") to dir
 }
 
 object Shots {

@@ -1,46 +1,80 @@
-// The vault the screens draw, held for the process. This is plumbing, not a rule: which vault,
-// and whether it is unlocked, is the core's start/lock screen model's to decide (issue 17, screen
-// 1, being written in core/src/screens/); until it is merged, [Session.openOrCreate] opens the one
-// vault under noBackupFilesDir with the Android Keystore key store, or creates it.
+// The core's objects that live as long as the process: the start/lock screen's model (which owns
+// the one vault: created, opened, locked and unlocked by it) and appointment mode's. Plumbing,
+// not rules: whether the vault may be shown is the StartView's `showLibrary`, and the other
+// screens get the vault only after the start model said so ([opened]).
 package app.scanpass.android.core
 
 import android.content.Context
 import app.scanpass.android.keystore.AndroidKeystoreKeyStore
-import app.scanpass.ffi.KeyStore
+import app.scanpass.ffi.AppointmentMode
+import app.scanpass.ffi.StartScreen
+import app.scanpass.ffi.StartView
 import app.scanpass.ffi.Vault
-import app.scanpass.ffi.vaultExists
 import java.io.File
 
 object Session {
+    @Volatile private var start: StartScreen? = null
     @Volatile private var vault: Vault? = null
+    @Volatile private var appointment: AppointmentMode? = null
     @Volatile private var installedDir: File? = null
 
-    /** The vault, opened on first use. Blocks: call from [core]. */
-    fun vault(context: Context): Vault =
-        vault ?: synchronized(this) { vault ?: openOrCreate(context.applicationContext).also { vault = it } }
+    /**
+     * The start screen's model over the app's vault folder (under noBackupFilesDir, out of
+     * backups), with the Android Keystore as the device's key store. Made on first use. Blocks
+     * (opens the vault's index): call from [core].
+     */
+    fun start(context: Context, locale: String): StartScreen =
+        start ?: synchronized(this) {
+            start ?: StartScreen(
+                dir(context).path,
+                AndroidKeystoreKeyStore.create(context.applicationContext),
+                locale,
+            ).also { start = it }
+        }
 
-    /** The vault if one is open (quick). */
-    fun current(): Vault? = vault
-
-    /** Interim until the start/lock screen model lands (see the file's comment). */
-    private fun openOrCreate(context: Context): Vault {
-        val dir = dir(context)
-        val keys: KeyStore = AndroidKeystoreKeyStore.create(context)
-        return if (vaultExists(dir.path)) {
-            Vault.open(dir.path).also { it.unlock(keys) }
-        } else {
-            Vault.create(dir.path, keys)
+    /** Keep the vault when the start model says the library may show; drop it when not. */
+    fun opened(view: StartView) {
+        synchronized(this) {
+            vault = if (view.showLibrary) start?.vault() else null
         }
     }
 
-    /** The vault's folder (the core keeps the settings beside the vault there). */
-    fun dir(context: Context): File = installedDir ?: File(context.noBackupFilesDir, "vault")
+    /** The unlocked vault. Only screens drawn after the start model said unlocked ask for it. */
+    fun vault(): Vault = vault ?: throw IllegalStateException("the vault is locked")
 
-    /** Tests: draw this vault (created and filled by the test), in [dir] when given. */
-    fun install(v: Vault?, dir: File? = null) {
+    /** The vault if it is open and unlocked (quick). */
+    fun current(): Vault? = vault
+
+    /**
+     * Appointment mode's model, for the process (its state must outlive the screens drawing it).
+     * No device key store is given: the app has no BiometricPrompt yet, so leaving asks for the
+     * passphrase (the core's rule when there is no device store), never a device key unlocked
+     * without the patient.
+     */
+    fun appointment(locale: String): AppointmentMode =
+        appointment ?: synchronized(this) {
+            appointment ?: AppointmentMode(vault ?: throw IllegalStateException("the vault is locked"), null, locale)
+                .also { appointment = it }
+        }
+
+    /** The appointment model if one was made (quick). */
+    fun currentAppointment(): AppointmentMode? = appointment
+
+    /** The vault's folder (the core keeps the settings beside the vault there). */
+    fun dir(context: Context): File =
+        installedDir ?: File(context.applicationContext.noBackupFilesDir, "vault")
+
+    /**
+     * Tests: the start model to draw (over a vault the test made, in [dir] when the test's
+     * screens need the folder); null to forget everything.
+     */
+    fun install(s: StartScreen?, dir: File? = null) {
         synchronized(this) {
-            vault = v
             installedDir = dir
+            start = s
+            vault = null
+            appointment = null
+            if (s != null) opened(s.view())
         }
     }
 }

@@ -35,4 +35,15 @@ object ScanpassIcons {
             }
         }.build()
     }
+
+    /** Material "arrow back", 24 dp (mirrored in right-to-left layouts by the caller's Icon). */
+    val Back: ImageVector by lazy {
+        ImageVector.Builder("back", 24.dp, 24.dp, 24f, 24f, autoMirror = true).apply {
+            path(fill = SolidColor(Color.Black)) {
+                moveTo(20f, 11f); horizontalLineTo(7.83f); lineTo(13.42f, 5.41f); lineTo(12f, 4f)
+                lineTo(4f, 12f); lineTo(12f, 20f); lineTo(13.41f, 18.59f); lineTo(7.83f, 13f)
+                horizontalLineTo(20f); close()
+            }
+        }.build()
+    }
 }

@@ -21,12 +21,19 @@ sealed interface Destination {
         override val key = "library"
     }
 
-    /** One study of the library (the viewer's entry, once the core's viewer model is merged). */
-    data class Study(val studyId: String) : Destination {
-        override val key = "study/$studyId"
+    // --- the viewer and appointment mode (ids only: the study, the series on screen) ---
+    /** The viewer on a study of the library: its first series, or [seriesId]. */
+    data class Viewer(val studyId: String, val seriesId: String? = null) : Destination {
+        override val key = "viewer/$studyId" + (seriesId?.let { "/$it" } ?: "")
     }
 
-    // --- import, share, receive, requests, settings (android-b) ---
+    /** Appointment mode pinned to a study (or one series of it). */
+    data class Appointment(val studyId: String, val seriesId: String? = null) : Destination {
+        override val key = "appointment/$studyId" + (seriesId?.let { "/$it" } ?: "")
+    }
+    // --- end viewer and appointment ---
+
+    // --- import, share, receive, requests, settings ---
     data object Import : Destination {
         override val key = "import"
     }
@@ -57,17 +64,13 @@ sealed interface Destination {
     data object Settings : Destination {
         override val key = "settings"
     }
-    // --- end android-b ---
+    // --- end import, share, receive, requests, settings ---
 
     companion object {
         fun decode(key: String): Destination? = when {
             key == Library.key -> Library
-            key.startsWith("study/") -> Study(key.removePrefix("study/"))
-            else -> decodeAndroidB(key)
-        }
-
-        /** The android-b destinations (import, share, receive, requests, settings). */
-        private fun decodeAndroidB(key: String): Destination? = when {
+            key.startsWith("viewer/") -> key.removePrefix("viewer/").split('/').let { Viewer(it[0], it.getOrNull(1)) }
+            key.startsWith("appointment/") -> key.removePrefix("appointment/").split('/').let { Appointment(it[0], it.getOrNull(1)) }
             key == Import.key -> Import
             key.startsWith("share/") -> Share(key.removePrefix("share/"))
             key == MyShares.key -> MyShares

@@ -1,12 +1,15 @@
-// The system kills the app's process while the patient is on a study opened from a searched
-// library: the saved state goes through a Parcel, the core's objects are dropped and the vault
-// reopened, and a new Activity comes back to the same study; back returns to the library. The
-// saved state holds ids only: the search words (maybe a patient's name) are not in it, so the
-// library comes back unsearched, and the test checks the Bundle for them.
+// The system kills the app's process while the patient is on the viewer at a later slice, opened
+// from a searched library: the saved state goes through a Parcel, the core's objects are dropped
+// (the vault locked, as after a real restart), a new Activity shows the lock screen, and after the
+// unlock it comes back to the same series at the same slice; back returns to the library. The
+// saved state holds ids only: the search words (maybe a patient's name) are not in it. The same
+// for appointment mode: after the restart and the unlock, the pinned study alone, the library
+// still hidden.
 package app.scanpass.android.navigation
 
 import android.os.Bundle
 import android.os.Parcel
+import androidx.compose.ui.test.junit4.ComposeTestRule
 import androidx.compose.ui.test.junit4.v2.createEmptyComposeRule
 import androidx.compose.ui.test.onAllNodesWithTag
 import androidx.compose.ui.test.onNodeWithTag
@@ -14,13 +17,11 @@ import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performTextInput
 import app.scanpass.android.MainActivity
 import app.scanpass.android.Samples
-import app.scanpass.android.Shots
-import androidx.compose.ui.graphics.asAndroidBitmap
-import androidx.compose.ui.test.captureToImage
-import androidx.compose.ui.test.onRoot
 import app.scanpass.android.TestVault
 import app.scanpass.android.core.Session
-import app.scanpass.android.texts
+import app.scanpass.android.screens.start.shoot
+import app.scanpass.android.screens.viewer.scrollDown
+import app.scanpass.android.textsOf
 import app.scanpass.android.waitForTag
 import app.scanpass.ffi.LibraryEvent
 import app.scanpass.ffi.LibraryScreen
@@ -33,6 +34,7 @@ import org.junit.Rule
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
+import org.robolectric.android.controller.ActivityController
 import org.robolectric.RobolectricTestRunner
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.GraphicsMode
@@ -46,8 +48,8 @@ class ProcessDeathTest {
 
     @Before fun setUp() {
         Samples.require()
-        tv = TestVault("pydicom/CT_small.dcm", "pydicom/MR_small.dcm")
-        Session.install(tv.vault)
+        tv = TestVault("SAG-anon", "pydicom/CT_small.dcm")
+        Session.install(tv.start)
     }
 
     @After fun tearDown() {
@@ -55,25 +57,8 @@ class ProcessDeathTest {
         if (::tv.isInitialized) tv.close()
     }
 
-    @Test
-    fun restoresTheSameScreenAfterTheProcessIsKilled() {
-        val view = LibraryScreen(tv.vault, "en-US").use { it.view() }
-        val patient = view.patients.first()
-        val study = patient.studies.first()
-        val query = patient.name
-        val narrowed = LibraryScreen(tv.vault, "en-US").use { it.handle(LibraryEvent.Search(query)) }
-        val narrowedCount = narrowed.patients.sumOf { it.studies.size }
-
-        val first = Robolectric.buildActivity(MainActivity::class.java).setup()
-        rule.waitForTag("study")
-        rule.onNodeWithTag("library-search").performTextInput(query)
-        rule.waitForTag("study", narrowedCount)
-        // open the study whose title is the first card's (the core keeps the order)
-        rule.onAllNodesWithTag("study")[0].performClick()
-        rule.waitForTag("study-title")
-        assertEquals(listOf(study.title), rule.onAllNodesWithTag("study-title", useUnmergedTree = true).texts())
-
-        // the system saves the state, kills the process: Activity, Compose state, the core's objects
+    /** Save, kill (the Activity, Compose state and the core's objects), restore through a Parcel. */
+    private fun kill(first: ActivityController<MainActivity>, mustNotContain: String?, mustContain: String): Bundle {
         val saved = Bundle()
         first.saveInstanceState(saved)
         first.pause().stop().destroy()
@@ -85,7 +70,6 @@ class ProcessDeathTest {
         } finally {
             parcel.recycle()
         }
-        // ids only: neither the typed search nor any of the core's display text was saved
         val flat = StringBuilder()
         fun walk(v: Any?) {
             when (v) {
@@ -97,25 +81,80 @@ class ProcessDeathTest {
             }
         }
         walk(restored)
-        assertTrue("the study's id is in the saved state", flat.contains(study.id))
-        assertFalse("the search words are not in the saved state", flat.contains(query))
+        assertTrue("the study's id is in the saved state", flat.contains(mustContain))
+        if (mustNotContain != null) assertFalse("the search words are not in the saved state", flat.contains(mustNotContain))
         Session.install(null)
         Session.install(tv.reopen())
+        return restored
+    }
 
+    /** The restarted app shows the lock screen first; the device's key store unlocks it. */
+    private fun ComposeTestRule.unlock() {
+        waitForTag("start-device")
+        assertTrue(onAllNodesWithTag("viewer-image").fetchSemanticsNodes().isEmpty())
+        onNodeWithTag("start-device").performClick()
+    }
+
+    @Test
+    fun theViewerComesBackAtTheSameSliceAfterTheProcessIsKilled() {
+        val view = LibraryScreen(tv.vault, "en-US").use { it.view() }
+        val sag = view.patients.flatMap { it.studies }.first { it.counts.contains("192") }
+        val patient = view.patients.first { p -> p.studies.any { it.id == sag.id } }
+        val query = patient.name
+        val narrowed = LibraryScreen(tv.vault, "en-US").use { it.handle(LibraryEvent.Search(query)) }
+
+        val first = Robolectric.buildActivity(MainActivity::class.java).setup()
+        rule.waitForTag("study")
+        rule.onNodeWithTag("library-search").performTextInput(query)
+        rule.waitForTag("study", narrowed.patients.sumOf { it.studies.size })
+        val index = narrowed.patients.flatMap { it.studies }.indexOfFirst { it.id == sag.id }
+        rule.onAllNodesWithTag("study")[index].performClick()
+        rule.waitForTag("viewer-pixels")
+        rule.scrollDown()
+        val slice = rule.textsOf("viewer-slice").single()
+        assertTrue(slice, slice != "Slice 1 of 192")
+
+        val restored = kill(first, mustNotContain = query, mustContain = sag.id)
         val second = Robolectric.buildActivity(MainActivity::class.java).setup(restored)
-        rule.waitForTag("study-title")
-        assertEquals(listOf(study.title), rule.onAllNodesWithTag("study-title", useUnmergedTree = true).texts())
-        assertTrue(rule.onAllNodesWithTag("library-search").fetchSemanticsNodes().isEmpty())
-        rule.waitForTag("series-thumbnail")
-        rule.waitForIdle()
-        val shot = rule.onRoot().captureToImage().asAndroidBitmap()
-        Shots.assertNotBlank(shot, "study-phone-light-restored")
-        Shots.save(shot, "study-phone-light-restored")
+        rule.unlock()
+        rule.waitForTag("viewer-pixels")
+        rule.waitUntil(20_000) { rule.textsOf("viewer-slice") == listOf(slice) }
+        rule.shoot("viewer-phone-light-restored")
 
-        // system back: the library, whole again
+        // system back: the library, whole again (the search was not kept)
         second.get().onBackPressedDispatcher.onBackPressed()
         rule.waitForTag("library-search")
         rule.waitForTag("study", view.patients.sumOf { it.studies.size })
+        second.pause().stop().destroy()
+    }
+
+    @Test
+    fun appointmentModeComesBackWithTheLibraryStillHidden() {
+        val view = LibraryScreen(tv.vault, "en-US").use { it.view() }
+        val studies = view.patients.flatMap { it.studies }
+        val sag = studies.first { it.counts.contains("192") }
+
+        val first = Robolectric.buildActivity(MainActivity::class.java).setup()
+        rule.waitForTag("study", studies.size)
+        rule.onAllNodesWithTag("study")[studies.indexOf(sag)].performClick()
+        rule.waitForTag("viewer-pixels")
+        rule.onNodeWithTag("viewer-appointment").performClick()
+        rule.waitForTag("appointment-banner")
+
+        val restored = kill(first, mustNotContain = null, mustContain = sag.id)
+        val second = Robolectric.buildActivity(MainActivity::class.java).setup(restored)
+        rule.unlock()
+        rule.waitForTag("appointment-banner")
+        rule.waitForTag("viewer-pixels")
+        assertTrue(rule.onAllNodesWithTag("library-search").fetchSemanticsNodes().isEmpty())
+        second.get().onBackPressedDispatcher.onBackPressed()
+        rule.waitForIdle()
+        rule.waitForTag("appointment-banner")
+        assertTrue(rule.onAllNodesWithTag("library-search").fetchSemanticsNodes().isEmpty())
+        assertEquals(
+            android.view.WindowManager.LayoutParams.FLAG_SECURE,
+            second.get().window.attributes.flags and android.view.WindowManager.LayoutParams.FLAG_SECURE,
+        )
         second.pause().stop().destroy()
     }
 }

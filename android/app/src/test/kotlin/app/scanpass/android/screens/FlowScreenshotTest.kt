@@ -5,6 +5,7 @@
 // At each phone-light capture, every clickable control must have a label.
 package app.scanpass.android.screens
 
+import app.scanpass.android.assertEveryControlLabelled
 import androidx.activity.compose.setContent
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf

@@ -3,10 +3,6 @@
 // (the settings live beside it), and the label walk of the semantics tree.
 package app.scanpass.android.screens
 
-import androidx.compose.ui.semantics.SemanticsProperties
-import androidx.compose.ui.semantics.getOrNull
-import androidx.compose.ui.test.hasClickAction
-import androidx.compose.ui.test.junit4.ComposeTestRule
 import app.scanpass.android.Samples
 import app.scanpass.android.TestVault
 import app.scanpass.android.core.Session
@@ -17,7 +13,6 @@ import java.net.InetSocketAddress
 import java.net.ServerSocket
 import java.net.Socket
 import java.nio.file.Files
-import org.junit.Assert.assertTrue
 import org.junit.rules.ExternalResource
 
 /**
@@ -64,7 +59,7 @@ class InstallTestVault(private val make: () -> TestVault) : ExternalResource() {
     override fun before() {
         Samples.require()
         val tv = make()
-        Session.install(tv.vault, tv.vaultDir())
+        Session.install(tv.start, tv.vaultDir())
     }
 
     override fun after() {
@@ -72,18 +67,3 @@ class InstallTestVault(private val make: () -> TestVault) : ExternalResource() {
     }
 }
 
-/** Every node with a click action, in the merged tree TalkBack reads, must have words. */
-fun ComposeTestRule.assertEveryControlLabelled(where: String) {
-    val nodes = onAllNodes(hasClickAction()).fetchSemanticsNodes()
-    assertTrue("no clickable control found on $where", nodes.isNotEmpty())
-    val unlabelled = nodes.filter { n ->
-        val desc = n.config.getOrNull(SemanticsProperties.ContentDescription).orEmpty().joinToString("")
-        val text = n.config.getOrNull(SemanticsProperties.Text).orEmpty().joinToString("") { it.text }
-        val edit = n.config.getOrNull(SemanticsProperties.EditableText)?.text.orEmpty()
-        desc.isBlank() && text.isBlank() && edit.isBlank()
-    }
-    assertTrue(
-        "clickable controls without a label on $where: " + unlabelled.joinToString { "#${it.id} ${it.config}" },
-        unlabelled.isEmpty(),
-    )
-}

@@ -51,7 +51,7 @@ fun ImportRoute(onBack: () -> Unit) {
     val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
     val presenter = remember(locale) {
-        ImportPresenter({ Session.vault(context) }, locale, context.contentResolver, File(context.noBackupFilesDir, "import-staging"))
+        ImportPresenter({ Session.vault() }, locale, context.contentResolver, File(context.noBackupFilesDir, "import-staging"))
     }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     val scope = rememberCoroutineScope()

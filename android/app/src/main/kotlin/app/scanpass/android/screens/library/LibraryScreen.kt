@@ -44,7 +44,6 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
-import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.heading
@@ -79,9 +78,9 @@ private const val REVISION_POLL_MS = 500L
 @Composable
 fun LibraryRoute(
     onOpenStudy: (String) -> Unit,
-    // android-b: share a study; the top bar's actions (the way to the other screens)
+    // share a study; the top bar's actions (the lock button, the way to the other screens)
     onShareStudy: ((String) -> Unit)? = null,
-    topActions: @Composable RowScope.() -> Unit = {},
+    actions: @Composable RowScope.() -> Unit = {},
 ) {
     val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
@@ -91,7 +90,7 @@ fun LibraryRoute(
     // rotation needs the presenter retained (next step, with the other screens).
     var query by remember { mutableStateOf("") }
     var pendingDelete by rememberSaveable { mutableStateOf<String?>(null) }
-    val presenter = remember(locale) { LibraryPresenter({ Session.vault(context) }, locale) }
+    val presenter = remember(locale) { LibraryPresenter({ Session.vault() }, locale) }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     val scope = rememberCoroutineScope()
     val lifecycle = LocalLifecycleOwner.current.lifecycle
@@ -124,7 +123,7 @@ fun LibraryRoute(
         onEvent = ::send,
         onOpenStudy = onOpenStudy,
         onShareStudy = onShareStudy,
-        topActions = topActions,
+        actions = actions,
     )
 }
 
@@ -138,7 +137,7 @@ fun LibraryContent(
     onEvent: (LibraryEvent) -> Unit,
     onOpenStudy: (String) -> Unit,
     onShareStudy: ((String) -> Unit)? = null,
-    topActions: @Composable RowScope.() -> Unit = {},
+    actions: @Composable RowScope.() -> Unit = {},
 ) {
     Scaffold(
         topBar = {
@@ -149,7 +148,7 @@ fun LibraryContent(
                         Modifier.semantics { heading() },
                     )
                 },
-                actions = topActions,
+                actions = actions,
             )
         },
         contentWindowInsets = WindowInsets.safeDrawing,

@@ -50,7 +50,7 @@ import kotlinx.coroutines.withContext
 fun ReceiveRoute(onBack: () -> Unit) {
     val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
-    val presenter = remember(locale) { ReceivePresenter({ Session.vault(context) }, locale) }
+    val presenter = remember(locale) { ReceivePresenter({ Session.vault() }, locale) }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     val scope = rememberCoroutineScope()
     LaunchedEffect(presenter, IncomingLink.arrivals) { presenter.start(IncomingLink.take()) }

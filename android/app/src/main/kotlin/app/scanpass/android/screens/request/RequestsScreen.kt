@@ -49,7 +49,7 @@ import kotlinx.coroutines.withContext
 fun RequestsRoute(onOpenWizard: (String?) -> Unit, onBack: () -> Unit) {
     val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
-    val presenter = remember(locale) { RequestsPresenter({ Session.vault(context) }, locale) }
+    val presenter = remember(locale) { RequestsPresenter({ Session.vault() }, locale) }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     val scope = rememberCoroutineScope()
     LaunchedEffect(presenter) { presenter.start() }

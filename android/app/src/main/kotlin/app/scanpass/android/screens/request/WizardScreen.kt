@@ -52,7 +52,7 @@ import kotlinx.coroutines.launch
 fun WizardRoute(requestId: String?, onBack: () -> Unit) {
     val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
-    val presenter = remember(locale, requestId) { WizardPresenter({ Session.vault(context) }, locale, requestId) }
+    val presenter = remember(locale, requestId) { WizardPresenter({ Session.vault() }, locale, requestId) }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     val scope = rememberCoroutineScope()
     LaunchedEffect(presenter) { presenter.start() }

@@ -73,7 +73,7 @@ fun ShareRoute(studyId: String, onBack: () -> Unit) {
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
     val presenter = remember(locale, studyId) {
         SharePresenter(
-            vault = { Session.vault(context) },
+            vault = { Session.vault() },
             locale = locale,
             relay = { SettingsScreen(Session.dir(context).path, locale).use { it.relay() } },
             studyId = studyId,

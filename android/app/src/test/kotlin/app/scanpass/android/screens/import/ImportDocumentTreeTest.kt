@@ -23,7 +23,7 @@ import app.scanpass.android.Samples
 import app.scanpass.android.Shots
 import app.scanpass.android.TestVault
 import app.scanpass.android.screens.InstallTestVault
-import app.scanpass.android.screens.assertEveryControlLabelled
+import app.scanpass.android.assertEveryControlLabelled
 import app.scanpass.android.waitForTag
 import java.io.File
 import java.nio.file.Files

@@ -3,9 +3,6 @@
 // control has a label TalkBack can read.
 package app.scanpass.android.screens.library
 
-import androidx.compose.ui.semantics.SemanticsProperties
-import androidx.compose.ui.semantics.getOrNull
-import androidx.compose.ui.test.hasClickAction
 import androidx.compose.ui.test.hasSetTextAction
 import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.isDialog
@@ -16,6 +13,7 @@ import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performTextInput
 import app.scanpass.android.InstallVault
+import app.scanpass.android.assertEveryControlLabelled
 import app.scanpass.android.MainActivity
 import app.scanpass.android.TestVault
 import app.scanpass.android.texts
@@ -39,7 +37,7 @@ import org.robolectric.annotation.GraphicsMode
 class LibraryInteractionTest {
     // a fresh vault per test: the delete tests change it
     private val tv = lazy { TestVault("pydicom/CT_small.dcm", "pydicom/MR_small.dcm", "pydicom/JPEG2000.dcm") }
-    @get:Rule(order = 0) val vault = InstallVault { tv.value.vault }
+    @get:Rule(order = 0) val vault = InstallVault { tv.value }
     @get:Rule(order = 1) val rule = createAndroidComposeRule<MainActivity>()
 
     @After fun closeVault() { if (tv.isInitialized()) tv.value.close() }
@@ -108,26 +106,10 @@ class LibraryInteractionTest {
     @Test
     fun everyClickableControlHasALabel() {
         rule.waitForTag("study")
-        assertLabelled("library")
+        rule.assertEveryControlLabelled("library")
         rule.onAllNodesWithTag("study-delete")[0].performClick()
         rule.waitUntil(20_000) { rule.onAllNodes(isDialog()).fetchSemanticsNodes().isNotEmpty() }
-        assertLabelled("library with the delete confirmation")
-    }
-
-    /** Every node with a click action, in the merged tree TalkBack reads, must have words. */
-    private fun assertLabelled(where: String) {
-        val nodes = rule.onAllNodes(hasClickAction()).fetchSemanticsNodes()
-        assertTrue("no clickable control found on $where", nodes.isNotEmpty())
-        val unlabelled = nodes.filter { n ->
-            val desc = n.config.getOrNull(SemanticsProperties.ContentDescription).orEmpty().joinToString("")
-            val text = n.config.getOrNull(SemanticsProperties.Text).orEmpty().joinToString("") { it.text }
-            val edit = n.config.getOrNull(SemanticsProperties.EditableText)?.text.orEmpty()
-            desc.isBlank() && text.isBlank() && edit.isBlank()
-        }
-        assertTrue(
-            "clickable controls without a label on $where: " + unlabelled.joinToString { "#${it.id} ${it.config}" },
-            unlabelled.isEmpty(),
-        )
+        rule.assertEveryControlLabelled("library with the delete confirmation")
     }
 }
 

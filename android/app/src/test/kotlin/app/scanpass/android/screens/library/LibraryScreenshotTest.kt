@@ -26,7 +26,7 @@ import org.robolectric.annotation.GraphicsMode
 
 /** One vault for the screenshots (read only): a whole MR series plus two single-file studies. */
 object LibraryVault {
-    val vault by lazy { TestVault("SAG-anon", "pydicom/CT_small.dcm", "pydicom/MR_small.dcm").vault }
+    val tv by lazy { TestVault("SAG-anon", "pydicom/CT_small.dcm", "pydicom/MR_small.dcm") }
 }
 
 private const val PHONE = "w360dp-h800dp-xhdpi"
@@ -38,7 +38,7 @@ private const val TABLET_DARK = "w800dp-h1280dp-night-hdpi"
 @Config(sdk = [35])
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
 class LibraryScreenshotTest {
-    @get:Rule(order = 0) val vault = InstallVault { LibraryVault.vault }
+    @get:Rule(order = 0) val vault = InstallVault { LibraryVault.tv }
     @get:Rule(order = 1) val rule = createAndroidComposeRule<MainActivity>()
 
     private fun shoot(name: String) {
@@ -89,7 +89,7 @@ class LibraryScreenshotTest {
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
 class LibraryEmptyScreenshotTest {
     private val empty = lazy { TestVault() }
-    @get:Rule(order = 0) val vault = InstallVault { empty.value.vault }
+    @get:Rule(order = 0) val vault = InstallVault { empty.value }
     @get:Rule(order = 1) val rule = createAndroidComposeRule<MainActivity>()
 
     @Test

@@ -22,7 +22,7 @@ import app.scanpass.android.MainActivity
 import app.scanpass.android.Shots
 import app.scanpass.android.TestVault
 import app.scanpass.android.screens.InstallTestVault
-import app.scanpass.android.screens.assertEveryControlLabelled
+import app.scanpass.android.assertEveryControlLabelled
 import app.scanpass.android.screens.useTestRelay
 import app.scanpass.android.texts
 import app.scanpass.android.waitForTag

@@ -80,7 +80,7 @@ class MySharesPresenter(private val vault: () -> Vault, private val locale: Stri
 fun MySharesRoute(onBack: () -> Unit) {
     val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
-    val presenter = remember(locale) { MySharesPresenter({ Session.vault(context) }, locale) }
+    val presenter = remember(locale) { MySharesPresenter({ Session.vault() }, locale) }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     val scope = rememberCoroutineScope()
     LaunchedEffect(presenter) { presenter.start() }
