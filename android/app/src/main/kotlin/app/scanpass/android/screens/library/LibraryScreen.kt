@@ -82,7 +82,6 @@ fun LibraryRoute(
     onShareStudy: ((String) -> Unit)? = null,
     actions: @Composable RowScope.() -> Unit = {},
 ) {
-    val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
     // Saved state (written by the system while the process is dead) holds ids only: the study
     // awaiting confirmation, not the words the patient typed, which may be a name. The search is
