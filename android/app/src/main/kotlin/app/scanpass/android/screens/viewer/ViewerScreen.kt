@@ -6,6 +6,8 @@
 // view's zoom and pan say (fitted, scaled, centre moved). FLAG_SECURE while it shows images.
 package app.scanpass.android.screens.viewer
 
+import androidx.compose.ui.unit.Density
+import androidx.compose.runtime.CompositionLocalProvider
 import androidx.compose.foundation.Canvas
 import androidx.compose.foundation.background
 import androidx.compose.foundation.gestures.awaitEachGesture
@@ -322,8 +324,24 @@ private val overlayStyle
         TextStyle(color = Color.White, shadow = Shadow(Color.Black, Offset(1f, 1f), 2f)),
     )
 
+/**
+ * The overlay's text follows the system font scale up to [OVERLAY_MAX_FONT_SCALE] only: it is
+ * drawn on the image, in four corners, and at 2× on a phone it covered the image and broke words
+ * mid-line. What it says is also in the image's spoken description and, for the slice and the
+ * window, in the controls below, which scale fully.
+ */
+private const val OVERLAY_MAX_FONT_SCALE = 1.3f
+
 @Composable
 private fun Overlay(view: ViewerView) {
+    val density = LocalDensity.current
+    CompositionLocalProvider(
+        LocalDensity provides Density(density.density, density.fontScale.coerceAtMost(OVERLAY_MAX_FONT_SCALE)),
+    ) { OverlayCorners(view) }
+}
+
+@Composable
+private fun OverlayCorners(view: ViewerView) {
     val o = view.overlay
     Box(Modifier.fillMaxSize().padding(8.dp)) {
         Column(Modifier.align(Alignment.TopStart).fillMaxWidth(0.44f)) {

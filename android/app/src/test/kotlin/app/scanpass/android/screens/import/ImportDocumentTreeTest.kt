@@ -79,6 +79,7 @@ class ImportDocumentTreeTest {
         val tree = DocumentsContract.buildTreeDocumentUri(FileTreeProvider.AUTHORITY, FileTreeProvider.ROOT_ID)
 
         // library -> menu -> import
+        rule.waitForTag("menu") // the start model opens the vault first (StartGate)
         rule.onNodeWithTag("menu").performClick()
         rule.onNodeWithTag("menu-import").performClick()
         rule.waitForTag("import-choice-folder")
