@@ -27,48 +27,24 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import app.scanpass.android.R
 import app.scanpass.android.core.Session
-import app.scanpass.android.core.core
+import app.scanpass.android.core.ScreenPresenter
 import app.scanpass.android.design.ChoiceRow
 import app.scanpass.android.design.ProblemText
 import app.scanpass.android.design.ScreenFrame
 import app.scanpass.android.design.SectionLabel
-import app.scanpass.android.design.patientMessage
 import app.scanpass.ffi.SettingsEvent
 import app.scanpass.ffi.SettingsScreen
 import app.scanpass.ffi.SettingsView
 import java.io.File
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.sync.Mutex
-import kotlinx.coroutines.sync.withLock
 
 /** The adapter: the core's `SettingsScreen` over the vault's folder (each change saved at once). */
-class SettingsPresenter(private val dir: () -> File, private val locale: String) : AutoCloseable {
-    private var screen: SettingsScreen? = null
-    private val order = Mutex()
-    var view: SettingsView? by mutableStateOf(null)
-        private set
-    var problem: String? by mutableStateOf(null)
-        private set
-
-    suspend fun start() = order.withLock {
-        view = core { (screen ?: SettingsScreen(dir().path, locale).also { screen = it }).view() }
-    }
-
-    suspend fun send(e: SettingsEvent) = order.withLock {
-        val s = screen ?: return@withLock
-        try {
-            view = core { s.handle(e) }
-            problem = null
-        } catch (x: Exception) {
-            problem = patientMessage(x)
-        }
-    }
-
-    override fun close() {
-        screen?.close()
-        screen = null
-    }
-}
+class SettingsPresenter(dir: () -> File, locale: String) :
+    ScreenPresenter<SettingsScreen, SettingsView, SettingsEvent>(
+        make = { SettingsScreen(dir().path, locale) },
+        viewOf = { it.view() },
+        handleOf = { s, e -> s.handle(e) },
+    )
 
 @Composable
 fun SettingsRoute(onBack: () -> Unit) {

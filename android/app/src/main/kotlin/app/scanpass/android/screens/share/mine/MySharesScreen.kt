@@ -30,51 +30,23 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import app.scanpass.android.R
 import app.scanpass.android.core.Session
-import app.scanpass.android.core.core
+import app.scanpass.android.core.ScreenPresenter
 import app.scanpass.android.design.ProblemText
 import app.scanpass.android.design.ScreenFrame
-import app.scanpass.android.design.patientMessage
 import app.scanpass.android.screens.share.sendText
 import app.scanpass.ffi.MySharesEvent
 import app.scanpass.ffi.MySharesScreen
 import app.scanpass.ffi.MySharesView
 import app.scanpass.ffi.Vault
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.sync.Mutex
-import kotlinx.coroutines.sync.withLock
 
 /** The adapter: the core's `MySharesScreen`; Refresh and ConfirmRevoke ask the relay (off the main thread). */
-class MySharesPresenter(private val vault: () -> Vault, private val locale: String) : AutoCloseable {
-    private var screen: MySharesScreen? = null
-    private val order = Mutex()
-    var view: MySharesView? by mutableStateOf(null)
-        private set
-    var problem: String? by mutableStateOf(null)
-        private set
-
-    suspend fun start() = order.withLock {
-        try {
-            view = core { (screen ?: MySharesScreen(vault(), locale).also { screen = it }).view() }
-        } catch (e: Exception) {
-            problem = patientMessage(e)
-        }
-    }
-
-    suspend fun send(e: MySharesEvent) = order.withLock {
-        val s = screen ?: return@withLock
-        try {
-            view = core { s.handle(e) }
-            problem = null
-        } catch (x: Exception) {
-            problem = patientMessage(x)
-        }
-    }
-
-    override fun close() {
-        screen?.close()
-        screen = null
-    }
-}
+class MySharesPresenter(vault: () -> Vault, locale: String) :
+    ScreenPresenter<MySharesScreen, MySharesView, MySharesEvent>(
+        make = { MySharesScreen(vault(), locale) },
+        viewOf = { it.view() },
+        handleOf = { s, e -> s.handle(e) },
+    )
 
 @Composable
 fun MySharesRoute(onBack: () -> Unit) {
