@@ -34,7 +34,7 @@ pub use link::{viewer_base, Link, LinkError, ShareKeys, DEFAULT_VIEWER};
 pub use manifest::Manifest;
 pub use pin::{check_viewer, ViewerCheck, ViewerCheckError};
 pub use receive::{open_share, receive, Received};
-pub use relay_client::{AccessEvent, ShareError};
+pub use relay_client::{AccessEvent, AccessKind, ShareError};
 pub use send::{
     access_log, preflight, revoke, share, unlock, ShareListener, ShareOptions, ShareProgress,
     Shared,

@@ -247,7 +247,7 @@ impl Vault {
     fn unlock_with(&self, key: Key) -> Result<()> {
         if let Some(check) = &self.key_check {
             let ours = key_check(&key, &self.id);
-            if !subtle_eq(ours.as_bytes(), check.as_bytes()) {
+            if !crypto::ct_eq(ours.as_bytes(), check.as_bytes()) {
                 return Err(Error::WrongKey);
             }
         }
@@ -383,11 +383,6 @@ pub(crate) fn map_integrity(e: Error) -> Error {
         }
         other => other,
     }
-}
-
-/// Constant-time equality of two check values (`subtle`).
-fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
-    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 #[cfg(test)]
