@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use scanpass_core::deid::Preset;
 use scanpass_core::import::{self, CancelToken};
-use scanpass_core::share::{self, Link, ShareOptions, ShareProgress};
+use scanpass_core::share::{self, AccessKind, Link, ShareOptions, ShareProgress};
 // the relay when neither `--relay` nor `SCANPASS_RELAY` names one: the core's
 use scanpass_core::share::DEFAULT_RELAY;
 use scanpass_core::vault::keystore::desktop;
@@ -281,16 +281,20 @@ pub fn access_log(dir: &Path, id: &str, as_json: bool) -> CliResult {
         );
         return Ok(());
     }
-    let opened = events.iter().filter(|e| e.event == "manifest").count();
-    let parts = events.iter().filter(|e| e.event == "chunk").count();
+    let count = |k| events.iter().filter(|e| e.kind() == Some(k)).count();
+    let opened = count(AccessKind::Manifest);
+    let parts = count(AccessKind::Chunk);
     println!("share {id}: opened {opened} time(s), {parts} part(s) fetched");
     // one line per opening and per refusal; the parts fetched are counted, not listed
-    for e in events.iter().filter(|e| e.event != "chunk") {
-        let what = match e.event.as_str() {
-            "manifest" => "opened (a download began)",
-            "denied" => "refused: wrong passcode or damaged link",
-            "locked" => "locked after too many wrong passcodes",
-            other => other,
+    for e in events
+        .iter()
+        .filter(|e| e.kind() != Some(AccessKind::Chunk))
+    {
+        let what = match e.kind() {
+            Some(AccessKind::Manifest) => "opened (a download began)",
+            Some(AccessKind::Denied) => "refused: wrong passcode or damaged link",
+            Some(AccessKind::Locked) => "locked after too many wrong passcodes",
+            _ => e.event.as_str(),
         };
         println!("  {}  {what}", date_time(e.at));
     }

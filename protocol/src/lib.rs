@@ -122,12 +122,57 @@ pub struct Finalized {
     pub chunks: u32,
 }
 
-/// One access to a share: when, and what (`manifest`: a download began; `chunk`; `denied`: a
-/// wrong token; `locked`).
+/// One access to a share: when, and what ([`AccessKind`]'s name; a newer relay may send one
+/// this version does not know).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessEvent {
     pub at: i64,
     pub event: String,
+}
+
+impl AccessEvent {
+    /// What the event is, when this version knows its name.
+    pub fn kind(&self) -> Option<AccessKind> {
+        AccessKind::parse(&self.event)
+    }
+}
+
+/// What an access-log entry records. No IP, no user agent: only when and what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessKind {
+    /// A download began (the manifest was fetched).
+    Manifest,
+    /// A part was fetched.
+    Chunk,
+    /// A wrong token (a wrong passcode or a damaged link).
+    Denied,
+    /// The share locked after too many wrong passcodes.
+    Locked,
+}
+
+impl AccessKind {
+    /// Every kind.
+    pub const ALL: [AccessKind; 4] = [
+        AccessKind::Manifest,
+        AccessKind::Chunk,
+        AccessKind::Denied,
+        AccessKind::Locked,
+    ];
+
+    /// The name sent (the access log's `event`) and stored by the relay.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AccessKind::Manifest => "manifest",
+            AccessKind::Chunk => "chunk",
+            AccessKind::Denied => "denied",
+            AccessKind::Locked => "locked",
+        }
+    }
+
+    /// A kind from its name; `None` for one this version does not know.
+    pub fn parse(s: &str) -> Option<AccessKind> {
+        AccessKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 /// `GET /api/shares/{id}/access-log`.
@@ -239,6 +284,22 @@ mod tests {
         }
         assert_eq!(ErrorCode::parse("something_new"), None);
         assert_eq!(ErrorCode::QuotaExceeded.as_str(), "quota_exceeded");
+    }
+
+    /// The access log's names, as the relay stored and sent them before this crate.
+    #[test]
+    fn access_kinds_keep_their_names() {
+        let names: Vec<&str> = AccessKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names, ["manifest", "chunk", "denied", "locked"]);
+        for k in AccessKind::ALL {
+            assert_eq!(AccessKind::parse(k.as_str()), Some(k));
+        }
+        let e = AccessEvent {
+            at: 1,
+            event: "opened-later".into(),
+        };
+        assert_eq!(e.kind(), None);
+        assert_eq!(AccessKind::parse("Locked"), None, "names are exact");
     }
 
     /// The bytes on the wire as the relay wrote them before this crate (serde_json's maps are

@@ -68,33 +68,12 @@ impl ShareState {
     }
 }
 
-/// Events of the owner's access log. No IP, no user agent: only when and what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
-    Manifest,
-    Chunk,
-    Denied,
-    Locked,
-}
+/// Events of the owner's access log (the protocol's [`AccessKind`]).
+pub use scanpass_protocol::AccessKind as Event;
 
-impl Event {
-    /// The name stored and sent (the access log's `event`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Event::Manifest => "manifest",
-            Event::Chunk => "chunk",
-            Event::Denied => "denied",
-            Event::Locked => "locked",
-        }
-    }
-    fn parse(s: &str) -> Self {
-        match s {
-            "manifest" => Event::Manifest,
-            "chunk" => Event::Chunk,
-            "locked" => Event::Locked,
-            _ => Event::Denied,
-        }
-    }
+/// An event as stored; a name this version does not know reads as a refusal.
+fn stored_event(name: &str) -> Event {
+    Event::parse(name).unwrap_or(Event::Denied)
 }
 
 #[derive(Debug, Clone)]
@@ -590,7 +569,7 @@ impl MetaStore for SqliteMeta {
             let mut st =
                 c.prepare("SELECT at, event FROM events WHERE share_id = ?1 ORDER BY rowid")?;
             let rows = st.query_map([id], |r| {
-                Ok((r.get::<_, i64>(0)?, Event::parse(&r.get::<_, String>(1)?)))
+                Ok((r.get::<_, i64>(0)?, stored_event(&r.get::<_, String>(1)?)))
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })

@@ -8,6 +8,7 @@
 //! - [`AeadKey`]: the blob and share ciphers, from `ring` (assembly using AES-NI/VAES on x86-64
 //!   and the ARMv8 crypto extensions on phones), with the key schedule wiped on drop.
 //! - [`SecretBytes`] ([`secret`]): bytes that hold patient data in the clear, wiped on drop.
+//! - [`ct_eq`]: equality of secrets and check values in constant time (`subtle`).
 //! - Blobs ([`blob`]: [`encrypt_blob`], [`BlobReader`]): a 32-byte header, then the plaintext in
 //!   64 KiB chunks, each sealed with AES-256-GCM (format version 2; version 1, still read, used
 //!   ChaCha20-Poly1305) under a key derived for that blob alone, with the chunk index and a
@@ -35,3 +36,9 @@ pub use blob::{
 pub use keys::{open, seal, AeadKey, IntegrityError, Key, TAG};
 pub use secret::SecretBytes;
 pub use stream::StreamWriter;
+
+/// Whether `a` and `b` are equal, in a time that does not depend on where they differ (`subtle`):
+/// for secrets and check values, where an early exit would tell an attacker how much matched.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
+}

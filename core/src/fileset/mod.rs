@@ -39,8 +39,9 @@ use dicomdir::{
 
 /// The Media Storage SOP Class of a DICOMDIR (Media Storage Directory Storage).
 pub const DICOMDIR_SOP_CLASS: &str = "1.2.840.10008.1.3.10";
-/// Scanpass's Implementation Class UID (PS3.7 D.3.3.2), written in every file meta group.
-pub const IMPLEMENTATION_CLASS_UID: &str = "1.2.826.0.1.3680043.10.1604.1";
+/// Scanpass's Implementation Class UID (PS3.7 D.3.3.2), written in every file meta group: the
+/// DICOM layer's, the one copy.
+pub use crate::dicom::IMPLEMENTATION_CLASS_UID;
 
 /// Where the files of a file-set go, one after another (a folder, a zip, a share).
 pub trait FileSink {

@@ -7,11 +7,13 @@
 //! - [`stream`]: the files end to end in fixed-size chunks, padded (what the relay sees: ADR 9);
 //! - [`relay_client`]: the client of the relay (`relay/`), which stores only ciphertext;
 //! - [`send`]: encrypt studies (optionally de-identified) and upload them, resuming an interrupted
-//!   upload; list, revoke, read the access log;
+//!   upload (the file-set goes through an upload sink, `upload.rs`, chunk by chunk to the relay);
+//!   [`owner`]: revoke a share, lift its lock, read its access log;
 //! - [`receive`]: open a link and import its studies into the vault.
 
 pub mod link;
 pub mod manifest;
+pub mod owner;
 pub mod passcode;
 pub mod pin;
 pub mod receive;
@@ -20,6 +22,7 @@ pub mod relay_client;
 pub mod seal;
 pub mod send;
 pub mod stream;
+mod upload;
 #[cfg(test)]
 mod vectors;
 
@@ -32,13 +35,11 @@ pub const DEFAULT_RELAY: &str = "http://127.0.0.1:8787";
 
 pub use link::{viewer_base, Link, LinkError, ShareKeys, DEFAULT_VIEWER};
 pub use manifest::Manifest;
+pub use owner::{access_log, revoke, unlock};
 pub use pin::{check_viewer, ViewerCheck, ViewerCheckError};
 pub use receive::{open_share, receive, Received};
-pub use relay_client::{AccessEvent, ShareError};
-pub use send::{
-    access_log, preflight, revoke, share, unlock, ShareListener, ShareOptions, ShareProgress,
-    Shared,
-};
+pub use relay_client::{AccessEvent, AccessKind, ShareError};
+pub use send::{preflight, share, ShareListener, ShareOptions, ShareProgress, Shared};
 
 /// Where a share stands in its life, as the vault stores it (what the patient is shown, with
 /// expiry taken into account, is [`ShareStatus`]).

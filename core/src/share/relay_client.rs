@@ -9,7 +9,9 @@ use std::time::Duration;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::header::AUTHORIZATION;
 use reqwest::StatusCode;
-pub use scanpass_protocol::{AccessEvent, ChunkStatus, CreateShare, Created, UploadStatus};
+pub use scanpass_protocol::{
+    AccessEvent, AccessKind, ChunkStatus, CreateShare, Created, UploadStatus,
+};
 use scanpass_protocol::{ErrorBody, ErrorCode, Finalize, SetVerifier, TOKEN_HEADER};
 use serde::Serialize;
 use zeroize::Zeroizing;

@@ -3,32 +3,21 @@
 //! The vault does not know what a document means: the records request service
 //! ([`crate::request`]) and the share service ([`crate::share`]) encode their own records.
 
-use rusqlite::{params, OptionalExtension};
-
-use super::index::sql;
 use super::{now, Vault};
 use crate::error::Result;
 
 /// Which service's documents (each a table of the index: migrations 002 and 003).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Documents {
+pub enum Documents {
     /// Records requests (`request`).
     Requests,
     /// The patient's shares (`share`).
     Shares,
 }
 
-impl Documents {
-    fn table(self) -> &'static str {
-        match self {
-            Documents::Requests => "request",
-            Documents::Shares => "share",
-        }
-    }
-}
-
 /// One stored document.
-pub(crate) struct Document {
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
     pub id: String,
     pub data: String,
     /// The study it is linked to, if that study is still in the vault.
@@ -38,16 +27,7 @@ pub(crate) struct Document {
 impl Vault {
     /// Whether study `id` is in the vault.
     pub(crate) fn has_study(&self, id: &str) -> Result<bool> {
-        self.with(|u| {
-            let n: i64 = u
-                .index
-                .conn
-                .query_row("SELECT count(*) FROM study WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
-                .map_err(sql)?;
-            Ok(n > 0)
-        })
+        self.with(|u| u.index.has_study(id))
     }
 
     /// Stores document `id`, new or replacing the one of that id, linked to `study` (which must
@@ -59,21 +39,7 @@ impl Vault {
         data: &str,
         study: Option<&str>,
     ) -> Result<()> {
-        let t = kind.table();
-        self.with(|u| {
-            u.index
-                .conn
-                .execute(
-                    &format!(
-                        "INSERT INTO {t} (id, data, study_id, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?4)
-                         ON CONFLICT(id) DO UPDATE SET data = ?2, study_id = ?3, updated_at = ?4"
-                    ),
-                    params![id, data, study, now()],
-                )
-                .map_err(sql)?;
-            Ok(())
-        })?;
+        self.with(|u| u.index.put_document(kind, id, data, study, now()))?;
         self.changed();
         Ok(())
     }
@@ -86,20 +52,7 @@ impl Vault {
         data: &str,
         study: Option<&str>,
     ) -> Result<bool> {
-        let t = kind.table();
-        let updated = self.with(|u| {
-            let n = u
-                .index
-                .conn
-                .execute(
-                    &format!(
-                        "UPDATE {t} SET data = ?2, study_id = ?3, updated_at = ?4 WHERE id = ?1"
-                    ),
-                    params![id, data, study, now()],
-                )
-                .map_err(sql)?;
-            Ok(n > 0)
-        })?;
+        let updated = self.with(|u| u.index.update_document(kind, id, data, study, now()))?;
         if updated {
             self.changed();
         }
@@ -108,34 +61,12 @@ impl Vault {
 
     /// Document `id`, if stored.
     pub(crate) fn document(&self, kind: Documents, id: &str) -> Result<Option<Document>> {
-        let t = kind.table();
-        self.with(|u| {
-            u.index
-                .conn
-                .query_row(
-                    &format!("SELECT id, data, study_id FROM {t} WHERE id = ?1"),
-                    [id],
-                    document_row,
-                )
-                .optional()
-                .map_err(sql)
-        })
+        self.with(|u| u.index.document(kind, id))
     }
 
     /// Every document of `kind`, oldest first.
     pub(crate) fn documents(&self, kind: Documents) -> Result<Vec<Document>> {
-        let t = kind.table();
-        self.with(|u| {
-            let mut stmt = u
-                .index
-                .conn
-                .prepare(&format!(
-                    "SELECT id, data, study_id FROM {t} ORDER BY created_at, id"
-                ))
-                .map_err(sql)?;
-            let rows = stmt.query_map([], document_row).map_err(sql)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(sql)
-        })
+        self.with(|u| u.index.documents(kind))
     }
 
     /// The ids of `kind` that start with `prefix`, at most two (enough to tell one from many).
@@ -144,45 +75,15 @@ impl Vault {
         kind: Documents,
         prefix: &str,
     ) -> Result<Vec<String>> {
-        let t = kind.table();
-        self.with(|u| {
-            let mut stmt = u
-                .index
-                .conn
-                .prepare(&format!(
-                    "SELECT id FROM {t} WHERE substr(id, 1, ?2) = ?1 ORDER BY id LIMIT 2"
-                ))
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map(params![prefix, prefix.chars().count() as i64], |r| r.get(0))
-                .map_err(sql)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(sql)
-        })
+        self.with(|u| u.index.document_ids_starting(kind, prefix))
     }
 
     /// Deletes document `id`; false when there was none.
     pub(crate) fn delete_document(&self, kind: Documents, id: &str) -> Result<bool> {
-        let t = kind.table();
-        let deleted = self.with(|u| {
-            let n = u
-                .index
-                .conn
-                .execute(&format!("DELETE FROM {t} WHERE id = ?1"), [id])
-                .map_err(sql)?;
-            Ok(n > 0)
-        })?;
+        let deleted = self.with(|u| u.index.delete_document(kind, id))?;
         if deleted {
             self.changed();
         }
         Ok(deleted)
     }
-}
-
-/// A `SELECT id, data, study_id` row as a document.
-fn document_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
-    Ok(Document {
-        id: r.get(0)?,
-        data: r.get(1)?,
-        study_id: r.get(2)?,
-    })
 }

@@ -2,10 +2,8 @@
 //! study and series, encrypted as a blob), bytes or an opened image out; thumbnails; deleting a
 //! study with its key.
 
-use rusqlite::{params, OptionalExtension};
-
-use super::index::{in_transaction, sql};
-use super::{integrity, io_err, new_id, now, parse_blob_id, study_ad, InstanceRow, Vault};
+use super::index::{NewInstance, NewSeries, NewStudy};
+use super::{integrity, io_err, new_id, now, study_ad, InstanceRow, Vault};
 use crate::crypto::{self, BlobId, Key};
 use crate::dicom::{ByteSource, DicomImage, Summary, WHOLE_FILE_LIMIT};
 use crate::error::{Error, Result};
@@ -40,20 +38,11 @@ impl Vault {
 
     /// Decrypt one stored instance whole (for export and sharing).
     pub fn read_instance(&self, study_id: &str, instance_id: &str) -> Result<crypto::SecretBytes> {
-        let blob: String = self.with(|u| {
+        let blob = self.with(|u| {
             u.index
-                .conn
-                .prepare_cached(
-                    "SELECT i.blob_id FROM instance i JOIN series s ON i.series_id = s.id
-                     WHERE i.id = ?1 AND s.study_id = ?2",
-                )
-                .map_err(sql)?
-                .query_row([instance_id, study_id], |r| r.get(0))
-                .optional()
-                .map_err(sql)?
+                .instance_blob(study_id, instance_id)?
                 .ok_or(Error::NotFound("instance"))
         })?;
-        let blob = parse_blob_id(&blob)?;
         let key = self.with(|u| Self::study_key(u, study_id))?;
         let reader = self.blobs.reader(&key, &blob).map_err(integrity)?;
         reader.read_all().map_err(integrity)
@@ -62,8 +51,8 @@ impl Vault {
     /// The thumbnail of a series, as PNG bytes (made at import, stored encrypted).
     pub fn thumbnail(&self, series_id: &str) -> Result<Vec<u8>> {
         let study = self.study_of_series(series_id)?;
-        let blob = self.with(|u| thumbnail_blob(u, series_id))?;
-        let blob = parse_blob_id(&blob.ok_or(Error::NotFound("thumbnail"))?)?;
+        let blob = self.with(|u| u.index.thumbnail_blob(series_id))?;
+        let blob = blob.ok_or(Error::NotFound("thumbnail"))?;
         let key = self.with(|u| Self::study_key(u, &study))?;
         let reader = self.blobs.reader(&key, &blob).map_err(integrity)?;
         Ok(reader.read_all().map_err(integrity)?.to_vec())
@@ -72,31 +61,15 @@ impl Vault {
     /// Delete a study: its key is destroyed, its blobs removed, the index space wiped
     /// (`secure_delete`) and reclaimed.
     pub fn delete_study(&self, study_id: &str) -> Result<()> {
-        let blobs: Vec<String> = self.with(|u| {
-            let ids: Vec<String> = {
-                let mut stmt = u
-                    .index
-                    .conn
-                    .prepare(
-                        "SELECT i.blob_id FROM instance i JOIN series s ON i.series_id = s.id WHERE s.study_id = ?1
-                         UNION SELECT t.blob_id FROM thumbnail t JOIN series s ON t.series_id = s.id WHERE s.study_id = ?1",
-                    )
-                    .map_err(sql)?;
-                let rows = stmt.query_map([study_id], |r| r.get(0)).map_err(sql)?;
-                rows.collect::<std::result::Result<_, _>>().map_err(sql)?
-            };
-            let n = u.index.conn.execute("DELETE FROM study WHERE id = ?1", [study_id]).map_err(sql)?;
-            if n == 0 {
-                return Err(Error::NotFound("study"));
+        let blobs = self.with(|u| {
+            let deleted = u.index.delete_study(study_id);
+            if !matches!(deleted, Ok(None)) {
+                u.study_keys.remove(study_id);
             }
-            u.study_keys.remove(study_id);
-            u.index.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;").map_err(sql)?;
-            Ok(ids)
+            deleted?.ok_or(Error::NotFound("study"))
         })?;
         for b in blobs {
-            self.blobs
-                .remove(&parse_blob_id(&b)?)
-                .map_err(io_err("a blob"))?;
+            self.blobs.remove(&b).map_err(io_err("a blob"))?;
         }
         self.changed();
         Ok(())
@@ -123,42 +96,18 @@ impl Vault {
 
         // look up what the index has for this instance, study and series
         let (existing, study_id, series_id) = self.with(|u| {
-            let existing: Vec<Vec<u8>> = {
-                let mut stmt = u
-                    .index
-                    .conn
-                    .prepare_cached("SELECT sha256 FROM instance WHERE sop_uid = ?1")
-                    .map_err(sql)?;
-                let rows = stmt.query_map([&sop], |r| r.get(0)).map_err(sql)?;
-                rows.collect::<std::result::Result<_, _>>().map_err(sql)?
-            };
-            let study: Option<(String, Option<String>, Option<String>)> = u
-                .index
-                .conn
-                .prepare_cached(
-                    "SELECT id, patient_id, patient_name FROM study WHERE study_uid = ?1",
-                )
-                .map_err(sql)?
-                .query_row([&study_uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .optional()
-                .map_err(sql)?;
-            let series: Option<(String, String)> = u
-                .index
-                .conn
-                .prepare_cached("SELECT id, study_id FROM series WHERE series_uid = ?1")
-                .map_err(sql)?
-                .query_row([&series_uid], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-                .map_err(sql)?;
+            let existing = u.index.instance_digests(&sop)?;
+            let study = u.index.study_by_uid(&study_uid)?;
+            let series = u.index.series_by_uid(&series_uid)?;
             Ok((existing, study, series))
         })?;
         // A file naming a study (or series) already stored must be of the same patient, and a
         // series must stay in its study: else a crafted file with another patient's Study
         // Instance UID would be filed, shown and shared inside that patient's study.
         let study_id = match study_id {
-            Some((id, patient_id, patient_name)) => {
+            Some(found) => {
                 if !same_patient(
-                    (&patient_id, &patient_name),
+                    (&found.patient_id, &found.patient_name),
                     (&s.patient_id, &s.patient_name),
                 ) {
                     return Err(Error::bad(
@@ -167,12 +116,12 @@ impl Vault {
                          not imported (check where it came from)",
                     ));
                 }
-                Some(id)
+                Some(found.id)
             }
             None => None,
         };
         let series_id = match series_id {
-            Some((series, of_study)) if Some(&of_study) == study_id.as_ref() => Some(series),
+            Some(found) if Some(&found.study_id) == study_id.as_ref() => Some(found.id),
             Some(_) => {
                 return Err(Error::bad(
                     "SeriesInstanceUID",
@@ -181,22 +130,12 @@ impl Vault {
             }
             None => None,
         };
-        if existing.iter().any(|h| h.as_slice() == digest) {
+        if existing.iter().any(|h| h == digest) {
             return Ok(Stored::Duplicate);
         }
         let conflict = !existing.is_empty();
         let study_id = study_id.unwrap_or_else(new_id);
-        let new_study = self.with(|u| {
-            Ok(u.index
-                .conn
-                .query_row(
-                    "SELECT count(*) FROM study WHERE id = ?1",
-                    [&study_id],
-                    |r| r.get::<_, i64>(0),
-                )
-                .map_err(sql)?
-                == 0)
-        })?;
+        let new_study = self.with(|u| Ok(!u.index.has_study(&study_id)?))?;
         let study_key = if new_study {
             Key::random()
         } else {
@@ -213,37 +152,52 @@ impl Vault {
 
         let series_id = series_id.unwrap_or_else(new_id);
         let instance_id = new_id();
+        let series = NewSeries {
+            id: series_id.clone(),
+            study_id: study_id.clone(),
+            series_uid,
+            number: s.series_number,
+            modality: s.modality.clone(),
+            description: s.series_description.clone(),
+            body_part: s.body_part.clone(),
+        };
+        let instance = NewInstance {
+            id: instance_id,
+            series_id: series_id.clone(),
+            sop_uid: sop,
+            sop_class: s.sop_class_uid.clone(),
+            number: s.instance_number,
+            position: s.image_position_patient,
+            orientation: s.image_orientation_patient,
+            frames: info.map(|i| i.frames).unwrap_or(0),
+            rows: info.map(|i| i.rows),
+            cols: info.map(|i| i.cols),
+            transfer_syntax: info.map(|i| i.transfer_syntax.uid.clone()),
+            blob_id: blob,
+            size,
+            sha256: *digest,
+            conflict,
+            imported_at: now(),
+        };
         self.with(|u| {
-            let sealed = crypto::seal(&u.key, study_key.expose(), study_ad(&study_id).as_bytes());
-            in_transaction(&mut u.index.conn, |tx| {
-                if new_study {
-                    tx.execute(
-                        "INSERT INTO study (id, study_uid, patient_name, patient_id, birth_date, sex, study_date, description, accession, sealed_key, created_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                        params![study_id, study_uid, s.patient_name, s.patient_id, s.patient_birth_date, s.patient_sex, s.study_date, s.study_description, s.accession_number, sealed, now()],
-                    )
-                    .map_err(sql)?;
-                }
-                tx.execute(
-                    "INSERT OR IGNORE INTO series (id, study_id, series_uid, number, modality, description, body_part)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![series_id, study_id, series_uid, s.series_number, s.modality, s.series_description, s.body_part],
-                )
-                .map_err(sql)?;
-                tx.execute(
-                    "INSERT INTO instance (id, series_id, sop_uid, sop_class, number, position, orientation, frames, rows, cols, transfer_syntax, blob_id, size, sha256, conflict, imported_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                    params![
-                        instance_id, series_id, sop, s.sop_class_uid, s.instance_number,
-                        s.image_position_patient.map(|p| join(&p)), s.image_orientation_patient.map(|p| join(&p)),
-                        info.map(|i| i.frames).unwrap_or(0), info.map(|i| i.rows), info.map(|i| i.cols),
-                        info.map(|i| i.transfer_syntax.uid.clone()), hex::encode(blob), size as i64, digest.to_vec(),
-                        conflict as i64, now()
-                    ],
-                )
-                .map_err(sql)?;
-                Ok(())
-            })?;
+            let study = new_study.then(|| NewStudy {
+                id: study_id.clone(),
+                study_uid,
+                patient_name: s.patient_name.clone(),
+                patient_id: s.patient_id.clone(),
+                birth_date: s.patient_birth_date.clone(),
+                sex: s.patient_sex.clone(),
+                study_date: s.study_date.clone(),
+                description: s.study_description.clone(),
+                accession: s.accession_number.clone(),
+                sealed_key: crypto::seal(
+                    &u.key,
+                    study_key.expose(),
+                    study_ad(&study_id).as_bytes(),
+                ),
+                created_at: now(),
+            });
+            u.index.insert(study.as_ref(), &series, &instance)?;
             u.study_keys.insert(study_id.clone(), study_key.clone());
             Ok(())
         })?;
@@ -258,18 +212,7 @@ impl Vault {
 
     /// Series that have instances but no thumbnail (an import was interrupted before making it).
     pub(crate) fn series_without_thumbnail(&self) -> Result<Vec<String>> {
-        self.with(|u| {
-            let mut stmt = u
-                .index
-                .conn
-                .prepare(
-                    "SELECT s.id FROM series s WHERE NOT EXISTS (SELECT 1 FROM thumbnail t WHERE t.series_id = s.id)
-                     AND EXISTS (SELECT 1 FROM instance i WHERE i.series_id = s.id)",
-                )
-                .map_err(sql)?;
-            let rows = stmt.query_map([], |r| r.get(0)).map_err(sql)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(sql)
-        })
+        self.with(|u| u.index.series_without_thumbnail())
     }
 
     /// Store (or replace) the thumbnail of a series: PNG bytes, encrypted under its study's key.
@@ -280,22 +223,9 @@ impl Vault {
         self.blobs
             .write(&key, &blob, png)
             .map_err(io_err("a thumbnail"))?;
-        let old: Option<String> = self.with(|u| {
-            let old = thumbnail_blob(u, series_id)?;
-            u.index
-                .conn
-                .execute(
-                    "INSERT INTO thumbnail (series_id, blob_id) VALUES (?1, ?2)
-                     ON CONFLICT(series_id) DO UPDATE SET blob_id = excluded.blob_id",
-                    params![series_id, hex::encode(blob)],
-                )
-                .map_err(sql)?;
-            Ok(old)
-        })?;
+        let old = self.with(|u| u.index.set_thumbnail(series_id, &blob))?;
         if let Some(old) = old {
-            self.blobs
-                .remove(&parse_blob_id(&old)?)
-                .map_err(io_err("a thumbnail"))?;
+            self.blobs.remove(&old).map_err(io_err("a thumbnail"))?;
         }
         self.changed();
         Ok(())
@@ -400,13 +330,6 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
     sha2::Sha256::digest(bytes).into()
 }
 
-fn join(v: &[f64]) -> String {
-    v.iter()
-        .map(|x| x.to_string())
-        .collect::<Vec<_>>()
-        .join("\\")
-}
-
 /// Whether two files' patient modules name the same patient: the same Patient ID when both
 /// have one; else the same name (case, spaces and trailing `^` aside, as systems pad them).
 fn same_patient(
@@ -431,17 +354,4 @@ fn same_patient(
         (Some(x), Some(y)) => x == y,
         _ => name(a.1) == name(b.1),
     }
-}
-
-/// The blob id of a series' thumbnail, if it has one.
-fn thumbnail_blob(u: &mut super::Unlocked, series_id: &str) -> Result<Option<String>> {
-    u.index
-        .conn
-        .query_row(
-            "SELECT blob_id FROM thumbnail WHERE series_id = ?1",
-            [series_id],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(sql)
 }

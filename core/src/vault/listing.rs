@@ -1,10 +1,8 @@
 //! Listing what the vault holds: patients, studies, series and instances, as rows read from
 //! the encrypted index (display order and display text are the library's: [`crate::library`]).
 
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use super::index::sql;
 use super::Vault;
 use crate::crypto::{BlobId, Key};
 use crate::error::{Error, Result};
@@ -77,38 +75,7 @@ pub struct PatientRow {
 impl Vault {
     /// Every study, newest first.
     pub fn studies(&self) -> Result<Vec<StudyRow>> {
-        self.with(|u| {
-            let mut stmt = u
-                .index
-                .conn
-                .prepare(
-                    "SELECT s.id, s.patient_name, s.patient_id, s.study_date, s.description,
-                            (SELECT group_concat(DISTINCT modality) FROM series WHERE study_id = s.id),
-                            (SELECT count(*) FROM series WHERE study_id = s.id),
-                            (SELECT count(*) FROM instance i JOIN series se ON i.series_id = se.id
-                              WHERE se.study_id = s.id)
-                     FROM study s ORDER BY s.study_date DESC, s.created_at DESC",
-                )
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([], |r| {
-                    let modalities: Option<String> = r.get(5)?;
-                    Ok(StudyRow {
-                        id: r.get(0)?,
-                        patient_name: r.get(1)?,
-                        patient_id: r.get(2)?,
-                        study_date: r.get(3)?,
-                        description: r.get(4)?,
-                        modalities: modalities
-                            .map(|m| m.split(',').map(str::to_string).collect())
-                            .unwrap_or_default(),
-                        series_count: r.get(6)?,
-                        instance_count: r.get(7)?,
-                    })
-                })
-                .map_err(sql)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(sql)
-        })
+        self.with(|u| u.index.studies())
     }
 
     /// The patients of the vault: studies grouped by (Patient ID, Patient's Name), newest first.
@@ -159,89 +126,21 @@ impl Vault {
     /// The series of a study, by series number.
     pub fn series(&self, study_id: &str) -> Result<Vec<SeriesRow>> {
         self.with(|u| {
-            let exists: bool = u
-                .index
-                .conn
-                .query_row(
-                    "SELECT count(*) FROM study WHERE id = ?1",
-                    [study_id],
-                    |r| r.get::<_, i64>(0),
-                )
-                .map_err(sql)?
-                > 0;
-            if !exists {
+            if !u.index.has_study(study_id)? {
                 return Err(Error::NotFound("study"));
             }
-            let mut stmt = u
-                .index
-                .conn
-                .prepare(
-                    "SELECT se.id, se.number, se.modality, se.description,
-                            (SELECT count(*) FROM instance WHERE series_id = se.id)
-                     FROM series se WHERE se.study_id = ?1
-                     ORDER BY se.number IS NULL, se.number, se.description",
-                )
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([study_id], |r| {
-                    Ok(SeriesRow {
-                        id: r.get(0)?,
-                        number: r.get(1)?,
-                        modality: r.get(2)?,
-                        description: r.get(3)?,
-                        instance_count: r.get(4)?,
-                    })
-                })
-                .map_err(sql)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(sql)
+            u.index.series_of(study_id)
         })
     }
 
     /// The instances of a series, in no particular order: [`crate::library::instances`] gives
     /// them in display order.
     pub fn instance_rows(&self, series_id: &str) -> Result<Vec<InstanceRow>> {
-        let rows = self.with(|u| {
-            let mut stmt = u
-                .index
-                .conn
-                .prepare_cached(
-                    "SELECT id, number, frames, rows, cols, conflict, blob_id, position, orientation
-                     FROM instance WHERE series_id = ?1",
-                )
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([series_id], |r| {
-                    let blob: String = r.get(6)?;
-                    let pos: Option<String> = r.get(7)?;
-                    let ori: Option<String> = r.get(8)?;
-                    Ok(InstanceRow {
-                        id: r.get(0)?,
-                        number: r.get(1)?,
-                        frames: r.get(2)?,
-                        rows: r.get(3)?,
-                        cols: r.get(4)?,
-                        conflict: r.get::<_, i64>(5)? != 0,
-                        blob_id: hex::decode(blob)
-                            .ok()
-                            .and_then(|b| b.try_into().ok())
-                            .unwrap_or([0; 16]),
-                        position: pos.and_then(|p| parse_floats::<3>(&p)),
-                        orientation: ori.and_then(|p| parse_floats::<6>(&p)),
-                    })
-                })
-                .map_err(sql)?;
-            rows.collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(sql)
-        })?;
+        let rows = self.with(|u| u.index.instances_of(series_id))?;
         if rows.is_empty() {
             self.with(|u| {
                 u.index
-                    .conn
-                    .query_row("SELECT id FROM series WHERE id = ?1", [series_id], |r| {
-                        r.get::<_, String>(0)
-                    })
-                    .optional()
-                    .map_err(sql)?
+                    .study_of_series(series_id)?
                     .ok_or(Error::NotFound("series"))
             })?;
         }
@@ -252,23 +151,10 @@ impl Vault {
     pub fn study_of_series(&self, series_id: &str) -> Result<String> {
         self.with(|u| {
             u.index
-                .conn
-                .prepare_cached("SELECT study_id FROM series WHERE id = ?1")
-                .map_err(sql)?
-                .query_row([series_id], |r| r.get(0))
-                .optional()
-                .map_err(sql)?
+                .study_of_series(series_id)?
                 .ok_or(Error::NotFound("series"))
         })
     }
-}
-
-fn parse_floats<const N: usize>(s: &str) -> Option<[f64; N]> {
-    let v: Vec<f64> = s
-        .split('\\')
-        .filter_map(|p| p.trim().parse().ok())
-        .collect();
-    v.try_into().ok()
 }
 
 /// The opaque id of a patient: a keyed hash of the identity under a key derived from the vault

@@ -3,10 +3,11 @@
 //! Layout of a vault folder (nothing in it names the patient):
 //! - `vault.json`: the vault id and format version (no secrets, no patient data);
 //! - `index.db`: the SQLCipher-encrypted index (studies, series, instances, sealed study keys,
-//!   records requests);
+//!   the services' documents), behind an [`index::IndexStore`]: this file by default
+//!   ([`index::SqlCipherIndex`]), or memory ([`index::MemoryIndex`]) in tests;
 //! - `blobs/xx/<id>`: one encrypted blob per stored DICOM file or thumbnail ([`crate::crypto`]),
 //!   kept by a [`blobs::BlobStore`]: these files by default ([`blobs::FileBlobStore`]), or
-//!   memory ([`blobs::MemoryBlobStore`], [`Vault::create_with_blobs`]) in tests;
+//!   memory ([`blobs::MemoryBlobStore`], [`Vault::create_with_stores`]) in tests;
 //! - `passphrase.key`: only when a [`PassphraseKeyStore`] keeps the vault key.
 //!
 //! Key hierarchy: the vault key (in a [`KeyStore`]) → the index key (HKDF) and, sealed in the index,
@@ -18,7 +19,7 @@
 
 pub mod blobs;
 mod documents;
-mod index;
+pub mod index;
 mod instances;
 pub mod keystore;
 mod listing;
@@ -29,13 +30,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::OptionalExtension;
-
 use crate::crypto::{self, BlobId, Key};
 use crate::error::{Error, Result};
 use blobs::{BlobStore, Blobs, FileBlobStore};
-pub(crate) use documents::Documents;
-use index::{sql, Index};
+pub use documents::{Document, Documents};
+use index::{IndexOpener, IndexStore, SqlCipherFile};
 pub(crate) use instances::{Storable, Stored};
 #[cfg(feature = "desktop")]
 pub use keystore::KeyringKeyStore;
@@ -54,7 +53,7 @@ pub type ChangeHook = dyn Fn(u64) + Send + Sync;
 
 struct Unlocked {
     key: Key,
-    index: Index,
+    index: Box<dyn IndexStore>,
     /// study id → study key, unsealed on first use
     study_keys: HashMap<String, Key>,
 }
@@ -65,6 +64,8 @@ pub struct Vault {
     id: String,
     key_check: Option<String>,
     blobs: Blobs,
+    /// opens the index when the vault unlocks
+    index: Arc<dyn IndexOpener>,
     state: Mutex<Option<Unlocked>>,
     lock_hooks: Mutex<Vec<std::sync::Weak<LockHook>>>,
     /// bumped by every change of what the vault holds ([`Vault::revision`])
@@ -104,27 +105,35 @@ fn new_id() -> String {
     hex::encode(crypto::new_blob_id())
 }
 
+/// Where a vault keeps its blobs and its index. `None`: in the vault's folder (the blob files,
+/// `index.db`), as [`Vault::create`] and [`Vault::open`] do.
+#[derive(Clone, Default)]
+pub struct Stores {
+    pub blobs: Option<Arc<dyn BlobStore>>,
+    pub index: Option<Arc<dyn IndexOpener>>,
+}
+
+impl Stores {
+    /// Blobs and index in memory ([`blobs::MemoryBlobStore`], [`index::MemoryIndex`]): only
+    /// `vault.json` (and the import's scratch folder) touch the disk. Pass the same `Stores` to
+    /// [`Vault::open_with_stores`] to open the vault again.
+    pub fn memory() -> Stores {
+        Stores {
+            blobs: Some(Arc::new(blobs::MemoryBlobStore::new())),
+            index: Some(Arc::new(index::MemoryIndex::new())),
+        }
+    }
+}
+
 impl Vault {
     /// Create a vault in `dir` (empty or absent), its key kept by `keys`. Returns it unlocked.
     pub fn create(dir: &Path, keys: &dyn KeyStore) -> Result<Vault> {
-        Self::create_with(dir, keys, None)
+        Self::create_with_stores(dir, keys, Stores::default())
     }
 
-    /// [`Vault::create`] with its blobs kept in `blobs` instead of the vault's folder (a
-    /// [`blobs::MemoryBlobStore`] in tests); the index and the key stay in `dir`.
-    pub fn create_with_blobs(
-        dir: &Path,
-        keys: &dyn KeyStore,
-        blobs: Arc<dyn BlobStore>,
-    ) -> Result<Vault> {
-        Self::create_with(dir, keys, Some(blobs))
-    }
-
-    fn create_with(
-        dir: &Path,
-        keys: &dyn KeyStore,
-        blobs: Option<Arc<dyn BlobStore>>,
-    ) -> Result<Vault> {
+    /// [`Vault::create`] with its blobs or its index kept in `stores` instead of the vault's
+    /// folder (memory in tests: [`Stores::memory`]); `vault.json` stays in `dir`.
+    pub fn create_with_stores(dir: &Path, keys: &dyn KeyStore, stores: Stores) -> Result<Vault> {
         std::fs::create_dir_all(dir).map_err(io_err("the vault folder"))?;
         if dir.join("vault.json").exists() {
             return Err(Error::AlreadyExists("vault"));
@@ -140,23 +149,19 @@ impl Vault {
         })
         .map_err(|e| Error::Storage(e.to_string()))?;
         blobs::write_atomic(&dir.join("vault.json"), &file).map_err(io_err("vault.json"))?;
-        let vault = Vault::open_with(dir, blobs)?;
+        let vault = Vault::open_with_stores(dir, stores)?;
         vault.unlock_with(key)?;
         Ok(vault)
     }
 
     /// Open the vault in `dir`, locked.
     pub fn open(dir: &Path) -> Result<Vault> {
-        Self::open_with(dir, None)
+        Self::open_with_stores(dir, Stores::default())
     }
 
-    /// [`Vault::open`] of a vault whose blobs are kept in `blobs` (see
-    /// [`Vault::create_with_blobs`]).
-    pub fn open_with_blobs(dir: &Path, blobs: Arc<dyn BlobStore>) -> Result<Vault> {
-        Self::open_with(dir, Some(blobs))
-    }
-
-    fn open_with(dir: &Path, blobs: Option<Arc<dyn BlobStore>>) -> Result<Vault> {
+    /// [`Vault::open`] of a vault whose blobs or index are kept in `stores` (see
+    /// [`Vault::create_with_stores`]).
+    pub fn open_with_stores(dir: &Path, stores: Stores) -> Result<Vault> {
         let raw = std::fs::read(dir.join("vault.json")).map_err(io_err("vault.json"))?;
         let file: VaultFile = serde_json::from_slice(&raw)
             .map_err(|_| Error::Integrity("vault.json is damaged".into()))?;
@@ -166,13 +171,16 @@ impl Vault {
                 file.format
             )));
         }
-        let blobs = match blobs {
+        let blobs = match stores.blobs {
             Some(store) => store,
             None => {
                 Arc::new(FileBlobStore::new(dir.join("blobs")).map_err(io_err("the blob folder"))?)
             }
         };
         let blobs = Blobs::new(blobs);
+        let index = stores
+            .index
+            .unwrap_or_else(|| Arc::new(SqlCipherFile::new(dir.join("index.db"))));
         // whatever an import killed mid-way left (ciphertext under a key that died with it)
         scratch::wipe(&dir.join(scratch::DIR));
         Ok(Vault {
@@ -180,6 +188,7 @@ impl Vault {
             id: file.id,
             key_check: file.key_check,
             blobs,
+            index,
             state: Mutex::new(None),
             lock_hooks: Mutex::new(Vec::new()),
             revision: AtomicU64::new(0),
@@ -238,11 +247,11 @@ impl Vault {
     fn unlock_with(&self, key: Key) -> Result<()> {
         if let Some(check) = &self.key_check {
             let ours = key_check(&key, &self.id);
-            if !subtle_eq(ours.as_bytes(), check.as_bytes()) {
+            if !crypto::ct_eq(ours.as_bytes(), check.as_bytes()) {
                 return Err(Error::WrongKey);
             }
         }
-        let index = Index::open(&self.dir.join("index.db"), &key)?;
+        let index = self.index.open(&key.derive("scanpass index v1", b""))?;
         scratch::wipe(&self.import_tmp_dir());
         *self.lock_state() = Some(Unlocked {
             key,
@@ -317,7 +326,7 @@ impl Vault {
         f(u)
     }
 
-    /// The SQLCipher version encrypting the index.
+    /// The SQLCipher version encrypting the index (an error for an index in memory).
     pub fn cipher_version(&self) -> Result<String> {
         self.with(|u| u.index.cipher_version())
     }
@@ -325,17 +334,10 @@ impl Vault {
     /// Remove blobs that no index row references (left by an interrupted import or delete).
     fn collect_orphans(&self) -> Result<()> {
         let on_disk = self.blobs.list().map_err(io_err("the blob folder"))?;
-        let known: std::collections::HashSet<String> = self.with(|u| {
-            let mut stmt = u
-                .index
-                .conn
-                .prepare("SELECT blob_id FROM instance UNION SELECT blob_id FROM thumbnail")
-                .map_err(sql)?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(sql)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(sql)
-        })?;
+        let known: std::collections::HashSet<BlobId> =
+            self.with(|u| Ok(u.index.blob_ids()?.into_iter().collect()))?;
         for id in on_disk {
-            if !known.contains(&hex::encode(id)) {
+            if !known.contains(&id) {
                 self.blobs.remove(&id).map_err(io_err("an orphan blob"))?;
             }
         }
@@ -348,14 +350,7 @@ impl Vault {
         }
         let sealed: Vec<u8> = u
             .index
-            .conn
-            .query_row(
-                "SELECT sealed_key FROM study WHERE id = ?1",
-                [study_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)?
+            .sealed_study_key(study_id)?
             .ok_or(Error::NotFound("study"))?;
         let raw = crypto::open(&u.key, &sealed, study_ad(study_id).as_bytes())
             .map_err(|_| Error::Integrity("a study key does not open".into()))?;
@@ -367,13 +362,6 @@ impl Vault {
 
 fn study_ad(study_id: &str) -> String {
     format!("scanpass study key v1\0{study_id}")
-}
-
-fn parse_blob_id(s: &str) -> Result<BlobId> {
-    hex::decode(s)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| Error::Integrity("bad blob id in the index".into()))
 }
 
 fn integrity(e: std::io::Error) -> Error {
@@ -395,11 +383,6 @@ pub(crate) fn map_integrity(e: Error) -> Error {
         }
         other => other,
     }
-}
-
-/// Constant-time equality of two check values (`subtle`).
-fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
-    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 #[cfg(test)]

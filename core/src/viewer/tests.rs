@@ -1,3 +1,4 @@
+use super::cache::MIB;
 use super::*;
 use crate::import::{import, CancelToken, Silent, Source};
 use crate::phantom::{self, PhantomSpec};

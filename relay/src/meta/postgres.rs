@@ -19,8 +19,8 @@ use tokio::runtime::Handle;
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    lock_length, to_u64, Attempt, AuthFailure, DownloadCount, Event, MetaError, MetaResult,
-    MetaStore, NewShare, Share, ShareState, Stored,
+    lock_length, stored_event, to_u64, Attempt, AuthFailure, DownloadCount, Event, MetaError,
+    MetaResult, MetaStore, NewShare, Share, ShareState, Stored,
 };
 
 /// PostgreSQL migrations, applied in order; `scanpass_relay_migrations` records the applied ones.
@@ -556,7 +556,7 @@ impl MetaStore for PgMeta {
                 .await?;
             Ok(rows
                 .iter()
-                .map(|r| (r.get(0), Event::parse(r.get(1))))
+                .map(|r| (r.get(0), stored_event(r.get(1))))
                 .collect())
         })
     }

@@ -15,136 +15,32 @@
 //!
 //! Thread safety: every method takes `&self` and may be called from any thread; renders of
 //! different slices run in parallel, and the prefetch thread never holds a lock while it decodes.
+//!
+//! By job: this file is the session (open a series, render a slice, memory pressure);
+//! `geometry.rs` the shape of the series and its cine rate; `cache.rs` the device's budget and
+//! the decoded-slice LRU cache; `prefetch.rs` the workers that fill it around the slice shown.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+mod cache;
+mod geometry;
+mod prefetch;
+
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
+
+use dicom_dictionary_std::tags;
 
 use crate::dicom::{DicomImage, Frame, ImageInfo};
 use crate::error::{Error, Result};
 use crate::render::{self, Applied, Voi};
 use crate::vault::{InstanceRow, LockHook, Vault};
-
-/// Decoded slices kept at most (bytes of decoded samples) on a desktop, unless one slice is
-/// larger. Phones get [`cache_budget`].
-pub const DEFAULT_CACHE_BYTES: usize = 192 * 1024 * 1024;
-
-const MIB: usize = 1024 * 1024;
-
-/// What a viewer runs on, for its cache budget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    Android,
-    Ios,
-    /// The CLI and desktop builds.
-    Desktop,
-}
-
-impl Platform {
-    /// The platform this build is for.
-    pub fn current() -> Platform {
-        if cfg!(target_os = "android") {
-            Platform::Android
-        } else if cfg!(target_os = "ios") {
-            Platform::Ios
-        } else {
-            Platform::Desktop
-        }
-    }
-}
-
-/// Bytes of decoded slices a viewer keeps on `platform`, given the device's physical memory
-/// (`None` when unknown). Phones: 1/32 of the memory, between 48 and 192 MiB (96 MiB when
-/// unknown, as for a 3 GB phone): 128 MiB on a 4 GB phone, 256 CT slices of 512 × 512, far more
-/// than the prefetch needs. Why that much and no more (docs/memory.md): Android reports a
-/// per-app memory class of typically 256 MB on 4 GB phones and kills apps by their total
-/// memory under pressure (lmkd); iOS ends a foreground app past its jetsam limit, and the
-/// decoded slices come on top of the app's own views and the decrypted blob being read.
-/// Desktops keep [`DEFAULT_CACHE_BYTES`].
-pub fn cache_budget(platform: Platform, physical_memory: Option<u64>) -> usize {
-    match platform {
-        Platform::Desktop => DEFAULT_CACHE_BYTES,
-        Platform::Android | Platform::Ios => match physical_memory {
-            Some(m) => ((m / 32) as usize).clamp(48 * MIB, 192 * MIB),
-            None => 96 * MIB,
-        },
-    }
-}
-
-/// The device's physical memory, where the system tells it without a platform API
-/// (`/proc/meminfo`: Linux and Android); `None` elsewhere (iOS).
-pub fn physical_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-/// Slices decoded ahead and behind the one shown.
-pub const DEFAULT_PREFETCH_RADIUS: usize = 4;
-
-/// How many times the radius the prefetch reaches in the direction of travel.
-const AHEAD: usize = 4;
-
-/// Prefetch workers per viewer: one per core, up to four (decoders are single-threaded, so a
-/// JPEG 2000 or JPEG-LS series scrolls as fast as the cores decode; the slice on screen, once
-/// decoded, costs only the window and the RGBA write on the caller's thread).
-fn prefetch_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
-}
-
-/// The shape of a series, for measurement and layout.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Geometry {
-    /// Rows and columns of the first slice (slices of another size render at their own size).
-    pub rows: u32,
-    pub cols: u32,
-    /// Row spacing, column spacing in mm (Pixel Spacing, else Imager Pixel Spacing).
-    pub pixel_spacing: Option<(f64, f64)>,
-    /// Which attribute [`Geometry::pixel_spacing`] comes from.
-    pub spacing_source: Option<SpacingSource>,
-    /// Distance between neighbouring slice centres in mm, along the slice normal (the median
-    /// of the gaps between positions), when every slice has a position and one orientation.
-    pub slice_spacing: Option<f64>,
-    /// Slice Thickness in mm, as the file states it.
-    pub slice_thickness: Option<f64>,
-    /// Image Orientation (Patient) shared by the slices.
-    pub orientation: Option<[f64; 6]>,
-}
-
-/// Where a series' pixel spacing comes from: a measurement's meaning depends on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpacingSource {
-    /// Pixel Spacing (0028,0030), in the patient (or the Pixel Measures of an enhanced object).
-    PixelSpacing,
-    /// Imager Pixel Spacing (0018,1164), at the detector: a projection radiograph's lengths
-    /// there include the beam's magnification (usually a few per cent larger than in the body).
-    ImagerPixelSpacing,
-}
-
-/// The attribute a header's pixel spacing comes from, by the rule of [`ImageInfo`]'s
-/// `pixel_spacing` (Pixel Spacing, the enhanced Pixel Measures, then Imager Pixel Spacing).
-fn spacing_source(
-    header: &crate::dicom::Object,
-    spacing: Option<(f64, f64)>,
-) -> Option<SpacingSource> {
-    spacing?;
-    let ok = |tag| crate::dicom::attrs::floats(header, tag).len() == 2;
-    if ok(tags::PIXEL_SPACING) || !ok(tags::IMAGER_PIXEL_SPACING) {
-        Some(SpacingSource::PixelSpacing)
-    } else {
-        Some(SpacingSource::ImagerPixelSpacing)
-    }
-}
-
-/// Cine playback of a multi-frame series.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cine {
-    pub frames: u32,
-    /// Time between frames in ms: Frame Time, else 1000 / Cine Rate, else 1000 / Recommended
-    /// Display Frame Rate.
-    pub frame_interval_ms: f64,
-}
+pub use cache::{cache_budget, physical_memory, Platform, DEFAULT_CACHE_BYTES};
+use cache::{Cache, Decoded};
+use geometry::{cine_interval, slice_spacing, spacing_source};
+pub use geometry::{Cine, Geometry, SpacingSource};
+use prefetch::Want;
+pub use prefetch::{prefetch_order, DEFAULT_PREFETCH_RADIUS};
 
 /// Where a slice comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,69 +69,6 @@ pub struct Rendered {
 struct Slice {
     instance: usize,
     frame: u32,
-}
-
-struct Decoded {
-    info: Arc<ImageInfo>,
-    frame: Frame<'static>,
-    bytes: usize,
-}
-
-#[derive(Default)]
-struct Cache {
-    slices: HashMap<usize, Arc<Decoded>>,
-    /// least recently used first
-    order: VecDeque<usize>,
-    bytes: usize,
-}
-
-impl Cache {
-    fn get(&mut self, n: usize) -> Option<Arc<Decoded>> {
-        let hit = self.slices.get(&n).cloned()?;
-        self.touch(n);
-        Some(hit)
-    }
-
-    fn touch(&mut self, n: usize) {
-        if let Some(i) = self.order.iter().position(|&k| k == n) {
-            self.order.remove(i);
-        }
-        self.order.push_back(n);
-    }
-
-    fn insert(&mut self, n: usize, d: Arc<Decoded>, limit: usize) {
-        if let Some(old) = self.slices.insert(n, d.clone()) {
-            self.bytes -= old.bytes;
-        }
-        self.bytes += d.bytes;
-        self.touch(n);
-        while self.bytes > limit && self.order.len() > 1 {
-            let Some(victim) = self.order.pop_front() else {
-                break;
-            };
-            if let Some(v) = self.slices.remove(&victim) {
-                self.bytes -= v.bytes;
-            }
-        }
-    }
-
-    fn clear(&mut self) {
-        *self = Cache::default();
-    }
-}
-
-/// The prefetch workers' orders: the slice shown last and which way the user is going, and
-/// the slices being decoded now (each by one worker; the screen waits for one rather than
-/// decoding it twice).
-#[derive(Default)]
-struct Want {
-    /// the slice whose neighbours are to be decoded; none when there is nothing to do
-    centre: Option<usize>,
-    in_flight: HashSet<usize>,
-    /// the slice shown last, for the direction
-    last: Option<usize>,
-    forward: bool,
-    stop: bool,
 }
 
 struct Inner {
@@ -353,23 +186,7 @@ impl Viewer {
             _on_lock: on_lock,
         };
         if radius > 0 {
-            for _ in 0..prefetch_threads() {
-                let inner = viewer.inner.clone();
-                let worker = std::thread::Builder::new()
-                    .name("scanpass-prefetch".into())
-                    .spawn(move || inner.prefetch_loop());
-                match worker {
-                    Ok(w) => viewer.workers.push(w),
-                    // fewer workers than cores is slower, not wrong; none is an error (dropping
-                    // `viewer` stops those started)
-                    Err(e) if viewer.workers.is_empty() => {
-                        return Err(Error::Storage(format!(
-                            "cannot start the prefetch thread: {e}"
-                        )))
-                    }
-                    Err(_) => break,
-                }
-            }
+            viewer.workers = prefetch::start_workers(&viewer.inner)?;
         }
         Ok(viewer)
     }
@@ -691,180 +508,6 @@ impl Inner {
         drop(want);
         self.decoded(n)
     }
-
-    fn ask_prefetch(&self, n: usize) {
-        if self.radius == 0 {
-            return;
-        }
-        let mut want = guard(&self.want);
-        want.forward = match want.last {
-            Some(prev) if n < prev => false,
-            Some(prev) if n > prev => true,
-            Some(_) => want.forward,
-            None => true,
-        };
-        want.last = Some(n);
-        // wake the thread only when a neighbour is missing: scrolling through cached slices
-        // costs no thread switch
-        let missing = {
-            let cache = guard(&self.cache);
-            self.candidates(&cache, n, want.forward)
-                .any(|k| !cache.slices.contains_key(&k))
-        };
-        if missing {
-            want.centre = Some(n);
-            self.wake.notify_all();
-        }
-    }
-
-    /// How many neighbours of `centre` the cache holds beside it.
-    fn budget(&self, cache: &Cache, centre: usize) -> usize {
-        let bytes = match cache.slices.get(&centre) {
-            Some(d) => Some(d.bytes),
-            // not decoded whole yet (a first image at the view's size): as its header says
-            None => self.slices.get(centre).and_then(|s| {
-                let infos = guard(&self.infos);
-                let i = infos.get(&s.instance)?;
-                Some(
-                    i.rows as usize
-                        * i.cols as usize
-                        * i.samples_per_pixel as usize
-                        * i.sample_type.bytes(),
-                )
-            }),
-        };
-        match bytes {
-            Some(b) if b > 0 => (self.cache_limit / b).saturating_sub(1),
-            _ => usize::MAX,
-        }
-    }
-
-    /// What the prefetch decodes around `centre`, in order: `centre` itself (when it is shown at
-    /// a reduced size it is not cached yet), then as many neighbours as the cache holds beside it.
-    fn candidates<'c>(
-        &self,
-        cache: &Cache,
-        centre: usize,
-        forward: bool,
-    ) -> impl Iterator<Item = usize> + 'c {
-        let budget = self.budget(cache, centre);
-        std::iter::once(centre).chain(self.neighbours(centre, forward).into_iter().take(budget))
-    }
-
-    /// The neighbours of `centre` to prefetch, nearest first, the scrolling direction first at
-    /// each distance: `radius` on each side, and [`AHEAD`] times that in the direction of travel
-    /// (a scroll at 60 slices a second is a quarter of a second ahead at the default radius).
-    fn neighbours(&self, centre: usize, forward: bool) -> Vec<usize> {
-        prefetch_order(centre, self.slices.len(), self.radius, forward)
-    }
-
-    /// One prefetch worker: takes the nearest neighbour of the slice shown that is neither
-    /// cached nor taken by another worker, decodes it, and again; clears the order when none is
-    /// left and no worker is busy.
-    fn prefetch_loop(&self) {
-        loop {
-            let n = {
-                let mut want = guard(&self.want);
-                loop {
-                    if want.stop {
-                        return;
-                    }
-                    if let Some(centre) = want.centre {
-                        if let Some(n) = self.next_to_prefetch(&want, centre) {
-                            want.in_flight.insert(n);
-                            break n;
-                        }
-                        if want.in_flight.is_empty() {
-                            want.centre = None;
-                            self.wake.notify_all();
-                        }
-                    }
-                    want = self.wake.wait(want).unwrap_or_else(|p| p.into_inner());
-                }
-            };
-            // a failure (a damaged file, a lock) shows when that slice is asked for
-            let failed = self.decoded(n).is_err();
-            let mut want = guard(&self.want);
-            want.in_flight.remove(&n);
-            if failed && self.locked.load(Ordering::SeqCst) {
-                want.centre = None;
-            }
-            self.wake.notify_all();
-        }
-    }
-
-    /// The next slice to prefetch around `centre`: no more than the cache holds beside the slice
-    /// shown, nearest first, skipping what is cached or being decoded.
-    fn next_to_prefetch(&self, want: &Want, centre: usize) -> Option<usize> {
-        let cache = guard(&self.cache);
-        self.candidates(&cache, centre, want.forward)
-            .find(|n| !cache.slices.contains_key(n) && !want.in_flight.contains(n))
-    }
-}
-
-use dicom_dictionary_std::tags;
-
-/// The slices to decode around slice `centre` of `len`: `radius` behind and [`AHEAD`] times that
-/// in the direction of travel, nearest first, the scrolling direction first at each distance.
-/// The viewer's prefetch workers follow this order, and the viewer screen shows it.
-pub fn prefetch_order(centre: usize, len: usize, radius: usize, forward: bool) -> Vec<usize> {
-    let ahead_radius = radius * AHEAD;
-    let mut out = Vec::with_capacity(radius + ahead_radius);
-    for d in 1..=ahead_radius {
-        let up = centre.checked_add(d).filter(|&i| i < len);
-        let down = centre.checked_sub(d);
-        let (ahead, behind) = if forward { (up, down) } else { (down, up) };
-        out.extend(ahead);
-        if d <= radius {
-            out.extend(behind);
-        }
-    }
-    out
-}
-
-/// The median gap between neighbouring slice positions along the shared normal.
-fn slice_spacing(rows: &[InstanceRow]) -> Option<f64> {
-    let o = rows.first()?.orientation()?;
-    let n = [
-        o[1] * o[5] - o[2] * o[4],
-        o[2] * o[3] - o[0] * o[5],
-        o[0] * o[4] - o[1] * o[3],
-    ];
-    let mut d: Vec<f64> = rows
-        .iter()
-        .map(|r| {
-            let same = r
-                .orientation()
-                .is_some_and(|x| x.iter().zip(&o).all(|(a, b)| (a - b).abs() < 1e-3));
-            let p = r.position().filter(|_| same)?;
-            Some(p[0] * n[0] + p[1] * n[1] + p[2] * n[2])
-        })
-        .collect::<Option<_>>()?;
-    if d.len() < 2 {
-        return None;
-    }
-    d.sort_by(f64::total_cmp);
-    let mut gaps: Vec<f64> = d.windows(2).map(|w| w[1] - w[0]).collect();
-    gaps.sort_by(f64::total_cmp);
-    let m = gaps[gaps.len() / 2];
-    (m.is_finite() && m > 1e-6).then_some(m)
-}
-
-fn cine_interval(header: &crate::dicom::Object) -> Option<f64> {
-    use crate::dicom::attrs::float;
-    let ok = |v: f64| (v.is_finite() && v > 0.0).then_some(v);
-    float(header, tags::FRAME_TIME)
-        .and_then(ok)
-        .or_else(|| {
-            float(header, tags::CINE_RATE)
-                .and_then(ok)
-                .map(|r| 1000.0 / r)
-        })
-        .or_else(|| {
-            float(header, tags::RECOMMENDED_DISPLAY_FRAME_RATE)
-                .and_then(ok)
-                .map(|r| 1000.0 / r)
-        })
 }
 
 #[cfg(test)]
