@@ -14,7 +14,8 @@ use serde_json::json;
 use crate::{err, CliResult};
 
 /// `bench`; with `view` (width, height), each frame is decoded at the resolution a view of that
-/// size needs where the codec can (JPEG 2000's levels), as a viewer's first image is.
+/// size needs where the codec can (JPEG 2000's levels, lossy JPEG's DCT scaling), as a viewer's
+/// first image is.
 pub fn bench(
     files: &[PathBuf],
     repeat: usize,

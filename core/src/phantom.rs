@@ -389,6 +389,78 @@ pub fn j2k_lossless(samples: &[u16], width: u32, height: u32, precision: u32) ->
     Ok(out.bytes)
 }
 
+/// Encode one greyscale image as a lossy JPEG (sequential DCT, Huffman) with libjpeg-turbo:
+/// `precision` 8 (JPEG Baseline, process 1) or 12 (JPEG Extended, process 4), `samples` row by
+/// row, each below 2^`precision`, at libjpeg's `quality` (1 to 100). For tests and benchmarks
+/// that need a lossy JPEG larger than any in the sample corpus (made from a real uncompressed
+/// image), never for writing patient data.
+#[allow(unsafe_code)] // libjpeg-turbo's TurboJPEG API has no safe wrapper
+pub fn jpeg_lossy(
+    samples: &[u16],
+    width: u32,
+    height: u32,
+    precision: u32,
+    quality: i32,
+) -> Result<Vec<u8>> {
+    use turbojpeg_sys as tj;
+    let bad = |what: &str| Error::InvalidArgument(format!("JPEG encoder: {what}"));
+    if width == 0 || height == 0 || !matches!(precision, 8 | 12) || !(1..=100).contains(&quality) {
+        return Err(bad(
+            "empty image, precision not 8 or 12, or quality outside 1..=100",
+        ));
+    }
+    if samples.len() != width as usize * height as usize
+        || samples.iter().any(|v| (*v as u32) >> precision != 0)
+    {
+        return Err(bad("samples do not fit the size or the precision"));
+    }
+    struct Handle(tj::tjhandle);
+    impl Drop for Handle {
+        fn drop(&mut self) {
+            // SAFETY: the handle came from tj3Init and is destroyed once.
+            unsafe { tj::tj3Destroy(self.0) }
+        }
+    }
+    // SAFETY: a handle we own (dropped once); the source holds width * height samples of one
+    // component; the output buffer is allocated by TurboJPEG, copied, then freed with tj3Free.
+    unsafe {
+        let h = Handle(tj::tj3Init(tj::TJINIT_TJINIT_COMPRESS as i32));
+        if h.0.is_null() {
+            return Err(bad("cannot initialise libjpeg-turbo"));
+        }
+        let params = [
+            (tj::TJPARAM_TJPARAM_QUALITY, quality),
+            (tj::TJPARAM_TJPARAM_SUBSAMP, tj::TJSAMP_TJSAMP_GRAY),
+            (tj::TJPARAM_TJPARAM_PRECISION, precision as i32),
+        ];
+        for (p, v) in params {
+            if tj::tj3Set(h.0, p as i32, v) != 0 {
+                return Err(bad("parameter refused"));
+            }
+        }
+        let (w, ht) = (width as i32, height as i32);
+        let format = tj::TJPF_TJPF_GRAY;
+        let mut buf: *mut u8 = std::ptr::null_mut();
+        let mut size = 0;
+        let rc = if precision == 8 {
+            let s: Vec<u8> = samples.iter().map(|v| *v as u8).collect();
+            tj::tj3Compress8(h.0, s.as_ptr(), w, 0, ht, format, &mut buf, &mut size)
+        } else {
+            let s: Vec<i16> = samples.iter().map(|v| *v as i16).collect();
+            tj::tj3Compress12(h.0, s.as_ptr(), w, 0, ht, format, &mut buf, &mut size)
+        };
+        if rc != 0 || buf.is_null() {
+            if !buf.is_null() {
+                tj::tj3Free(buf.cast());
+            }
+            return Err(bad("compression failed"));
+        }
+        let out = std::slice::from_raw_parts(buf, size as usize).to_vec();
+        tj::tj3Free(buf.cast());
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

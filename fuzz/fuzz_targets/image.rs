@@ -1,7 +1,8 @@
 //! Fuzz the viewer's image path: bytes -> `DicomImage::from_bytes` (header parsed, pixel data
 //! located by the walk) -> `info` -> decode every frame (up to a small cap) -> render to RGBA with
-//! the default VOI; and each frame again at the size a small view needs (JPEG 2000's reduced
-//! resolution levels), no larger than the image. Same rules and options as the `decode` target.
+//! the default VOI; and each frame again at the size a smaller view needs (JPEG 2000's reduced
+//! resolution levels, lossy JPEG's DCT scaling: `dicom::reducible`), no larger than the image.
+//! Same rules and options as the `decode` target.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -22,7 +23,10 @@ fuzz_target!(init: scanpass_fuzz::init(), |data: &[u8]| {
         if let Ok(frame) = image.decode_frame(index) {
             check_and_render(info, &frame, index);
         }
-        let view = (info.cols / 5 + 1, info.rows / 5 + 1);
+        // a view of 1/2, 1/5 or 1/10 of the image (by the input's length): reductions of 1/2,
+        // 1/4 and 1/8, each of lossy JPEG's DCT scalings
+        let k = [2, 5, 10][data.len() % 3];
+        let view = (info.cols / k + 1, info.rows / k + 1);
         if let Ok(frame) = image.decode_frame_for_view(index, view) {
             assert!(frame.rows <= info.rows && frame.cols <= info.cols);
             check_and_render(info, &frame, index);

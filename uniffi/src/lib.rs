@@ -25,7 +25,11 @@
 //! Calls that read or write storage or decode images **block** the calling thread: `Vault.create`,
 //! `Vault.open`, `unlock` (a key derivation of about 0.3 s with a passphrase), the library
 //! listings, `thumbnail`, `delete_study`, `import_from` (seconds to minutes), `open_viewer` and
-//! `Viewer.render` (milliseconds; instant when prefetched). Apps call them off the main thread,
+//! `Viewer.render`, `Viewer.render_for_view`, `ViewerScreen.render` and
+//! `ViewerScreen.render_for_view` (milliseconds; instant when prefetched; a first image at the
+//! view's size takes a fraction of a full decode, the full one is decoded on a background thread
+//! meanwhile, so that the next render of that slice blocks only until it is done). Apps call
+//! them off the main thread,
 //! or use the `async` variants (`import_from_async`, `render_async`: Kotlin `suspend`, Swift
 //! `async`), which run the work on a thread of their own and never block the caller's executor.
 //! Quick calls that do not block: `lock`, `is_unlocked`, `id`, `slice_count`, `geometry`,

@@ -42,24 +42,47 @@ impl From<&scanpass_core::render::Applied> for WindowFields {
 pub struct RenderedSliceWire(Vec<u8>);
 
 /// The record's fields before the pixels: width u32, height u32, windowed (bool, one byte),
-/// window_center f64, window_width f64, and the pixel array's i32 length.
-const HEADER: usize = 4 + 4 + 1 + 8 + 8 + 4;
+/// window_center f64, window_width f64, reduced (bool, one byte), and the pixel array's i32
+/// length.
+const HEADER: usize = 4 + 4 + 1 + 8 + 8 + 1 + 4;
+
+/// What a render says besides its pixels.
+pub(crate) struct Shape {
+    pub width: u32,
+    pub height: u32,
+    pub window: WindowFields,
+    /// Decoded below full resolution (a first image at the view's size).
+    pub reduced: bool,
+}
+
+impl Shape {
+    pub(crate) fn of(r: &scanpass_core::viewer::Rendered) -> Shape {
+        Shape {
+            width: r.width,
+            height: r.height,
+            window: WindowFields::from(&r.applied),
+            reduced: r.reduced,
+        }
+    }
+}
 
 impl RenderedSliceWire {
     /// Render through `fill(buffer, at)`, which writes the RGBA from `buffer[at..]` on (resizing
-    /// the buffer) and returns the size and window; the header is written after.
+    /// the buffer) and returns its [`Shape`]; the header is written after.
     pub(crate) fn build<E>(
-        fill: impl FnOnce(&mut Vec<u8>, usize) -> Result<(u32, u32, WindowFields), E>,
+        fill: impl FnOnce(&mut Vec<u8>, usize) -> Result<Shape, E>,
     ) -> Result<Self, E> {
         let mut buf = vec![0u8; HEADER];
-        let (width, height, w) = fill(&mut buf, HEADER)?;
+        let shape = fill(&mut buf, HEADER)?;
+        let w = shape.window;
         let len = i32::try_from(buf.len() - HEADER).unwrap_or(i32::MAX);
         let mut head = &mut buf[..HEADER];
-        head.put_u32(width);
-        head.put_u32(height);
+        head.put_u32(shape.width);
+        head.put_u32(shape.height);
         head.put_i8(w.windowed as i8);
         head.put_f64(w.center);
         head.put_f64(w.width);
+        head.put_i8(shape.reduced as i8);
         head.put_i32(len);
         Ok(RenderedSliceWire(buf))
     }
@@ -69,15 +92,16 @@ impl RenderedSliceWire {
     pub fn for_bench(len: usize) -> Self {
         let built = Self::build::<std::convert::Infallible>(|buf, at| {
             buf.resize(at + len, 7);
-            Ok((
-                1,
-                1,
-                WindowFields {
+            Ok(Shape {
+                width: 1,
+                height: 1,
+                window: WindowFields {
                     windowed: false,
                     center: 0.0,
                     width: 0.0,
                 },
-            ))
+                reduced: false,
+            })
         });
         match built {
             Ok(w) => w,
@@ -122,7 +146,7 @@ mod tests {
     use crate::RenderedSlice;
     use uniffi::TypeId;
 
-    fn wire(windowed: bool) -> (RenderedSliceWire, RenderedSlice) {
+    fn wire(windowed: bool, reduced: bool) -> (RenderedSliceWire, RenderedSlice) {
         let rgba: Vec<u8> = (0..=255u8).cycle().take(3 * 2 * 4).collect();
         let w = WindowFields {
             windowed,
@@ -133,7 +157,12 @@ mod tests {
         let ours = RenderedSliceWire::build::<()>(|buf, at| {
             buf.resize(at + px.len(), 0);
             buf[at..].copy_from_slice(&px);
-            Ok((3, 2, w))
+            Ok(Shape {
+                width: 3,
+                height: 2,
+                window: w,
+                reduced,
+            })
         })
         .unwrap();
         let record = RenderedSlice {
@@ -142,6 +171,7 @@ mod tests {
             windowed,
             window_center: -600.5,
             window_width: 1500.25,
+            reduced,
             rgba,
         };
         (ours, record)
@@ -149,11 +179,11 @@ mod tests {
 
     #[test]
     fn the_wire_is_what_uniffi_writes_for_the_record() {
-        for windowed in [true, false] {
-            let (ours, record) = wire(windowed);
+        for (windowed, reduced) in [(true, false), (false, false), (true, true), (false, true)] {
+            let (ours, record) = wire(windowed, reduced);
             let mut theirs = Vec::new();
             <RenderedSlice as uniffi::Lower<crate::UniFfiTag>>::write(record.clone(), &mut theirs);
-            assert_eq!(ours.0, theirs, "windowed {windowed}");
+            assert_eq!(ours.0, theirs, "windowed {windowed}, reduced {reduced}");
             assert_eq!(ours.rgba(), &record.rgba[..]);
         }
     }

@@ -7,7 +7,7 @@ use scanpass_core::vault::Vault as CoreVault;
 use scanpass_core::viewer as core;
 
 use crate::error::ScanpassError;
-use crate::pixels::{RenderedSliceWire, WindowFields};
+use crate::pixels::{RenderedSliceWire, Shape};
 
 type Result<T> = std::result::Result<T, ScanpassError>;
 
@@ -124,6 +124,10 @@ pub struct RenderedSlice {
     /// The window applied, in modality units (to show in a corner and start a drag from).
     pub window_center: f64,
     pub window_width: f64,
+    /// Decoded below the image's full resolution: a first image at the size of the view
+    /// (`render_for_view`), `width` × `height` being that smaller size; the shell scales it to
+    /// the view and renders again for the full image. False from `render`.
+    pub reduced: bool,
     /// RGBA8, row by row, 4 bytes a pixel, alpha 255: width × height × 4 bytes.
     pub rgba: Vec<u8>,
 }
@@ -149,8 +153,22 @@ impl Viewer {
         let voi = Voi::try_from(window)?;
         RenderedSliceWire::build(|buf, at| {
             let r = self.inner.render_into(n, &voi, buf, at)?;
-            let w = WindowFields::from(&r.applied);
-            Ok::<_, ScanpassError>((r.width, r.height, w))
+            Ok::<_, ScanpassError>(Shape::of(&r))
+        })
+    }
+
+    fn render_for_view_now(
+        &self,
+        n: u32,
+        window: Window,
+        view_width: u32,
+        view_height: u32,
+    ) -> Result<RenderedSliceWire> {
+        let voi = Voi::try_from(window)?;
+        let view = (view_width, view_height);
+        RenderedSliceWire::build(|buf, at| {
+            let r = self.inner.render_for_view(n, &voi, view, buf, at)?;
+            Ok::<_, ScanpassError>(Shape::of(&r))
         })
     }
 }
@@ -209,6 +227,23 @@ impl Viewer {
     /// copied once, into the app's own array.
     pub fn render(&self, n: u32, window: Window) -> Result<RenderedSliceWire> {
         self.render_now(n, window)
+    }
+
+    /// Render slice `n` for a view of `view_width` × `view_height` device pixels, as soon as it
+    /// can: the first image of a large slice whose codec can decode less (JPEG 2000, lossy JPEG)
+    /// comes at the size the view needs (at least 3/4 of it; `reduced`, `width` × `height`
+    /// smaller than the image: scale it to the view) in a fraction of a full decode, while a
+    /// background thread decodes the slice whole; call again (or `render`) when the user zooms
+    /// in or the screen is idle for the full image, exactly `render`'s. Other slices render as
+    /// `render`. Blocks while the slice is decrypted and decoded: call it off the main thread.
+    pub fn render_for_view(
+        &self,
+        n: u32,
+        window: Window,
+        view_width: u32,
+        view_height: u32,
+    ) -> Result<RenderedSliceWire> {
+        self.render_for_view_now(n, window, view_width, view_height)
     }
 
     /// The system is short of memory: call from Android's `onTrimMemory` / `onLowMemory` and

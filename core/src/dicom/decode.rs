@@ -205,11 +205,16 @@ pub fn reduction_for_view(cols: u32, rows: u32, view: (u32, u32)) -> u32 {
         .unwrap_or(0)
 }
 
-/// Whether frames of `info` can be decoded at a reduced size (JPEG 2000 of 8 or 16 bits: its
-/// wavelet has the levels; other codecs decode whole).
+/// Whether frames of `info` can be decoded at a reduced size: JPEG 2000 of 8 or 16 bits (its
+/// wavelet has the resolution levels) and JPEG baseline and extended (libjpeg-turbo's DCT
+/// scaling, down to 1/8 of each side, so a reduction past 3 gives 1/8). Other codecs, JPEG
+/// lossless (process 14) and JPEG-LS among them, decode whole.
 pub fn reducible(info: &ImageInfo) -> bool {
-    matches!(info.transfer_syntax.uid.as_str(), J2K_LOSSLESS | J2K)
-        && matches!(info.bits_allocated, 8 | 16)
+    match info.transfer_syntax.uid.as_str() {
+        J2K_LOSSLESS | J2K => matches!(info.bits_allocated, 8 | 16),
+        JPEG_BASELINE | JPEG_EXTENDED => matches!(info.bits_allocated, 8 | 16),
+        _ => false,
+    }
 }
 
 /// Decode frame `frame` of `obj` at the resolution a view of `view` (width, height) pixels
@@ -263,7 +268,8 @@ pub(crate) fn decode_input<'a>(
     decode_input_at(info, frame, input, 0)
 }
 
-/// [`decode_input`], a JPEG 2000 stream at a resolution reduced by 2 to the power `reduce`.
+/// [`decode_input`], a JPEG 2000 or lossy JPEG stream at a resolution reduced by 2 to the power
+/// `reduce` (JPEG: at most 3).
 pub(crate) fn decode_input_at<'a>(
     info: &ImageInfo,
     frame: u32,
@@ -292,13 +298,23 @@ pub(crate) fn decode_input_at<'a>(
             match kind {
                 StreamKind::Jpeg => {
                     let rgb_declared = info.photometric == Photometric::Rgb;
+                    let reduce = if reducible(info) { reduce } else { 0 };
                     let img = jpeg::decode(
                         &stream,
                         &info.transfer_syntax.name,
                         (info.cols, info.rows),
                         rgb_declared,
+                        reduce,
                     )?;
-                    check_dims(info, img.width, img.height, img.components)?;
+                    let (w, h) = (img.width, img.height);
+                    // a smaller image (DCT scaling): the rest of the way on an info of its size
+                    let mut small = None;
+                    if (w, h) != (info.cols, info.rows) {
+                        let mut s = info.clone();
+                        (s.rows, s.cols) = (h, w);
+                        small = Some(s);
+                    }
+                    check_dims(small.as_ref().unwrap_or(info), w, h, img.components)?;
                     let s = match (img.samples, info.sample_type.bytes()) {
                         (JpegSamples::U8(v), 1) => Samples::U8(Cow::Owned(v)),
                         (JpegSamples::U8(v), 2) => {
@@ -312,7 +328,15 @@ pub(crate) fn decode_input_at<'a>(
                             )))
                         }
                     };
-                    (Raw::Samples(retype(s, info.sample_type)), spp == 3, true)
+                    let raw = Raw::Samples(retype(s, info.sample_type));
+                    if let Some(small) = small {
+                        let decoded = FrameInput::Decoded {
+                            raw,
+                            already_rgb: spp == 3,
+                        };
+                        return decode_input_at(&small, frame, decoded, 0);
+                    }
+                    (raw, spp == 3, true)
                 }
                 StreamKind::JpegLs => {
                     let img = jpegls::decode(&stream, &info.transfer_syntax.name, pixels)?;
@@ -441,6 +465,9 @@ pub(crate) fn decode_input_at<'a>(
     })
 }
 
+/// JPEG Baseline (Process 1) and JPEG Extended (Process 2 & 4): the lossy DCT processes.
+const JPEG_BASELINE: &str = "1.2.840.10008.1.2.4.50";
+const JPEG_EXTENDED: &str = "1.2.840.10008.1.2.4.51";
 /// JPEG 2000 Image Compression (Lossless Only), and JPEG 2000 Image Compression.
 const J2K_LOSSLESS: &str = "1.2.840.10008.1.2.4.90";
 const J2K: &str = "1.2.840.10008.1.2.4.91";

@@ -136,13 +136,24 @@ impl Handle {
     }
 }
 
+/// The largest reduction libjpeg-turbo's DCT scaling offers: 1/8 of each side (an 8×8 block
+/// decoded to its DC value alone).
+pub(crate) const MAX_REDUCE: u32 = 3;
+
 /// Decode one JPEG stream. Three-component images come out as RGB (libjpeg converts YCbCr by the
 /// stream's own markers, as DCMTK and GDCM do); one-component images as grey.
+///
+/// With `reduce` > 0, a lossy (DCT) stream is decoded at each side divided by 2 to the power
+/// `reduce` (at most [`MAX_REDUCE`], rounded up: libjpeg-turbo's DCT scaling, which computes
+/// smaller inverse DCTs instead of decoding whole and shrinking, so the work falls with the
+/// area); `width` and `height` say the size decoded. A lossless (process 14) stream has no DCT
+/// and is decoded whole whatever `reduce` says.
 pub(crate) fn decode(
     stream: &[u8],
     syntax: &str,
     expect: (u32, u32),
     rgb_declared: bool,
+    reduce: u32,
 ) -> Result<JpegImage> {
     let max_pixels = (expect.0 as usize * expect.1 as usize).max(1);
     let patched;
@@ -188,6 +199,21 @@ pub(crate) fn decode(
                 ),
             ));
         }
+        // DCT scaling: 1/2, 1/4, 1/8 of each side (TJSCALED rounds up); none for lossless
+        let reduce = if lossless { 0 } else { reduce.min(MAX_REDUCE) };
+        let (width, height) = if reduce > 0 {
+            let factor = tj::tjscalingfactor {
+                num: 1,
+                denom: 1 << reduce,
+            };
+            if tj::tj3SetScalingFactor(h.0, factor) != 0 {
+                return Err(Error::codec(syntax, h.error()));
+            }
+            let scaled = |side: i32| (side + factor.denom - 1) / factor.denom;
+            (scaled(width), scaled(height))
+        } else {
+            (width, height)
+        };
         let (components, format) = match colorspace as u32 {
             tj::TJCS_TJCS_GRAY => (1u16, tj::TJPF_TJPF_GRAY),
             tj::TJCS_TJCS_RGB | tj::TJCS_TJCS_YCbCr => (3u16, tj::TJPF_TJPF_RGB),

@@ -469,7 +469,36 @@ impl ViewerScreen {
     /// (resized to prefix + width × height × 4, RGBA8), keeping `out[..prefix]` for the caller.
     /// Blocks while the slice is decrypted and decoded, unless prefetched.
     pub fn render_into(&mut self, out: &mut Vec<u8>, prefix: usize) -> Result<Rendered> {
-        let voi = match &self.chosen {
+        let voi = self.voi();
+        let r = self
+            .viewer
+            .render_into_with(self.slice, &voi, self.inverted, out, prefix)?;
+        self.applied = Some((self.slice, r.applied.clone()));
+        Ok(r)
+    }
+
+    /// [`Self::render_into`] for a view of `view` (width, height) device pixels, as soon as it
+    /// can ([`Viewer::render_for_view`]): a large image whose codec can decode less (JPEG 2000,
+    /// lossy JPEG) comes first at the size the view needs, `reduced`, while the slice is decoded
+    /// whole in the background; render again (this or [`Self::render_into`]) for the full
+    /// image, exactly [`Self::render_into`]'s. Blocks while the slice is decrypted and decoded.
+    pub fn render_for_view(
+        &mut self,
+        view: (u32, u32),
+        out: &mut Vec<u8>,
+        prefix: usize,
+    ) -> Result<Rendered> {
+        let voi = self.voi();
+        let r =
+            self.viewer
+                .render_for_view_with(self.slice, &voi, self.inverted, view, out, prefix)?;
+        self.applied = Some((self.slice, r.applied.clone()));
+        Ok(r)
+    }
+
+    /// The window chosen, as the renderer takes it.
+    fn voi(&self) -> Voi {
+        match &self.chosen {
             Chosen::File => Voi::Default,
             Chosen::Auto => Voi::Auto,
             Chosen::Preset(p) => Voi::Preset(p),
@@ -477,12 +506,7 @@ impl ViewerScreen {
                 center: *center,
                 width: *width,
             },
-        };
-        let r = self
-            .viewer
-            .render_into_with(self.slice, &voi, self.inverted, out, prefix)?;
-        self.applied = Some((self.slice, r.applied.clone()));
-        Ok(r)
+        }
     }
 
     /// The window on screen now, when it can be told without pixels (or was applied).

@@ -261,7 +261,8 @@ impl Viewer {
 
     /// Render slice `n` for a view of `view` (width, height) device pixels, as soon as it can:
     /// a slice decoded whole (cached, or not reducible) renders as [`Self::render_into`]; an
-    /// image larger than the view whose codec has resolution levels (JPEG 2000) is decoded now at
+    /// image larger than the view whose codec can decode less (JPEG 2000's resolution levels,
+    /// lossy JPEG's DCT scaling: [`crate::dicom::reducible`]) is decoded now at
     /// the resolution the view needs ([`crate::dicom::reduction_for_view`]), which takes a
     /// fraction of the time, and rendered
     /// smaller (`reduced`; the shell scales it to the view), while a prefetch worker decodes it
@@ -275,12 +276,26 @@ impl Viewer {
         out: &mut Vec<u8>,
         prefix: usize,
     ) -> Result<Rendered> {
+        self.render_for_view_with(n, voi, false, view, out, prefix)
+    }
+
+    /// [`Viewer::render_for_view`], grey levels inverted when `invert` (as
+    /// [`Viewer::render_into_with`]).
+    pub fn render_for_view_with(
+        &self,
+        n: u32,
+        voi: &Voi,
+        invert: bool,
+        view: (u32, u32),
+        out: &mut Vec<u8>,
+        prefix: usize,
+    ) -> Result<Rendered> {
         let k = n as usize;
         let s = self.inner.slice(n)?;
         // decoded whole, or being decoded whole by a worker: that is sooner
         let busy = guard(&self.inner.want).in_flight.contains(&k);
         if busy || guard(&self.inner.cache).slices.contains_key(&k) {
-            return self.render_into(n, voi, out, prefix);
+            return self.render_into_with(n, voi, invert, out, prefix);
         }
         self.inner.check_unlocked()?;
         // one decryption and parse, whichever way the slice is decoded
@@ -289,13 +304,13 @@ impl Viewer {
         if reduce == 0 || !crate::dicom::reducible(&info) {
             let d = self.inner.decode_and_keep(k, s, &img, info)?;
             self.inner.ask_prefetch(k);
-            return fill(&d.info, &d.frame, voi, false, out, prefix, false);
+            return fill(&d.info, &d.frame, voi, invert, out, prefix, false);
         }
         let frame = img.decode_frame_for_view(s.frame, view)?;
         let reduced = frame.rows < info.rows || frame.cols < info.cols;
         // the full decode of this slice comes first in the prefetch
         self.inner.ask_prefetch(k);
-        let r = fill(&info, &frame, voi, false, out, prefix, reduced)?;
+        let r = fill(&info, &frame, voi, invert, out, prefix, reduced)?;
         if self.inner.locked.load(Ordering::SeqCst) || !self.inner.vault.is_unlocked() {
             out.truncate(prefix);
             return Err(Error::Locked);

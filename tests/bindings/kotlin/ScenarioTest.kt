@@ -660,4 +660,36 @@ class ScenarioTest {
         assertEquals(NextKind.AWAIT_FOLLOW_UP, screen.view().items[0].next)
         dir.deleteRecursively()
     }
+
+    @Test
+    fun test13_firstImageAtTheViewsSize() {
+        Vault.create(File(tmp, "first-image").path, MemoryKeyStore()).use { v ->
+            val added = CancelHandle().use {
+                v.importFrom(listOf(path("pylibjpeg-data", "JPEGExtended_3s_1f_u_08_08.dcm")), null, it)
+            }
+            assertEquals(1u, added.instancesAdded)
+            val series = v.series(v.studies().first().id).first().id
+            // the viewer: 768 x 576 lossy JPEG, a 300 x 300 view: half of each side first
+            v.openViewer(series).use { viewer ->
+                val first = viewer.renderForView(0u, Window.Default, 300u, 300u)
+                assertTrue("a first image at the view's size", first.reduced)
+                assertEquals(listOf(384u, 288u), listOf(first.width, first.height))
+                assertEquals(384 * 288 * 4, first.rgba.size)
+                val full = viewer.render(0u, Window.Default)
+                assertEquals(listOf<Any>(false, 768u, 576u), listOf<Any>(full.reduced, full.width, full.height))
+                val again = viewer.renderForView(0u, Window.Default, 300u, 300u)
+                assertEquals(listOf<Any>(false, sha(full)), listOf<Any>(again.reduced, sha(again)))
+                // the viewer screen the apps use: the same, at the screen's window
+                ViewerScreen(v, series, "en").use { screen ->
+                    val f = screen.renderForView(300u, 300u)
+                    assertEquals(listOf<Any>(true, 384u, 288u), listOf<Any>(f.reduced, f.width, f.height))
+                    val whole = screen.render()
+                    assertEquals(listOf<Any>(false, 768u, 576u), listOf<Any>(whole.reduced, whole.width, whole.height))
+                    assertEquals(sha(full), sha(whole))
+                    val next = screen.renderForView(300u, 300u)
+                    assertEquals(listOf<Any>(false, sha(full)), listOf<Any>(next.reduced, sha(next)))
+                }
+            }
+        }
+    }
 }

@@ -527,6 +527,34 @@ class Scenario(unittest.TestCase):
         v = rx.receive(passcode, None)
         self.assertTrue(v.error.startswith("This link no longer opens anything"))
 
+    def test_13_first_image_at_the_views_size(self):
+        v = sp.Vault.create(os.path.join(self.tmp, "first-image"), MemoryKeyStore())
+        f = os.path.join(SAMPLES, "pylibjpeg-data", "JPEGExtended_3s_1f_u_08_08.dcm")
+        self.assertEqual(v.import_from([sp.ImportSource.PATH(f)], None, sp.CancelHandle()).instances_added, 1)
+        series = v.series(v.studies()[0].id)[0].id
+        # the viewer: 768 x 576 lossy JPEG, a 300 x 300 view: half of each side first
+        viewer = v.open_viewer(series)
+        first = viewer.render_for_view(0, sp.Window.DEFAULT(), 300, 300)
+        self.assertTrue(first.reduced)
+        self.assertEqual((first.width, first.height, len(first.rgba)), (384, 288, 384 * 288 * 4))
+        full = viewer.render(0, sp.Window.DEFAULT())
+        self.assertFalse(full.reduced)
+        self.assertEqual((full.width, full.height), (768, 576))
+        again = viewer.render_for_view(0, sp.Window.DEFAULT(), 300, 300)
+        self.assertEqual((again.reduced, sha(again)), (False, sha(full)))
+        # the viewer screen the apps use: the same, at the screen's window
+        screen = sp.ViewerScreen(v, series, "en")
+        first = screen.render_for_view(300, 300)
+        self.assertEqual((first.reduced, first.width, first.height), (True, 384, 288))
+        full = screen.render()
+        self.assertEqual((full.reduced, full.width, full.height), (False, 768, 576))
+        self.assertEqual(sha(full), sha(viewer.render(0, sp.Window.DEFAULT())))
+        again = screen.render_for_view(300, 300)
+        self.assertEqual((again.reduced, sha(again)), (False, sha(full)))
+        # a view as large as the image: whole at once
+        whole = sp.ViewerScreen(v, series, "en").render_for_view(2000, 2000)
+        self.assertEqual((whole.reduced, whole.width), (False, 768))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -531,6 +531,40 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         XCTAssertEqual([UInt8](try screen.letterPdf(id: id, kind: .followUp).prefix(4)), Array("%PDF".utf8))
         XCTAssertEqual(try screen.view().items[0].next, .awaitFollowUp)
     }
+
+    func test_13_first_image_at_the_views_size() throws {
+        let f = try f
+        let v = try Vault.create(dir: f.tmp + "/first-image", keys: MemoryKeyStore())
+        let added = try v.importFrom(
+            sources: [.path(path: path("pylibjpeg-data", "JPEGExtended_3s_1f_u_08_08.dcm"))],
+            listener: nil, cancel: CancelHandle())
+        XCTAssertEqual(added.instancesAdded, 1)
+        let series = try v.series(studyId: try v.studies()[0].id)[0].id
+        // the viewer: 768 x 576 lossy JPEG, a 300 x 300 view: half of each side first
+        let viewer = try v.openViewer(seriesId: series)
+        let first = try viewer.renderForView(n: 0, window: .default, viewWidth: 300, viewHeight: 300)
+        XCTAssertTrue(first.reduced)
+        XCTAssertEqual([first.width, first.height], [384, 288])
+        XCTAssertEqual(first.rgba.count, 384 * 288 * 4)
+        let full = try viewer.render(n: 0, window: .default)
+        XCTAssertFalse(full.reduced)
+        XCTAssertEqual([full.width, full.height], [768, 576])
+        let again = try viewer.renderForView(n: 0, window: .default, viewWidth: 300, viewHeight: 300)
+        XCTAssertFalse(again.reduced)
+        XCTAssertEqual(try sha(again), try sha(full))
+        // the viewer screen the apps use: the same, at the screen's window
+        let screen = try ViewerScreen(vault: v, seriesId: series, locale: "en")
+        let s = try screen.renderForView(viewWidth: 300, viewHeight: 300)
+        XCTAssertTrue(s.reduced)
+        XCTAssertEqual([s.width, s.height], [384, 288])
+        let whole = try screen.render()
+        XCTAssertFalse(whole.reduced)
+        XCTAssertEqual([whole.width, whole.height], [768, 576])
+        XCTAssertEqual(try sha(whole), try sha(full))
+        let next = try screen.renderForView(viewWidth: 300, viewHeight: 300)
+        XCTAssertFalse(next.reduced)
+        XCTAssertEqual(try sha(next), try sha(full))
+    }
 }
 
 /// The import screen's views, as a Swift listener sees them (on the importing thread).

@@ -18,5 +18,6 @@ XCTMain([
         ("test_10_start_and_appointment_mode", ScenarioTests.test_10_start_and_appointment_mode),
         ("test_11_request_wizard_to_a_letter_then_the_follow_up", ScenarioTests.test_11_request_wizard_to_a_letter_then_the_follow_up),
         ("test_12_share_and_receive_screens", ScenarioTests.test_12_share_and_receive_screens),
+        ("test_13_first_image_at_the_views_size", ScenarioTests.test_13_first_image_at_the_views_size),
     ]),
 ])

@@ -8,7 +8,7 @@ use scanpass_core::text::Language;
 use super::Result;
 use crate::error::Speak;
 use crate::library::Vault;
-use crate::pixels::{RenderedSliceWire, WindowFields};
+use crate::pixels::{RenderedSliceWire, Shape};
 
 /// A point in image pixels (column, row) or viewport pixels, as the event says.
 #[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
@@ -314,8 +314,25 @@ impl ViewerScreen {
         RenderedSliceWire::build(|buf, at| {
             let lang = screen.language();
             let r = screen.render_into(buf, at).speak(lang)?;
-            let w = WindowFields::from(&r.applied);
-            Ok::<_, crate::error::ScanpassError>((r.width, r.height, w))
+            Ok::<_, crate::error::ScanpassError>(Shape::of(&r))
+        })
+    }
+
+    /// The slice on screen for a view of `view_width` × `view_height` device pixels, as soon as
+    /// it can: a large image whose codec can decode less (JPEG 2000, lossy JPEG) comes first at
+    /// the size the view needs (`reduced`: `width` × `height` is that smaller size, at least
+    /// 3/4 of the view; scale it to the view) in a fraction of a full decode, while a background
+    /// thread decodes the slice whole; then call `render` (or this again) for the full image,
+    /// exactly `render`'s, at once or when the user zooms in. Other slices come whole, as from
+    /// `render`. Blocks while the slice is decrypted and decoded: call it off the main thread.
+    pub fn render_for_view(&self, view_width: u32, view_height: u32) -> Result<RenderedSliceWire> {
+        let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        RenderedSliceWire::build(|buf, at| {
+            let lang = screen.language();
+            let r = screen
+                .render_for_view((view_width, view_height), buf, at)
+                .speak(lang)?;
+            Ok::<_, crate::error::ScanpassError>(Shape::of(&r))
         })
     }
 
