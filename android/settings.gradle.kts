@@ -13,6 +13,12 @@ dependencyResolutionManagement {
     repositories {
         google()
         mavenCentral()
+        // the Kotlin half of rustls-platform-verifier (the core's certificate check on Android,
+        // uniffi/src/platform_tls.rs) is published only in its project's own Maven repository
+        maven {
+            url = uri("https://github.com/rustls/rustls-platform-verifier/raw/maven-archive/android-release-support/maven/")
+            content { includeGroup("rustls") }
+        }
     }
 }
 rootProject.name = "Scanpass"

@@ -79,6 +79,9 @@ dependencies {
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
     // the uniffi bindings call the core through JNA: its AAR carries JNA's own Android libraries
     implementation("net.java.dev.jna:jna:5.19.1@aar")
+    // the Kotlin half of rustls-platform-verifier, which the core's TLS calls through JNI: its
+    // version must be the one of the crate rustls-platform-verifier-android in Cargo.lock
+    implementation("rustls:rustls-platform-verifier:${cargoLockVersion("rustls-platform-verifier-android")}")
     // the share link's QR code (drawn) and QR scanning (decoded from camera frames)
     implementation("com.google.zxing:core:3.5.3")
 
@@ -89,4 +92,12 @@ dependencies {
     testImplementation("junit:junit:4.13.2")
     // the unit tests run on the JVM against the host build of the core: JNA's jar, not its AAR
     testImplementation("net.java.dev.jna:jna:5.19.1")
+}
+
+/** The version Cargo.lock (the workspace's, two folders up) pins for a crate. */
+fun cargoLockVersion(crate: String): String {
+    val lines = rootDir.resolve("../Cargo.lock").readLines()
+    val at = lines.indexOfFirst { it.trim() == "name = \"$crate\"" }
+    check(at >= 0) { "$crate is not in Cargo.lock" }
+    return lines[at + 1].trim().removePrefix("version = \"").removeSuffix("\"")
 }

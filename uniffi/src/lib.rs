@@ -51,6 +51,7 @@ mod keys;
 mod library;
 mod log;
 mod pixels;
+mod platform_tls;
 mod screens;
 mod share;
 mod viewer;

@@ -13,9 +13,13 @@
 //!
 //! The client is a blocking one (reqwest's, which runs its own small runtime thread: ADR 10):
 //! do not call it from inside an async runtime. TLS is rustls on ring with the platform's
-//! verifier (the OS trust store; on Android the verifier must be initialised by the app first).
+//! verifier (the OS trust store). On Android the verifier must be initialised by the app first
+//! (the FFI crate's JNI entry, which the app calls at start, then [`platform_tls_initialised`]):
+//! until then every client is refused with a sentence saying so, rather than one that trusts no
+//! certificate or panics inside the verifier at the first connection.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -142,9 +146,65 @@ pub(crate) enum Redirects {
     Refuse,
 }
 
-/// The blocking client: rustls on ring with the platform verifier, timeouts, redirects as asked,
-/// no proxy for loopback. `local`: the first link is to this device; otherwise names resolve to
-/// public addresses only.
+/// Whether the platform's certificate verifier may be used: on Android only after the app has
+/// initialised it (it needs the app's Java context), elsewhere always (the OS store needs none).
+static PLATFORM_TLS_READY: AtomicBool = AtomicBool::new(!cfg!(target_os = "android"));
+
+/// Says that the app has initialised the platform's certificate verifier (Android: called by the
+/// FFI crate's JNI entry once `rustls-platform-verifier` holds the app's context).
+pub fn platform_tls_initialised() {
+    PLATFORM_TLS_READY.store(true, Ordering::Release);
+}
+
+/// Why no HTTPS client can be made. Its sentence goes into the error the patient sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TlsRefused {
+    /// Android, and the app has not initialised the platform's verifier: an app bug, said loudly
+    /// instead of a client that would panic inside the verifier at its first connection.
+    NotInitialised,
+    /// The device's trusted certificates could not be read, and the link is not to this device:
+    /// a client trusting no certificate would only fail later with a misleading message.
+    NoTrustStore,
+}
+
+impl std::fmt::Display for TlsRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TlsRefused::NotInitialised => {
+                "secure connections are not set up in this app (the platform's certificate check was not initialised)"
+            }
+            TlsRefused::NoTrustStore => {
+                "this device's trusted certificates could not be read, so no secure connection can be checked"
+            }
+        })
+    }
+}
+
+impl std::error::Error for TlsRefused {}
+
+/// The TLS set-up rule: the platform's verifier when it is ready and the device has a trust store;
+/// a client trusting no certificate only for a link to this device (plain http to a local relay
+/// needs none, which is what a bare container without certificates can still do); otherwise a
+/// refusal. `platform` is not called before the verifier is ready.
+pub(crate) fn tls_config<C>(
+    local: bool,
+    ready: bool,
+    platform: impl FnOnce() -> Option<C>,
+    no_roots: impl FnOnce() -> C,
+) -> std::result::Result<C, TlsRefused> {
+    if !ready {
+        return Err(TlsRefused::NotInitialised);
+    }
+    match platform() {
+        Some(config) => Ok(config),
+        None if local => Ok(no_roots()),
+        None => Err(TlsRefused::NoTrustStore),
+    }
+}
+
+/// The blocking client: rustls on ring with the platform verifier ([`tls_config`]), timeouts,
+/// redirects as asked, no proxy for loopback. `local`: the first link is to this device;
+/// otherwise names resolve to public addresses only.
 pub(crate) fn client(
     local: bool,
     redirects: Redirects,
@@ -153,14 +213,23 @@ pub(crate) fn client(
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?;
-    let tls = match builder.clone().with_platform_verifier() {
-        Ok(b) => b.with_no_client_auth(),
-        // no system certificates at all (a bare container): plain http to this device (a local
-        // relay) still works; https fails when it connects, as no certificate can be trusted
-        Err(_) => builder
-            .with_root_certificates(rustls::RootCertStore::empty())
-            .with_no_client_auth(),
-    };
+    let tls = tls_config(
+        local,
+        PLATFORM_TLS_READY.load(Ordering::Acquire),
+        || {
+            builder
+                .clone()
+                .with_platform_verifier()
+                .ok()
+                .map(|b| b.with_no_client_auth())
+        },
+        || {
+            builder
+                .clone()
+                .with_root_certificates(rustls::RootCertStore::empty())
+                .with_no_client_auth()
+        },
+    )?;
     let mut b = Client::builder()
         .tls_backend_preconfigured(tls)
         .connect_timeout(CONNECT_TIMEOUT)

@@ -65,6 +65,51 @@ fn the_tls_client_builds() {
 }
 
 #[test]
+fn no_client_is_made_before_the_platform_verifier_is_ready() {
+    // Android before the app's initialisation: refused for every link, and the verifier (which
+    // would panic there) is never asked
+    for local in [false, true] {
+        let asked = std::cell::Cell::new(false);
+        let got = tls_config(
+            local,
+            false,
+            || {
+                asked.set(true);
+                Some("platform")
+            },
+            || "no roots",
+        );
+        assert_eq!(got, Err(TlsRefused::NotInitialised));
+        assert!(!asked.get());
+    }
+    assert!(TlsRefused::NotInitialised
+        .to_string()
+        .contains("not set up"));
+}
+
+#[test]
+fn without_a_trust_store_only_a_link_to_this_device_gets_a_client() {
+    assert_eq!(
+        tls_config(false, true, || Some("platform"), || "no roots"),
+        Ok("platform")
+    );
+    assert_eq!(
+        tls_config(true, true, || Some("platform"), || "no roots"),
+        Ok("platform")
+    );
+    // no system certificates: a local relay over http still works, anything else is refused
+    // rather than given a client that trusts nothing and fails later with a misleading message
+    assert_eq!(
+        tls_config(true, true, || None::<&str>, || "no roots"),
+        Ok("no roots")
+    );
+    assert_eq!(
+        tls_config(false, true, || None::<&str>, || "no roots"),
+        Err(TlsRefused::NoTrustStore)
+    );
+}
+
+#[test]
 fn internal_addresses_are_told_apart_from_public_ones() {
     for ip in [
         "127.0.0.1",
