@@ -228,6 +228,15 @@ fn share_receive_and_revoke_through_the_screens() {
     );
     assert!(done.passcode_note.is_some());
     assert!(!done.resumed);
+    // the finished share's buttons, in words
+    assert_eq!(done.send_label, "Send the link");
+    assert_eq!(done.show_qr_label, "Show the QR code");
+    assert_eq!(
+        done.send_passcode_label.as_deref(),
+        Some("Send the passcode")
+    );
+    assert_eq!(done.qr_description, "QR code of the share link");
+    assert_eq!(done.done_label, "Done");
     let link = done.link;
 
     // my shares, before anyone opened it
@@ -391,6 +400,7 @@ fn a_stopped_share_resumes_and_links_without_a_passcode_open_at_once() {
     let done = v.result.unwrap();
     assert!(done.resumed);
     assert_eq!(done.passcode_message, None);
+    assert_eq!(done.send_passcode_label, None);
     assert!(done.message.ends_with(&done.link));
 
     // no passcode: the receive screen opens it without a prompt

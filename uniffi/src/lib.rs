@@ -66,18 +66,19 @@ pub use keys::{passphrase_key_store, KeyStore};
 pub use library::{Patient, Series, Study, Vault};
 pub use log::{set_logger, LogLevel, Logger};
 pub use pixels::RenderedSliceWire;
+pub use screens::{common_words, CommonWords};
 pub use screens::{
     AppointmentEffect, AppointmentEvent, AppointmentMode, AppointmentView, AutoLock,
-    AutoLockChoice, Confirmation, LanguageChoice, LibraryEvent, LibraryScreen, LibraryView,
-    PatientCard, SettingsEvent, SettingsScreen, SettingsView, StartEvent, StartScreen, StartStage,
-    StartView, StudyCard,
+    AutoLockChoice, Confirmation, LanguageChoice, LibraryAction, LibraryDestination, LibraryEvent,
+    LibraryScreen, LibraryView, PatientCard, SettingsEvent, SettingsScreen, SettingsView,
+    StartEvent, StartScreen, StartStage, StartView, StudyCard,
 };
 pub use screens::{ImportScreen, MySharesScreen, ReceiveScreen, ShareScreen};
 pub use screens::{RequestClock, RequestWizard, RequestsScreen};
 pub use screens::{
-    ViewerCalibration, ViewerCine, ViewerEvent, ViewerMeasurement, ViewerOrientation,
-    ViewerOverlay, ViewerPoint, ViewerPreset, ViewerScreen, ViewerSeriesItem, ViewerView,
-    ViewerWindow,
+    ViewerCalibration, ViewerCine, ViewerEvent, ViewerLabels, ViewerMeasurement, ViewerOrientation,
+    ViewerOverlay, ViewerPoint, ViewerPreset, ViewerScreen, ViewerSeriesItem, ViewerTool,
+    ViewerToolItem, ViewerView, ViewerWindow,
 };
 pub use share::{
     link_needs_passcode, link_qr_png, AccessEntry, Deidentify, ReceiveSummary, ShareInfo,

@@ -9,3 +9,13 @@ appointment-passphrase-empty = Enter your passphrase.
 appointment-biometrics-failed = This device did not confirm it is you. Enter your passphrase.
 appointment-wrong-passphrase = That passphrase is not the right one.
 appointment-locked = Too many wrong passphrases: Scanpass is locked.
+appointment-passphrase = Passphrase
+appointment-stay = Stay
+# $count: wrong passphrases left before Scanpass locks
+appointment-attempts-left = { $count ->
+    [one] 1 try left before Scanpass locks
+   *[other] { $count } tries left before Scanpass locks
+}
+# iOS's own feature (Settings > Accessibility > Guided Access): only the iOS app shows it
+appointment-guided-access = To keep anyone from leaving Scanpass during the appointment, turn on Guided Access: Settings > Accessibility > Guided Access, then triple-click the side button.
+appointment-hidden-while-recorded = Hidden while the screen is being recorded.

@@ -93,3 +93,8 @@ body-WHOLEBODY = Whole body
 body-SKULL = Skull
 body-JAW = Jaw
 body-SINUS = Sinuses
+
+## The shell's chrome, on every screen
+common-back = Back
+common-close = Close
+common-done = Done

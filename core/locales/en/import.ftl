@@ -74,3 +74,5 @@ import-error-cannot-read = These files could not be read. Check that the disc, s
 import-error-network = The download did not work. Check the link and your connection, then try again.
 import-error-archive = This zip file is damaged or protected and cannot be opened.
 import-error-other = The import did not work. Please try again.
+# while the app copies what the patient picked, before the import starts
+import-phase-reading = Reading what you picked…

@@ -29,3 +29,5 @@ receive-error-damaged = The shared images could not be decrypted: the link may h
 receive-error-unreachable = The sharing service cannot be reached. Check your connection, then try again.
 receive-error-stopped = Receiving stopped. What arrived is kept; open the link again to get the rest.
 receive-error-other = The images could not be received. Please try again.
+receive-paste = Paste
+receive-no-qr = No QR code could be read in that picture. Try again closer, or paste the link.

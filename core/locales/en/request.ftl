@@ -158,3 +158,10 @@ request-action-delete = Delete
 request-letter-request = Request letter
 request-letter-follow-up = Follow-up letter
 request-letter-complaint = Complaint letter
+
+## The list's and the wizard's own words
+request-list-title = Your requests
+request-list-new = New request
+request-save-letter = Save the letter (PDF)
+# $step: the review line's label
+request-edit-step = Edit: { $step }

@@ -18,3 +18,5 @@ settings-language = Language
 settings-language-device = Same as this device
 # this language's name, in itself
 language-name = English
+settings-relay-save = Use this server
+settings-relay-default = Use the default server

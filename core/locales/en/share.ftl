@@ -87,3 +87,11 @@ shares-access-failed = Could not check who opened it (no connection?)
 shares-revoke = Revoke
 shares-revoke-title = Revoke this link?
 shares-revoke-message = The link will stop working at once, for everyone who has it, and the encrypted copy is deleted from the sharing service. This cannot be undone.
+
+## The finished share's actions
+share-done-send = Send the link
+share-done-show-qr = Show the QR code
+share-done-send-passcode = Send the passcode
+share-done-qr-description = QR code of the share link
+shares-refresh = Refresh
+shares-send = Send the link

@@ -30,3 +30,8 @@ start-auto-locked = Scanpass locked itself after { $minutes ->
    *[other] { $minutes } minutes
 } without use.
 start-auto-locked-on-leave = Scanpass locked itself when you left it.
+# $count: wrong passphrases left before a wait
+start-attempts-left = { $count ->
+    [one] 1 try left
+   *[other] { $count } tries left
+}

@@ -47,3 +47,17 @@ viewer-direction-P = back
 viewer-direction-H = head
 viewer-direction-F = feet
 viewer-orientation-spoken = Top: { $top }. Right: { $right }. Bottom: { $bottom }. Left: { $left }.
+
+## The screen's controls
+viewer-back = Back
+viewer-appointment = Appointment mode
+viewer-presets = Windows
+viewer-tool-scroll = Scroll
+viewer-tool-window = Window
+viewer-tool-measure = Measure
+viewer-invert = Invert
+viewer-fit = Fit
+viewer-reset = Reset
+viewer-clear-measure = Clear measurement
+viewer-play = Play
+viewer-pause = Pause

@@ -92,3 +92,8 @@ body-WHOLEBODY = Corps entier
 body-SKULL = Crâne
 body-JAW = Mâchoire
 body-SINUS = Sinus
+
+## The shell's chrome, on every screen
+common-back = Retour
+common-close = Fermer
+common-done = Terminé

@@ -72,3 +72,5 @@ import-error-cannot-read = Ces fichiers n'ont pas pu être lus. Vérifiez que le
 import-error-network = Le téléchargement n'a pas fonctionné. Vérifiez le lien et votre connexion, puis réessayez.
 import-error-archive = Ce fichier zip est endommagé ou protégé et ne peut pas être ouvert.
 import-error-other = L'import n'a pas fonctionné. Veuillez réessayer.
+# while the app copies what the patient picked, before the import starts
+import-phase-reading = Lecture de ce que vous avez choisi…

@@ -11,3 +11,18 @@ delete-study-title = Supprimer cet examen ?
 delete-study-message = { $study } sera supprimé de ce téléphone, avec ses images. Les liens que vous avez partagés restent ouverts jusqu'à leur expiration ou leur révocation.
 delete-study-confirm = Supprimer
 action-cancel = Annuler
+
+## The library's own words and its ways to the other screens
+library-title = Vos images
+library-search = Rechercher
+library-more = Plus
+library-action-import = Ajouter des images
+library-action-receive = Ouvrir un lien partagé
+library-action-my-shares = Mes partages
+library-action-requests = Demander vos images
+library-action-settings = Réglages
+library-share = Partager
+library-show-doctor = Montrer au médecin
+# $study: the study's title and date ("CT scan, 15 January 2026"), for screen readers
+library-share-study = Partager { $study }
+library-delete-study = Supprimer { $study }

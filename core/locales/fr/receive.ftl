@@ -28,3 +28,5 @@ receive-error-damaged = Les images partagées n'ont pas pu être déchiffrées :
 receive-error-unreachable = Le service de partage est injoignable. Vérifiez votre connexion, puis réessayez.
 receive-error-stopped = Réception arrêtée. Ce qui est arrivé est gardé ; ouvrez à nouveau le lien pour recevoir le reste.
 receive-error-other = Les images n'ont pas pu être reçues. Veuillez réessayer.
+receive-paste = Coller
+receive-no-qr = Aucun code QR n'a pu être lu sur cette image. Réessayez de plus près, ou collez le lien.

@@ -158,3 +158,10 @@ request-action-delete = Supprimer
 request-letter-request = Lettre de demande
 request-letter-follow-up = Lettre de relance
 request-letter-complaint = Lettre de plainte
+
+## The list's and the wizard's own words
+request-list-title = Vos demandes
+request-list-new = Nouvelle demande
+request-save-letter = Enregistrer la lettre (PDF)
+# $step: the review line's label
+request-edit-step = Modifier : { $step }

@@ -18,3 +18,5 @@ settings-language = Langue
 settings-language-device = Celle de cet appareil
 # le nom de cette langue, dans cette langue
 language-name = Français
+settings-relay-save = Utiliser ce serveur
+settings-relay-default = Utiliser le serveur par défaut

@@ -82,3 +82,11 @@ shares-access-failed = Impossible de vérifier qui l'a ouvert (pas de connexion 
 shares-revoke = Révoquer
 shares-revoke-title = Révoquer ce lien ?
 shares-revoke-message = Le lien cessera de fonctionner tout de suite, pour tous ceux qui l'ont, et la copie chiffrée sera supprimée du service de partage. C'est définitif.
+
+## The finished share's actions
+share-done-send = Envoyer le lien
+share-done-show-qr = Afficher le code QR
+share-done-send-passcode = Envoyer le code secret
+share-done-qr-description = Code QR du lien de partage
+shares-refresh = Actualiser
+shares-send = Envoyer le lien

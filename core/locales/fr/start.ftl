@@ -30,3 +30,8 @@ start-auto-locked = Scanpass s'est verrouillé après { $minutes ->
    *[other] { $minutes } minutes
 } sans utilisation.
 start-auto-locked-on-leave = Scanpass s'est verrouillé quand vous l'avez quitté.
+# $count: wrong passphrases left before a wait
+start-attempts-left = { $count ->
+    [one] Encore 1 essai
+   *[other] Encore { $count } essais
+}

@@ -42,3 +42,17 @@ viewer-direction-P = arrière
 viewer-direction-H = tête
 viewer-direction-F = pieds
 viewer-orientation-spoken = En haut : { $top }. À droite : { $right }. En bas : { $bottom }. À gauche : { $left }.
+
+## The screen's controls
+viewer-back = Retour
+viewer-appointment = Mode rendez-vous
+viewer-presets = Fenêtres
+viewer-tool-scroll = Défiler
+viewer-tool-window = Fenêtre
+viewer-tool-measure = Mesurer
+viewer-invert = Inverser
+viewer-fit = Ajuster
+viewer-reset = Réinitialiser
+viewer-clear-measure = Effacer la mesure
+viewer-play = Lecture
+viewer-pause = Pause

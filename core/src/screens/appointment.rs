@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use crate::crypto::Key;
 use crate::error::{Error, FieldError, Result};
-use crate::text::{self, Language};
+use crate::text::{self, Arg, Language};
 use crate::vault::{KeyStore, KeyStoreError, PassphraseKeyStore, Vault};
 
 /// Wrong passphrases before the vault locks.
@@ -77,8 +77,24 @@ pub struct AppointmentView {
     pub feedback: Option<String>,
     /// Wrong passphrases left before the vault locks (once one was wrong).
     pub attempts_left: Option<u32>,
+    /// The same in words, plural-correct ("2 tries left before Scanpass locks").
+    pub attempts_left_text: Option<String>,
     /// The vault locked (too many wrong passphrases): show the lock screen.
     pub locked: bool,
+    /// The label of the passphrase field the `AskPassphrase` effect shows.
+    pub passphrase_label: String,
+    /// The button that dismisses the leave prompt (sends `CancelLeave`).
+    pub stay_label: String,
+    /// Where the platform can keep anyone from leaving the app, the way to turn it on. Worded
+    /// for iOS's Guided Access, the one platform feature of that kind the apps point to (Android
+    /// pins the screen itself): the iOS shell draws it, the Android shell does not.
+    pub guided_access_hint: String,
+    /// Shown instead of the images while the screen is being recorded or mirrored.
+    pub hidden_while_recorded: String,
+    /// Whether an incoming share link may open now. False while the mode is on: the link waits
+    /// (the shell keeps it) until the mode ends, so that nobody leaves the pinned study by
+    /// opening a link. See [`AppointmentMode::may_open_link`].
+    pub links_may_open: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +143,13 @@ impl AppointmentMode {
     /// Whether the mode is on.
     pub fn is_active(&self) -> bool {
         self.pin.is_some()
+    }
+
+    /// Whether an incoming share link may open now (navigate to the receive screen): never while
+    /// the mode is on, since opening it would leave the pinned study without the owner's unlock.
+    /// The shell keeps the link and asks again when the view changes (the mode ends).
+    pub fn may_open_link(&self) -> bool {
+        !self.is_active()
     }
 
     /// Apply an event; returns the view. Refusals: entering while on, or with a study or
@@ -269,6 +292,7 @@ impl AppointmentMode {
     pub fn view(&self) -> AppointmentView {
         let m = |id: &str| text::message(self.lang, id, &[]);
         let active = self.pin.is_some();
+        let attempts_left = (active && self.wrong > 0).then(|| MAX_WRONG - self.wrong);
         AppointmentView {
             active,
             pinned_study_id: self.pin.as_ref().map(|p| p.study_id.clone()),
@@ -281,8 +305,20 @@ impl AppointmentMode {
             hide_name_label: m("appointment-hide-name"),
             effect: self.effect.clone(),
             feedback: self.feedback.map(m),
-            attempts_left: (active && self.wrong > 0).then(|| MAX_WRONG - self.wrong),
+            attempts_left,
+            attempts_left_text: attempts_left.map(|n| {
+                text::message(
+                    self.lang,
+                    "appointment-attempts-left",
+                    &[("count", Arg::Number(f64::from(n)))],
+                )
+            }),
             locked: !self.vault.is_unlocked(),
+            passphrase_label: m("appointment-passphrase"),
+            stay_label: m("appointment-stay"),
+            guided_access_hint: m("appointment-guided-access"),
+            hidden_while_recorded: m("appointment-hidden-while-recorded"),
+            links_may_open: self.may_open_link(),
         }
     }
 }

@@ -150,6 +150,8 @@ pub struct ImportView {
     pub result: Option<ImportResult>,
     /// An import that could not start or stopped on an error, in words.
     pub error: Option<String>,
+    /// What to show while the shell copies what the patient picked, before the import starts.
+    pub reading_text: String,
 }
 
 /// Receives each new view while an import runs, on the importing thread.
@@ -374,6 +376,7 @@ impl ImportScreen {
                 .as_ref()
                 .map(|(summary, done, total)| self.result(summary, *done, *total)),
             error: s.error.clone(),
+            reading_text: t("import-phase-reading"),
         }
     }
 

@@ -33,6 +33,31 @@ pub struct LibraryView {
     pub empty: Option<String>,
     /// A confirmation to show over the list.
     pub confirm: Option<Confirmation>,
+    /// "Your images".
+    pub title: String,
+    /// The search field's label.
+    pub search_label: String,
+    /// The menu that holds `actions` ("More").
+    pub more_label: String,
+    /// The ways from the library to the other screens, in the order to show them.
+    pub actions: Vec<LibraryAction>,
+}
+
+/// Where a library action leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LibraryDestination {
+    AddImages,
+    Receive,
+    MyShares,
+    Requests,
+    Settings,
+}
+
+/// One way from the library to another screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryAction {
+    pub destination: LibraryDestination,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +82,14 @@ pub struct StudyCard {
     pub date: String,
     /// "2 series · 192 images".
     pub counts: String,
+    /// The share button ("Share").
+    pub share_label: String,
+    /// The share button for screen readers ("Share CT scan, 15 January 2026").
+    pub share_spoken: String,
+    /// Appointment mode on this study ("Show a doctor").
+    pub show_doctor_label: String,
+    /// The delete button for screen readers ("Delete CT scan, 15 January 2026").
+    pub delete_spoken: String,
 }
 
 /// A question with two answers, drawn as the platform's dialog.
@@ -182,8 +215,30 @@ impl LibraryScreen {
             patients,
             empty,
             confirm,
+            title: text::message(lang, "library-title", &[]),
+            search_label: text::message(lang, "library-search", &[]),
+            more_label: text::message(lang, "library-more", &[]),
+            actions: actions(lang),
         })
     }
+}
+
+/// The library's ways to the other screens.
+fn actions(lang: Language) -> Vec<LibraryAction> {
+    use LibraryDestination::*;
+    [
+        (AddImages, "library-action-import"),
+        (Receive, "library-action-receive"),
+        (MyShares, "library-action-my-shares"),
+        (Requests, "library-action-requests"),
+        (Settings, "library-action-settings"),
+    ]
+    .into_iter()
+    .map(|(destination, id)| LibraryAction {
+        destination,
+        label: text::message(lang, id, &[]),
+    })
+    .collect()
 }
 
 fn patient_name(p: &PatientRow, lang: Language) -> String {
@@ -235,8 +290,17 @@ pub(crate) fn study_card(s: &StudyRow, lang: Language) -> StudyCard {
             ),
         ],
     );
+    let study = format!("{title}, {date}");
     StudyCard {
         id: s.id.clone(),
+        share_label: text::message(lang, "library-share", &[]),
+        share_spoken: text::message(lang, "library-share-study", &[("study", Arg::Text(&study))]),
+        show_doctor_label: text::message(lang, "library-show-doctor", &[]),
+        delete_spoken: text::message(
+            lang,
+            "library-delete-study",
+            &[("study", Arg::Text(&study))],
+        ),
         title,
         kinds,
         date,

@@ -9,6 +9,7 @@
 //! fire on the thread that made the change.
 
 pub mod appointment;
+pub mod common;
 pub mod import;
 pub mod library;
 pub mod receive;

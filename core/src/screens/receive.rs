@@ -82,6 +82,12 @@ pub struct ReceiveView {
     pub result: Option<ReceiveResult>,
     /// The link is gone, expired, revoked, locked, or the relay is unreachable, in words.
     pub error: Option<String>,
+    /// Pastes the link from the clipboard.
+    pub paste_label: String,
+    /// What to say when the `ScanQr` effect's picture held no QR code.
+    pub no_qr_text: String,
+    /// Leaves the screen once the images are received.
+    pub done_label: String,
 }
 
 /// Receives each new view while a share downloads, on the receiving thread.
@@ -355,6 +361,9 @@ impl ReceiveScreen {
             progress,
             result: s.result.clone(),
             error: s.error.clone(),
+            paste_label: self.t("receive-paste"),
+            no_qr_text: self.t("receive-no-qr"),
+            done_label: self.t("common-done"),
         }
     }
 }
@@ -383,5 +392,30 @@ impl ImportListener for Forward<'_> {
             }
         }
         self.listener.on_view(&self.screen.view());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::tests::temp_dir;
+    use crate::vault::PassphraseKeyStore;
+
+    #[test]
+    fn the_screens_own_words_come_from_the_core() {
+        let dir = temp_dir("screen-receive-words");
+        let keys = PassphraseKeyStore::new(&dir, "pw").with_cost(1024, 1);
+        let vault = Arc::new(Vault::create(&dir, &keys).unwrap());
+        let v = ReceiveScreen::new(vault.clone(), Language::En).view();
+        assert_eq!(v.paste_label, "Paste");
+        assert_eq!(
+            v.no_qr_text,
+            "No QR code could be read in that picture. Try again closer, or paste the link."
+        );
+        assert_eq!(v.done_label, "Done");
+        let v = ReceiveScreen::new(vault, Language::Fr).view();
+        assert_eq!(v.paste_label, "Coller");
+        assert_eq!(v.done_label, "Terminé");
+        assert!(v.no_qr_text.starts_with("Aucun code QR"));
     }
 }

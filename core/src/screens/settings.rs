@@ -157,6 +157,10 @@ pub struct SettingsView {
     pub relay_is_default: bool,
     /// What the relay is for, in a sentence.
     pub relay_help: String,
+    /// Keeps the relay typed in the field.
+    pub relay_save_label: String,
+    /// Goes back to the core's default relay (offered when another is in use).
+    pub relay_default_label: String,
     pub auto_lock_label: String,
     pub auto_lock: Vec<AutoLockChoice>,
     pub language_label: String,
@@ -246,6 +250,8 @@ impl SettingsScreen {
             relay: s.relay().to_string(),
             relay_is_default: s.relay.is_none(),
             relay_help: m("settings-relay-help"),
+            relay_save_label: m("settings-relay-save"),
+            relay_default_label: m("settings-relay-default"),
             auto_lock_label: m("settings-auto-lock"),
             auto_lock: AutoLock::ALL
                 .iter()

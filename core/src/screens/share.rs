@@ -174,6 +174,16 @@ pub struct ShareDone {
     pub passcode_note: Option<String>,
     pub resumed: bool,
     pub warning: Option<String>,
+    /// The platform's share sheet with `message` ("Send the link").
+    pub send_label: String,
+    /// The QR code full screen ("Show the QR code").
+    pub show_qr_label: String,
+    /// The share sheet with `passcode_message`; None without a passcode.
+    pub send_passcode_label: Option<String>,
+    /// The QR image for screen readers.
+    pub qr_description: String,
+    /// Leaves the finished share.
+    pub done_label: String,
 }
 
 /// The share screen as the shell draws it.
@@ -525,6 +535,13 @@ impl ShareScreen {
                         .as_ref()
                         .map(|_| self.t("share-passcode-separately")),
                     resumed: done.resumed,
+                    send_label: self.t("share-done-send"),
+                    show_qr_label: self.t("share-done-show-qr"),
+                    send_passcode_label: passcode_text
+                        .as_ref()
+                        .map(|_| self.t("share-done-send-passcode")),
+                    qr_description: self.t("share-done-qr-description"),
+                    done_label: self.t("common-done"),
                     // the sender's sentence is English: say it from the reason, in the language
                     warning: done
                         .warning

@@ -102,6 +102,8 @@ pub struct StartView {
     pub feedback: Option<String>,
     /// Wrong passphrases left before a wait (on the lock screen, once one was wrong).
     pub attempts_left: Option<u32>,
+    /// The same in words, plural-correct ("2 tries left").
+    pub attempts_left_text: Option<String>,
     /// Seconds to wait before the next try (the submit button is disabled meanwhile).
     pub retry_in_seconds: Option<u32>,
     /// The lock button (when unlocked).
@@ -368,6 +370,13 @@ impl StartScreen {
         let attempts_left =
             (stage == StartStage::Unlock && self.failures > 0 && self.failures < FREE_ATTEMPTS)
                 .then(|| FREE_ATTEMPTS - self.failures);
+        let attempts_left_text = attempts_left.map(|n| {
+            text::message(
+                lang,
+                "start-attempts-left",
+                &[("count", Arg::Number(f64::from(n)))],
+            )
+        });
         match stage {
             StartStage::Create => StartView {
                 stage,
@@ -385,6 +394,7 @@ impl StartScreen {
                 device_label: None,
                 feedback,
                 attempts_left: None,
+                attempts_left_text: None,
                 retry_in_seconds: None,
                 lock_label: None,
             },
@@ -400,6 +410,7 @@ impl StartScreen {
                 device_label: device.then(|| m("start-unlock-device")),
                 feedback,
                 attempts_left,
+                attempts_left_text,
                 retry_in_seconds,
                 lock_label: None,
             },
@@ -415,6 +426,7 @@ impl StartScreen {
                 device_label: None,
                 feedback,
                 attempts_left: None,
+                attempts_left_text: None,
                 retry_in_seconds: None,
                 lock_label: Some(m("start-lock")),
             },

@@ -5,7 +5,7 @@
 // in a secure layer that screenshots and recordings capture blank, is replaced while the screen
 // is recorded or mirrored (sceneCaptureState / UIScreen.capturedDidChangeNotification), and is
 // redacted in the app switcher. Guided Access (which keeps the doctor in the app) is suggested
-// in the app's words: an interim sentence until the core's model carries one.
+// in the core's words (`guidedAccessHint`), as is the sentence shown while the screen is recorded.
 
 import Scanpass
 import ScanpassKit
@@ -48,21 +48,21 @@ struct AppointmentScreenView: View {
                 await viewer.hideName(appointment.view?.hidePatientName ?? true)
             }
         }
-        .captureProtected(appointment.view?.blockScreenshots ?? false)
+        .captureProtected(appointment.view?.blockScreenshots ?? false,
+                          hiddenText: appointment.view?.hiddenWhileRecorded ?? "")
         .alert(appointment.passphrasePrompt ?? "", isPresented: asking) {
-            SecureField(appointment.view?.leaveLabel ?? "", text: $passphrase)
+            SecureField(appointment.view?.passphraseLabel ?? "", text: $passphrase)
             Button(appointment.view?.leaveLabel ?? "") {
                 let text = passphrase
                 passphrase = ""
                 Task { await appointment.passphrase(text) }
             }
-            Button(role: .cancel) {
+            Button(appointment.view?.stayLabel ?? "", role: .cancel) {
                 Task { await appointment.cancelLeave() }
-            } label: {
-                Image(systemName: "xmark")
             }
         } message: {
-            if let feedback = appointment.view?.feedback { Text(feedback) }
+            let lines = [appointment.view?.feedback, appointment.view?.attemptsLeftText].compactMap { $0 }
+            if !lines.isEmpty { Text(lines.joined(separator: "\n")) }
         }
     }
 
@@ -72,8 +72,8 @@ struct AppointmentScreenView: View {
             if let text = appointment.view?.banner {
                 Text(text).font(.subheadline.bold())
             }
-            if !UIAccessibility.isGuidedAccessEnabled {
-                Text(InterimText.guidedAccess).font(.footnote)
+            if !UIAccessibility.isGuidedAccessEnabled, let hint = appointment.view?.guidedAccessHint {
+                Text(hint).font(.footnote)
             }
         }
         .frame(maxWidth: .infinity, alignment: .leading)
@@ -97,13 +97,15 @@ struct AppointmentScreenView: View {
 extension View {
     /// While `on`: content in a layer screenshots capture blank, replaced while the screen is
     /// recorded or mirrored, redacted in the app switcher.
-    func captureProtected(_ on: Bool) -> some View {
-        modifier(CaptureProtection(on: on))
+    func captureProtected(_ on: Bool, hiddenText: String) -> some View {
+        modifier(CaptureProtection(on: on, hiddenText: hiddenText))
     }
 }
 
 struct CaptureProtection: ViewModifier {
     let on: Bool
+    /// The core's sentence shown instead of the content while the screen is recorded.
+    let hiddenText: String
     @Environment(\.scenePhase) private var phase
     @State private var captured = UIScreen.main.isCaptured
 
@@ -114,7 +116,7 @@ struct CaptureProtection: ViewModifier {
                     SecureLayer { content }
                     if captured || phase != .active {
                         Color(.systemBackground)
-                            .overlay { Text(InterimText.hiddenWhileCaptured).padding() }
+                            .overlay { Text(hiddenText).padding() }
                     }
                 }
                 .privacySensitive()

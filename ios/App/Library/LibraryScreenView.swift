@@ -1,9 +1,8 @@
 // The library screen: draws the core's LibraryView as it is and sends back what the patient did.
 // No rule here: the names, dates, kinds and counts, what the search matches, the empty text and
-// the delete question are the core's. Words the core does not give yet (the screen title, a
-// label for an import button) are left to the system's own controls: the search field, swipe to
-// delete, pull to refresh and the alert's OK are worded and voiced by iOS in the patient's
-// language.
+// the delete question, the title, the search prompt and the ways to the other screens (the view's
+// `actions`) are the core's. Swipe to delete, pull to refresh and the alert's OK are worded and
+// voiced by iOS in the patient's language.
 
 import Scanpass
 import ScanpassKit
@@ -15,9 +14,9 @@ struct LibraryScreenView: View {
 
     var body: some View {
         content
-            .navigationTitle("Scanpass")
+            .navigationTitle(store.view?.title ?? "Scanpass")
             .toolbar { toolbar }
-            .searchable(text: searchText)
+            .searchable(text: searchText, prompt: store.view?.searchLabel ?? "")
             .refreshable { await store.load() }
             // follows the vault while the screen shows; cancelled when it goes
             .task { await store.watchRevision() }
@@ -55,27 +54,51 @@ struct LibraryScreenView: View {
         }
     }
 
-    /// The flows and screens the library leads to. Their labels are interim (InterimText) until
-    /// the core's library model carries them; the lock button's is the core's.
+    /// The ways to the other screens, as the core's view lists them (its words, its order): the
+    /// first (adding images) as a toolbar button, the others and the lock in the menu.
     @ToolbarContentBuilder
     private var toolbar: some ToolbarContent {
-        ToolbarItem(placement: .primaryAction) {
-            Button { app.show(.importImages) } label: { Image(systemName: "plus") }
-                .accessibilityLabel(InterimText.importImages)
-        }
-        ToolbarItem(placement: .topBarLeading) {
-            Menu {
-                Button { app.show(.receive) } label: { Label(InterimText.receive, systemImage: "link") }
-                Button { app.open(.myShares) } label: { Label(InterimText.myShares, systemImage: "square.and.arrow.up.on.square") }
-                Button { app.open(.requests) } label: { Label(InterimText.requests, systemImage: "envelope") }
-                Button { app.open(.settings) } label: { Label(InterimText.settings, systemImage: "gear") }
-                if let lock = app.startStore?.view?.lockLabel {
-                    Button { Task { await app.lock() } } label: { Label(lock, systemImage: "lock") }
+        if let view = store.view {
+            if let add = view.actions.first(where: { $0.destination == .addImages }) {
+                ToolbarItem(placement: .primaryAction) {
+                    Button { go(add.destination) } label: { Image(systemName: "plus") }
+                        .accessibilityLabel(add.label)
                 }
-            } label: {
-                Image(systemName: "ellipsis.circle")
             }
-            .accessibilityLabel(InterimText.settings)
+            ToolbarItem(placement: .topBarLeading) {
+                Menu {
+                    ForEach(view.actions.filter { $0.destination != .addImages }, id: \.label) { action in
+                        Button { go(action.destination) } label: { Label(action.label, systemImage: Self.symbol(action.destination)) }
+                    }
+                    if let lock = app.startStore?.view?.lockLabel {
+                        Button { Task { await app.lock() } } label: { Label(lock, systemImage: "lock") }
+                    }
+                } label: {
+                    Image(systemName: "ellipsis.circle")
+                }
+                .accessibilityLabel(view.moreLabel)
+            }
+        }
+    }
+
+    /// Where the core's action leads in the app's navigation (a mapping, no rule).
+    private func go(_ destination: LibraryDestination) {
+        switch destination {
+        case .addImages: app.show(.importImages)
+        case .receive: app.show(.receive)
+        case .myShares: app.open(.myShares)
+        case .requests: app.open(.requests)
+        case .settings: app.open(.settings)
+        }
+    }
+
+    private static func symbol(_ destination: LibraryDestination) -> String {
+        switch destination {
+        case .addImages: "plus"
+        case .receive: "link"
+        case .myShares: "square.and.arrow.up.on.square"
+        case .requests: "envelope"
+        case .settings: "gear"
         }
     }
 
@@ -112,14 +135,14 @@ struct LibraryList: View {
                             StudyRow(study: study)
                         }
                         .contextMenu {
-                            Button { share(study.id) } label: { Label(InterimText.share, systemImage: "square.and.arrow.up") }
-                            Button { showDoctor(study.id) } label: { Label(InterimText.showDoctor, systemImage: "stethoscope") }
+                            Button { share(study.id) } label: { Label(study.shareLabel, systemImage: "square.and.arrow.up") }
+                            Button { showDoctor(study.id) } label: { Label(study.showDoctorLabel, systemImage: "stethoscope") }
                         }
                         .swipeActions(edge: .leading) {
-                            Button { share(study.id) } label: { Label(InterimText.share, systemImage: "square.and.arrow.up") }
+                            Button { share(study.id) } label: { Label(study.shareLabel, systemImage: "square.and.arrow.up") }
                         }
-                        .accessibilityAction(named: InterimText.share) { share(study.id) }
-                        .accessibilityAction(named: InterimText.showDoctor) { showDoctor(study.id) }
+                        .accessibilityAction(named: study.shareSpoken) { share(study.id) }
+                        .accessibilityAction(named: study.showDoctorLabel) { showDoctor(study.id) }
                     }
                     .onDelete { rows in
                         rows.map { patient.studies[$0].id }.forEach(delete)

@@ -63,7 +63,7 @@ struct RequestWizardView: View {
                             .bold()
                     }
                     if view.finished {
-                        Button(InterimText.saveLetter) {
+                        Button(view.saveLetterLabel) {
                             Task { letter = await store.letterPdf().map(PDFLetter.init) }
                         }
                     }

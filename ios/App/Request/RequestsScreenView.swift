@@ -37,10 +37,10 @@ struct RequestsScreenView: View {
         .toolbar {
             ToolbarItem(placement: .primaryAction) {
                 Button { openWizard(nil) } label: { Image(systemName: "plus") }
-                    .accessibilityLabel(InterimText.requests)
+                    .accessibilityLabel(store.view?.newLabel ?? "")
             }
         }
-        .navigationTitle(InterimText.requests)
+        .navigationTitle(store.view?.title ?? "")
         .task { await store.load() }
         .refreshable { await store.load() }
         .fileExporter(isPresented: exporting, document: letter, contentType: .pdf,

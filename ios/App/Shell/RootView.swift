@@ -46,11 +46,13 @@ struct RootView: View {
             if let saved { app.restore(from: saved) }
         }
         .onChange(of: app.restoration) { saved = app.restorationData }
-        // a universal link (applinks) or a scanpass link from another app: the receive sheet
+        // a universal link (applinks) or a scanpass link from another app: the receive sheet, when
+        // the core's appointment model says links may open; else it waits until the mode ends
         .onOpenURL { url in
             incoming = url
-            app.show(.receive)
+            openIncoming()
         }
+        .onChange(of: app.appointment?.linksMayOpen) { _, _ in openIncoming() }
         // the core's auto-lock counts from these
         .onChange(of: scenePhase) { _, phase in
             Task {
@@ -64,6 +66,12 @@ struct RootView: View {
         // the core's idle clock, once the start screen exists (ScanpassApp starts it in a task)
         .task(id: app.startStore != nil) { await app.startStore?.watchIdle() }
         .simultaneousGesture(TapGesture().onEnded { Task { await app.startStore?.activity() } })
+    }
+
+    /// Shows the receive sheet for the waiting link, if the core lets links open now.
+    private func openIncoming() {
+        guard incoming != nil, app.appointment?.linksMayOpen ?? true else { return }
+        app.show(.receive)
     }
 }
 

@@ -1,10 +1,10 @@
 // The viewer: draws the core's ViewerView around the slice the core rendered, and turns the
 // patient's gestures into the core's events, as the model defines them: a one-finger vertical
-// drag scrolls slices (the core's sensitivity turns points into slices), in contrast mode it
-// drags the window (the core turns dx, dy into centre and width), a pinch zooms about its centre,
-// in measure mode a drag between two points measures (the core gives the length in mm, or says
-// it is not calibrated). The overlay text, orientation letters, slice text, presets and cine rate
-// are the core's.
+// drag does what the core's tool says (`view.tool`, chosen among `view.tools`): scroll slices (the
+// core's sensitivity turns points into slices), drag the window (the core turns dx, dy into centre
+// and width), or measure between two points (the core gives the length in mm, or says it is not
+// calibrated); a pinch zooms about its centre. The overlay text, orientation letters, slice text,
+// presets, cine rate and every control's words are the core's.
 
 import Scanpass
 import ScanpassKit
@@ -15,8 +15,6 @@ struct ViewerScreenView: View {
     /// Appointment mode, when it is on: the viewer shows its banner and leave button.
     let appointment: AppointmentStore?
 
-    enum Mode: Hashable { case scroll, window, measure }
-    @State private var mode = Mode.scroll
     @State private var lastDrag: CGSize = .zero
     @State private var lastScale: CGFloat = 1
     @State private var cine: Task<Void, Never>?
@@ -81,7 +79,7 @@ struct ViewerScreenView: View {
                 let dx = value.translation.width - lastDrag.width
                 let dy = value.translation.height - lastDrag.height
                 lastDrag = value.translation
-                switch mode {
+                switch tool {
                 case .scroll: Task { await store.scroll(dy: dy) }
                 case .window: Task { await store.windowDrag(dx: dx, dy: dy) }
                 case .measure: break
@@ -89,7 +87,7 @@ struct ViewerScreenView: View {
             }
             .onEnded { value in
                 lastDrag = .zero
-                guard mode == .measure, let frame = store.frame else { return }
+                guard tool == .measure, let frame = store.frame else { return }
                 let map = ImageMapping(frame: frame, view: store.view, size: size)
                 Task {
                     await store.measure(from: map.imagePoint(value.startLocation),
@@ -112,15 +110,15 @@ struct ViewerScreenView: View {
     @ToolbarContentBuilder
     private var toolbar: some ToolbarContent {
         ToolbarItem(placement: .topBarTrailing) {
-            Picker(InterimText.scrollMode, selection: $mode) {
-                Image(systemName: "square.stack.3d.down.right")
-                    .accessibilityLabel(InterimText.scrollMode).tag(Mode.scroll)
-                Image(systemName: "circle.lefthalf.filled")
-                    .accessibilityLabel(InterimText.windowMode).tag(Mode.window)
-                Image(systemName: "ruler")
-                    .accessibilityLabel(InterimText.measureMode).tag(Mode.measure)
+            if let view = store.view {
+                Picker(view.tools.first(where: { $0.selected })?.label ?? "", selection: toolChoice) {
+                    ForEach(view.tools, id: \.label) { item in
+                        Image(systemName: Self.symbol(item.tool))
+                            .accessibilityLabel(item.label).tag(item.tool)
+                    }
+                }
+                .pickerStyle(.segmented)
             }
-            .pickerStyle(.segmented)
         }
         ToolbarItemGroup(placement: .bottomBar) {
             if let view = store.view {
@@ -139,27 +137,43 @@ struct ViewerScreenView: View {
                 } label: {
                     Image(systemName: "slider.horizontal.3")
                 }
-                .accessibilityLabel(InterimText.presets)
+                .accessibilityLabel(view.labels.presets)
                 .accessibilityValue(view.window?.text ?? "")
                 Button { Task { await store.invert() } } label: {
                     Image(systemName: "circle.righthalf.filled")
                 }
-                .accessibilityLabel(InterimText.invert)
+                .accessibilityLabel(view.labels.invert)
                 .accessibilityAddTraits(view.inverted ? .isSelected : [])
                 Button { Task { await store.reset() } } label: {
                     Image(systemName: "arrow.counterclockwise")
                 }
-                .accessibilityLabel(InterimText.reset)
+                .accessibilityLabel(view.labels.reset)
                 if view.cine.available {
                     Button {
                         toggleCine(view.cine.playing)
                     } label: {
                         Image(systemName: view.cine.playing ? "pause.fill" : "play.fill")
                     }
-                    .accessibilityLabel(view.cine.playing ? InterimText.pause : InterimText.play)
+                    .accessibilityLabel(view.cine.toggleLabel)
                     .accessibilityValue(view.cine.rateText)
                 }
             }
+        }
+    }
+
+    /// The core's tool in effect (scrolling until the first view).
+    private var tool: ViewerTool { store.view?.tool ?? .scroll }
+
+    /// The tool picker's selection: the core's tool, and a choice sent to the core.
+    private var toolChoice: Binding<ViewerTool> {
+        Binding(get: { tool }, set: { chosen in Task { await store.selectTool(chosen) } })
+    }
+
+    private static func symbol(_ tool: ViewerTool) -> String {
+        switch tool {
+        case .scroll: "square.stack.3d.down.right"
+        case .window: "circle.lefthalf.filled"
+        case .measure: "ruler"
         }
     }
 

@@ -125,6 +125,12 @@ struct ViewerStoreTests {
         #expect(store.frame?.slice == 96, "the frame follows the slice")
         #expect(store.frame?.windowCenter == 274)
 
+        // the one-finger tool is the core's: scrolling first, the window chosen
+        #expect(store.view?.tool == .scroll)
+        #expect(store.view?.tools.map(\.label) == ["Scroll", "Window", "Measure"])
+        await store.selectTool(.window)
+        #expect(store.view?.tool == .window && store.view?.tools[1].selected == true)
+        #expect(store.view?.labels.invert == "Invert" && store.view?.cine.toggleLabel == "Play")
         await store.windowDrag(dx: 40, dy: -10)
         let window = try #require(store.view?.window)
         #expect(abs(window.center - 205.75) < 1e-9)

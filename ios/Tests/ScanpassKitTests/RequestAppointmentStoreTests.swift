@@ -116,7 +116,9 @@ struct AppointmentStoreTests {
         let mode = try #require(app.appointment)
         await mode.load()
         #expect(mode.view?.showNavigation == true && !mode.isActive)
+        #expect(mode.linksMayOpen, "off: an incoming link opens at once")
         await mode.enter(studyId: study.id, hidePatientName: true)
+        #expect(!mode.linksMayOpen, "on: an incoming link waits")
         let on = try #require(mode.view)
         #expect(on.active && !on.showNavigation && on.blockScreenshots && on.hidePatientName)
         #expect(on.pinnedStudyId == study.id)
@@ -133,9 +135,13 @@ struct AppointmentStoreTests {
         await mode.passphrase("wrong horse")
         #expect(mode.isActive && mode.view?.blockScreenshots == true, "still hidden")
         #expect(mode.view?.attemptsLeft == 4)
+        #expect(mode.view?.attemptsLeftText == "4 tries left before Scanpass locks")
+        #expect(mode.view?.passphraseLabel == "Passphrase" && mode.view?.stayLabel == "Stay")
         #expect(mode.view?.feedback == "That passphrase is not the right one.")
+        #expect(!mode.linksMayOpen)
         await mode.passphrase(goodPassphrase)
         #expect(!mode.isActive)
+        #expect(mode.linksMayOpen, "the mode ended: the waiting link may open")
         #expect(mode.view?.showNavigation == true && mode.view?.blockScreenshots == false)
     }
 

@@ -47,6 +47,7 @@ import app.scanpass.ffi.ViewerCalibration
 import app.scanpass.ffi.ViewerEvent
 import app.scanpass.ffi.ViewerPoint
 import app.scanpass.ffi.ViewerScreen
+import app.scanpass.ffi.ViewerTool
 import app.scanpass.ffi.Window
 import app.scanpass.ffi.linkNeedsPasscode
 import app.scanpass.ffi.passcodeProblem
@@ -468,6 +469,12 @@ class ScenarioTest {
             assertEquals(listOf(97u, 95u), v.prefetch.take(2))
             var w = v.window!!
             assertEquals(listOf<Any>(274.0, 612.0, "L 612 · C 274"), listOf<Any>(w.center, w.width, w.text))
+            assertEquals(
+                listOf(Triple(ViewerTool.SCROLL, "Défiler", true), Triple(ViewerTool.WINDOW, "Fenêtre", false), Triple(ViewerTool.MEASURE, "Mesurer", false)),
+                v.tools.map { Triple(it.tool, it.label, it.selected) },
+            )
+            v = screen.handle(ViewerEvent.SelectTool(ViewerTool.WINDOW))
+            assertEquals(ViewerTool.WINDOW, v.tool)
             v = screen.handle(ViewerEvent.WindowDrag(dx = 40.0, dy = -10.0))
             w = v.window!!
             assertEquals(205.75, w.center, 1e-9)
@@ -518,18 +525,21 @@ class ScenarioTest {
         assertFalse(a.showNavigation)
         assertTrue(a.blockScreenshots)
         assertTrue(a.hidePatientName)
+        assertFalse(a.linksMayOpen || mode.mayOpenLink())
         a = mode.handle(AppointmentEvent.Leave)
         assertEquals(AppointmentEffect.AskPassphrase("Enter your passphrase to leave appointment mode"), a.effect)
         a = mode.handle(AppointmentEvent.Passphrase("wrong horse"))
         assertTrue(a.active && a.blockScreenshots)
         assertEquals(4u to "That passphrase is not the right one.", a.attemptsLeft to a.feedback)
+        assertEquals("4 tries left before Scanpass locks", a.attemptsLeftText)
         a = mode.handle(AppointmentEvent.Passphrase(good))
         assertFalse(a.active || a.blockScreenshots)
-        assertTrue(a.showNavigation)
+        assertTrue(a.showNavigation && a.linksMayOpen)
         v = start.handle(StartEvent.Lock)
         assertEquals(StartStage.UNLOCK to false, v.stage to v.showLibrary)
         v = start.handle(StartEvent.Unlock("wrong horse"))
         assertEquals(StartStage.UNLOCK to 4u, v.stage to v.attemptsLeft)
+        assertEquals("4 tries left", v.attemptsLeftText)
         v = start.handle(StartEvent.Unlock(good))
         assertEquals(StartStage.UNLOCKED to true, v.stage to v.showLibrary)
     }

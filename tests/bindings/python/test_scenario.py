@@ -396,6 +396,16 @@ class Scenario(unittest.TestCase):
         self.assertEqual(v.prefetch[:2], [97, 95])
         w = v.window
         self.assertEqual((w.center, w.width, w.text), (274.0, 612.0, "L 612 · C 274"))
+        self.assertEqual(
+            [(t.tool, t.label, t.selected) for t in v.tools],
+            [
+                (sp.ViewerTool.SCROLL, "Défiler", True),
+                (sp.ViewerTool.WINDOW, "Fenêtre", False),
+                (sp.ViewerTool.MEASURE, "Mesurer", False),
+            ],
+        )
+        v = screen.handle(sp.ViewerEvent.SELECT_TOOL(tool=sp.ViewerTool.WINDOW))
+        self.assertEqual(v.tool, sp.ViewerTool.WINDOW)
         v = screen.handle(sp.ViewerEvent.WINDOW_DRAG(dx=40.0, dy=-10.0))
         w = v.window
         self.assertAlmostEqual(w.center, 205.75, places=9)
@@ -443,6 +453,7 @@ class Scenario(unittest.TestCase):
         self.assertFalse(v.show_navigation)
         self.assertTrue(v.block_screenshots)
         self.assertTrue(v.hide_patient_name)
+        self.assertFalse(v.links_may_open or mode.may_open_link())
         v = mode.handle(sp.AppointmentEvent.LEAVE())
         self.assertEqual(
             v.effect,
@@ -451,13 +462,15 @@ class Scenario(unittest.TestCase):
         v = mode.handle(sp.AppointmentEvent.PASSPHRASE("wrong horse"))
         self.assertTrue(v.active and v.block_screenshots)
         self.assertEqual((v.attempts_left, v.feedback), (4, "That passphrase is not the right one."))
+        self.assertEqual(v.attempts_left_text, "4 tries left before Scanpass locks")
         v = mode.handle(sp.AppointmentEvent.PASSPHRASE(good))
         self.assertFalse(v.active or v.block_screenshots)
-        self.assertTrue(v.show_navigation)
+        self.assertTrue(v.show_navigation and v.links_may_open)
         v = start.handle(sp.StartEvent.LOCK())
         self.assertEqual((v.stage, v.show_library), (sp.StartStage.UNLOCK, False))
         v = start.handle(sp.StartEvent.UNLOCK("wrong horse"))
         self.assertEqual((v.stage, v.attempts_left), (sp.StartStage.UNLOCK, 4))
+        self.assertEqual(v.attempts_left_text, "4 tries left")
         v = start.handle(sp.StartEvent.UNLOCK(good))
         self.assertEqual((v.stage, v.show_library), (sp.StartStage.UNLOCKED, True))
 

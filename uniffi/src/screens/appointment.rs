@@ -51,7 +51,13 @@ pub struct AppointmentView {
     pub effect: Option<AppointmentEffect>,
     pub feedback: Option<String>,
     pub attempts_left: Option<u32>,
+    pub attempts_left_text: Option<String>,
     pub locked: bool,
+    pub passphrase_label: String,
+    pub stay_label: String,
+    pub guided_access_hint: String,
+    pub hidden_while_recorded: String,
+    pub links_may_open: bool,
 }
 
 impl From<AppointmentEvent> for core::AppointmentEvent {
@@ -99,7 +105,13 @@ impl From<core::AppointmentView> for AppointmentView {
             }),
             feedback: v.feedback,
             attempts_left: v.attempts_left,
+            attempts_left_text: v.attempts_left_text,
             locked: v.locked,
+            passphrase_label: v.passphrase_label,
+            stay_label: v.stay_label,
+            guided_access_hint: v.guided_access_hint,
+            hidden_while_recorded: v.hidden_while_recorded,
+            links_may_open: v.links_may_open,
         }
     }
 }
@@ -133,6 +145,15 @@ impl AppointmentMode {
             .unwrap_or_else(|p| p.into_inner())
             .view()
             .into()
+    }
+
+    /// Whether an incoming share link may open now: false while the mode is on (the shell keeps
+    /// the link and asks again when the mode ends). Quick, but waits for a `handle` in progress.
+    pub fn may_open_link(&self) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .may_open_link()
     }
 
     /// Apply an event; returns the next view. Blocks.

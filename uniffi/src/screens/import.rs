@@ -99,6 +99,7 @@ pub struct ImportScreenView {
     pub progress: Option<ImportProgress>,
     pub result: Option<ImportResult>,
     pub error: Option<String>,
+    pub reading_text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -194,6 +195,7 @@ impl From<core::ImportView> for ImportScreenView {
                 summary: r.summary.into(),
             }),
             error: v.error,
+            reading_text: v.reading_text,
         }
     }
 }

@@ -25,6 +25,27 @@ pub struct LibraryView {
     pub patients: Vec<PatientCard>,
     pub empty: Option<String>,
     pub confirm: Option<Confirmation>,
+    pub title: String,
+    pub search_label: String,
+    pub more_label: String,
+    /// The ways to the other screens, in order.
+    pub actions: Vec<LibraryAction>,
+}
+
+/// Where a library action leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum LibraryDestination {
+    AddImages,
+    Receive,
+    MyShares,
+    Requests,
+    Settings,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LibraryAction {
+    pub destination: LibraryDestination,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -42,6 +63,10 @@ pub struct StudyCard {
     pub kinds: String,
     pub date: String,
     pub counts: String,
+    pub share_label: String,
+    pub share_spoken: String,
+    pub show_doctor_label: String,
+    pub delete_spoken: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -85,6 +110,10 @@ impl From<core::LibraryView> for LibraryView {
                             kinds: s.kinds,
                             date: s.date,
                             counts: s.counts,
+                            share_label: s.share_label,
+                            share_spoken: s.share_spoken,
+                            show_doctor_label: s.show_doctor_label,
+                            delete_spoken: s.delete_spoken,
                         })
                         .collect(),
                 })
@@ -97,6 +126,23 @@ impl From<core::LibraryView> for LibraryView {
                 cancel: c.cancel,
                 destructive: c.destructive,
             }),
+            title: v.title,
+            search_label: v.search_label,
+            more_label: v.more_label,
+            actions: v
+                .actions
+                .into_iter()
+                .map(|a| LibraryAction {
+                    destination: match a.destination {
+                        core::LibraryDestination::AddImages => LibraryDestination::AddImages,
+                        core::LibraryDestination::Receive => LibraryDestination::Receive,
+                        core::LibraryDestination::MyShares => LibraryDestination::MyShares,
+                        core::LibraryDestination::Requests => LibraryDestination::Requests,
+                        core::LibraryDestination::Settings => LibraryDestination::Settings,
+                    },
+                    label: a.label,
+                })
+                .collect(),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! One file per screen.
 
 mod appointment;
+mod common;
 mod import;
 mod library;
 mod receive;
@@ -14,8 +15,12 @@ mod start;
 mod viewer;
 
 pub use appointment::{AppointmentEffect, AppointmentEvent, AppointmentMode, AppointmentView};
+pub use common::{common_words, CommonWords};
 pub use import::*;
-pub use library::{Confirmation, LibraryEvent, LibraryScreen, LibraryView, PatientCard, StudyCard};
+pub use library::{
+    Confirmation, LibraryAction, LibraryDestination, LibraryEvent, LibraryScreen, LibraryView,
+    PatientCard, StudyCard,
+};
 pub use receive::*;
 pub use request::{RequestClock, RequestWizard, RequestsScreen};
 pub use settings::{
@@ -24,9 +29,9 @@ pub use settings::{
 pub use share::*;
 pub use start::{StartEvent, StartScreen, StartStage, StartView};
 pub use viewer::{
-    ViewerCalibration, ViewerCine, ViewerEvent, ViewerMeasurement, ViewerOrientation,
-    ViewerOverlay, ViewerPoint, ViewerPreset, ViewerScreen, ViewerSeriesItem, ViewerView,
-    ViewerWindow,
+    ViewerCalibration, ViewerCine, ViewerEvent, ViewerLabels, ViewerMeasurement, ViewerOrientation,
+    ViewerOverlay, ViewerPoint, ViewerPreset, ViewerScreen, ViewerSeriesItem, ViewerTool,
+    ViewerToolItem, ViewerView, ViewerWindow,
 };
 
 type Result<T> = std::result::Result<T, crate::error::ScanpassError>;

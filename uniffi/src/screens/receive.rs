@@ -70,6 +70,9 @@ pub struct ReceiveScreenView {
     pub progress: Option<ReceiveProgress>,
     pub result: Option<ReceiveResult>,
     pub error: Option<String>,
+    pub paste_label: String,
+    pub no_qr_text: String,
+    pub done_label: String,
 }
 
 /// Gets each new view while a share downloads, on the receiving thread. What it throws is
@@ -122,6 +125,9 @@ impl From<core::ReceiveView> for ReceiveScreenView {
                 images_added: r.images_added,
             }),
             error: v.error,
+            paste_label: v.paste_label,
+            no_qr_text: v.no_qr_text,
+            done_label: v.done_label,
         }
     }
 }

@@ -97,6 +97,7 @@ pub struct ReviewItem {
     pub step: String,
     pub label: String,
     pub value: String,
+    pub edit_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -130,6 +131,7 @@ pub struct WizardView {
     pub generate_label: String,
     pub request_id: Option<String>,
     pub finished: bool,
+    pub save_letter_label: String,
 }
 
 impl From<WizardEvent> for core::WizardEvent {
@@ -199,6 +201,7 @@ impl From<core::WizardScreenView> for WizardView {
                     step: r.step,
                     label: r.label,
                     value: r.value,
+                    edit_label: r.edit_label,
                 })
                 .collect(),
             can_back: v.can_back,
@@ -209,6 +212,7 @@ impl From<core::WizardScreenView> for WizardView {
             generate_label: v.generate_label,
             request_id: v.request_id,
             finished: v.finished,
+            save_letter_label: v.save_letter_label,
         }
     }
 }
@@ -344,6 +348,8 @@ pub struct RequestsView {
     pub empty: Option<String>,
     pub notices: Vec<String>,
     pub problem: Option<String>,
+    pub title: String,
+    pub new_label: String,
 }
 
 /// Dates are `YYYY-MM-DD`; none: today.
@@ -477,6 +483,8 @@ impl From<core::RequestsView> for RequestsView {
             empty: v.empty,
             notices: v.notices,
             problem: v.problem,
+            title: v.title,
+            new_label: v.new_label,
         }
     }
 }

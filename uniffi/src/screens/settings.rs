@@ -57,6 +57,8 @@ pub struct SettingsView {
     pub relay: String,
     pub relay_is_default: bool,
     pub relay_help: String,
+    pub relay_save_label: String,
+    pub relay_default_label: String,
     pub auto_lock_label: String,
     pub auto_lock: Vec<AutoLockChoice>,
     pub language_label: String,
@@ -97,6 +99,8 @@ impl From<core::SettingsView> for SettingsView {
             relay: v.relay,
             relay_is_default: v.relay_is_default,
             relay_help: v.relay_help,
+            relay_save_label: v.relay_save_label,
+            relay_default_label: v.relay_default_label,
             auto_lock_label: v.auto_lock_label,
             auto_lock: v
                 .auto_lock

@@ -142,6 +142,11 @@ pub struct ShareDone {
     pub passcode_note: Option<String>,
     pub resumed: bool,
     pub warning: Option<String>,
+    pub send_label: String,
+    pub show_qr_label: String,
+    pub send_passcode_label: Option<String>,
+    pub qr_description: String,
+    pub done_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -296,6 +301,11 @@ impl From<core::ShareView> for ShareScreenView {
                 passcode_note: r.passcode_note,
                 resumed: r.resumed,
                 warning: r.warning,
+                send_label: r.send_label,
+                show_qr_label: r.show_qr_label,
+                send_passcode_label: r.send_passcode_label,
+                qr_description: r.qr_description,
+                done_label: r.done_label,
             }),
             error: v.error,
         }
@@ -379,6 +389,8 @@ pub struct MySharesView {
     pub empty: Option<String>,
     pub confirm: Option<Confirmation>,
     pub error: Option<String>,
+    pub refresh_label: String,
+    pub send_label: String,
 }
 
 impl From<mine::MySharesView> for MySharesView {
@@ -413,6 +425,8 @@ impl From<mine::MySharesView> for MySharesView {
                 destructive: c.destructive,
             }),
             error: v.error,
+            refresh_label: v.refresh_label,
+            send_label: v.send_label,
         }
     }
 }

@@ -43,6 +43,7 @@ pub struct StartView {
     pub device_label: Option<String>,
     pub feedback: Option<String>,
     pub attempts_left: Option<u32>,
+    pub attempts_left_text: Option<String>,
     pub retry_in_seconds: Option<u32>,
     pub lock_label: Option<String>,
 }
@@ -85,6 +86,7 @@ impl From<core::StartView> for StartView {
             device_label: v.device_label,
             feedback: v.feedback,
             attempts_left: v.attempts_left,
+            attempts_left_text: v.attempts_left_text,
             retry_in_seconds: v.retry_in_seconds,
             lock_label: v.lock_label,
         }

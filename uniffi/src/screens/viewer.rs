@@ -66,6 +66,37 @@ pub enum ViewerEvent {
     HideName {
         hidden: bool,
     },
+    /// What a one-finger drag on the image does from now on (the view's `tools`).
+    SelectTool {
+        tool: ViewerTool,
+    },
+}
+
+/// What a one-finger drag on the image does (see the core's `ViewerTool`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ViewerTool {
+    Scroll,
+    Window,
+    Measure,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ViewerToolItem {
+    pub tool: ViewerTool,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The words of the viewer's controls.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ViewerLabels {
+    pub back: String,
+    pub appointment: String,
+    pub presets: String,
+    pub invert: String,
+    pub fit: String,
+    pub reset: String,
+    pub clear_measure: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -86,6 +117,9 @@ pub struct ViewerView {
     pub overlay: ViewerOverlay,
     pub orientation: Option<ViewerOrientation>,
     pub prefetch: Vec<u32>,
+    pub tool: ViewerTool,
+    pub tools: Vec<ViewerToolItem>,
+    pub labels: ViewerLabels,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -135,6 +169,7 @@ pub struct ViewerCine {
     pub fps: f64,
     pub interval_ms: f64,
     pub rate_text: String,
+    pub toggle_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -197,6 +232,7 @@ impl From<ViewerEvent> for core::ViewerEvent {
             ViewerEvent::Tick => C::Tick,
             ViewerEvent::SelectSeries { id } => C::SelectSeries { id },
             ViewerEvent::HideName { hidden } => C::HideName { hidden },
+            ViewerEvent::SelectTool { tool } => C::SelectTool { tool: tool.into() },
         }
     }
 }
@@ -255,6 +291,7 @@ impl From<core::ViewerView> for ViewerView {
                 fps: v.cine.fps,
                 interval_ms: v.cine.interval_ms,
                 rate_text: v.cine.rate_text,
+                toggle_label: v.cine.toggle_label,
             },
             overlay: ViewerOverlay {
                 patient: v.overlay.patient,
@@ -273,6 +310,45 @@ impl From<core::ViewerView> for ViewerView {
                 spoken: o.spoken,
             }),
             prefetch: v.prefetch,
+            tool: v.tool.into(),
+            tools: v
+                .tools
+                .into_iter()
+                .map(|t| ViewerToolItem {
+                    tool: t.tool.into(),
+                    label: t.label,
+                    selected: t.selected,
+                })
+                .collect(),
+            labels: ViewerLabels {
+                back: v.labels.back,
+                appointment: v.labels.appointment,
+                presets: v.labels.presets,
+                invert: v.labels.invert,
+                fit: v.labels.fit,
+                reset: v.labels.reset,
+                clear_measure: v.labels.clear_measure,
+            },
+        }
+    }
+}
+
+impl From<ViewerTool> for core::ViewerTool {
+    fn from(t: ViewerTool) -> Self {
+        match t {
+            ViewerTool::Scroll => core::ViewerTool::Scroll,
+            ViewerTool::Window => core::ViewerTool::Window,
+            ViewerTool::Measure => core::ViewerTool::Measure,
+        }
+    }
+}
+
+impl From<core::ViewerTool> for ViewerTool {
+    fn from(t: core::ViewerTool) -> Self {
+        match t {
+            core::ViewerTool::Scroll => ViewerTool::Scroll,
+            core::ViewerTool::Window => ViewerTool::Window,
+            core::ViewerTool::Measure => ViewerTool::Measure,
         }
     }
 }

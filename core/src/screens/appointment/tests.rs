@@ -220,3 +220,68 @@ fn biometrics_are_checked_against_the_vault_key() {
         Some(AppointmentEffect::AskPassphrase { .. })
     ));
 }
+
+#[test]
+fn an_incoming_link_waits_while_the_mode_is_on() {
+    let (vault, study, _) = vault_with_a_study();
+    let mut m = AppointmentMode::new(vault, None, Language::En);
+    // off: a link may open at once
+    assert!(m.may_open_link() && m.view().links_may_open);
+    let v = m.handle(enter(&study, None)).unwrap();
+    assert!(!v.links_may_open && !m.may_open_link());
+    // asking to leave, a wrong passphrase, staying: still not
+    m.handle(AppointmentEvent::Leave).unwrap();
+    let v = m
+        .handle(AppointmentEvent::Passphrase("wrong horse".into()))
+        .unwrap();
+    assert!(!v.links_may_open);
+    let v = m.handle(AppointmentEvent::CancelLeave).unwrap();
+    assert!(!v.links_may_open);
+    // the owner's unlock ends the mode: the waiting link may open now
+    m.handle(AppointmentEvent::Leave).unwrap();
+    let v = m.handle(AppointmentEvent::Passphrase(PASS.into())).unwrap();
+    assert!(!v.active && v.links_may_open && m.may_open_link());
+}
+
+#[test]
+fn the_prompts_words_and_tries_left_come_from_the_core() {
+    let (vault, study, _) = vault_with_a_study();
+    let mut m = AppointmentMode::new(vault.clone(), None, Language::En);
+    m.handle(enter(&study, None)).unwrap();
+    m.handle(AppointmentEvent::Leave).unwrap();
+    let v = m
+        .handle(AppointmentEvent::Passphrase("wrong horse".into()))
+        .unwrap();
+    assert_eq!(v.passphrase_label, "Passphrase");
+    assert_eq!(v.stay_label, "Stay");
+    assert_eq!(
+        v.attempts_left_text.as_deref(),
+        Some("4 tries left before Scanpass locks")
+    );
+    assert!(v.guided_access_hint.contains("Guided Access"));
+    assert_eq!(
+        v.hidden_while_recorded,
+        "Hidden while the screen is being recorded."
+    );
+    for _ in 0..3 {
+        m.handle(AppointmentEvent::Passphrase("wrong horse".into()))
+            .unwrap();
+    }
+    assert_eq!(
+        m.view().attempts_left_text.as_deref(),
+        Some("1 try left before Scanpass locks")
+    );
+
+    let mut fr = AppointmentMode::new(vault, None, Language::Fr);
+    fr.handle(enter(&study, None)).unwrap();
+    fr.handle(AppointmentEvent::Leave).unwrap();
+    let v = fr
+        .handle(AppointmentEvent::Passphrase("wrong horse".into()))
+        .unwrap();
+    assert_eq!(v.stay_label, "Rester");
+    assert_eq!(
+        v.attempts_left_text.as_deref(),
+        Some("Encore 4 essais avant que Scanpass se verrouille")
+    );
+    assert!(v.guided_access_hint.contains("Accès guidé"));
+}

@@ -73,6 +73,9 @@ fn the_sources_are_choices_with_the_effect_that_picks_them() {
         ]
     );
     assert_eq!(v.choices[0].label, "Un CD, un DVD ou une clé USB");
+    assert_eq!(v.reading_text, "Lecture de ce que vous avez choisi…");
+    let en = ImportScreen::new(vault(), Language::En).view();
+    assert_eq!(en.reading_text, "Reading what you picked…");
     assert!(v.progress.is_none() && v.result.is_none() && v.error.is_none());
 }
 

@@ -137,3 +137,50 @@ fn deleting_asks_first_and_refusals_change_nothing() {
     assert_eq!(seen.lock().unwrap().last().copied(), Some(v.revision));
     assert!(vault.studies().unwrap().is_empty());
 }
+
+#[test]
+fn the_screens_words_and_its_ways_out_come_from_the_core() {
+    let vault = vault_with_a_ct(3);
+    let en = LibraryScreen::new(vault.clone(), Language::En)
+        .view()
+        .unwrap();
+    assert_eq!(en.title, "Your images");
+    assert_eq!(en.search_label, "Search");
+    assert_eq!(en.more_label, "More");
+    let ways: Vec<_> = en
+        .actions
+        .iter()
+        .map(|a| (a.destination, a.label.as_str()))
+        .collect();
+    assert_eq!(
+        ways,
+        [
+            (LibraryDestination::AddImages, "Add images"),
+            (LibraryDestination::Receive, "Open a shared link"),
+            (LibraryDestination::MyShares, "My shares"),
+            (LibraryDestination::Requests, "Request your images"),
+            (LibraryDestination::Settings, "Settings"),
+        ]
+    );
+    let s = &en.patients[0].studies[0];
+    assert_eq!(s.share_label, "Share");
+    assert_eq!(
+        s.share_spoken,
+        "Share Head phantom (generated), 15 January 2026"
+    );
+    assert_eq!(
+        s.delete_spoken,
+        "Delete Head phantom (generated), 15 January 2026"
+    );
+    assert_eq!(s.show_doctor_label, "Show a doctor");
+
+    let fr = LibraryScreen::new(vault, Language::Fr).view().unwrap();
+    assert_eq!(fr.title, "Vos images");
+    assert_eq!(fr.actions[4].label, "Réglages");
+    let s = &fr.patients[0].studies[0];
+    assert_eq!(
+        s.share_spoken,
+        "Partager Head phantom (generated), 15 janvier 2026"
+    );
+    assert_eq!(s.show_doctor_label, "Montrer au médecin");
+}

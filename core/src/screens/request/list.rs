@@ -103,6 +103,10 @@ pub struct RequestsView {
     pub notices: Vec<String>,
     /// Why the last action was refused.
     pub problem: Option<String>,
+    /// "Your requests".
+    pub title: String,
+    /// Starts the wizard.
+    pub new_label: String,
 }
 
 /// What the patient did on the list. Dates are `YYYY-MM-DD`; none: today.
@@ -282,6 +286,8 @@ impl RequestsScreen {
             items,
             notices: self.notices.clone(),
             problem: self.problem.clone(),
+            title: text::message(lang, "request-list-title", &[]),
+            new_label: text::message(lang, "request-list-new", &[]),
         })
     }
 }

@@ -163,16 +163,26 @@ fn a_full_run_to_a_letter_then_sent_then_overdue_gives_the_follow_up() {
         .iter()
         .any(|l| l.label == "Law" && l.value == "European Union (GDPR)"));
     assert!(v.help.contains("one month"), "{}", v.help);
+    // each review line's way back, and the finished letter's button, in words
+    assert!(v
+        .review
+        .iter()
+        .any(|l| l.label == "Provider" && l.edit_label == "Edit: Provider"));
     assert!(w.letter_pdf().is_err(), "no letter before it is made");
     let v = w.handle(WizardEvent::Generate).unwrap();
     assert_eq!(v.step, "done");
     assert!(v.finished);
+    assert_eq!(v.save_letter_label, "Save the letter (PDF)");
     let id = v.request_id.clone().unwrap();
     assert!(w.letter_pdf().unwrap().starts_with(b"%PDF"));
 
     // the list: one request, ready to send
     let mut list = RequestsScreen::new(vault.clone(), Language::En, clock.clone());
     let v = list.view().unwrap();
+    assert_eq!(
+        (v.title.as_str(), v.new_label.as_str()),
+        ("Your requests", "New request")
+    );
     assert_eq!(v.items.len(), 1);
     let it = &v.items[0];
     assert_eq!(it.id, id);

@@ -57,6 +57,8 @@ pub struct ReviewItem {
     pub step: String,
     pub label: String,
     pub value: String,
+    /// The button that goes back to the step ("Edit: Your details").
+    pub edit_label: String,
 }
 
 /// What the patient did in the wizard.
@@ -112,6 +114,8 @@ pub struct WizardScreenView {
     pub request_id: Option<String>,
     /// Once generated: the letter is ready (`letter_pdf`), and what to do with it.
     pub finished: bool,
+    /// Saves the letter once finished.
+    pub save_letter_label: String,
 }
 
 /// The request wizard screen.
@@ -336,10 +340,18 @@ impl RequestWizard {
             review: w
                 .review
                 .iter()
-                .map(|l| ReviewItem {
-                    step: step_code(l.step).to_string(),
-                    label: m(&format!("request-review-{}", review_key(l.label))),
-                    value: review_value(lang, l.label, &l.value),
+                .map(|l| {
+                    let label = m(&format!("request-review-{}", review_key(l.label)));
+                    ReviewItem {
+                        step: step_code(l.step).to_string(),
+                        edit_label: text::message(
+                            lang,
+                            "request-edit-step",
+                            &[("step", Arg::Text(&label))],
+                        ),
+                        label,
+                        value: review_value(lang, l.label, &l.value),
+                    }
                 })
                 .collect(),
             can_back: w.can_back,
@@ -350,6 +362,7 @@ impl RequestWizard {
             generate_label: m("request-action-generate"),
             request_id: self.id.clone(),
             finished: self.record.is_some(),
+            save_letter_label: m("request-save-letter"),
         })
     }
 

@@ -94,3 +94,13 @@ fn a_damaged_file_gives_the_defaults() {
     std::fs::write(dir.join("settings.json"), b"{not json").unwrap();
     assert_eq!(Settings::load(&dir), Settings::default());
 }
+
+#[test]
+fn the_relay_buttons_are_worded_by_the_core() {
+    let dir = temp_dir("screen-settings-words");
+    let v = SettingsScreen::new(&dir, Language::En).view();
+    assert_eq!(v.relay_save_label, "Use this server");
+    assert_eq!(v.relay_default_label, "Use the default server");
+    let v = SettingsScreen::new(&dir, Language::Fr).view();
+    assert_eq!(v.relay_save_label, "Utiliser ce serveur");
+}

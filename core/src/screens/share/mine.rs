@@ -54,6 +54,10 @@ pub struct MySharesView {
     pub confirm: Option<Confirmation>,
     /// A revoke that did not reach the relay, in words.
     pub error: Option<String>,
+    /// Asks the relay who opened each share (`Refresh`).
+    pub refresh_label: String,
+    /// A card's link, to the platform's share sheet again.
+    pub send_label: String,
 }
 
 pub struct MySharesScreen {
@@ -145,6 +149,8 @@ impl MySharesScreen {
             shares,
             confirm,
             error: self.error.clone(),
+            refresh_label: self.t("shares-refresh"),
+            send_label: self.t("shares-send"),
         })
     }
 
@@ -224,4 +230,30 @@ pub fn access_text(log: &[AccessEvent], lang: Language) -> String {
         parts.push(text::message(lang, "shares-access-locked", &[]));
     }
     parts.join(". ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::tests::temp_dir;
+    use crate::vault::PassphraseKeyStore;
+
+    #[test]
+    fn the_lists_buttons_are_worded_by_the_core() {
+        let dir = temp_dir("screen-my-shares-words");
+        let keys = PassphraseKeyStore::new(&dir, "pw").with_cost(1024, 1);
+        let vault = Arc::new(Vault::create(&dir, &keys).unwrap());
+        let v = MySharesScreen::new(vault.clone(), Language::En)
+            .view()
+            .unwrap();
+        assert_eq!(
+            (v.refresh_label.as_str(), v.send_label.as_str()),
+            ("Refresh", "Send the link")
+        );
+        let v = MySharesScreen::new(vault, Language::Fr).view().unwrap();
+        assert_eq!(
+            (v.refresh_label.as_str(), v.send_label.as_str()),
+            ("Actualiser", "Envoyer le lien")
+        );
+    }
 }

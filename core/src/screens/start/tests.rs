@@ -163,6 +163,13 @@ fn a_locked_vault_shows_nothing_and_counts_wrong_passphrases_then_waits() {
             .unwrap();
         assert_eq!(v.stage, StartStage::Unlock);
         assert_eq!(v.attempts_left, Some(left));
+        // the number in words, plural-correct
+        let words = if left == 1 {
+            "1 try left".to_string()
+        } else {
+            format!("{left} tries left")
+        };
+        assert_eq!(v.attempts_left_text.as_deref(), Some(words.as_str()));
         assert_eq!(
             v.feedback.as_deref(),
             Some("That passphrase does not unlock your images. Please try again.")
@@ -335,4 +342,25 @@ fn unlocking_before_a_vault_exists_is_refused() {
         s.handle(StartEvent::UnlockWithDevice),
         Err(Error::InvalidArgument(_))
     ));
+}
+
+#[test]
+fn tries_left_are_worded_in_french_too() {
+    let (dir, mut s, clock) = created(None);
+    s.handle(StartEvent::Lock).unwrap();
+    drop(s);
+    let mut fr = StartScreen::new(&dir, None, Language::Fr, clock.clone())
+        .unwrap()
+        .with_kdf_cost(1024, 1);
+    let mut texts = Vec::new();
+    for _ in 1..FREE_ATTEMPTS {
+        let v = fr
+            .handle(StartEvent::Unlock {
+                passphrase: "wrong horse".into(),
+            })
+            .unwrap();
+        texts.extend(v.attempts_left_text);
+    }
+    assert_eq!(texts.first().map(String::as_str), Some("Encore 4 essais"));
+    assert_eq!(texts.last().map(String::as_str), Some("Encore 1 essai"));
 }

@@ -444,3 +444,74 @@ fn renders_follow_the_screens_window_and_inversion() {
         .zip(inverted.chunks(4))
         .all(|(a, b)| a[0] == 255 - b[0] && b[3] == 255));
 }
+
+#[test]
+fn the_one_finger_tool_is_the_screens_state_and_its_words_come_from_the_core() {
+    let Some((vault, series)) = sag() else { return };
+    let mut s = screen(&vault, &series, Language::En);
+    let v = s.view().unwrap();
+    // scrolling first; a grey series offers the window
+    assert_eq!(v.tool, ViewerTool::Scroll);
+    let offered: Vec<_> = v
+        .tools
+        .iter()
+        .map(|t| (t.tool, t.label.as_str(), t.selected))
+        .collect();
+    assert_eq!(
+        offered,
+        [
+            (ViewerTool::Scroll, "Scroll", true),
+            (ViewerTool::Window, "Window", false),
+            (ViewerTool::Measure, "Measure", false),
+        ]
+    );
+    let v = s
+        .handle(ViewerEvent::SelectTool {
+            tool: ViewerTool::Window,
+        })
+        .unwrap();
+    assert_eq!(v.tool, ViewerTool::Window);
+    assert!(v.tools[1].selected && !v.tools[0].selected);
+    // the controls' words, and cine's button says what pressing it does
+    assert_eq!(v.labels.back, "Back");
+    assert_eq!(v.labels.appointment, "Appointment mode");
+    assert_eq!(
+        [
+            &v.labels.invert,
+            &v.labels.fit,
+            &v.labels.reset,
+            &v.labels.clear_measure
+        ],
+        ["Invert", "Fit", "Reset", "Clear measurement"]
+    );
+    assert_eq!(v.cine.toggle_label, "Play");
+    let v = s.handle(ViewerEvent::Play).unwrap();
+    assert_eq!(v.cine.toggle_label, "Pause");
+    // the tool stays through a reset (a reset is about the image, not the hand)
+    let v = s.handle(ViewerEvent::Reset).unwrap();
+    assert_eq!(v.tool, ViewerTool::Window);
+
+    let fr = screen(&vault, &series, Language::Fr).view().unwrap();
+    assert_eq!(fr.tools[0].label, "Défiler");
+    assert_eq!(fr.labels.clear_measure, "Effacer la mesure");
+    assert_eq!(fr.cine.toggle_label, "Lecture");
+
+    // a colour image has no window tool: refused, and the view offers scroll and measure only
+    let Some(us) = vault_of("screen-viewer-us-tools", &["pydicom-data/US1_J2KR.dcm"]) else {
+        return;
+    };
+    let mut s = screen(&us, &only_series(&us), Language::En);
+    assert!(s
+        .handle(ViewerEvent::SelectTool {
+            tool: ViewerTool::Window
+        })
+        .is_err());
+    let v = s
+        .handle(ViewerEvent::SelectTool {
+            tool: ViewerTool::Measure,
+        })
+        .unwrap();
+    let offered: Vec<_> = v.tools.iter().map(|t| t.tool).collect();
+    assert_eq!(offered, [ViewerTool::Scroll, ViewerTool::Measure]);
+    assert_eq!(v.tool, ViewerTool::Measure);
+}

@@ -19,6 +19,9 @@ public final class AppointmentStore {
 
     /// Whether the shell must hide everything but the pinned study (and its navigation).
     public var isActive: Bool { view?.active ?? false }
+    /// Whether an incoming share link may open now (the core's decision: not while the mode is
+    /// on). The shell keeps the link and asks again when the view changes.
+    public var linksMayOpen: Bool { view?.linksMayOpen ?? true }
     /// The passphrase prompt to show, when the core asks for it.
     public var passphrasePrompt: String? {
         if case let .askPassphrase(prompt)? = view?.effect { return prompt }

@@ -66,6 +66,8 @@ public final class ViewerStore {
     public func clearMeasure() async { await send(.clearMeasure) }
     public func selectSeries(_ id: String) async { await send(.selectSeries(id: id)) }
     public func hideName(_ hidden: Bool) async { await send(.hideName(hidden: hidden)) }
+    /// What a one-finger drag does from now on (the core's tool; the view's `tools` offer it).
+    public func selectTool(_ tool: ViewerTool) async { await send(.selectTool(tool: tool)) }
     public func setRate(fps: Double) async { await send(.setRate(fps: fps)) }
     public func dismissMessage() { message = nil }
 

@@ -7,9 +7,11 @@ import androidx.activity.compose.setContent
 import androidx.activity.enableEdgeToEdge
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
+import app.scanpass.android.core.Session
+import app.scanpass.android.core.core
 import app.scanpass.android.design.ScanpassTheme
 import app.scanpass.android.navigation.Destination
-import app.scanpass.android.navigation.FlowMenu
+import app.scanpass.android.navigation.toDestination
 import app.scanpass.android.navigation.NavHost
 import app.scanpass.android.navigation.rememberBackStack
 import app.scanpass.android.screens.appointment.AppointmentRoute
@@ -56,10 +58,13 @@ fun ScanpassApp() {
     ScanpassTheme {
         // kept above the lock screen: after an unlock the patient is back where they were
         val stack = rememberBackStack()
-        // an incoming link opens the receive screen, except over appointment mode (whose model
-        // hides all navigation): it waits there, pending, until the mode ends
+        // an incoming link opens the receive screen when the core's appointment model says links
+        // may open (not while the mode is on); until then it waits, pending, and this runs again
+        // when the screen changes (the mode ended)
         LaunchedEffect(IncomingLink.arrivals, stack.current) {
-            if (IncomingLink.hasPending() && stack.current !is Destination.Appointment) stack.push(Destination.Receive)
+            if (!IncomingLink.hasPending()) return@LaunchedEffect
+            val mayOpen = Session.currentAppointment()?.let { mode -> core { mode.mayOpenLink() } } ?: true
+            if (mayOpen) stack.push(Destination.Receive)
         }
         StartGate { lockButton ->
             NavHost(stack) { d ->
@@ -67,10 +72,8 @@ fun ScanpassApp() {
                     Destination.Library -> LibraryRoute(
                         onOpenStudy = { stack.push(Destination.Viewer(it)) },
                         onShareStudy = { stack.push(Destination.Share(it)) },
-                        actions = {
-                            lockButton()
-                            FlowMenu(onOpen = stack::push)
-                        },
+                        actions = { lockButton() },
+                        onAction = { stack.push(it.toDestination()) },
                     )
                     // --- the viewer and appointment mode ---
                     is Destination.Viewer -> ViewerRoute(d.studyId, d.seriesId) { view ->

@@ -32,13 +32,11 @@ import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
-import app.scanpass.android.R
 
 /** A screen: [title] (the core's) in the top bar, back when [onBack] is given, [content] as a list. */
 @OptIn(ExperimentalMaterial3Api::class)
@@ -57,7 +55,7 @@ fun ScreenFrame(
                 navigationIcon = {
                     if (onBack != null) {
                         IconButton(onClick = onBack, modifier = Modifier.testTag("back")) {
-                            Icon(FlowIcons.Back, contentDescription = stringResource(R.string.gap_back))
+                            Icon(FlowIcons.Back, contentDescription = rememberCommonWords().back)
                         }
                     }
                 },

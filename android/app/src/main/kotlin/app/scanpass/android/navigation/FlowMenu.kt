@@ -1,6 +1,5 @@
-// The library's way to the other screens (import, receive, my shares, requests, settings): an
-// overflow menu in its top bar. The library's model offers no actions yet, so the entries'
-// words are INTERIM strings (res/values*/strings_core_gaps.xml).
+// The library's way to the other screens: an overflow menu in its top bar with the entries the
+// core's LibraryView offers (`actions`, in its words, in its order; `moreLabel` for the button).
 package app.scanpass.android.navigation
 
 import androidx.compose.foundation.layout.Box
@@ -16,32 +15,42 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
-import app.scanpass.android.R
 import app.scanpass.android.design.FlowIcons
+import app.scanpass.ffi.LibraryAction
+import app.scanpass.ffi.LibraryDestination
 
 @Composable
-fun FlowMenu(onOpen: (Destination) -> Unit) {
+fun FlowMenu(actions: List<LibraryAction>, moreLabel: String, onOpen: (LibraryDestination) -> Unit) {
     var open by remember { mutableStateOf(false) }
-    val entries = listOf(
-        Triple(R.string.gap_nav_import, Destination.Import, "menu-import"),
-        Triple(R.string.gap_nav_receive, Destination.Receive, "menu-receive"),
-        Triple(R.string.gap_nav_my_shares, Destination.MyShares, "menu-my-shares"),
-        Triple(R.string.gap_nav_requests, Destination.Requests, "menu-requests"),
-        Triple(R.string.gap_nav_settings, Destination.Settings, "menu-settings"),
-    )
     Box {
         IconButton(onClick = { open = true }, modifier = Modifier.testTag("menu")) {
-            Icon(FlowIcons.More, contentDescription = stringResource(R.string.gap_more))
+            Icon(FlowIcons.More, contentDescription = moreLabel)
         }
         DropdownMenu(expanded = open, onDismissRequest = { open = false }) {
-            entries.forEach { (label, d, tag) ->
+            actions.forEach { a ->
                 DropdownMenuItem(
-                    text = { Text(stringResource(label)) },
-                    onClick = { open = false; onOpen(d) },
-                    modifier = Modifier.testTag(tag),
+                    text = { Text(a.label) },
+                    onClick = { open = false; onOpen(a.destination) },
+                    modifier = Modifier.testTag(a.destination.tag()),
                 )
             }
         }
     }
+}
+
+/** Where the core's library action leads in the app's navigation (a mapping, no rule). */
+fun LibraryDestination.toDestination(): Destination = when (this) {
+    LibraryDestination.ADD_IMAGES -> Destination.Import
+    LibraryDestination.RECEIVE -> Destination.Receive
+    LibraryDestination.MY_SHARES -> Destination.MyShares
+    LibraryDestination.REQUESTS -> Destination.Requests
+    LibraryDestination.SETTINGS -> Destination.Settings
+}
+
+private fun LibraryDestination.tag(): String = when (this) {
+    LibraryDestination.ADD_IMAGES -> "menu-import"
+    LibraryDestination.RECEIVE -> "menu-receive"
+    LibraryDestination.MY_SHARES -> "menu-my-shares"
+    LibraryDestination.REQUESTS -> "menu-requests"
+    LibraryDestination.SETTINGS -> "menu-settings"
 }

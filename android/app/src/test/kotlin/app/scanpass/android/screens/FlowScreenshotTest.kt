@@ -140,7 +140,7 @@ class FlowScreenshotTest {
     @Test @Config(qualifiers = PHONE)
     fun qr_full_screen() {
         val link = FlowViews.shareDone.result!!.link
-        rule.runOnUiThread { rule.activity.setContent { ScanpassTheme { QrFullScreen(link) {} } } }
+        rule.runOnUiThread { rule.activity.setContent { ScanpassTheme { QrFullScreen(link, "QR code of the share link") {} } } }
         rule.waitUntil(20_000) { rule.onAllNodes(isDialog()).fetchSemanticsNodes().isNotEmpty() }
         rule.waitForIdle()
         val bmp = rule.onAllNodes(isDialog())[0].captureToImage().asAndroidBitmap()

@@ -41,15 +41,12 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.pluralStringResource
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.input.PasswordVisualTransformation
 import androidx.compose.ui.unit.dp
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.platform.SecureWindow
 import app.scanpass.android.screens.start.LocalRefreshStart
@@ -175,7 +172,7 @@ private fun PassphrasePrompt(
         OutlinedTextField(
             value = passphrase,
             onValueChange = onPassphrase,
-            label = { Text(stringResource(R.string.gap_appointment_passphrase)) },
+            label = { Text(view.passphraseLabel) },
             isError = error != null,
             supportingText = error?.let { { Text(it) } },
             visualTransformation = PasswordVisualTransformation(),
@@ -185,7 +182,7 @@ private fun PassphrasePrompt(
         )
         val feedback = listOfNotNull(
             view.feedback,
-            view.attemptsLeft?.let { n -> pluralStringResource(R.plurals.gap_start_attempts_left, n.toInt(), n.toInt()) },
+            view.attemptsLeftText,
         )
         if (feedback.isNotEmpty()) {
             Text(
@@ -199,7 +196,7 @@ private fun PassphrasePrompt(
                 Text(view.leaveLabel)
             }
             TextButton(onClick = { onEvent(AppointmentEvent.CancelLeave) }, modifier = Modifier.testTag("appointment-cancel")) {
-                Text(stringResource(R.string.gap_appointment_stay))
+                Text(view.stayLabel)
             }
         }
     }

@@ -31,11 +31,9 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.PasswordVisualTransformation
 import androidx.compose.ui.unit.dp
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.design.ProblemText
 import app.scanpass.android.design.ScreenFrame
@@ -113,7 +111,7 @@ fun ImportContent(
         when {
             reading && progress == null -> item(key = "reading") {
                 Column(Modifier.fillMaxWidth().testTag("import-reading")) {
-                    Text(stringResource(R.string.gap_import_reading), style = MaterialTheme.typography.bodyLarge)
+                    Text(view.readingText, style = MaterialTheme.typography.bodyLarge)
                     LinearProgressIndicator(Modifier.fillMaxWidth().padding(top = 8.dp))
                 }
             }

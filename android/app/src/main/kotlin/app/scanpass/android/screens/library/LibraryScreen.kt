@@ -45,7 +45,6 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.style.TextOverflow
@@ -53,12 +52,13 @@ import androidx.compose.ui.unit.dp
 import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.compose.LocalLifecycleOwner
 import androidx.lifecycle.compose.currentStateAsState
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.core.coreDispatcher
 import app.scanpass.android.design.FlowIcons
 import app.scanpass.android.design.ScanpassIcons
+import app.scanpass.android.navigation.FlowMenu
 import app.scanpass.ffi.Confirmation
+import app.scanpass.ffi.LibraryDestination
 import app.scanpass.ffi.LibraryEvent
 import app.scanpass.ffi.LibraryView
 import app.scanpass.ffi.PatientCard
@@ -81,6 +81,8 @@ fun LibraryRoute(
     // share a study; the top bar's actions (the lock button, the way to the other screens)
     onShareStudy: ((String) -> Unit)? = null,
     actions: @Composable RowScope.() -> Unit = {},
+    // the way to the other screens the core's view offers (its `actions`)
+    onAction: ((LibraryDestination) -> Unit)? = null,
 ) {
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
     // Saved state (written by the system while the process is dead) holds ids only: the study
@@ -123,6 +125,7 @@ fun LibraryRoute(
         onOpenStudy = onOpenStudy,
         onShareStudy = onShareStudy,
         actions = actions,
+        onAction = onAction,
     )
 }
 
@@ -137,17 +140,21 @@ fun LibraryContent(
     onOpenStudy: (String) -> Unit,
     onShareStudy: ((String) -> Unit)? = null,
     actions: @Composable RowScope.() -> Unit = {},
+    onAction: ((LibraryDestination) -> Unit)? = null,
 ) {
     Scaffold(
         topBar = {
             TopAppBar(
                 title = {
                     Text(
-                        stringResource(R.string.gap_library_title),
+                        view?.title.orEmpty(),
                         Modifier.semantics { heading() },
                     )
                 },
-                actions = actions,
+                actions = {
+                    actions()
+                    if (view != null && onAction != null) FlowMenu(view.actions, view.moreLabel, onAction)
+                },
             )
         },
         contentWindowInsets = WindowInsets.safeDrawing,
@@ -163,7 +170,7 @@ fun LibraryContent(
                         value = query,
                         onValueChange = { onEvent(LibraryEvent.Search(it)) },
                         modifier = Modifier.fillMaxWidth().testTag("library-search"),
-                        label = { Text(stringResource(R.string.gap_library_search)) },
+                        label = { Text(view?.searchLabel.orEmpty()) },
                         leadingIcon = { Icon(ScanpassIcons.Search, contentDescription = null) },
                         singleLine = true,
                     )
@@ -243,7 +250,7 @@ private fun StudyRow(s: StudyCard, onOpen: () -> Unit, onDelete: () -> Unit, onS
             IconButton(onClick = onShare, modifier = Modifier.testTag("study-share")) {
                 Icon(
                     FlowIcons.Share,
-                    contentDescription = stringResource(R.string.gap_library_share, s.title, s.date),
+                    contentDescription = s.shareSpoken,
                     tint = MaterialTheme.colorScheme.onSurfaceVariant,
                 )
             }
@@ -251,7 +258,7 @@ private fun StudyRow(s: StudyCard, onOpen: () -> Unit, onDelete: () -> Unit, onS
         IconButton(onClick = onDelete, modifier = Modifier.padding(end = 4.dp).testTag("study-delete")) {
             Icon(
                 ScanpassIcons.Delete,
-                contentDescription = stringResource(R.string.gap_library_delete, s.title, s.date),
+                contentDescription = s.deleteSpoken,
                 tint = MaterialTheme.colorScheme.onSurfaceVariant,
             )
         }

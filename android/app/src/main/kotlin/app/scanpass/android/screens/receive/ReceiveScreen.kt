@@ -31,10 +31,8 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.input.PasswordVisualTransformation
 import androidx.compose.ui.unit.dp
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.design.ProblemText
 import app.scanpass.android.design.ScreenFrame
@@ -54,11 +52,10 @@ fun ReceiveRoute(onBack: () -> Unit) {
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     val scope = rememberCoroutineScope()
     LaunchedEffect(presenter, IncomingLink.arrivals) { presenter.start(IncomingLink.take()) }
-    val noQr = stringResource(R.string.gap_receive_no_qr)
     val camera = rememberLauncherForActivityResult(ActivityResultContracts.TakePicturePreview()) { bmp: Bitmap? ->
         if (bmp != null) scope.launch {
             val text = withContext(Dispatchers.Default) { QrCode.decode(bmp) }
-            if (text != null) presenter.setLink(text) else presenter.report(noQr)
+            if (text != null) presenter.setLink(text) else presenter.view?.noQrText?.let(presenter::report)
         }
     }
     var passcode by remember { mutableStateOf("") }
@@ -104,7 +101,7 @@ fun ReceiveContent(
                     Text(result.title, style = MaterialTheme.typography.titleLarge)
                     result.lines.forEach { Text(it, style = MaterialTheme.typography.bodyLarge) }
                     result.notes.forEach { Text(it, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant) }
-                    Button(onClick = onDismiss, modifier = Modifier.padding(top = 8.dp).testTag("receive-done")) { Text(stringResource(R.string.gap_done)) }
+                    Button(onClick = onDismiss, modifier = Modifier.padding(top = 8.dp).testTag("receive-done")) { Text(view.doneLabel) }
                 }
             }
             progress != null -> item(key = "progress") {

@@ -30,9 +30,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.design.ProblemText
 import app.scanpass.android.design.ScreenFrame
@@ -101,10 +99,10 @@ fun RequestsContent(
     onNew: () -> Unit,
     onBack: (() -> Unit)?,
 ) {
-    ScreenFrame(title = stringResource(R.string.gap_requests_title), onBack = onBack, tag = "requests") {
+    ScreenFrame(title = view?.title ?: "", onBack = onBack, tag = "requests") {
         if (problem != null) item(key = "problem") { ProblemText(problem) }
-        item(key = "new") { Button(onClick = onNew, modifier = Modifier.testTag("requests-new")) { Text(stringResource(R.string.gap_requests_new)) } }
         if (view == null) return@ScreenFrame
+        item(key = "new") { Button(onClick = onNew, modifier = Modifier.testTag("requests-new")) { Text(view.newLabel) } }
         view.problem?.let { item(key = "view-problem") { ProblemText(it, "requests-problem") } }
         view.notices.forEach { n -> item { Text(n, Modifier.testTag("requests-notice"), style = MaterialTheme.typography.bodyMedium) } }
         view.empty?.let { item(key = "empty") { Text(it, Modifier.testTag("requests-empty"), style = MaterialTheme.typography.bodyLarge) } }

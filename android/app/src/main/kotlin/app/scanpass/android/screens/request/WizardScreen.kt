@@ -29,12 +29,10 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.ui.unit.dp
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.design.ChoiceRow
 import app.scanpass.android.design.ProblemText
@@ -104,7 +102,7 @@ fun WizardContent(
                     Column(Modifier.fillMaxWidth().testTag("wizard-review")) {
                         if (first) {
                             TextButton(onClick = { onEvent(WizardEvent.Edit(r.step)) }, modifier = Modifier.testTag("wizard-edit")) {
-                                Text(stringResource(R.string.gap_request_edit, r.label))
+                                Text(r.editLabel)
                             }
                         }
                         Column(Modifier.semantics(mergeDescendants = true) {}) {
@@ -120,7 +118,7 @@ fun WizardContent(
                 if (view.canBack) OutlinedButton(onClick = { onEvent(WizardEvent.Back) }, modifier = Modifier.testTag("wizard-back")) { Text(view.backLabel) }
                 if (view.canNext) Button(onClick = { onEvent(WizardEvent.Next) }, modifier = Modifier.testTag("wizard-next")) { Text(view.nextLabel) }
                 if (view.canGenerate) Button(onClick = { onEvent(WizardEvent.Generate) }, modifier = Modifier.testTag("wizard-generate")) { Text(view.generateLabel) }
-                if (view.finished) Button(onClick = onSaveLetter, modifier = Modifier.testTag("wizard-save-letter")) { Text(stringResource(R.string.gap_request_save_letter)) }
+                if (view.finished) Button(onClick = onSaveLetter, modifier = Modifier.testTag("wizard-save-letter")) { Text(view.saveLetterLabel) }
             }
         }
     }

@@ -23,9 +23,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.core.ScreenPresenter
 import app.scanpass.android.design.ChoiceRow
@@ -75,11 +73,11 @@ fun SettingsContent(view: SettingsView?, problem: String?, onEvent: (SettingsEve
                 )
                 FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                     OutlinedButton(onClick = { onEvent(SettingsEvent.SetRelay(relay)) }, modifier = Modifier.testTag("settings-relay-save")) {
-                        Text(stringResource(R.string.gap_settings_relay_save))
+                        Text(view.relaySaveLabel)
                     }
                     if (!view.relayIsDefault) {
                         TextButton(onClick = { onEvent(SettingsEvent.UseDefaultRelay) }, modifier = Modifier.testTag("settings-relay-default")) {
-                            Text(stringResource(R.string.gap_settings_relay_default))
+                            Text(view.relayDefaultLabel)
                         }
                     }
                 }

@@ -43,17 +43,16 @@ import androidx.compose.ui.layout.ContentScale
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.input.PasswordVisualTransformation
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.window.Dialog
 import androidx.compose.ui.window.DialogProperties
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.design.CheckRow
 import app.scanpass.android.design.ChoiceRow
 import app.scanpass.android.design.ProblemText
 import app.scanpass.android.design.ScreenFrame
+import app.scanpass.android.design.rememberCommonWords
 import app.scanpass.android.design.SectionLabel
 import app.scanpass.android.design.SwitchRow
 import app.scanpass.ffi.SettingsScreen
@@ -119,28 +118,30 @@ fun ShareContent(
                 Column(Modifier.fillMaxWidth().testTag("share-result"), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                     Text(result.title, style = MaterialTheme.typography.titleLarge)
                     result.warning?.let { Text(it, color = MaterialTheme.colorScheme.error) }
-                    QrImage(result.link, Modifier.widthIn(max = 240.dp).fillMaxWidth().testTag("share-qr"))
+                    QrImage(result.link, result.qrDescription, Modifier.widthIn(max = 240.dp).fillMaxWidth().testTag("share-qr"))
                     SelectionContainer { Text(result.link, Modifier.testTag("share-link"), style = MaterialTheme.typography.bodySmall) }
                     Text(result.message, style = MaterialTheme.typography.bodyMedium)
                     result.passcodeNote?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                     FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                         Button(onClick = { onSend(result.message) }, modifier = Modifier.testTag("share-send")) {
-                            Text(stringResource(R.string.gap_share_send))
+                            Text(result.sendLabel)
                         }
                         OutlinedButton(onClick = { qrShown = true }, modifier = Modifier.testTag("share-show-qr")) {
-                            Text(stringResource(R.string.gap_share_show_qr))
+                            Text(result.showQrLabel)
                         }
-                        result.passcodeMessage?.let { pm ->
+                        val pm = result.passcodeMessage
+                        val pmLabel = result.sendPasscodeLabel
+                        if (pm != null && pmLabel != null) {
                             OutlinedButton(onClick = { onSend(pm) }, modifier = Modifier.testTag("share-send-passcode")) {
-                                Text(stringResource(R.string.gap_share_send_passcode))
+                                Text(pmLabel)
                             }
                         }
                         TextButton(onClick = { onEvent(ShareScreenEvent.Dismiss) }, modifier = Modifier.testTag("share-done")) {
-                            Text(stringResource(R.string.gap_done))
+                            Text(result.doneLabel)
                         }
                     }
                 }
-                if (qrShown) QrFullScreen(result.link) { qrShown = false }
+                if (qrShown) QrFullScreen(result.link, result.qrDescription) { qrShown = false }
             }
             progress != null -> item(key = "progress") {
                 Column(Modifier.fillMaxWidth().testTag("share-progress")) {
@@ -213,11 +214,11 @@ fun ShareContent(
 
 /** The link's QR code, black on white, scaled without filtering (sharp modules). */
 @Composable
-fun QrImage(link: String, modifier: Modifier = Modifier) {
+fun QrImage(link: String, description: String, modifier: Modifier = Modifier) {
     val bmp = remember(link) { QrCode.encode(link).asImageBitmap() }
     Image(
         bmp,
-        contentDescription = stringResource(R.string.gap_share_qr_description),
+        contentDescription = description,
         modifier = modifier.aspectRatio(1f).background(Color.White),
         contentScale = ContentScale.Fit,
         filterQuality = FilterQuality.None,
@@ -226,12 +227,12 @@ fun QrImage(link: String, modifier: Modifier = Modifier) {
 
 /** The QR code full screen (white, for a phone camera across a desk), with a close button. */
 @Composable
-fun QrFullScreen(link: String, onClose: () -> Unit) {
+fun QrFullScreen(link: String, description: String, onClose: () -> Unit) {
     Dialog(onDismissRequest = onClose, properties = DialogProperties(usePlatformDefaultWidth = false)) {
         Box(Modifier.fillMaxSize().background(Color.White).safeDrawingPadding().testTag("share-qr-full"), contentAlignment = Alignment.Center) {
-            QrImage(link, Modifier.fillMaxWidth().padding(24.dp))
+            QrImage(link, description, Modifier.fillMaxWidth().padding(24.dp))
             TextButton(onClick = onClose, modifier = Modifier.align(Alignment.BottomCenter).padding(16.dp).testTag("share-qr-close")) {
-                Text(stringResource(R.string.gap_close), color = Color.Black)
+                Text(rememberCommonWords().close, color = Color.Black)
             }
         }
     }

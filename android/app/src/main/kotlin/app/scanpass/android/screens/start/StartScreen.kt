@@ -44,7 +44,6 @@ import androidx.compose.ui.input.pointer.pointerInput
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
@@ -56,7 +55,6 @@ import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.LifecycleEventObserver
 import androidx.lifecycle.compose.LocalLifecycleOwner
 import androidx.lifecycle.compose.currentStateAsState
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.core.coreDispatcher
 import app.scanpass.ffi.StartEvent
@@ -226,7 +224,7 @@ fun StartContent(
                 }
                 val feedback = listOfNotNull(
                     view.feedback,
-                    view.attemptsLeft?.let { n -> pluralStringResource(R.plurals.gap_start_attempts_left, n.toInt(), n.toInt()) },
+                    view.attemptsLeftText,
                     problem,
                 )
                 if (feedback.isNotEmpty()) {

@@ -16,6 +16,7 @@ import app.scanpass.android.platform.MemoryPressure
 import app.scanpass.ffi.ScanpassException
 import app.scanpass.ffi.Vault
 import app.scanpass.ffi.ViewerEvent
+import app.scanpass.ffi.ViewerTool
 import app.scanpass.ffi.ViewerScreen
 import app.scanpass.ffi.ViewerView
 import kotlinx.coroutines.channels.Channel
@@ -43,13 +44,14 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
         private set
 
     /** Open the model on [seriesId] and bring it back to [slice] (after process death) and [hideName]. */
-    suspend fun start(seriesId: String, slice: Int, hideName: Boolean) = order.withLock {
+    suspend fun start(seriesId: String, slice: Int, hideName: Boolean, tool: ViewerTool = ViewerTool.SCROLL) = order.withLock {
         try {
             val v = core {
                 val s = screen ?: ViewerScreen(vault(), seriesId, locale).also { screen = it }
                 var v = s.view()
                 if (hideName) v = s.handle(ViewerEvent.HideName(true))
                 if (slice in 1 until v.sliceCount.toInt()) v = runCatching { s.handle(ViewerEvent.GoTo(slice.toUInt())) }.getOrDefault(v)
+                if (tool != v.tool) v = runCatching { s.handle(ViewerEvent.SelectTool(tool)) }.getOrDefault(v)
                 v
             }
             MemoryPressure.register(onTrim)

@@ -1,7 +1,7 @@
 // The viewer: draws the core's `ViewerView` (the slice, its overlay, orientation letters, the
 // measurement, presets, cine, the series strip) and the core's rendered slice, and sends the
 // patient's gestures as the model's events: one finger scrolls slices, or drags the window, or
-// measures (the tool chosen below the image); two fingers zoom and pan; a double tap fits. The
+// measures (the core's tool, chosen below the image: the view's `tools` and `tool`); two fingers zoom and pan; a double tap fits. The
 // core turns each distance into slices, window, zoom; the shell only places the image as the
 // view's zoom and pan say (fitted, scaled, centre moved). FLAG_SECURE while it shows images.
 package app.scanpass.android.screens.viewer
@@ -67,7 +67,6 @@ import androidx.compose.ui.layout.onSizeChanged
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalDensity
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
@@ -77,23 +76,21 @@ import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.IntOffset
 import androidx.compose.ui.unit.IntSize
 import androidx.compose.ui.unit.dp
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.core.core
 import app.scanpass.android.core.coreDispatcher
 import app.scanpass.android.design.ScanpassIcons
+import app.scanpass.android.design.rememberCommonWords
 import app.scanpass.android.platform.SecureWindow
 import app.scanpass.ffi.ViewerEvent
 import app.scanpass.ffi.ViewerPoint
+import app.scanpass.ffi.ViewerTool
 import app.scanpass.ffi.ViewerView
 import kotlin.math.min
 import kotlin.math.roundToInt
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
-
-/** What one finger does on the image (the patient's choice; the core has no such state). */
-enum class ViewerTool { SCROLL, WINDOW, MEASURE }
 
 /**
  * The viewer over [studyId] (its first series in the core's order, or [seriesId]), with its
@@ -109,17 +106,18 @@ fun ViewerRoute(
     topBar: @Composable (ViewerView?) -> Unit,
 ) {
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
-    // ids and numbers only: the series and slice on screen and the tool, kept across process death
+    // ids and numbers only: the series and slice on screen, kept across process death
     var savedSeries by rememberSaveable(studyId) { mutableStateOf(seriesId) }
     var savedSlice by rememberSaveable(studyId) { mutableIntStateOf(0) }
-    var tool by rememberSaveable { mutableStateOf(ViewerTool.SCROLL) }
+    // the core's tool, kept to choose it again after process death
+    var savedTool by rememberSaveable(studyId) { mutableStateOf(ViewerTool.SCROLL) }
     val presenter = remember(studyId, locale) { ViewerPresenter({ Session.vault() }, locale) }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     SecureWindow(enabled = true)
 
     LaunchedEffect(presenter) {
         val series = savedSeries ?: core { Session.vault().series(studyId).firstOrNull()?.id } ?: return@LaunchedEffect
-        presenter.start(series, savedSlice, hideName)
+        presenter.start(series, savedSlice, hideName, savedTool)
         presenter.run()
     }
     LaunchedEffect(presenter, hideName) {
@@ -130,6 +128,7 @@ fun ViewerRoute(
         if (view != null) {
             savedSeries = view.seriesId
             savedSlice = view.slice.toInt()
+            savedTool = view.tool
         }
     }
     // cine: the core says how often to tick while playing
@@ -145,8 +144,6 @@ fun ViewerRoute(
         view = view,
         image = presenter.image,
         problem = presenter.problem,
-        tool = tool,
-        onTool = { tool = it },
         onEvent = presenter::send,
         showStrip = showStrip,
         topBar = { topBar(view) },
@@ -168,13 +165,13 @@ fun ViewerTopBar(view: ViewerView?, onBack: () -> Unit, onAppointment: (() -> Un
         },
         navigationIcon = {
             IconButton(onClick = onBack, modifier = Modifier.testTag("viewer-back")) {
-                Icon(ScanpassIcons.Back, contentDescription = stringResource(R.string.gap_viewer_back))
+                Icon(ScanpassIcons.Back, contentDescription = view?.labels?.back ?: rememberCommonWords().back)
             }
         },
         actions = {
-            if (onAppointment != null) {
+            if (onAppointment != null && view != null) {
                 TextButton(onClick = onAppointment, modifier = Modifier.testTag("viewer-appointment")) {
-                    Text(stringResource(R.string.gap_viewer_appointment), maxLines = 1, overflow = TextOverflow.Ellipsis)
+                    Text(view.labels.appointment, maxLines = 1, overflow = TextOverflow.Ellipsis)
                 }
             }
         },
@@ -187,8 +184,6 @@ fun ViewerContent(
     view: ViewerView?,
     image: ImageBitmap?,
     problem: String?,
-    tool: ViewerTool,
-    onTool: (ViewerTool) -> Unit,
     onEvent: (ViewerEvent) -> Unit,
     showStrip: Boolean = true,
     topBar: @Composable () -> Unit = {},
@@ -199,17 +194,17 @@ fun ViewerContent(
             val controlsMax = maxHeight * 0.45f
             if (wide) {
                 Row(Modifier.fillMaxSize()) {
-                    ImagePane(view, image, tool, onEvent, Modifier.weight(1f).fillMaxHeight())
+                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, Modifier.weight(1f).fillMaxHeight())
                     Controls(
-                        view, problem, tool, onTool, onEvent, showStrip,
+                        view, problem, onEvent, showStrip,
                         Modifier.width(360.dp).fillMaxHeight().verticalScroll(rememberScrollState()),
                     )
                 }
             } else {
                 Column(Modifier.fillMaxSize()) {
-                    ImagePane(view, image, tool, onEvent, Modifier.fillMaxWidth().weight(1f))
+                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, Modifier.fillMaxWidth().weight(1f))
                     Controls(
-                        view, problem, tool, onTool, onEvent, showStrip,
+                        view, problem, onEvent, showStrip,
                         Modifier.fillMaxWidth().heightIn(max = controlsMax).verticalScroll(rememberScrollState()),
                     )
                 }
@@ -384,8 +379,6 @@ private fun OverlayLine(text: String, tag: String, align: TextAlign = TextAlign.
 private fun Controls(
     view: ViewerView?,
     problem: String?,
-    tool: ViewerTool,
-    onTool: (ViewerTool) -> Unit,
     onEvent: (ViewerEvent) -> Unit,
     showStrip: Boolean,
     modifier: Modifier,
@@ -405,9 +398,14 @@ private fun Controls(
             )
         }
         FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            ToolChip(tool, ViewerTool.SCROLL, R.string.gap_viewer_tool_scroll, onTool)
-            if (view.window != null) ToolChip(tool, ViewerTool.WINDOW, R.string.gap_viewer_tool_window, onTool)
-            ToolChip(tool, ViewerTool.MEASURE, R.string.gap_viewer_tool_measure, onTool)
+            view.tools.forEach { t ->
+                FilterChip(
+                    selected = t.selected,
+                    onClick = { onEvent(ViewerEvent.SelectTool(t.tool)) },
+                    label = { Text(t.label) },
+                    modifier = Modifier.testTag("viewer-tool-${t.tool.name.lowercase()}"),
+                )
+            }
         }
         view.window?.let { w ->
             Text("${w.text} · ${w.source}", style = MaterialTheme.typography.bodyMedium, modifier = Modifier.testTag("viewer-window"))
@@ -428,18 +426,18 @@ private fun Controls(
             FilterChip(
                 selected = view.inverted,
                 onClick = { onEvent(ViewerEvent.Invert) },
-                label = { Text(stringResource(R.string.gap_viewer_invert)) },
+                label = { Text(view.labels.invert) },
                 modifier = Modifier.testTag("viewer-invert"),
             )
             OutlinedButton(onClick = { onEvent(ViewerEvent.Fit) }, modifier = Modifier.testTag("viewer-fit")) {
-                Text(stringResource(R.string.gap_viewer_fit))
+                Text(view.labels.fit)
             }
             OutlinedButton(onClick = { onEvent(ViewerEvent.Reset) }, modifier = Modifier.testTag("viewer-reset")) {
-                Text(stringResource(R.string.gap_viewer_reset))
+                Text(view.labels.reset)
             }
             if (view.measurement != null) {
                 OutlinedButton(onClick = { onEvent(ViewerEvent.ClearMeasure) }, modifier = Modifier.testTag("viewer-clear-measure")) {
-                    Text(stringResource(R.string.gap_viewer_clear_measure))
+                    Text(view.labels.clearMeasure)
                 }
             }
         }
@@ -449,7 +447,7 @@ private fun Controls(
                     onClick = { onEvent(if (view.cine.playing) ViewerEvent.Pause else ViewerEvent.Play) },
                     modifier = Modifier.testTag("viewer-cine"),
                 ) {
-                    Text(stringResource(if (view.cine.playing) R.string.gap_viewer_pause else R.string.gap_viewer_play))
+                    Text(view.cine.toggleLabel)
                 }
                 Text(view.cine.rateText, style = MaterialTheme.typography.bodyMedium)
             }
@@ -469,12 +467,3 @@ private fun Controls(
     }
 }
 
-@Composable
-private fun ToolChip(current: ViewerTool, tool: ViewerTool, label: Int, onTool: (ViewerTool) -> Unit) {
-    FilterChip(
-        selected = current == tool,
-        onClick = { onTool(tool) },
-        label = { Text(stringResource(label)) },
-        modifier = Modifier.testTag("viewer-tool-${tool.name.lowercase()}"),
-    )
-}

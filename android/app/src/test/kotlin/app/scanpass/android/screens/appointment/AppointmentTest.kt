@@ -19,6 +19,7 @@ import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.performTextReplacement
 import app.scanpass.android.InstallVault
 import app.scanpass.android.MainActivity
+import app.scanpass.android.screens.receive.IncomingLink
 import app.scanpass.android.PASSPHRASE
 import app.scanpass.android.assertEveryControlLabelled
 import app.scanpass.android.screens.start.shoot
@@ -144,5 +145,21 @@ class AppointmentInteractionTest {
         rule.waitForTag("library-search")
         rule.waitForIdle()
         assertEquals(0, flags())
+    }
+    @Test
+    fun anIncomingLinkWaitsUntilTheModeEnds() {
+        rule.enterAppointment()
+        // the core's appointment model says links may not open: the receive screen stays away
+        IncomingLink.offer("https://relay.example.org/s/AbCdEfGh12345678#" + "A".repeat(43))
+        rule.waitForIdle()
+        rule.waitForTag("appointment-banner")
+        assertTrue(rule.onAllNodesWithTag("receive-link").fetchSemanticsNodes().isEmpty())
+        assertTrue(rule.noLibrary())
+        // the owner's unlock ends the mode: now the link opens
+        rule.onNodeWithTag("appointment-leave").performClick()
+        rule.waitForTag("appointment-prompt")
+        rule.onNodeWithTag("appointment-passphrase").performTextInput(PASSPHRASE)
+        rule.onNodeWithTag("appointment-confirm").performClick()
+        rule.waitForTag("receive-link")
     }
 }

@@ -6,6 +6,8 @@
 package app.scanpass.android.screens.viewer
 
 import android.view.WindowManager
+import androidx.compose.ui.test.hasTestTag
+import androidx.compose.ui.test.isSelected
 import androidx.compose.ui.test.junit4.ComposeTestRule
 import androidx.compose.ui.test.junit4.v2.createAndroidComposeRule
 import androidx.compose.ui.test.onAllNodesWithTag
@@ -61,8 +63,14 @@ fun ComposeTestRule.scrollDown() {
     waitUntil(20_000) { sliceText() != before }
 }
 
+/** Chooses the one-finger tool and waits for the core's view to say it is chosen. */
+fun ComposeTestRule.chooseTool(tag: String) {
+    onNodeWithTag(tag).performClick()
+    waitUntil(20_000) { onAllNodes(hasTestTag(tag) and isSelected()).fetchSemanticsNodes().isNotEmpty() }
+}
+
 fun ComposeTestRule.measure() {
-    onNodeWithTag("viewer-tool-measure").performClick()
+    chooseTool("viewer-tool-measure")
     onNodeWithTag("viewer-image").performTouchInput {
         swipe(Offset(centerX - width / 4f, centerY), Offset(centerX + width / 4f, centerY + height / 8f), durationMillis = 300)
     }
@@ -122,7 +130,7 @@ class ViewerInteractionTest {
         rule.openViewer()
         rule.waitForTag("viewer-window")
         val before = rule.textsOf("viewer-window").single()
-        rule.onNodeWithTag("viewer-tool-window").performClick()
+        rule.chooseTool("viewer-tool-window")
         rule.onNodeWithTag("viewer-image").performTouchInput { swipeRight(startX = left + 10f, endX = right - 10f, durationMillis = 300) }
         rule.waitUntil(20_000) { rule.textsOf("viewer-window").single() != before }
         // the core's word for a window of the patient's own

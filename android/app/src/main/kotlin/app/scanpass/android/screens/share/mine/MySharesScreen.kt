@@ -26,9 +26,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
-import app.scanpass.android.R
 import app.scanpass.android.core.Session
 import app.scanpass.android.core.ScreenPresenter
 import app.scanpass.android.design.ProblemText
@@ -73,8 +71,10 @@ fun MySharesContent(
         onBack = onBack,
         tag = "my-shares",
         actions = {
-            TextButton(onClick = { onEvent(MySharesEvent.Refresh) }, modifier = Modifier.testTag("shares-refresh")) {
-                Text(stringResource(R.string.gap_shares_refresh))
+            if (view != null) {
+                TextButton(onClick = { onEvent(MySharesEvent.Refresh) }, modifier = Modifier.testTag("shares-refresh")) {
+                    Text(view.refreshLabel)
+                }
             }
         },
     ) {
@@ -94,7 +94,7 @@ fun MySharesContent(
                         c.access?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                         c.link?.let { link ->
                             TextButton(onClick = { onSend(link) }, modifier = Modifier.testTag("share-card-send")) {
-                                Text(stringResource(R.string.gap_share_send))
+                                Text(view.sendLabel)
                             }
                         }
                         if (c.canRevoke) {
