@@ -31,6 +31,9 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
     private var rendered: RenderKey? = null
     private val onTrim: () -> Unit = { screen?.memoryPressure() }
 
+    /** Set by [close]: the model is destroyed by whoever holds [order], never under a core call. */
+    @Volatile private var closing = false
+
     /** What to draw; null until the core's first view arrives. */
     var view: ViewerView? by mutableStateOf(null)
         private set
@@ -45,6 +48,7 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
 
     /** Open the model on [seriesId] and bring it back to [slice] (after process death) and [hideName]. */
     suspend fun start(seriesId: String, slice: Int, hideName: Boolean, tool: ViewerTool = ViewerTool.SCROLL) = order.withLock {
+        if (closing) return@withLock destroy()
         try {
             val v = core {
                 val s = screen ?: ViewerScreen(vault(), seriesId, locale).also { screen = it }
@@ -59,6 +63,7 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
         } catch (e: ScanpassException) {
             problem = e.sentence()
         }
+        if (closing) destroy()
     }
 
     /** Queue what the patient did; [run] sends it to the core. */
@@ -87,6 +92,7 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
                     e = queue.tryReceive().getOrNull()
                 }
                 if (v != null) show(v)
+                if (closing) destroy()
             }
         }
     }
@@ -113,9 +119,25 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
         view = v
     }
 
+    /**
+     * Ends the model. A render or event may be running on another thread: destroying the core
+     * object under it would make its next call throw, so when [order] is held the holder destroys
+     * it as it lets go (and, should that moment be missed, uniffi's cleaner frees it).
+     */
     override fun close() {
         MemoryPressure.unregister(onTrim)
         queue.close()
+        closing = true
+        if (order.tryLock()) {
+            try {
+                destroy()
+            } finally {
+                order.unlock()
+            }
+        }
+    }
+
+    private fun destroy() {
         screen?.close()
         screen = null
     }
