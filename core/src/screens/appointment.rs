@@ -266,7 +266,7 @@ impl AppointmentMode {
 
     fn is_vault_key(&self, key: &Key) -> Result<bool> {
         let ours = self.vault.key_copy()?;
-        Ok(subtle::ConstantTimeEq::ct_eq(&ours.expose()[..], &key.expose()[..]).into())
+        Ok(crate::crypto::ct_eq(ours.expose(), key.expose()))
     }
 
     fn ask_biometrics(&self) -> AppointmentEffect {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::day_of;
 use crate::error::{Error, Result};
 use crate::screens::library::{study_card, Confirmation};
-use crate::share::{self, AccessEvent, ShareRecord, ShareStatus};
+use crate::share::{self, AccessEvent, AccessKind, ShareRecord, ShareStatus};
 use crate::text::{self, Arg, Language};
 use crate::vault::Vault;
 
@@ -203,11 +203,14 @@ impl MySharesScreen {
 pub fn access_text(log: &[AccessEvent], lang: Language) -> String {
     let opened: Vec<i64> = log
         .iter()
-        .filter(|e| e.event == "manifest")
+        .filter(|e| e.event == AccessKind::Manifest.as_str())
         .map(|e| e.at)
         .collect();
-    let denied = log.iter().filter(|e| e.event == "denied").count();
-    let locked = log.iter().any(|e| e.event == "locked");
+    let denied = log
+        .iter()
+        .filter(|e| e.event == AccessKind::Denied.as_str())
+        .count();
+    let locked = log.iter().any(|e| e.event == AccessKind::Locked.as_str());
     let mut parts = vec![match opened.iter().max() {
         None => text::message(lang, "shares-access-none", &[]),
         Some(&last) => text::message(
