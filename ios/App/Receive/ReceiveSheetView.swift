@@ -52,7 +52,7 @@ struct ReceiveSheetView: View {
                 }
                 .toolbar {
                     ToolbarItem(placement: .confirmationAction) {
-                        Button(action: close) { Image(systemName: "xmark") }.accessibilityLabel(result.title)
+                        Button(action: close) { Image(systemName: "xmark") }.accessibilityLabel(view.doneLabel)
                     }
                 }
             } else if let progress = view.progress {

@@ -19,10 +19,10 @@ struct MySharesScreenView: View {
                         if let access = share.access { Text(access).detailStyle() }
                         if let link = share.link {
                             ShareLink(item: link) {
-                                Label(share.title, systemImage: "square.and.arrow.up")
+                                Label(view.sendLabel, systemImage: "square.and.arrow.up")
                                     .labelStyle(.iconOnly)
                             }
-                            .accessibilityLabel(share.title)
+                            .accessibilityLabel(view.sendLabel)
                         }
                     }
                     .swipeActions {
@@ -47,6 +47,16 @@ struct MySharesScreenView: View {
             await store.refresh()
         }
         .refreshable { await store.refresh() }
+        .toolbar {
+            if let view = store.view {
+                ToolbarItem(placement: .primaryAction) {
+                    // pull to refresh is not found by everyone (nor by VoiceOver): a button too
+                    Button { Task { await store.refresh() } } label: {
+                        Label(view.refreshLabel, systemImage: "arrow.clockwise")
+                    }
+                }
+            }
+        }
         .confirmationDialog(store.confirmation?.title ?? "", isPresented: confirming,
                             titleVisibility: .visible, presenting: store.confirmation) { question in
             Button(question.confirm, role: question.destructive ? .destructive : nil) {

@@ -189,18 +189,17 @@ struct ShareResultView: View {
                         .scaledToFit()
                         .frame(maxWidth: 240)
                         .frame(maxWidth: .infinity)
-                        .accessibilityHidden(true)
+                        .accessibilityLabel(done.qrDescription)
                 }
                 Text(done.message).textSelection(.enabled)
                 ShareLink(item: done.message) {
-                    Label(done.title, systemImage: "square.and.arrow.up")
+                    Label(done.sendLabel, systemImage: "square.and.arrow.up")
                 }
                 if let passcodeMessage = done.passcodeMessage {
                     Text(passcodeMessage).textSelection(.enabled)
                     ShareLink(item: passcodeMessage) {
-                        Image(systemName: "key")
+                        Label(done.sendPasscodeLabel ?? passcodeMessage, systemImage: "key")
                     }
-                    .accessibilityLabel(passcodeMessage)
                 }
                 if let note = done.passcodeNote { Text(note).detailStyle() }
                 if let warning = done.warning {
@@ -213,7 +212,7 @@ struct ShareResultView: View {
         .toolbar {
             ToolbarItem(placement: .confirmationAction) {
                 Button(action: close) { Image(systemName: "xmark") }
-                    .accessibilityLabel(done.title)
+                    .accessibilityLabel(done.doneLabel)
             }
         }
     }
