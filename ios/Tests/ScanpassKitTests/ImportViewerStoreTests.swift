@@ -190,7 +190,7 @@ struct ViewerStoreTests {
             #expect(r == slice.rgba[o] && alpha == 255 && r == g && g == b2)
         }
         #expect(throws: ViewerFrame.LayoutError.size(expected: 16, got: 3)) {
-            try ViewerFrame(RenderedSlice(width: 2, height: 2, windowed: false, windowCenter: 0, windowWidth: 0, rgba: Data([1, 2, 3])), number: 0)
+            try ViewerFrame(RenderedSlice(width: 2, height: 2, windowed: false, windowCenter: 0, windowWidth: 0, reduced: false, rgba: Data([1, 2, 3])), number: 0)
         }
     }
 }
