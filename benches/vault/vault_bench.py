@@ -397,7 +397,7 @@ def report(args, results, singles, started, load0, load1, git, sha):
         "- Listing a series (ordered by geometry) costs "
         + ", ".join(f"{fmt(r['slice']['inproc']['list_ms'])} ms for {r['slice']['instances']} "
                     "instances" for r in results)
-        + ": the viewer lists once when it opens a series; `Vault::render(series, index)` "
+        + ": the viewer lists once when it opens a series; `library::render(vault, series, index)` "
         "(the one-shot call of `scanpass render STUDY SERIES INDEX`) lists on every call.",
         "- Per process, the vault path pays the Argon2id unlock every time (the `scanpass "
         "studies` column), so the per-process ratio measures the unlock, not the storage.",
