@@ -6,6 +6,7 @@ viewer keeps 6). Prints {"upload_s", "download_s", "download_parallel_s", "paral
 
 usage: plain.py RELAY_URL FOLDER [K]
 """
+import hashlib
 import http.client
 import json
 import os
@@ -42,13 +43,20 @@ for i, path in enumerate(files):
     call("PUT", f"/api/shares/{sid}/chunks/{i}", body, auth)
 upload = time.perf_counter() - t0
 call("PUT", f"/api/shares/{sid}/manifest", b"plain", auth)
+# the relay serves recipients only with a token whose SHA-256 the owner set (as a share does;
+# no passcode: a link key's 256 bits, never counted or locked)
+token = os.urandom(32)
+call("PUT", f"/api/shares/{sid}/auth-verifier",
+     json.dumps({"auth_verifier": hashlib.sha256(token).hexdigest(), "passcode": False}).encode(),
+     dict(auth, **{"Content-Type": "application/json"}))
+recipient = {"x-scanpass-token": token.hex()}
 call("POST", f"/api/shares/{sid}/finalize", json.dumps({"chunks": len(files)}).encode(),
      dict(auth, **{"Content-Type": "application/json"}))
 t0 = time.perf_counter()
-call("GET", f"/api/shares/{sid}/manifest")
+call("GET", f"/api/shares/{sid}/manifest", headers=recipient)
 got = 0
 for i in range(len(files)):
-    got += len(call("GET", f"/api/shares/{sid}/chunks/{i}"))
+    got += len(call("GET", f"/api/shares/{sid}/chunks/{i}", headers=recipient))
 download = time.perf_counter() - t0
 assert got == total, (got, total)
 
@@ -58,12 +66,12 @@ lanes = [http.client.HTTPConnection(relay.hostname, relay.port, timeout=120) for
 def lane(k):
     n = 0
     for i in range(k, len(files), parallel):
-        n += len(call("GET", f"/api/shares/{sid}/chunks/{i}", conn=lanes[k]))
+        n += len(call("GET", f"/api/shares/{sid}/chunks/{i}", headers=recipient, conn=lanes[k]))
     return n
 
 
 t0 = time.perf_counter()
-call("GET", f"/api/shares/{sid}/manifest")
+call("GET", f"/api/shares/{sid}/manifest", headers=recipient)
 with ThreadPoolExecutor(parallel) as pool:
     got = sum(pool.map(lane, range(parallel)))
 download_parallel = time.perf_counter() - t0
