@@ -308,6 +308,13 @@ impl Viewer {
         }
         let frame = img.decode_frame_for_view(s.frame, view)?;
         let reduced = frame.rows < info.rows || frame.cols < info.cols;
+        if !reduced {
+            // the stream would not decode smaller (a lossless stream labelled lossy): this is
+            // the whole decode, kept so that the prefetch does not decode it again
+            let d = self.inner.keep(k, info, frame.into_owned())?;
+            self.inner.ask_prefetch(k);
+            return fill(&d.info, &d.frame, voi, invert, out, prefix, false);
+        }
         // the full decode of this slice comes first in the prefetch
         self.inner.ask_prefetch(k);
         let r = fill(&info, &frame, voi, invert, out, prefix, reduced)?;
@@ -500,6 +507,16 @@ impl Inner {
         info: Arc<ImageInfo>,
     ) -> Result<Arc<Decoded>> {
         let frame = img.decode_frame(s.frame)?.into_owned();
+        self.keep(n, info, frame)
+    }
+
+    /// Keeps slice `n`, decoded whole, in the cache; refused when a lock came meanwhile.
+    fn keep(
+        &self,
+        n: usize,
+        info: Arc<ImageInfo>,
+        frame: crate::dicom::Frame<'static>,
+    ) -> Result<Arc<Decoded>> {
         let d = Arc::new(Decoded {
             bytes: frame.samples.byte_len(),
             info,
