@@ -99,7 +99,9 @@ struct Args {
         default_value_t = 60
     )]
     create_refill_per_hour: u32,
-    /// Failed requests (404, 401, 403, 423) a client IP may make in a burst before 429.
+    /// Failed requests (404, 401, 403, 423) a client IP may make in a burst before 429. Each
+    /// request holds one of these until it ends well, so this also bounds the requests one
+    /// address has in flight.
     #[arg(long, env = "SCANPASS_RELAY_FAIL_BURST", default_value_t = 30)]
     fail_burst: u32,
     /// Failed requests a client IP earns back per minute.
