@@ -3,7 +3,9 @@
 // patient's gestures as the model's events: one finger scrolls slices, or drags the window, or
 // measures (the core's tool, chosen below the image: the view's `tools` and `tool`); two fingers zoom and pan; a double tap fits. The
 // core turns each distance into slices, window, zoom; the shell only places the image as the
-// view's zoom and pan say (fitted, scaled, centre moved). FLAG_SECURE while it shows images.
+// view's zoom and pan say (fitted, scaled, centre moved), by the image's own size from the view
+// (`imageWidth` × `imageHeight`), never the bitmap's: a reduced first image is drawn stretched to
+// it, and a measurement made on it lands on the same image pixels as on the full one. FLAG_SECURE while it shows images.
 package app.scanpass.android.screens.viewer
 
 import androidx.compose.ui.unit.Density
@@ -147,6 +149,7 @@ fun ViewerRoute(
         onEvent = presenter::send,
         showStrip = showStrip,
         topBar = { topBar(view) },
+        onImageSize = presenter::viewSize,
     )
 }
 
@@ -187,6 +190,7 @@ fun ViewerContent(
     onEvent: (ViewerEvent) -> Unit,
     showStrip: Boolean = true,
     topBar: @Composable () -> Unit = {},
+    onImageSize: (Int, Int) -> Unit = { _, _ -> },
 ) {
     Scaffold(topBar = topBar, contentWindowInsets = WindowInsets.safeDrawing) { padding ->
         BoxWithConstraints(Modifier.fillMaxSize().padding(padding).testTag("viewer-screen")) {
@@ -194,7 +198,7 @@ fun ViewerContent(
             val controlsMax = maxHeight * 0.45f
             if (wide) {
                 Row(Modifier.fillMaxSize()) {
-                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, Modifier.weight(1f).fillMaxHeight())
+                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, onImageSize, Modifier.weight(1f).fillMaxHeight())
                     Controls(
                         view, problem, onEvent, showStrip,
                         Modifier.width(360.dp).fillMaxHeight().verticalScroll(rememberScrollState()),
@@ -202,7 +206,7 @@ fun ViewerContent(
                 }
             } else {
                 Column(Modifier.fillMaxSize()) {
-                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, Modifier.fillMaxWidth().weight(1f))
+                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, onImageSize, Modifier.fillMaxWidth().weight(1f))
                     Controls(
                         view, problem, onEvent, showStrip,
                         Modifier.fillMaxWidth().heightIn(max = controlsMax).verticalScroll(rememberScrollState()),
@@ -229,11 +233,19 @@ private class Placement(val viewport: IntSize, val imageW: Int, val imageH: Int,
 }
 
 @Composable
-private fun ImagePane(view: ViewerView?, image: ImageBitmap?, tool: ViewerTool, onEvent: (ViewerEvent) -> Unit, modifier: Modifier) {
+private fun ImagePane(
+    view: ViewerView?,
+    image: ImageBitmap?,
+    tool: ViewerTool,
+    onEvent: (ViewerEvent) -> Unit,
+    onImageSize: (Int, Int) -> Unit,
+    modifier: Modifier,
+) {
     val density = LocalDensity.current.density
     var size by remember { mutableStateOf(IntSize.Zero) }
-    val placement = if (image != null && size.width > 0 && size.height > 0 && view != null) {
-        Placement(size, image.width, image.height, view.zoom, (view.panX * density).toFloat(), (view.panY * density).toFloat())
+    val placement = if (image != null && size.width > 0 && size.height > 0 && view != null && view.imageWidth > 0u && view.imageHeight > 0u) {
+        // the image's own size (the core's), not the bitmap's: a first image may be reduced
+        Placement(size, view.imageWidth.toInt(), view.imageHeight.toInt(), view.zoom, (view.panX * density).toFloat(), (view.panY * density).toFloat())
     } else {
         null
     }
@@ -246,6 +258,7 @@ private fun ImagePane(view: ViewerView?, image: ImageBitmap?, tool: ViewerTool, 
             .background(Color.Black)
             .onSizeChanged {
                 size = it
+                onImageSize(it.width, it.height)
                 // the core works in the shell's density-independent pixels
                 if (it.width > 0 && it.height > 0) onEvent(ViewerEvent.Resize(it.width / density.toDouble(), it.height / density.toDouble()))
             }
@@ -291,8 +304,8 @@ private fun ImagePane(view: ViewerView?, image: ImageBitmap?, tool: ViewerTool, 
             // the image's backdrop is black in both themes: drawn like the overlay's text
             val lineColor = Color.White
             Canvas(Modifier.fillMaxSize().testTag("viewer-pixels")) {
-                val w = image.width * placement.scale
-                val h = image.height * placement.scale
+                val w = placement.imageW * placement.scale
+                val h = placement.imageH * placement.scale
                 drawImage(
                     image,
                     srcOffset = IntOffset.Zero,
