@@ -46,6 +46,7 @@ import androidx.compose.material3.Slider
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.material3.TopAppBar
+import androidx.compose.material3.TopAppBarDefaults
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
@@ -153,17 +154,23 @@ fun ViewerRoute(
     )
 }
 
-/** The plain viewer's top bar: back, the series' title, appointment mode. */
+/**
+ * The plain viewer's top bar: back, the series' title, appointment mode. With large text the title
+ * may take two lines (the bar grows with the font scale) and appointment mode is its icon, labelled
+ * with the core's words, so that the title is not cut to a letter.
+ */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun ViewerTopBar(view: ViewerView?, onBack: () -> Unit, onAppointment: (() -> Unit)?) {
+    val fontScale = LocalDensity.current.fontScale
+    val largeText = fontScale > LARGE_TEXT_SCALE
     TopAppBar(
         title = {
             Text(
                 view?.overlay?.series.orEmpty(),
-                maxLines = 1,
+                maxLines = if (largeText) 2 else 1,
                 overflow = TextOverflow.Ellipsis,
-                modifier = Modifier.semantics { heading() },
+                modifier = Modifier.semantics { heading() }.testTag("viewer-title"),
             )
         },
         navigationIcon = {
@@ -173,13 +180,23 @@ fun ViewerTopBar(view: ViewerView?, onBack: () -> Unit, onAppointment: (() -> Un
         },
         actions = {
             if (onAppointment != null && view != null) {
-                TextButton(onClick = onAppointment, modifier = Modifier.testTag("viewer-appointment")) {
-                    Text(view.labels.appointment, maxLines = 1, overflow = TextOverflow.Ellipsis)
+                if (largeText) {
+                    IconButton(onClick = onAppointment, modifier = Modifier.testTag("viewer-appointment")) {
+                        Icon(ScanpassIcons.Appointment, contentDescription = view.labels.appointment)
+                    }
+                } else {
+                    TextButton(onClick = onAppointment, modifier = Modifier.testTag("viewer-appointment")) {
+                        Text(view.labels.appointment, maxLines = 1, overflow = TextOverflow.Ellipsis)
+                    }
                 }
             }
         },
+        expandedHeight = TopAppBarDefaults.TopAppBarExpandedHeight * fontScale.coerceIn(1f, 2f),
     )
 }
+
+/** Above this font scale the top bar's title gets two lines and the appointment button its icon. */
+private const val LARGE_TEXT_SCALE = 1.3f
 
 /** Stateless: draws [view] and [image] as they are. */
 @Composable
