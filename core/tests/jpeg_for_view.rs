@@ -89,6 +89,20 @@ fn rg3_as_jpeg(samples: &Path, precision: u32) -> Vec<u8> {
     out
 }
 
+/// A new vault holding the 12-bit lossy JPEG RG3 (its folder named for `tag`), and its series.
+fn rg3_jpeg_vault(samples: &Path, tag: &str) -> (Arc<Vault>, String, PathBuf) {
+    let src = temp_dir(&format!("src-{tag}"));
+    std::fs::write(src.join("RG3_JPLY"), rg3_as_jpeg(samples, 12)).unwrap();
+    let vdir = temp_dir(tag);
+    let keys = PassphraseKeyStore::new(&vdir, "pw").with_cost(1024, 1);
+    let vault = Arc::new(Vault::create(&vdir, &keys).unwrap());
+    let s = import(&vault, &[Source::Path(src)], &Silent, &CancelToken::new()).unwrap();
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    let study = &vault.studies().unwrap()[0];
+    let series = vault.series(&study.id).unwrap()[0].id.clone();
+    (vault, series, vdir)
+}
+
 fn as_f64(s: &Samples<'_>) -> Vec<f64> {
     match s {
         Samples::U8(v) => v.iter().map(|x| *x as f64).collect(),
@@ -169,15 +183,7 @@ fn lossy_jpeg_decodes_at_the_views_size_by_dct_scaling() {
 #[test]
 fn a_large_lossy_jpeg_shows_first_at_the_views_size_then_exactly_whole() {
     let Some(dir) = samples_dir() else { return };
-    let src = temp_dir("src");
-    std::fs::write(src.join("RG3_JPLY"), rg3_as_jpeg(&dir, 12)).unwrap();
-    let vdir = temp_dir("vault");
-    let keys = PassphraseKeyStore::new(&vdir, "pw").with_cost(1024, 1);
-    let vault = Arc::new(Vault::create(&vdir, &keys).unwrap());
-    let s = import(&vault, &[Source::Path(src)], &Silent, &CancelToken::new()).unwrap();
-    assert!(s.errors.is_empty(), "{:?}", s.errors);
-    let study = &vault.studies().unwrap()[0];
-    let series = vault.series(&study.id).unwrap()[0].id.clone();
+    let (vault, series, vdir) = rg3_jpeg_vault(&dir, "vault");
     let v = Viewer::open(vault.clone(), &series).unwrap();
     let mut first = Vec::new();
     let r = v
@@ -242,4 +248,61 @@ fn colour_jpeg_scales_and_lossless_jpeg_and_jpeg_ls_stay_whole() {
         assert_eq!((f.cols, f.rows), (side, side), "{path}");
         assert_eq!(f.samples, img.decode_frame(0).unwrap().samples, "{path}");
     }
+}
+
+/// The viewer screen's side (the rule both apps follow): after a reduced first image the view
+/// says `refine` until a full render, and gives the image's own size, so that a shell placing
+/// the image and mapping touches by it measures the same millimetres before and after.
+#[test]
+fn the_viewer_screen_asks_for_the_full_image_after_a_reduced_one() {
+    use scanpass_core::screens::viewer::{Point, ViewerEvent, ViewerScreen};
+    use scanpass_core::text::Language;
+    let Some(dir) = samples_dir() else { return };
+    let (vault, series, vdir) = rg3_jpeg_vault(&dir, "vault-screen");
+    let mut screen = ViewerScreen::open(vault.clone(), &series, Language::En).unwrap();
+    let before = screen.view().unwrap();
+    assert!(!before.refine, "nothing rendered yet: nothing to refine");
+    assert_eq!((before.image_width, before.image_height), (1760, 1760));
+
+    let mut out = Vec::new();
+    let r = screen.render_for_view((720, 720), &mut out, 0).unwrap();
+    assert!(r.reduced && r.width < 1760, "{r:?}");
+    let v = screen.view().unwrap();
+    assert!(v.refine, "a reduced first image asks for the full one");
+    assert_eq!(
+        (v.image_width, v.image_height),
+        (1760, 1760),
+        "the image's own size"
+    );
+    // a measurement in image pixels while the reduced image shows
+    let m = ViewerEvent::Measure {
+        from: Point { x: 100.0, y: 200.0 },
+        to: Point {
+            x: 1500.0,
+            y: 1300.0,
+        },
+    };
+    let during = screen.handle(m.clone()).unwrap().measurement.unwrap();
+    assert!(
+        screen.view().unwrap().refine,
+        "an event does not end the refinement"
+    );
+
+    let r = screen.render_into(&mut out, 0).unwrap();
+    assert!(!r.reduced && (r.width, r.height) == (1760, 1760));
+    let after = screen.view().unwrap();
+    assert!(
+        !after.refine,
+        "the full image shown: nothing left to refine"
+    );
+    assert_eq!(after.measurement.unwrap().text, during.text);
+
+    // a window change renders again: from the cache, whole, never reduced
+    screen
+        .handle(ViewerEvent::WindowDrag { dx: 10.0, dy: 5.0 })
+        .unwrap();
+    let r = screen.render_for_view((720, 720), &mut out, 0).unwrap();
+    assert!(!r.reduced);
+    assert!(!screen.view().unwrap().refine);
+    let _ = std::fs::remove_dir_all(&vdir);
 }

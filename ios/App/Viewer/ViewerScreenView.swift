@@ -18,6 +18,7 @@ struct ViewerScreenView: View {
     @State private var lastDrag: CGSize = .zero
     @State private var lastScale: CGFloat = 1
     @State private var cine: Task<Void, Never>?
+    @Environment(\.displayScale) private var displayScale
 
     var body: some View {
         VStack(spacing: 0) {
@@ -41,10 +42,12 @@ struct ViewerScreenView: View {
             ZStack {
                 Color.black
                 if let frame = store.frame, let cgImage = frame.cgImage {
+                    // fitted by the slice's own size (the core's), whatever size the frame is:
+                    // a reduced first image is stretched to it, then replaced by the whole one
                     Image(decorative: cgImage, scale: 1)
                         .resizable()
                         .interpolation(.medium)
-                        .aspectRatio(contentMode: .fit)
+                        .aspectRatio(imageSize(frame), contentMode: .fit)
                         .scaleEffect(store.view?.zoom ?? 1)
                         .offset(x: store.view?.panX ?? 0, y: store.view?.panY ?? 0)
                         .accessibilityHidden(true)
@@ -59,7 +62,8 @@ struct ViewerScreenView: View {
             .gesture(drag(in: geometry.size))
             .simultaneousGesture(pinch(in: geometry.size))
             .task(id: geometry.size) {
-                await store.resize(width: geometry.size.width, height: geometry.size.height)
+                await store.resize(width: geometry.size.width, height: geometry.size.height,
+                                   scale: displayScale)
             }
             // VoiceOver: the slice in the core's words; swipe up or down to change it
             .accessibilityElement(children: .ignore)
@@ -87,12 +91,11 @@ struct ViewerScreenView: View {
             }
             .onEnded { value in
                 lastDrag = .zero
-                guard tool == .measure, let frame = store.frame else { return }
-                let map = ImageMapping(frame: frame, view: store.view, size: size)
-                Task {
-                    await store.measure(from: map.imagePoint(value.startLocation),
-                                        to: map.imagePoint(value.location))
-                }
+                guard tool == .measure, let view = store.view else { return }
+                let map = ImageMapping(view: view, areaWidth: size.width, areaHeight: size.height)
+                let from = map.imagePoint(x: value.startLocation.x, y: value.startLocation.y)
+                let to = map.imagePoint(x: value.location.x, y: value.location.y)
+                Task { await store.measure(from: from, to: to) }
             }
     }
 
@@ -105,6 +108,14 @@ struct ViewerScreenView: View {
                 Task { await store.zoom(by: factor, at: focus) }
             }
             .onEnded { _ in lastScale = 1 }
+    }
+
+    /// The slice's own size from the core's view (the frame's until the view arrives).
+    private func imageSize(_ frame: ViewerFrame) -> CGSize {
+        guard let view = store.view, view.imageWidth > 0, view.imageHeight > 0 else {
+            return CGSize(width: frame.layout.width, height: frame.layout.height)
+        }
+        return CGSize(width: Int(view.imageWidth), height: Int(view.imageHeight))
     }
 
     @ToolbarContentBuilder
@@ -193,22 +204,6 @@ struct ViewerScreenView: View {
 
 /// Where a point of the view falls in the image's pixels: the slice is drawn aspect-fit, then
 /// scaled by the core's zoom about the centre and moved by its pan. Drawing geometry only.
-struct ImageMapping {
-    let frame: ViewerFrame
-    let view: ViewerView?
-    let size: CGSize
-
-    func imagePoint(_ p: CGPoint) -> ViewerPoint {
-        let w = CGFloat(frame.layout.width)
-        let h = CGFloat(frame.layout.height)
-        let zoom = CGFloat(view?.zoom ?? 1)
-        let fit = min(size.width / w, size.height / h) * zoom
-        let originX = (size.width - w * fit) / 2 + CGFloat(view?.panX ?? 0)
-        let originY = (size.height - h * fit) / 2 + CGFloat(view?.panY ?? 0)
-        return ViewerPoint(x: Double((p.x - originX) / fit), y: Double((p.y - originY) / fit))
-    }
-}
-
 /// The core's overlay in the corners, its orientation letters at the edges, its measurement.
 struct ViewerOverlayView: View {
     let view: ViewerView

@@ -193,4 +193,44 @@ struct ViewerStoreTests {
             try ViewerFrame(RenderedSlice(width: 2, height: 2, windowed: false, windowCenter: 0, windowWidth: 0, reduced: false, rgba: Data([1, 2, 3])), number: 0)
         }
     }
+
+    @Test("a large JPEG 2000 image: reduced first, refined whole, the same length measured on either", .enabled(if: Env.hasSamples, "no ../shared/dicom-samples"))
+    func firstImageAtTheViewsSize() async throws {
+        let t = try TestVault("viewer-first-image")
+        let rg3 = URL(fileURLWithPath: Env.samples! + "/dicom-test-files/WG04/J2KR/RG3_J2KR")
+        _ = try await importPicked(PickedFiles([rg3]), into: t.vault)
+        let study = try #require(try t.vault.studies().first)
+        let series = try #require(try t.vault.series(studyId: study.id).first)
+
+        // the store: the area is known (360 x 360 points at 2 pixels a point) before it opens,
+        // so the first image is asked for at 720 x 720 pixels, then refined whole
+        let store = ViewerStore()
+        await store.resize(width: 360, height: 360, scale: 2)
+        await store.open(vault: t.vault, studyId: study.id, locale: "en")
+        #expect(store.message == nil)
+        let frame = try #require(store.frame)
+        #expect(frame.layout.width == 1760 && !frame.reduced, "refined to the whole image")
+        #expect(store.view?.refine == false)
+        #expect(store.view?.imageWidth == 1760 && store.view?.imageHeight == 1760)
+
+        // the same steps by hand: the first render is reduced and the view asks to refine
+        let screen = try ViewerScreen(vault: t.vault, seriesId: series.id, locale: "en")
+        _ = try screen.handle(event: .resize(width: 360, height: 360))
+        let first = try ViewerFrame(screen.renderForView(viewWidth: 720, viewHeight: 720), number: 0)
+        #expect(first.reduced && first.layout.width < 1760)
+        let during = try screen.view()
+        #expect(during.refine)
+        let whole = try ViewerFrame(screen.render(), number: 0)
+        #expect(!whole.reduced && whole.layout.width == 1760)
+        let after = try screen.view()
+        #expect(!after.refine)
+        // a touch maps by the core's image size: the same image pixels on either frame
+        let a = ImageMapping(view: during, areaWidth: 360, areaHeight: 360)
+        let b = ImageMapping(view: after, areaWidth: 360, areaHeight: 360)
+        let from = a.imagePoint(x: 90, y: 100), to = a.imagePoint(x: 270, y: 250)
+        #expect(from == b.imagePoint(x: 90, y: 100) && to == b.imagePoint(x: 270, y: 250))
+        #expect(to.x > Double(first.layout.width), "in the image's own pixels: \(to)")
+        let m = try #require(try screen.handle(event: .measure(start: from, end: to)).measurement)
+        #expect(!m.text.isEmpty)
+    }
 }

@@ -106,6 +106,13 @@ pub struct ViewerView {
     pub slice: u32,
     pub slice_count: u32,
     pub slice_text: String,
+    /// The slice's own size (columns, rows): place the image and map touches by it, never by
+    /// the rendered bitmap's size (a first image from `render_for_view` may be reduced).
+    pub image_width: u32,
+    pub image_height: u32,
+    /// The image on screen is a reduced first image: call `render` for the full one once the
+    /// patient's gestures pause (its decode is already under way).
+    pub refine: bool,
     pub window: Option<ViewerWindow>,
     pub presets: Vec<ViewerPreset>,
     pub inverted: bool,
@@ -254,6 +261,9 @@ impl From<core::ViewerView> for ViewerView {
             slice: v.slice,
             slice_count: v.slice_count,
             slice_text: v.slice_text,
+            image_width: v.image_width,
+            image_height: v.image_height,
+            refine: v.refine,
             window: v.window.map(|w| ViewerWindow {
                 center: w.center,
                 width: w.width,

@@ -149,6 +149,9 @@ pub struct ViewerScreen {
     fps: f64,
     hide_name: bool,
     tool: ViewerTool,
+    /// The slice (series, index) whose last render was a reduced first image
+    /// ([`Self::render_for_view`]): the view asks the shell to `refine` it.
+    reduced_on_screen: Option<(String, u32)>,
 }
 
 impl ViewerScreen {
@@ -194,6 +197,7 @@ impl ViewerScreen {
             fps,
             hide_name: false,
             tool: ViewerTool::Scroll,
+            reduced_on_screen: None,
         })
     }
 
@@ -383,6 +387,7 @@ impl ViewerScreen {
             .viewer
             .render_into_with(self.slice, &voi, self.inverted, out, prefix)?;
         self.applied = Some((self.slice, r.applied.clone()));
+        self.reduced_on_screen = None;
         Ok(r)
     }
 
@@ -391,6 +396,11 @@ impl ViewerScreen {
     /// lossy JPEG) comes first at the size the view needs, `reduced`, while the slice is decoded
     /// whole in the background; render again (this or [`Self::render_into`]) for the full
     /// image, exactly [`Self::render_into`]'s. Blocks while the slice is decrypted and decoded.
+    ///
+    /// After a reduced image the view's `refine` is true until a full render: the shell renders
+    /// again (either call) as soon as the patient's gestures pause, so that a zoom or a
+    /// measurement soon works on the full image; `image_width` × `image_height` (the image's
+    /// own size) places the image and maps touches to image pixels whichever size was rendered.
     pub fn render_for_view(
         &mut self,
         view: (u32, u32),
@@ -402,6 +412,7 @@ impl ViewerScreen {
             self.viewer
                 .render_for_view_with(self.slice, &voi, self.inverted, view, out, prefix)?;
         self.applied = Some((self.slice, r.applied.clone()));
+        self.reduced_on_screen = r.reduced.then(|| (self.series.id.clone(), self.slice));
         Ok(r)
     }
 

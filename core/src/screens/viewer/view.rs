@@ -22,6 +22,14 @@ pub struct ViewerView {
     pub slice_count: u32,
     /// "Slice 12 of 192".
     pub slice_text: String,
+    /// The slice's own size in pixels (columns, rows), whatever size was rendered: the shell
+    /// fits and places the image, and turns touches into the image pixels that `Measure`
+    /// takes, by this size, never by its bitmap's (a first image may be reduced).
+    pub image_width: u32,
+    pub image_height: u32,
+    /// The image on screen is a reduced first image of this slice (`render_for_view`); its
+    /// whole decode is under way: render again (`render`) once the gestures pause.
+    pub refine: bool,
     /// The window on screen, when known (a colour image has none; a file's VOI LUT shows after
     /// the first render).
     pub window: Option<WindowView>,
@@ -334,6 +342,12 @@ impl ViewerScreen {
                     ("count", Arg::Number(f64::from(count))),
                 ],
             ),
+            image_width: info.cols,
+            image_height: info.rows,
+            refine: self
+                .reduced_on_screen
+                .as_ref()
+                .is_some_and(|(s, n)| *s == self.series.id && *n == self.slice),
             window,
             presets,
             inverted: self.inverted,

@@ -12,6 +12,10 @@ struct CallOrder {
         return issued
     }
 
+    /// The number of the newest call issued (a store compares it to tell whether a newer call
+    /// came meanwhile).
+    var lastIssued: Int { issued }
+
     /// Whether the answer to call `number` may be shown (and, if so, it now is the newest shown).
     mutating func accept(_ number: Int) -> Bool {
         guard number > shown else { return false }

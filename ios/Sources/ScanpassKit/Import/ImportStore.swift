@@ -71,26 +71,20 @@ public final class ImportStore {
         message = nil
         defer { running = false }
         let screen = self.screen
-        let stream = ViewStream<ImportScreenView>()
-        let forward = Task { @MainActor [weak self] in
-            for await progress in stream.views {
-                guard let self, self.running else { continue }
-                self.view = progress
-            }
-        }
         // the picked URLs stay open until the core returns (also on error or cancellation)
         let opened = access.startAccess()
         defer { PickedFiles.stopAccess(opened) }
         do {
-            let last = try await importing.run { try screen.start(sources: sources, listener: stream) }
-            stream.finish()
-            await forward.value
-            view = last
+            view = try await runLongCall(on: importing, publish: { [weak self] in self?.progress($0) }) { stream in
+                try screen.start(sources: sources, listener: stream)
+            }
         } catch {
-            stream.finish()
-            await forward.value
             message = PatientMessage(error)
             view = await core.run { screen.view() }
         }
+    }
+
+    private func progress(_ view: ImportScreenView) {
+        if running { self.view = view }
     }
 }

@@ -58,24 +58,18 @@ public final class ReceiveStore {
         message = nil
         defer { running = false }
         let screen = self.screen
-        let stream = ViewStream<ReceiveScreenView>()
-        let forward = Task { @MainActor [weak self] in
-            for await progress in stream.views {
-                guard let self, self.running else { continue }
-                self.view = progress
-            }
-        }
         do {
-            let last = try await receiving.run { try screen.receive(passcode: passcode, listener: stream) }
-            stream.finish()
-            await forward.value
-            view = last
+            view = try await runLongCall(on: receiving, publish: { [weak self] in self?.progress($0) }) { stream in
+                try screen.receive(passcode: passcode, listener: stream)
+            }
         } catch {
-            stream.finish()
-            await forward.value
             message = PatientMessage(error)
             view = await core.run { screen.view() }
         }
+    }
+
+    private func progress(_ view: ReceiveScreenView) {
+        if running { self.view = view }
     }
 
     /// Stop the download: what arrived is kept. Quick, straight from the main actor.

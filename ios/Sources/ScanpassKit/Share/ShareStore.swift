@@ -73,24 +73,18 @@ public final class ShareStore {
         running = true
         message = nil
         defer { running = false }
-        let stream = ViewStream<ShareScreenView>()
-        let forward = Task { @MainActor [weak self] in
-            for await progress in stream.views {
-                guard let self, self.running else { continue }
-                self.view = progress
-            }
-        }
         do {
-            let last = try await uploading.run { try screen.share(listener: stream) }
-            stream.finish()
-            await forward.value
-            view = last
+            view = try await runLongCall(on: uploading, publish: { [weak self] in self?.progress($0) }) { stream in
+                try screen.share(listener: stream)
+            }
         } catch {
-            stream.finish()
-            await forward.value
             message = PatientMessage(error)
             view = await core.run { screen.view() }
         }
+    }
+
+    private func progress(_ view: ShareScreenView) {
+        if running { self.view = view }
     }
 
     /// Stop the upload; sharing again resumes it. Quick, straight from the main actor.

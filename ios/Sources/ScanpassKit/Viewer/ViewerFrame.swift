@@ -39,6 +39,9 @@ public struct ViewerFrame: Sendable, Equatable {
     public let slice: UInt32
     public let windowCenter: Double?
     public let windowWidth: Double?
+    /// A first image decoded smaller than the slice (`renderForView`): drawn stretched to the
+    /// core's `imageWidth` × `imageHeight`, then replaced by the whole one.
+    public let reduced: Bool
 
     public init(_ slice: RenderedSlice, number: UInt32) throws(LayoutError) {
         let layout = Layout(width: Int(slice.width), height: Int(slice.height))
@@ -50,6 +53,7 @@ public struct ViewerFrame: Sendable, Equatable {
         self.slice = number
         windowCenter = slice.windowed ? slice.windowCenter : nil
         windowWidth = slice.windowed ? slice.windowWidth : nil
+        reduced = slice.reduced
     }
 
     /// Pixel (x, y) as (r, g, b, a).

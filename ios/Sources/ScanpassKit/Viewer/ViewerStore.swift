@@ -7,6 +7,12 @@
 // text and orientation letters, the cine rate, which slices to prefetch. The store forwards the
 // gestures in order, renders the slice when what is on it changed (slice, series, window,
 // inversion), and drops a render older than the one shown, so a fast scroll never goes back.
+//
+// The first image of a slice is asked for at the image area's size in pixels (points × the
+// screen's scale: `renderForView`): a large JPEG 2000 or lossy JPEG comes first decoded smaller.
+// While the core's view then says `refine`, the store renders the slice whole as soon as no newer
+// gesture has come (the core is already decoding it). Touches map to image pixels by the core's
+// image size (`ImageMapping`), never the frame's, so a measurement is the same on either.
 
 import Foundation
 import Observation
@@ -26,6 +32,8 @@ public final class ViewerStore {
     @ObservationIgnored private var order = CallOrder()
     @ObservationIgnored private var frameOrder = CallOrder()
     @ObservationIgnored private var rendered: FrameKey?
+    /// The image area in pixels, once the view has said (before or after `open`).
+    @ObservationIgnored private var viewPixels: (width: UInt32, height: UInt32)?
 
     public init() {}
 
@@ -47,8 +55,15 @@ public final class ViewerStore {
 
     // MARK: gestures, as the core defines them
 
-    /// The image area's size in points.
-    public func resize(width: Double, height: Double) async { await send(.resize(width: width, height: height)) }
+    /// The image area's size in points, and the screen's pixels per point (`displayScale`): the
+    /// core works in points; a first image is rendered for the pixels.
+    public func resize(width: Double, height: Double, scale: Double = 1) async {
+        let px = (width * scale).rounded(), py = (height * scale).rounded()
+        if px >= 1, py >= 1, px < Double(UInt32.max), py < Double(UInt32.max) {
+            viewPixels = (UInt32(px), UInt32(py))
+        }
+        await send(.resize(width: width, height: height))
+    }
     /// A one-finger vertical drag of `dy` points: the core turns it into slices.
     public func scroll(dy: Double) async { await send(.scroll(dyPx: dy)) }
     public func goTo(slice: UInt32) async { await send(.goTo(slice: slice)) }
@@ -96,6 +111,7 @@ public final class ViewerStore {
             view = next
             message = nil
             await renderIfNeeded(next)
+            await refineIfIdle()
         } catch {
             message = PatientMessage(error)
         }
@@ -116,12 +132,37 @@ public final class ViewerStore {
                            width: view.window?.width, inverted: view.inverted)
         guard key != rendered else { return }
         rendered = key
+        await draw(screen, slice: view.slice, pixels: viewPixels)
+    }
+
+    /// The core's view says the frame on screen is a reduced first image: unless a newer call
+    /// came meanwhile (its own answer refines then), render the slice whole.
+    private func refineIfIdle() async {
+        guard let screen, let view, view.refine else { return }
+        let calls = order.lastIssued
+        await Task.yield()
+        guard order.lastIssued == calls, self.view?.refine == true else { return }
+        await draw(screen, slice: view.slice, pixels: nil)
+    }
+
+    /// Renders (for a view of `pixels`, or whole) and publishes the frame with the view that goes
+    /// with it (a file's own window and `refine` are known once rendered).
+    private func draw(_ screen: ViewerScreen, slice: UInt32, pixels: (width: UInt32, height: UInt32)?) async {
         let number = frameOrder.issue()
-        let slice = view.slice
+        let viewNumber = order.issue()
         do {
-            let next = try await core.run { try ViewerFrame(screen.render(), number: slice) }
+            let (next, after) = try await core.run { () throws -> (ViewerFrame, ViewerView) in
+                let rendered: RenderedSlice
+                if let pixels {
+                    rendered = try screen.renderForView(viewWidth: pixels.width, viewHeight: pixels.height)
+                } else {
+                    rendered = try screen.render()
+                }
+                return (try ViewerFrame(rendered, number: slice), try screen.view())
+            }
             guard frameOrder.accept(number) else { return }
             frame = next
+            if order.accept(viewNumber) { view = after }
         } catch {
             rendered = nil
             message = PatientMessage(error)

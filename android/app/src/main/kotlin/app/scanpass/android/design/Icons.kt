@@ -21,6 +21,20 @@ object ScanpassIcons {
         }.build()
     }
 
+    /** Material "calendar today", 24 dp: appointment mode, where its words do not fit. */
+    val Appointment: ImageVector by lazy {
+        ImageVector.Builder("appointment", 24.dp, 24.dp, 24f, 24f).apply {
+            path(fill = SolidColor(Color.Black)) {
+                moveTo(20f, 3f); horizontalLineTo(19f); verticalLineTo(1f); horizontalLineTo(17f); verticalLineTo(3f)
+                horizontalLineTo(7f); verticalLineTo(1f); horizontalLineTo(5f); verticalLineTo(3f); horizontalLineTo(4f)
+                curveTo(2.9f, 3f, 2f, 3.9f, 2f, 5f); verticalLineTo(21f); curveTo(2f, 22.1f, 2.9f, 23f, 4f, 23f)
+                horizontalLineTo(20f); curveTo(21.1f, 23f, 22f, 22.1f, 22f, 21f); verticalLineTo(5f)
+                curveTo(22f, 3.9f, 21.1f, 3f, 20f, 3f); close()
+                moveTo(20f, 21f); horizontalLineTo(4f); verticalLineTo(8f); horizontalLineTo(20f); close()
+            }
+        }.build()
+    }
+
     /** Material "search", 24 dp. */
     val Search: ImageVector by lazy {
         ImageVector.Builder("search", 24.dp, 24.dp, 24f, 24f).apply {

@@ -9,7 +9,7 @@ import android.net.Uri
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
-import app.scanpass.android.core.core
+import app.scanpass.android.core.ScreenPresenter
 import app.scanpass.android.design.patientMessage
 import app.scanpass.ffi.ImportScreen
 import app.scanpass.ffi.ImportScreenEvent
@@ -30,35 +30,29 @@ sealed interface Picked {
 }
 
 class ImportPresenter(
-    private val vault: () -> Vault,
-    private val locale: String,
+    vault: () -> Vault,
+    locale: String,
     private val resolver: ContentResolver,
     private val stagingRoot: File,
-) : AutoCloseable {
-    private var screen: ImportScreen? = null
-
-    var view: ImportScreenView? by mutableStateOf(null)
-        private set
-
+) : ScreenPresenter<ImportScreen, ImportScreenView, ImportScreenEvent>(
+    make = { ImportScreen(vault(), locale) },
+    viewOf = { it.view() },
+    handleOf = { s, e -> s.handle(e) },
+) {
     /** True while the picked documents are copied, before the core's import reports progress. */
     var reading: Boolean by mutableStateOf(false)
         private set
 
-    var problem: String? by mutableStateOf(null)
-        private set
-
-    suspend fun start() {
-        view = core { (screen ?: ImportScreen(vault(), locale).also { screen = it }).view() }
-    }
-
     /** Reads [picked] and imports it; returns when the import is over (the view holds the summary). */
     suspend fun import(picked: Picked) {
-        val s = screen ?: return
+        if (screen == null) return
         problem = null
         if (picked is Picked.Link) {
-            val src = core { s.linkSource(picked.url, picked.token?.ifBlank { null }) }
-            if (src == null) { view = core { s.view() }; return }
-            run(s, listOf(src))
+            val src = call { s -> s.linkSource(picked.url, picked.token?.ifBlank { null }) ?: s.view() } ?: return
+            when (src) {
+                is ImportSource -> run(listOf(src))
+                is ImportScreenView -> view = src
+            }
             return
         }
         val staging = File(stagingRoot, UUID.randomUUID().toString())
@@ -73,7 +67,7 @@ class ImportPresenter(
                 }
             }
             reading = false
-            run(s, listOf(ImportSource.Path(folder.path)))
+            run(listOf(ImportSource.Path(folder.path)))
         } catch (e: Exception) {
             problem = patientMessage(e)
         } finally {
@@ -82,29 +76,19 @@ class ImportPresenter(
         }
     }
 
-    private suspend fun run(s: ImportScreen, sources: List<ImportSource>) {
-        val listener = object : ImportViewListener {
-            override fun onView(view: ImportScreenView) { this@ImportPresenter.view = view }
-        }
-        try {
-            // the import blocks for seconds to minutes: the IO pool, not the core's two lanes
-            view = withContext(Dispatchers.IO) { s.start(sources, listener) }
-        } catch (e: Exception) {
-            problem = patientMessage(e)
-        }
+    private suspend fun run(sources: List<ImportSource>) = long { s, publish ->
+        s.start(sources, object : ImportViewListener { override fun onView(view: ImportScreenView) = publish(view) })
     }
 
     fun cancel() { screen?.cancel() }
 
     suspend fun dismiss() {
-        val s = screen ?: return
         problem = null
-        view = core { s.handle(ImportScreenEvent.DISMISS) }
+        send(ImportScreenEvent.DISMISS)
     }
 
     override fun close() {
         screen?.cancel()
-        screen?.close()
-        screen = null
+        super.close()
     }
 }

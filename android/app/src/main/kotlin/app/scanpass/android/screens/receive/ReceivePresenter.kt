@@ -7,17 +7,12 @@ package app.scanpass.android.screens.receive
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
-import app.scanpass.android.core.core
-import app.scanpass.android.design.patientMessage
+import app.scanpass.android.core.ScreenPresenter
 import app.scanpass.ffi.ReceiveScreen
 import app.scanpass.ffi.ReceiveScreenEvent
 import app.scanpass.ffi.ReceiveScreenView
 import app.scanpass.ffi.ReceiveViewListener
 import app.scanpass.ffi.Vault
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.sync.Mutex
-import kotlinx.coroutines.sync.withLock
-import kotlinx.coroutines.withContext
 
 /**
  * A link that arrived with an intent (ACTION_VIEW on a relay's `/s/` link), waiting for the
@@ -41,24 +36,19 @@ object IncomingLink {
     fun take(): String? = synchronized(this) { pending.also { pending = null } }
 }
 
-class ReceivePresenter(private val vault: () -> Vault, private val locale: String) : AutoCloseable {
-    private var screen: ReceiveScreen? = null
-    private val order = Mutex()
-
-    var view: ReceiveScreenView? by mutableStateOf(null)
-        private set
-    var problem: String? by mutableStateOf(null)
-        private set
+class ReceivePresenter(vault: () -> Vault, locale: String) :
+    ScreenPresenter<ReceiveScreen, ReceiveScreenView, ReceiveScreenEvent>(
+        make = { ReceiveScreen(vault(), locale) },
+        viewOf = { it.view() },
+        handleOf = { s, e -> s.handle(e) },
+    ) {
     /** The link field's text (memory only). */
     var link: String by mutableStateOf("")
         private set
 
     /** Makes the core's screen (once) and applies [incoming], a link from an intent. */
-    suspend fun start(incoming: String?) = order.withLock {
-        view = core {
-            val s = screen ?: ReceiveScreen(vault(), locale).also { screen = it }
-            if (incoming != null) s.handle(ReceiveScreenEvent.SetLink(incoming)) else s.view()
-        }
+    suspend fun start(incoming: String?) {
+        open { s -> if (incoming != null) s.handle(ReceiveScreenEvent.SetLink(incoming)) else s.view() }
         if (incoming != null) link = incoming
     }
 
@@ -67,36 +57,12 @@ class ReceivePresenter(private val vault: () -> Vault, private val locale: Strin
         send(ReceiveScreenEvent.SetLink(text))
     }
 
-    suspend fun send(event: ReceiveScreenEvent) = order.withLock {
-        val s = screen ?: return@withLock
-        try {
-            view = core { s.handle(event) }
-            problem = null
-        } catch (e: Exception) {
-            problem = patientMessage(e)
-        }
-    }
-
     /** Open the link (with the passcode the prompt got) and import what it holds. */
-    suspend fun receive(passcode: String?) {
-        val s = screen ?: return
-        val listener = object : ReceiveViewListener {
-            override fun onView(view: ReceiveScreenView) { this@ReceivePresenter.view = view }
-        }
-        try {
-            problem = null
-            view = withContext(Dispatchers.IO) { s.receive(passcode?.ifEmpty { null }, listener) }
-        } catch (e: Exception) {
-            problem = patientMessage(e)
-        }
+    suspend fun receive(passcode: String?) = long { s, publish ->
+        s.receive(passcode?.ifEmpty { null }, object : ReceiveViewListener { override fun onView(view: ReceiveScreenView) = publish(view) })
     }
 
     fun cancel() { screen?.cancel() }
 
     fun report(text: String) { problem = text }
-
-    override fun close() {
-        screen?.close()
-        screen = null
-    }
 }

@@ -3,11 +3,7 @@
 // rule here: steps, fields, refusals, due dates and what to do next are the core's.
 package app.scanpass.android.screens.request
 
-import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.setValue
-import app.scanpass.android.core.core
-import app.scanpass.android.design.patientMessage
+import app.scanpass.android.core.ScreenPresenter
 import app.scanpass.ffi.LetterKind
 import app.scanpass.ffi.RequestClock
 import app.scanpass.ffi.RequestWizard
@@ -17,8 +13,6 @@ import app.scanpass.ffi.RequestsView
 import app.scanpass.ffi.Vault
 import app.scanpass.ffi.WizardEvent
 import app.scanpass.ffi.WizardView
-import kotlinx.coroutines.sync.Mutex
-import kotlinx.coroutines.sync.withLock
 
 /** Where the request screens take today's date: the device's clock; tests set a fixed one. */
 object RequestClocks {
@@ -27,93 +21,29 @@ object RequestClocks {
 }
 
 class WizardPresenter(
-    private val vault: () -> Vault,
-    private val locale: String,
+    vault: () -> Vault,
+    locale: String,
     /** A draft to resume (an id), or null for a new request. */
-    private val requestId: String?,
-) : AutoCloseable {
-    private var wizard: RequestWizard? = null
-    private val order = Mutex()
-    var view: WizardView? by mutableStateOf(null)
-        private set
-    var problem: String? by mutableStateOf(null)
-        private set
-
-    suspend fun start() = order.withLock {
-        try {
-            view = core {
-                val w = wizard ?: (
-                    if (requestId != null) RequestWizard.resume(vault(), locale, RequestClocks.current(), requestId)
-                    else RequestWizard(vault(), locale, RequestClocks.current())
-                    ).also { wizard = it }
-                w.view()
-            }
-        } catch (e: Exception) {
-            problem = patientMessage(e)
-        }
-    }
-
-    suspend fun send(e: WizardEvent) = order.withLock {
-        val w = wizard ?: return@withLock
-        try {
-            view = core { w.handle(e) }
-            problem = null
-        } catch (x: Exception) {
-            problem = patientMessage(x)
-        }
-    }
-
+    requestId: String?,
+) : ScreenPresenter<RequestWizard, WizardView, WizardEvent>(
+    make = {
+        if (requestId != null) RequestWizard.resume(vault(), locale, RequestClocks.current(), requestId)
+        else RequestWizard(vault(), locale, RequestClocks.current())
+    },
+    viewOf = { it.view() },
+    handleOf = { w, e -> w.handle(e) },
+) {
     /** The letter as PDF bytes, once finished. */
-    suspend fun letter(): ByteArray? = order.withLock {
-        val w = wizard ?: return@withLock null
-        try { core { w.letterPdf() } } catch (x: Exception) { problem = patientMessage(x); null }
-    }
-
-    override fun close() {
-        wizard?.close()
-        wizard = null
-    }
+    suspend fun letter(): ByteArray? = call { it.letterPdf() }
 }
 
-class RequestsPresenter(private val vault: () -> Vault, private val locale: String) : AutoCloseable {
-    private var screen: RequestsScreen? = null
-    private val order = Mutex()
-    var view: RequestsView? by mutableStateOf(null)
-        private set
-    var problem: String? by mutableStateOf(null)
-        private set
-
-    suspend fun start() = order.withLock {
-        try {
-            view = core { (screen ?: RequestsScreen(vault(), locale, RequestClocks.current()).also { screen = it }).view() }
-        } catch (e: Exception) {
-            problem = patientMessage(e)
-        }
-    }
-
-    suspend fun send(e: RequestsEvent) = order.withLock {
-        val s = screen ?: return@withLock
-        try {
-            view = core { s.handle(e) }
-            problem = null
-        } catch (x: Exception) {
-            problem = patientMessage(x)
-        }
-    }
-
-    suspend fun letter(id: String, kind: LetterKind): ByteArray? = order.withLock {
-        val s = screen ?: return@withLock null
-        try {
-            val bytes = core { s.letterPdf(id, kind) }
-            view = core { s.view() }
-            bytes
-        } catch (x: Exception) {
-            problem = patientMessage(x); null
-        }
-    }
-
-    override fun close() {
-        screen?.close()
-        screen = null
-    }
+class RequestsPresenter(vault: () -> Vault, locale: String) :
+    ScreenPresenter<RequestsScreen, RequestsView, RequestsEvent>(
+        make = { RequestsScreen(vault(), locale, RequestClocks.current()) },
+        viewOf = { it.view() },
+        handleOf = { s, e -> s.handle(e) },
+    ) {
+    /** The letter of request [id] as PDF bytes; the view after it (a letter saved may move the request on). */
+    suspend fun letter(id: String, kind: LetterKind): ByteArray? =
+        call { s -> s.letterPdf(id, kind) to s.view() }?.let { (bytes, v) -> view = v; bytes }
 }

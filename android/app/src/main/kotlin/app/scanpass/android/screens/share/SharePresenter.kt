@@ -4,14 +4,11 @@
 package app.scanpass.android.screens.share
 
 import app.scanpass.android.core.ScreenPresenter
-import app.scanpass.android.design.patientMessage
 import app.scanpass.ffi.ShareScreen
 import app.scanpass.ffi.ShareScreenEvent
 import app.scanpass.ffi.ShareScreenView
 import app.scanpass.ffi.ShareViewListener
 import app.scanpass.ffi.Vault
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.withContext
 
 class SharePresenter(
     vault: () -> Vault,
@@ -25,17 +22,8 @@ class SharePresenter(
     handleOf = { s, e -> s.handle(e) },
 ) {
     /** Share as the form says; a refused form comes back at once with its errors by field. */
-    suspend fun share() {
-        val s = screen ?: return
-        val listener = object : ShareViewListener {
-            override fun onView(view: ShareScreenView) { this@SharePresenter.view = view }
-        }
-        try {
-            problem = null
-            view = withContext(Dispatchers.IO) { s.share(listener) }
-        } catch (e: Exception) {
-            problem = patientMessage(e)
-        }
+    suspend fun share() = long { s, publish ->
+        s.share(object : ShareViewListener { override fun onView(view: ShareScreenView) = publish(view) })
     }
 
     fun cancel() { screen?.cancel() }

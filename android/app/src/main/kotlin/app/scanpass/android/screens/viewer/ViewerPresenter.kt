@@ -1,6 +1,8 @@
 // The viewer's adapter: holds the core's `ViewerScreen` model, sends it the patient's gestures as
 // events (in order, off the main thread), asks it to render when what it shows changed, and turns
-// the rendered RGBA into a Bitmap. No rule here: slices per distance, window per drag, zoom limits,
+// the rendered RGBA into a Bitmap. The first image of a slice is asked for at the view's size in
+// pixels (`renderForView`: a large JPEG 2000 or lossy JPEG comes first decoded smaller); while the
+// core's view says `refine`, the full image is rendered as soon as no gesture is waiting. No rule here: slices per distance, window per drag, zoom limits,
 // the overlay's words and the length in millimetres are all the core's.
 package app.scanpass.android.screens.viewer
 
@@ -13,12 +15,14 @@ import androidx.compose.ui.graphics.asImageBitmap
 import app.scanpass.android.core.core
 import app.scanpass.android.core.sentence
 import app.scanpass.android.platform.MemoryPressure
+import app.scanpass.ffi.RenderedSlice
 import app.scanpass.ffi.ScanpassException
 import app.scanpass.ffi.Vault
 import app.scanpass.ffi.ViewerEvent
 import app.scanpass.ffi.ViewerTool
 import app.scanpass.ffi.ViewerScreen
 import app.scanpass.ffi.ViewerView
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
@@ -30,6 +34,13 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
     private val pixels = RgbaToBitmap()
     private var rendered: RenderKey? = null
     private val onTrim: () -> Unit = { screen?.memoryPressure() }
+
+    /** How many reduced first images were drawn (each then refined): for tests and diagnostics. */
+    @Volatile internal var reducedImages = 0
+        private set
+
+    /** The image pane's size in device pixels (from the layout); 0 until it is laid out. */
+    @Volatile private var viewPx: Pair<Int, Int> = 0 to 0
 
     /** Set by [close]: the model is destroyed by whoever holds [order], never under a core call. */
     @Volatile private var closing = false
@@ -60,10 +71,16 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
             }
             MemoryPressure.register(onTrim)
             show(v)
+            refineWhenIdle()
         } catch (e: ScanpassException) {
             problem = e.sentence()
         }
         if (closing) destroy()
+    }
+
+    /** The image pane was laid out at [width] × [height] device pixels: what a first image is rendered for. */
+    fun viewSize(width: Int, height: Int) {
+        viewPx = width to height
     }
 
     /** Queue what the patient did; [run] sends it to the core. */
@@ -92,8 +109,18 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
                     e = queue.tryReceive().getOrNull()
                 }
                 if (v != null) show(v)
+                refineWhenIdle()
                 if (closing) destroy()
             }
+        }
+    }
+
+    /** The core's view says the image is a reduced first one: with no gesture waiting, render it whole. */
+    @OptIn(ExperimentalCoroutinesApi::class)
+    private suspend fun refineWhenIdle() {
+        while (view?.refine == true && queue.isEmpty && !closing) {
+            val s = screen ?: return
+            if (!draw { s.render() }) return
         }
     }
 
@@ -102,21 +129,31 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
         val key = RenderKey(v.seriesId, v.slice, v.window?.center, v.window?.width, v.inverted)
         if (key != rendered || image == null) {
             val s = screen ?: return
-            try {
-                val (bmp, after) = core {
-                    val r = s.render()
-                    // a file's own window (a VOI LUT) is known once rendered: the view says it then
-                    pixels.convert(r.rgba, r.width.toInt(), r.height.toInt()) to s.view()
-                }
-                rendered = RenderKey(after.seriesId, after.slice, after.window?.center, after.window?.width, after.inverted)
-                image = bmp.asImageBitmap()
-                view = after
-                return
-            } catch (e: ScanpassException) {
-                problem = e.sentence()
-            }
+            val (w, h) = viewPx
+            // the first image at the view's size (the core may decode it smaller); refined after
+            if (draw { if (w > 0 && h > 0) s.renderForView(w.toUInt(), h.toUInt()) else s.render() }) return
         }
         view = v
+    }
+
+    /** Renders with [how] off the main thread and shows the image with the view that goes with it. */
+    private suspend fun draw(how: () -> RenderedSlice): Boolean {
+        val s = screen ?: return false
+        return try {
+            val (bmp, after) = core {
+                val r = how()
+                if (r.reduced) reducedImages++
+                // a file's own window (a VOI LUT) is known once rendered: the view says it then
+                pixels.convert(r.rgba, r.width.toInt(), r.height.toInt()) to s.view()
+            }
+            rendered = RenderKey(after.seriesId, after.slice, after.window?.center, after.window?.width, after.inverted)
+            image = bmp.asImageBitmap()
+            view = after
+            true
+        } catch (e: ScanpassException) {
+            problem = e.sentence()
+            false
+        }
     }
 
     /**

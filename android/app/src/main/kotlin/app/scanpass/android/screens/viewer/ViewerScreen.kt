@@ -3,7 +3,9 @@
 // patient's gestures as the model's events: one finger scrolls slices, or drags the window, or
 // measures (the core's tool, chosen below the image: the view's `tools` and `tool`); two fingers zoom and pan; a double tap fits. The
 // core turns each distance into slices, window, zoom; the shell only places the image as the
-// view's zoom and pan say (fitted, scaled, centre moved). FLAG_SECURE while it shows images.
+// view's zoom and pan say (fitted, scaled, centre moved), by the image's own size from the view
+// (`imageWidth` × `imageHeight`), never the bitmap's: a reduced first image is drawn stretched to
+// it, and a measurement made on it lands on the same image pixels as on the full one. FLAG_SECURE while it shows images.
 package app.scanpass.android.screens.viewer
 
 import androidx.compose.ui.unit.Density
@@ -44,6 +46,7 @@ import androidx.compose.material3.Slider
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.material3.TopAppBar
+import androidx.compose.material3.TopAppBarDefaults
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
@@ -147,20 +150,27 @@ fun ViewerRoute(
         onEvent = presenter::send,
         showStrip = showStrip,
         topBar = { topBar(view) },
+        onImageSize = presenter::viewSize,
     )
 }
 
-/** The plain viewer's top bar: back, the series' title, appointment mode. */
+/**
+ * The plain viewer's top bar: back, the series' title, appointment mode. With large text the title
+ * may take two lines (the bar grows with the font scale) and appointment mode is its icon, labelled
+ * with the core's words, so that the title is not cut to a letter.
+ */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun ViewerTopBar(view: ViewerView?, onBack: () -> Unit, onAppointment: (() -> Unit)?) {
+    val fontScale = LocalDensity.current.fontScale
+    val largeText = fontScale > LARGE_TEXT_SCALE
     TopAppBar(
         title = {
             Text(
                 view?.overlay?.series.orEmpty(),
-                maxLines = 1,
+                maxLines = if (largeText) 2 else 1,
                 overflow = TextOverflow.Ellipsis,
-                modifier = Modifier.semantics { heading() },
+                modifier = Modifier.semantics { heading() }.testTag("viewer-title"),
             )
         },
         navigationIcon = {
@@ -170,13 +180,23 @@ fun ViewerTopBar(view: ViewerView?, onBack: () -> Unit, onAppointment: (() -> Un
         },
         actions = {
             if (onAppointment != null && view != null) {
-                TextButton(onClick = onAppointment, modifier = Modifier.testTag("viewer-appointment")) {
-                    Text(view.labels.appointment, maxLines = 1, overflow = TextOverflow.Ellipsis)
+                if (largeText) {
+                    IconButton(onClick = onAppointment, modifier = Modifier.testTag("viewer-appointment")) {
+                        Icon(ScanpassIcons.Appointment, contentDescription = view.labels.appointment)
+                    }
+                } else {
+                    TextButton(onClick = onAppointment, modifier = Modifier.testTag("viewer-appointment")) {
+                        Text(view.labels.appointment, maxLines = 1, overflow = TextOverflow.Ellipsis)
+                    }
                 }
             }
         },
+        expandedHeight = TopAppBarDefaults.TopAppBarExpandedHeight * fontScale.coerceIn(1f, 2f),
     )
 }
+
+/** Above this font scale the top bar's title gets two lines and the appointment button its icon. */
+private const val LARGE_TEXT_SCALE = 1.3f
 
 /** Stateless: draws [view] and [image] as they are. */
 @Composable
@@ -187,6 +207,7 @@ fun ViewerContent(
     onEvent: (ViewerEvent) -> Unit,
     showStrip: Boolean = true,
     topBar: @Composable () -> Unit = {},
+    onImageSize: (Int, Int) -> Unit = { _, _ -> },
 ) {
     Scaffold(topBar = topBar, contentWindowInsets = WindowInsets.safeDrawing) { padding ->
         BoxWithConstraints(Modifier.fillMaxSize().padding(padding).testTag("viewer-screen")) {
@@ -194,7 +215,7 @@ fun ViewerContent(
             val controlsMax = maxHeight * 0.45f
             if (wide) {
                 Row(Modifier.fillMaxSize()) {
-                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, Modifier.weight(1f).fillMaxHeight())
+                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, onImageSize, Modifier.weight(1f).fillMaxHeight())
                     Controls(
                         view, problem, onEvent, showStrip,
                         Modifier.width(360.dp).fillMaxHeight().verticalScroll(rememberScrollState()),
@@ -202,7 +223,7 @@ fun ViewerContent(
                 }
             } else {
                 Column(Modifier.fillMaxSize()) {
-                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, Modifier.fillMaxWidth().weight(1f))
+                    ImagePane(view, image, view?.tool ?: ViewerTool.SCROLL, onEvent, onImageSize, Modifier.fillMaxWidth().weight(1f))
                     Controls(
                         view, problem, onEvent, showStrip,
                         Modifier.fillMaxWidth().heightIn(max = controlsMax).verticalScroll(rememberScrollState()),
@@ -229,11 +250,19 @@ private class Placement(val viewport: IntSize, val imageW: Int, val imageH: Int,
 }
 
 @Composable
-private fun ImagePane(view: ViewerView?, image: ImageBitmap?, tool: ViewerTool, onEvent: (ViewerEvent) -> Unit, modifier: Modifier) {
+private fun ImagePane(
+    view: ViewerView?,
+    image: ImageBitmap?,
+    tool: ViewerTool,
+    onEvent: (ViewerEvent) -> Unit,
+    onImageSize: (Int, Int) -> Unit,
+    modifier: Modifier,
+) {
     val density = LocalDensity.current.density
     var size by remember { mutableStateOf(IntSize.Zero) }
-    val placement = if (image != null && size.width > 0 && size.height > 0 && view != null) {
-        Placement(size, image.width, image.height, view.zoom, (view.panX * density).toFloat(), (view.panY * density).toFloat())
+    val placement = if (image != null && size.width > 0 && size.height > 0 && view != null && view.imageWidth > 0u && view.imageHeight > 0u) {
+        // the image's own size (the core's), not the bitmap's: a first image may be reduced
+        Placement(size, view.imageWidth.toInt(), view.imageHeight.toInt(), view.zoom, (view.panX * density).toFloat(), (view.panY * density).toFloat())
     } else {
         null
     }
@@ -246,6 +275,7 @@ private fun ImagePane(view: ViewerView?, image: ImageBitmap?, tool: ViewerTool, 
             .background(Color.Black)
             .onSizeChanged {
                 size = it
+                onImageSize(it.width, it.height)
                 // the core works in the shell's density-independent pixels
                 if (it.width > 0 && it.height > 0) onEvent(ViewerEvent.Resize(it.width / density.toDouble(), it.height / density.toDouble()))
             }
@@ -291,8 +321,8 @@ private fun ImagePane(view: ViewerView?, image: ImageBitmap?, tool: ViewerTool, 
             // the image's backdrop is black in both themes: drawn like the overlay's text
             val lineColor = Color.White
             Canvas(Modifier.fillMaxSize().testTag("viewer-pixels")) {
-                val w = image.width * placement.scale
-                val h = image.height * placement.scale
+                val w = placement.imageW * placement.scale
+                val h = placement.imageH * placement.scale
                 drawImage(
                     image,
                     srcOffset = IntOffset.Zero,

@@ -2,6 +2,7 @@
 // Storage Access Framework: document ids are paths under the root, "root" the tree's top.
 package app.scanpass.android.screens.import
 
+import android.content.pm.ProviderInfo
 import android.database.Cursor
 import android.database.MatrixCursor
 import android.os.CancellationSignal
@@ -10,6 +11,7 @@ import android.provider.DocumentsContract.Document
 import android.provider.DocumentsContract.Root
 import android.provider.DocumentsProvider
 import java.io.File
+import org.robolectric.Robolectric
 
 class FileTreeProvider : DocumentsProvider() {
     companion object {
@@ -18,6 +20,20 @@ class FileTreeProvider : DocumentsProvider() {
         @Volatile var root: File? = null
         /** How many documents were opened (the walk read every file). */
         @Volatile var opened = 0
+
+        /** Serves [folder] as this provider's tree, registered with Robolectric as the system would. */
+        fun install(folder: File) {
+            root = folder
+            opened = 0
+            val info = ProviderInfo().apply {
+                authority = AUTHORITY
+                exported = true
+                grantUriPermissions = true
+                readPermission = android.Manifest.permission.MANAGE_DOCUMENTS
+                writePermission = android.Manifest.permission.MANAGE_DOCUMENTS
+            }
+            Robolectric.buildContentProvider(FileTreeProvider::class.java).create(info)
+        }
     }
 
     private fun file(id: String): File {

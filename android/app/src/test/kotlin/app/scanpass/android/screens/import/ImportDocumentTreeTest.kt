@@ -8,7 +8,6 @@ package app.scanpass.android.screens.import
 
 import android.app.Activity
 import android.content.Intent
-import android.content.pm.ProviderInfo
 import android.provider.DocumentsContract
 import androidx.compose.ui.graphics.asAndroidBitmap
 import androidx.compose.ui.test.captureToImage
@@ -33,7 +32,6 @@ import org.junit.Assert.assertTrue
 import org.junit.Rule
 import org.junit.Test
 import org.junit.runner.RunWith
-import org.robolectric.Robolectric
 import org.robolectric.RobolectricTestRunner
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
@@ -66,16 +64,7 @@ class ImportDocumentTreeTest {
     @Test
     fun aDocumentTreeIsWalkedAndImported() {
         makeCd()
-        FileTreeProvider.root = cd
-        FileTreeProvider.opened = 0
-        val info = ProviderInfo().apply {
-            authority = FileTreeProvider.AUTHORITY
-            exported = true
-            grantUriPermissions = true
-            readPermission = android.Manifest.permission.MANAGE_DOCUMENTS
-            writePermission = android.Manifest.permission.MANAGE_DOCUMENTS
-        }
-        Robolectric.buildContentProvider(FileTreeProvider::class.java).create(info)
+        FileTreeProvider.install(cd)
         val tree = DocumentsContract.buildTreeDocumentUri(FileTreeProvider.AUTHORITY, FileTreeProvider.ROOT_ID)
 
         // library -> menu -> import

@@ -75,6 +75,18 @@ fun ComposeTestRule.measure() {
         swipe(Offset(centerX - width / 4f, centerY), Offset(centerX + width / 4f, centerY + height / 8f), durationMillis = 300)
     }
     waitForTag("viewer-measurement")
+    // the core answers on its own threads: the first length shown may be the drag's first step
+    // (seen on a loaded machine); wait until the shown length has stopped changing
+    var last = ""
+    var since = System.nanoTime()
+    waitUntil(20_000) {
+        val now = textsOf("viewer-measurement").joinToString()
+        if (now != last) {
+            last = now
+            since = System.nanoTime()
+        }
+        System.nanoTime() - since > 700_000_000L
+    }
 }
 
 @RunWith(RobolectricTestRunner::class)
@@ -150,6 +162,8 @@ class ViewerInteractionTest {
         rule.measure()
         val text = rule.textsOf("viewer-measurement").single()
         assertTrue("a length in mm: $text", Regex("""\d+(\.\d)? mm""").matches(text))
+        // the drag crosses half the image's width: about 114 mm of this 220 mm field of view
+        assertTrue("the whole drag was measured: $text", text.removeSuffix(" mm").toDouble() > 80.0)
         assertTrue(rule.textsOf("viewer-calibration").single().isNotBlank())
     }
 
