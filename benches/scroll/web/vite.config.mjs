@@ -10,6 +10,8 @@ export default {
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "./",
   logLevel: "warn",
+  // outside web/, which the core's build script watches
+  cacheDir: `${process.env.SCROLL_WEB_OUT}/../vite-cache`,
   resolve: {
     alias: {
       "dicom-image-loader-worker": web("node_modules/@cornerstonejs/dicom-image-loader/dist/esm/decodeImageFrameWorker.js"),
