@@ -425,7 +425,8 @@ def section(res):
         "1000 per second, so that each slice is asked as soon as the one before is ready, and only "
         "its first pass counted (`forward_slices_per_s`: the backward pass and the jump find the "
         "slices the cache kept, 240 slices of 512 KB being within every budget): what the pool "
-        "sustains when every slice must be decrypted and decoded.")
+        "sustains when every slice must be decrypted and decoded; asked at most 1000 per "
+        "second (scroll-bench's limit), so figures near 1000 are capped by the ask, not the pool.")
     s.append(
         "- **Cold open**: `first_slice_ms`, from `Viewer::open` (the series' rows from the index, "
         "the first instance's header decrypted and read, the prefetch workers started) to slice 0 "
