@@ -9,6 +9,11 @@ window (first window in the file, else min/max) to 8 bits" per file:
             + apply_modality_lut + numpy window to uint8
   gdcm      in-process: gdcm.ImageReader + GetBuffer -> numpy + the same numpy window
   scanpass  in-process: `scanpass bench FILE --repeat N --json` (one process per file)
+  bare      in-process: the codec library alone on frame 0's bytes (cut out once, untimed), as
+            the venv's bindings call it: pylibjpeg-libjpeg (JPEG), pyjpegls (CharLS),
+            pylibjpeg-openjpeg (OpenJPEG), pylibjpeg-rle, a numpy copy for native data; no
+            parse, no window: the floor the issue 20 goal "within 5% of the bare codec" is
+            measured against
   dcmtk     per process: dcmj2pnm (dcml2pnm for JPEG-LS) +on (+Wi 1 | +Wm) -> PNG in /dev/shm
   scanpass  per process: `scanpass render FILE --out X.png`
 
@@ -309,7 +314,53 @@ def gdcm_render(case: Case) -> np.ndarray:
     return window_u8(values, window, pi == "MONOCHROME1")
 
 
-INPROC = {"pydicom": pydicom_render, "gdcm": gdcm_render}
+_BARE_FRAMES: dict[str, tuple[bytes, object]] = {}
+
+
+def _bare_codec(case: Case):
+    """(frame 0's bytes, decode function) of the codec library alone; raises where the venv
+    has none for this syntax."""
+    if case.path in _BARE_FRAMES:
+        return _BARE_FRAMES[case.path]
+    from pydicom import dcmread
+    from pydicom.encaps import generate_frames
+
+    ds = dcmread(case.path)
+    ts = case.ts_uid
+    if ts in NATIVE:
+        n = case.rows * case.cols * case.spp * (int(ds.BitsAllocated) // 8 or 1)
+        src, dec = bytes(ds.PixelData[:n]), (lambda b: np.frombuffer(b, dtype=np.uint8).copy())
+    else:
+        src = next(generate_frames(ds.PixelData, number_of_frames=case.frames))
+        if ts == "1.2.840.10008.1.2.5":
+            import rle.utils
+
+            px, bpp = case.rows * case.cols, int(ds.BitsAllocated)
+            dec = lambda b: rle.utils.decode_frame(b, px, bpp, "<")  # noqa: E731
+        elif ts in JPEG_LS:
+            import jpeg_ls
+
+            dec = jpeg_ls.decode_from_buffer
+        elif ts in JPEG_2000:
+            import openjpeg
+
+            dec = openjpeg.decode
+        elif ts.startswith("1.2.840.10008.1.2.4."):
+            import libjpeg
+
+            dec = libjpeg.decode
+        else:
+            raise RuntimeError(f"no bare codec here for {case.ts_name}")
+    _BARE_FRAMES[case.path] = (src, dec)
+    return src, dec
+
+
+def bare_decode(case: Case):
+    src, dec = _bare_codec(case)
+    return dec(src)
+
+
+INPROC = {"pydicom": pydicom_render, "gdcm": gdcm_render, "bare": bare_decode}
 
 
 def time_inproc(fn, case: Case, repeat: int) -> list[float]:
@@ -438,6 +489,7 @@ PEER_COLUMNS = [  # key, column title
     ("scanpass", "scanpass (in-proc)"),
     ("pydicom", "pydicom+pylibjpeg"),
     ("gdcm", "GDCM (python)"),
+    ("bare", "bare codec (decode only)"),
     ("scanpass-render", "scanpass render (per proc)"),
     ("dcmtk", "DCMTK dcmj2pnm (per proc)"),
 ]
@@ -478,7 +530,7 @@ def run(args) -> tuple[list[Case], list[str], Results, dict]:
                     outs[name] = fn(c)
                 except Exception as e:  # noqa: BLE001 - any failure means "cannot decode"
                     res.fail.setdefault(name, {})[c.path] = f"{type(e).__name__}: {e}"[:200]
-            if len(outs) == 2:
+            if "pydicom" in outs and "gdcm" in outs:
                 agree[c.label] = compare_u8(outs["gdcm"], outs["pydicom"])
             if c.dcmtk_cmd is None:
                 res.fail.setdefault("dcmtk", {})[c.path] = c.dcmtk_skip
@@ -513,7 +565,7 @@ def run(args) -> tuple[list[Case], list[str], Results, dict]:
                 except Exception as e:  # noqa: BLE001
                     res.fail.setdefault("scanpass", {})[c.path] = short_err(e, c)
 
-        peers = ["pydicom", "gdcm", "dcmtk"] + (["scanpass", "scanpass-render"]
+        peers = ["pydicom", "gdcm", "bare", "dcmtk"] + (["scanpass", "scanpass-render"]
                                                 if args.scanpass else [])
         spent = dict.fromkeys(peers, 0.0)
         # File by file, all peers back to back (order rotated per file and round), so that the
@@ -600,8 +652,8 @@ def tables(cases: list[Case], res: Results, with_scanpass: bool,
     if not with_scanpass:
         return medians, ""
     head = ["file", "pydicom / scanpass", "GDCM / scanpass", "DCMTK / scanpass render",
-            "fastest peer / scanpass"]
-    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * 4]
+            "fastest peer / scanpass", "scanpass / bare codec"]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * 5]
     pairs = [("pydicom", "scanpass", "pydicom"), ("gdcm", "scanpass", "GDCM"),
              ("dcmtk", "scanpass-render", "DCMTK")]
     for c in cases:
@@ -616,6 +668,7 @@ def tables(cases: list[Case], res: Results, with_scanpass: bool,
                 cell_ += f" ({fmt_range(min(r))}–{fmt_range(max(r))})"
             row.append(cell_)
         row.append(f"{fmt_ratio(best[0])} ({best[1]})" if best else "—")
+        row.append(fmt_ratio(res.ratio("scanpass", "bare", c.path)))
         if c.label in bad:
             row[0] += " ⚠"
         lines.append("| " + " | ".join(row) + " |")
@@ -796,6 +849,14 @@ def report(args, cases, missing, res, extra, started, load0) -> str:
         "as python-gdcm returns a str) + `np.frombuffer` + slope/intercept + the same numpy "
         "window; window read with `gdcm.StringFilter`. GDCM decodes every frame of a "
         "multi-frame file; YBR is converted to RGB with pydicom's `convert_color_space`.",
+        "- **bare codec (decode only)**: the codec library alone, called by its Python binding "
+        "on frame 0's bytes cut out once by pydicom (untimed): pylibjpeg-libjpeg (Thomas "
+        "Richter's libjpeg, not the libjpeg-turbo scanpass uses: none has a binding here) for "
+        "JPEG, pyjpegls (CharLS) for JPEG-LS, pylibjpeg-openjpeg (OpenJPEG) for JPEG 2000, "
+        "pylibjpeg-rle for RLE, a numpy copy for native data. No parse, no modality LUT, no "
+        "window: the floor for issue 20's goal of \"within 5% of the bare codec\" for JPEG-LS "
+        "and JPEG 2000; `scanpass / bare codec` above 1 is scanpass's parse, window and RGBA on "
+        "top of the codec.",
         "- **DCMTK dcmj2pnm (per proc)**: `dcmj2pnm +on +Wi 1` (or `+Wm` when the file has no "
         "window) writing a PNG to /dev/shm; `dcml2pnm` (same options) for JPEG-LS, which "
         "dcmj2pnm does not decode. Per process: includes process start, dynamic loading, "

@@ -90,6 +90,8 @@ struct Scroll {
     slices: usize,
     fps_asked: f64,
     slices_per_s: f64,
+    slices_per_s_after_1s: f64,
+    forward_slices_per_s: f64,
     wait_ms_p50: f64,
     wait_ms_p99: f64,
     first_slice_ms: f64,
@@ -101,7 +103,12 @@ struct Scroll {
 /// A slice is asked for at its time, or as soon as the one before it is ready when that is later
 /// (a late slice delays the next, as on screen: nothing is skipped). Each wait runs from the
 /// moment a slice is asked for to its RGBA being ready in the reused buffer; `slices_per_s` is
-/// the slices rendered over the time from the first ask to the last slice ready.
+/// the slices rendered over the time from the first ask to the last slice ready;
+/// `slices_per_s_after_1s` the same once the first second of the replay is over (the rate a
+/// scroll sustains once it has started; 0 when the replay is shorter); `forward_slices_per_s`
+/// the rate of the first pass alone, where every slice is decoded for the first time (asked at a
+/// rate above what the machine decodes, it is what the prefetch pool sustains; the backward pass
+/// and the jump find the slices the cache kept).
 pub fn scroll_bench(dir: &Path, series: &str, fps: f64, as_json: bool) -> CliResult {
     if !(fps.is_finite() && fps > 0.0 && fps <= 1000.0) {
         return Err(format!("--fps must be above 0 and at most 1000, got {fps}"));
@@ -113,6 +120,8 @@ pub fn scroll_bench(dir: &Path, series: &str, fps: f64, as_json: bool) -> CliRes
             "slices": r.slices,
             "fps_asked": r.fps_asked,
             "slices_per_s": r.slices_per_s,
+            "slices_per_s_after_1s": r.slices_per_s_after_1s,
+            "forward_slices_per_s": r.forward_slices_per_s,
             "wait_ms_p50": r.wait_ms_p50,
             "wait_ms_p99": r.wait_ms_p99,
             "first_slice_ms": r.first_slice_ms,
@@ -120,8 +129,12 @@ pub fn scroll_bench(dir: &Path, series: &str, fps: f64, as_json: bool) -> CliRes
         println!("{v}");
     } else {
         println!(
-            "{} slices asked at {} per second: {:.1} per second ready; wait p50 {:.2} ms, p99 {:.2} ms; first slice {:.1} ms",
-            r.slices, r.fps_asked, r.slices_per_s, r.wait_ms_p50, r.wait_ms_p99, r.first_slice_ms
+            "{} slices asked at {} per second: {:.1} per second ready ({:.1} after the first second); wait p50 {:.2} ms, p99 {:.2} ms; first slice {:.1} ms",
+            r.slices,
+            r.fps_asked,
+            r.slices_per_s,
+            r.slices_per_s_after_1s,
+            r.wait_ms_p50, r.wait_ms_p99, r.first_slice_ms
         );
     }
     Ok(())
@@ -146,6 +159,7 @@ fn replay(
     order.extend((n - back..n).rev().map(|k| k as u32)); // the jump, then a second back
     let interval = Duration::from_secs_f64(1.0 / fps);
     let mut waits = Vec::with_capacity(order.len());
+    let mut ready_at = Vec::with_capacity(order.len());
     let start = Instant::now();
     let mut due = start;
     for k in order {
@@ -158,20 +172,39 @@ fn replay(
             .map_err(err)?;
         std::hint::black_box(&rgba);
         waits.push(ms(asked.elapsed()));
+        ready_at.push(start.elapsed().as_secs_f64());
         // the next slice is due one interval later, or now when this one took longer
         due = (due + interval).max(Instant::now());
     }
     let elapsed = start.elapsed().as_secs_f64();
     let slices = waits.len();
+    let slices_per_s_after_1s = rate_after(&ready_at, 1.0);
+    let forward = n.saturating_sub(1);
+    let forward_slices_per_s = match ready_at.get(forward.wrapping_sub(1)) {
+        Some(&t) if forward > 0 && t > 0.0 => forward as f64 / t,
+        _ => 0.0,
+    };
     waits.sort_by(|a, b| a.total_cmp(b));
     Ok(Scroll {
         slices,
         fps_asked: fps,
         slices_per_s: slices as f64 / elapsed,
+        slices_per_s_after_1s,
+        forward_slices_per_s,
         wait_ms_p50: percentile(&waits, 50.0),
         wait_ms_p99: percentile(&waits, 99.0),
         first_slice_ms,
     })
+}
+
+/// Slices ready per second after `skip` seconds: those ready later than `skip`, over the time
+/// from `skip` to the last of them (0 when fewer than two).
+fn rate_after(ready_at_s: &[f64], skip: f64) -> f64 {
+    let after = ready_at_s.iter().filter(|&&t| t > skip).count();
+    match ready_at_s.last() {
+        Some(&last) if after >= 2 && last > skip => after as f64 / (last - skip),
+        _ => 0.0,
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -189,7 +222,16 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::percentile;
+    use super::{percentile, rate_after};
+
+    #[test]
+    fn rate_after_the_first_second() {
+        // 60 a second for 3 s: 120 ready after the first second, over 2 s
+        let v: Vec<f64> = (1..=180).map(|k| f64::from(k) / 60.0).collect();
+        assert!((rate_after(&v, 1.0) - 60.0).abs() < 1e-9);
+        assert_eq!(rate_after(&[0.5, 0.9], 1.0), 0.0);
+        assert_eq!(rate_after(&[], 1.0), 0.0);
+    }
 
     #[test]
     fn percentiles_by_nearest_rank() {

@@ -1,6 +1,6 @@
 //! `scanpass scroll-bench` is a contract (issue 20): benchmarks and checks call it and read its
 //! JSON. On a real series (SAG-anon, 192 MR slices) imported into a vault by the CLI, it prints
-//! the six fields, counts the slices it asked for (forward, backward, the jump and a second
+//! the eight fields, counts the slices it asked for (forward, backward, the jump and a second
 //! back), and refuses a rate it cannot pace and a series that is not there. No timing is
 //! asserted: the figures belong to docs/benchmarks.md.
 
@@ -58,9 +58,11 @@ fn scroll_bench_replays_a_series_and_reports_the_contract_fields() {
         keys,
         [
             "first_slice_ms",
+            "forward_slices_per_s",
             "fps_asked",
             "slices",
             "slices_per_s",
+            "slices_per_s_after_1s",
             "wait_ms_p50",
             "wait_ms_p99"
         ]
@@ -70,6 +72,8 @@ fn scroll_bench_replays_a_series_and_reports_the_contract_fields() {
     assert_eq!(r["fps_asked"], 120.0);
     let f = |k: &str| r[k].as_f64().unwrap();
     assert!(f("slices_per_s") > 0.0 && f("slices_per_s") <= 121.0, "{r}");
+    assert!(f("slices_per_s_after_1s") <= 121.0, "{r}");
+    assert!(f("forward_slices_per_s") > 0.0, "{r}");
     assert!(f("wait_ms_p50") <= f("wait_ms_p99"), "{r}");
     assert!(f("first_slice_ms") > 0.0, "{r}");
 
