@@ -225,12 +225,22 @@ fn syncfs(f: &File) -> io::Result<()> {
 #[derive(Debug, Clone)]
 pub struct FileBlobStore {
     root: PathBuf,
+    /// The blob folder, open for as long as the store: `syncfs` reports a write-back error of
+    /// the file system that happened since this descriptor last reported one, so a descriptor
+    /// opened before the blobs were written misses none (one opened at the barrier could miss
+    /// an error another program had already been told of).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    root_fd: Arc<File>,
 }
 
 impl FileBlobStore {
     pub fn new(root: PathBuf) -> io::Result<Self> {
         fs::create_dir_all(root.join("tmp"))?;
-        Ok(FileBlobStore { root })
+        Ok(FileBlobStore {
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            root_fd: Arc::new(File::open(&root)?),
+            root,
+        })
     }
 
     /// The file of blob `id`.
@@ -306,7 +316,7 @@ impl BlobStore for FileBlobStore {
         }
         #[cfg(any(target_os = "linux", target_os = "android"))]
         if syncfs_reports_errors() {
-            return syncfs(&File::open(&self.root)?);
+            return syncfs(&self.root_fd);
         }
         let mut dirs = std::collections::BTreeSet::new();
         for id in ids {
