@@ -1,7 +1,10 @@
 //! Import: what a patient receives (a CD or USB copy, a folder, loose files, a zip, a link) into
-//! the vault. Sources are expanded into candidate files ([`scan`]); each candidate is read, parsed,
-//! stored encrypted and indexed on its own, so that one bad file is reported and the import goes
-//! on, and cancelling never leaves a half-imported instance.
+//! the vault. Sources are expanded into candidate files ([`scan`]); each candidate is read, parsed
+//! and checked on its own, so that one bad file is reported and the import goes on. Stored files
+//! are committed in groups (group commit): their blobs written, then one durable barrier for the
+//! group, then their index rows in one transaction ([`Ingest`]); a file counts as done (progress,
+//! summary) only once its group is committed, so a kill or a cancel never loses an instance
+//! reported as imported, nor leaves a half-imported one.
 
 pub mod multipart;
 pub mod scan;
@@ -10,12 +13,13 @@ pub mod zip;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::dicom::{ByteSource, DicomImage, WHOLE_FILE_LIMIT};
 use crate::error::{Error, Result};
-use crate::vault::{Storable, Stored, Vault};
+use crate::vault::{Batch, Storable, Stored, Vault};
 
 /// Where to import from.
 #[derive(Clone, PartialEq, Eq)]
@@ -143,6 +147,29 @@ pub fn import(
     listener: &dyn ImportListener,
     cancel: &CancelToken,
 ) -> Result<ImportSummary> {
+    #[cfg(test)]
+    let groups = TEST_GROUPS.with(|g| g.get()).unwrap_or_default();
+    #[cfg(not(test))]
+    let groups = Groups::default();
+    import_in_groups(vault, sources, listener, cancel, groups)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Group bounds for the imports this thread runs through [`import`] (tests of callers, such
+    /// as the import screen, that must see a cancel land between groups).
+    pub(crate) static TEST_GROUPS: std::cell::Cell<Option<Groups>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// [`import`] with groups of other bounds (tests make them small).
+pub(crate) fn import_in_groups(
+    vault: &Vault,
+    sources: &[Source],
+    listener: &dyn ImportListener,
+    cancel: &CancelToken,
+    groups: Groups,
+) -> Result<ImportSummary> {
     if !vault.is_unlocked() {
         return Err(Error::Locked);
     }
@@ -172,10 +199,12 @@ pub fn import(
     }
     let total_bytes: u64 = candidates.iter().map(|c| c.size).sum();
     let mut ingest = Ingest::begin(vault, listener, candidates.len() as u64, total_bytes)?;
+    ingest.groups = groups;
     ingest.summary.errors = summary.errors;
-    // two stages on two threads: this one stores (encrypts, writes and syncs each blob, then its
-    // index row, in order); a second reads, parses and hashes the next files meanwhile, so that
-    // the wait for the disk overlaps with the CPU work. The queue between them is short.
+    // two stages on two threads: this one stores (encrypts and writes each blob, and commits
+    // them in groups: one barrier, then their index rows); a second reads, parses and hashes the
+    // next files meanwhile, so that the wait for the disk overlaps with the CPU work. The queue
+    // between them is short.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Option<Prepared>>>(2);
     let candidates = &candidates;
     std::thread::scope(|scope| {
@@ -189,9 +218,21 @@ pub fn import(
             }
         });
         for c in candidates {
-            // the reading side stops only when cancelled
-            let prepared = rx.recv().ok().filter(|_| !cancel.is_cancelled());
-            let Some(prepared) = prepared else {
+            // the reading side stops only when cancelled; a group waiting for a slow source
+            // (a CD, a download) is committed when due, not held until the next file
+            let prepared = loop {
+                match rx.recv_timeout(ingest.due_in()) {
+                    Ok(p) => break Some(p),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        if cancel.is_cancelled() {
+                            break None;
+                        }
+                        ingest.commit_if_due()?;
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break None,
+                }
+            };
+            let Some(prepared) = prepared.filter(|_| !cancel.is_cancelled()) else {
                 ingest.summary.cancelled = true;
                 break;
             };
@@ -205,6 +246,14 @@ pub fn import(
 
 /// Files that arrive one by one as bytes, stored with the same checks, dedupe, thumbnails and
 /// summary as [`import`] (which uses it; a share being received uses it too).
+///
+/// Group commit: the files stored are staged into a [`Batch`] (blobs written, not yet durable)
+/// that is committed (one durable barrier, then the index rows in one transaction) when it holds
+/// [`GROUP_FILES`] files or [`GROUP_BYTES`] bytes, when it is [`GROUP_AGE`] old, and at
+/// [`Ingest::finish`]. A file is reported done ([`ImportEvent::Processed`], the summary's counts)
+/// only when its group is committed. A cancelled ingest (`summary.cancelled` at
+/// [`Ingest::finish`]) or one dropped without finishing discards the group not yet committed:
+/// none of its files is stored, none was reported done.
 pub struct Ingest<'a> {
     vault: &'a Vault,
     listener: &'a dyn ImportListener,
@@ -216,6 +265,54 @@ pub struct Ingest<'a> {
     files: u64,
     done: u64,
     bytes_done: u64,
+    /// the group being staged
+    batch: Batch,
+    /// what each file of the group did (with its size), reported when the group commits
+    pending: Vec<(Outcome, u64)>,
+    /// when the group's first file was staged
+    opened: Option<Instant>,
+    pub(crate) groups: Groups,
+}
+
+/// The bounds of a group commit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Groups {
+    pub files: usize,
+    pub bytes: u64,
+    pub age: Duration,
+}
+
+impl Default for Groups {
+    fn default() -> Self {
+        Groups {
+            files: GROUP_FILES,
+            bytes: GROUP_BYTES,
+            age: GROUP_AGE,
+        }
+    }
+}
+
+/// Most files in one group commit.
+pub const GROUP_FILES: usize = 1000;
+/// Most bytes of blobs in one group commit (what a kill or cancel can cost to redo, and the
+/// dirty pages one barrier waits for). Memory does not grow with it: a group holds rows, not
+/// file bytes.
+pub const GROUP_BYTES: u64 = 64 << 20;
+/// Oldest a group gets before it is committed (progress and what a kill can cost stay bounded
+/// when files come slowly).
+pub const GROUP_AGE: Duration = Duration::from_secs(1);
+
+/// What one file of a group did, applied to the summary when the group commits.
+enum Outcome {
+    Added {
+        study_id: String,
+        series_id: String,
+        conflict: bool,
+        patient: String,
+    },
+    Duplicate,
+    Skipped,
+    Failed,
 }
 
 impl<'a> Ingest<'a> {
@@ -240,6 +337,10 @@ impl<'a> Ingest<'a> {
             files,
             done: 0,
             bytes_done: 0,
+            batch: Batch::default(),
+            pending: Vec::new(),
+            opened: None,
+            groups: Groups::default(),
         })
     }
 
@@ -257,35 +358,109 @@ impl<'a> Ingest<'a> {
         prepared: Result<Option<Prepared>>,
     ) -> Result<()> {
         let stored = prepared.and_then(|p| match p {
-            Some(p) => self.vault.store(&p.file, &p.image).map(Some),
+            Some(p) => self
+                .vault
+                .stage(&mut self.batch, &p.file, &p.image)
+                .map(Some),
             None => Ok(None),
         });
-        match stored {
+        let outcome = match stored {
             Ok(Some(Stored::Added {
                 study_id,
                 series_id,
                 conflict,
                 patient,
-            })) => {
-                self.summary.instances_added += 1;
-                self.summary.conflicts += conflict as usize;
-                self.studies.insert(study_id);
-                self.series.insert(series_id);
-                self.patients.insert(patient);
+            })) => Outcome::Added {
+                study_id,
+                series_id,
+                conflict,
+                patient,
+            },
+            Ok(Some(Stored::Duplicate)) => Outcome::Duplicate,
+            Ok(None) => Outcome::Skipped,
+            Err(e @ (Error::Locked | Error::Storage(_) | Error::KeyStore(_))) => {
+                self.discard();
+                return Err(e);
             }
-            Ok(Some(Stored::Duplicate)) => self.summary.duplicates += 1,
-            Ok(None) => self.summary.skipped += 1,
-            Err(e @ (Error::Locked | Error::Storage(_) | Error::KeyStore(_))) => return Err(e),
-            Err(e) => self.error(display, &e),
+            Err(e) => {
+                self.error(display, &e);
+                Outcome::Failed
+            }
+        };
+        self.pending.push((outcome, size));
+        if self.opened.is_none() && !self.batch.is_empty() {
+            self.opened = Some(Instant::now());
         }
-        self.done += 1;
-        self.bytes_done += size;
-        self.listener.on_event(&ImportEvent::Processed {
-            done: self.done,
-            files: self.files,
-            bytes: self.bytes_done,
-        });
+        if self.batch.is_empty()
+            || self.pending.len() >= self.groups.files
+            || self.batch.bytes() >= self.groups.bytes
+        {
+            self.commit()?;
+        } else {
+            self.commit_if_due()?;
+        }
         Ok(())
+    }
+
+    /// How long until the group being staged is due ([`GROUP_AGE`]); [`GROUP_AGE`] when there
+    /// is none.
+    fn due_in(&self) -> Duration {
+        match self.opened {
+            Some(t) => self.groups.age.saturating_sub(t.elapsed()),
+            None => self.groups.age,
+        }
+    }
+
+    /// Commit the group being staged if it is [`GROUP_AGE`] old.
+    pub fn commit_if_due(&mut self) -> Result<()> {
+        match self.opened {
+            Some(t) if t.elapsed() >= self.groups.age => self.commit(),
+            _ => Ok(()),
+        }
+    }
+
+    /// Commit the group being staged: its blobs made durable, its rows written, then each of its
+    /// files reported done. On an error none of them is stored (the import stops).
+    pub fn commit(&mut self) -> Result<()> {
+        self.opened = None;
+        if let Err(e) = self.vault.commit(&mut self.batch) {
+            self.pending.clear();
+            return Err(e);
+        }
+        for (outcome, size) in std::mem::take(&mut self.pending) {
+            match outcome {
+                Outcome::Added {
+                    study_id,
+                    series_id,
+                    conflict,
+                    patient,
+                } => {
+                    self.summary.instances_added += 1;
+                    self.summary.conflicts += conflict as usize;
+                    self.studies.insert(study_id);
+                    self.series.insert(series_id);
+                    self.patients.insert(patient);
+                }
+                Outcome::Duplicate => self.summary.duplicates += 1,
+                Outcome::Skipped => self.summary.skipped += 1,
+                Outcome::Failed => {}
+            }
+            self.done += 1;
+            self.bytes_done += size;
+            self.listener.on_event(&ImportEvent::Processed {
+                done: self.done,
+                files: self.files,
+                bytes: self.bytes_done,
+            });
+        }
+        Ok(())
+    }
+
+    /// Drop the group being staged: nothing of it is stored or reported.
+    fn discard(&mut self) {
+        self.vault.discard(&mut self.batch);
+        self.pending.clear();
+        self.opened = None;
     }
 
     /// Report a file that could not be stored.
@@ -302,16 +477,21 @@ impl<'a> Ingest<'a> {
         self.summary.errors.push(fe);
     }
 
-    /// Thumbnails for the series that gained instances, and the summary.
-    pub fn finish(self) -> Result<ImportSummary> {
-        let Ingest {
-            vault,
-            mut summary,
-            studies,
-            series,
-            patients,
-            ..
-        } = self;
+    /// Commit the last group (or discard it, when `summary.cancelled`), then thumbnails for
+    /// the series that gained instances, and the summary.
+    pub fn finish(mut self) -> Result<ImportSummary> {
+        if self.summary.cancelled {
+            self.discard();
+        } else {
+            self.commit()?;
+        }
+        let vault = self.vault;
+        let summary = std::mem::take(&mut self.summary);
+        let studies = std::mem::take(&mut self.studies);
+        let series = std::mem::take(&mut self.series);
+        let patients = std::mem::take(&mut self.patients);
+        drop(self);
+        let mut summary = summary;
         // series that gained instances, and any an interrupted import left without a thumbnail
         let mut need: BTreeSet<String> = series.iter().cloned().collect();
         need.extend(vault.series_without_thumbnail()?);
@@ -329,6 +509,15 @@ impl<'a> Ingest<'a> {
         summary.patients = patients.len();
         summary.mixed_patients = patients.len() > 1;
         Ok(summary)
+    }
+}
+
+impl Drop for Ingest<'_> {
+    /// An ingest left unfinished (an error stopped it) stores nothing more.
+    fn drop(&mut self) {
+        if !self.batch.is_empty() {
+            self.discard();
+        }
     }
 }
 

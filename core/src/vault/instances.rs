@@ -2,7 +2,9 @@
 //! study and series, encrypted as a blob), bytes or an opened image out; thumbnails; deleting a
 //! study with its key.
 
-use super::index::{NewInstance, NewSeries, NewStudy};
+use std::collections::HashMap;
+
+use super::index::{NewInstance, NewRows, NewSeries, NewStudy, SeriesMatch, StudyMatch};
 use super::{integrity, io_err, new_id, now, study_ad, InstanceRow, Vault};
 use crate::crypto::{self, BlobId, Key};
 use crate::dicom::{ByteSource, DicomImage, Summary, WHOLE_FILE_LIMIT};
@@ -75,9 +77,16 @@ impl Vault {
         Ok(())
     }
 
-    /// Store one DICOM file (already read, made [`Storable`]) in the vault. Returns what happened
-    /// to it.
-    pub(crate) fn store(&self, file: &Storable, image: &DicomImage) -> Result<Stored> {
+    /// Stage one DICOM file (already read, made [`Storable`]) into `batch`: the same checks as
+    /// storing it (its patient, its series' study, dedupe by content, against the vault and the
+    /// batch), its blob written but not yet durable, its index rows kept for [`Vault::commit`].
+    /// Returns what storing it does once the batch commits. An error leaves the batch as it was.
+    pub(crate) fn stage(
+        &self,
+        batch: &mut Batch,
+        file: &Storable,
+        image: &DicomImage,
+    ) -> Result<Stored> {
         let digest = &file.digest;
         let s = image.summary();
         let sop = s
@@ -94,17 +103,32 @@ impl Vault {
             .ok_or_else(|| Error::bad("SeriesInstanceUID", "absent"))?;
         let info = image.info().ok();
 
-        // look up what the index has for this instance, study and series
-        let (existing, study_id, series_id) = self.with(|u| {
+        // what the batch and the index have for this instance, study and series
+        let pending_study = batch.studies.get(&study_uid).cloned();
+        let pending_series = batch.series.get(&series_uid).cloned();
+        let (mut existing, study, series) = self.with(|u| {
             let existing = u.index.instance_digests(&sop)?;
-            let study = u.index.study_by_uid(&study_uid)?;
-            let series = u.index.series_by_uid(&series_uid)?;
+            let study = match &pending_study {
+                Some(p) => Some(StudyMatch {
+                    id: p.id.clone(),
+                    patient_id: p.patient_id.clone(),
+                    patient_name: p.patient_name.clone(),
+                }),
+                None => u.index.study_by_uid(&study_uid)?,
+            };
+            let series = match pending_series {
+                Some(p) => Some(p),
+                None => u.index.series_by_uid(&series_uid)?,
+            };
             Ok((existing, study, series))
         })?;
+        if let Some(d) = batch.digests.get(&sop) {
+            existing.extend_from_slice(d);
+        }
         // A file naming a study (or series) already stored must be of the same patient, and a
         // series must stay in its study: else a crafted file with another patient's Study
         // Instance UID would be filed, shown and shared inside that patient's study.
-        let study_id = match study_id {
+        let study_id = match study {
             Some(found) => {
                 if !same_patient(
                     (&found.patient_id, &found.patient_name),
@@ -120,7 +144,7 @@ impl Vault {
             }
             None => None,
         };
-        let series_id = match series_id {
+        let series_id = match series {
             Some(found) if Some(&found.study_id) == study_id.as_ref() => Some(found.id),
             Some(_) => {
                 return Err(Error::bad(
@@ -134,37 +158,39 @@ impl Vault {
             return Ok(Stored::Duplicate);
         }
         let conflict = !existing.is_empty();
-        let study_id = study_id.unwrap_or_else(new_id);
-        let new_study = self.with(|u| Ok(!u.index.has_study(&study_id)?))?;
-        let study_key = if new_study {
-            Key::random()
-        } else {
-            self.with(|u| Self::study_key(u, &study_id))?
+        // the study: one this batch creates, one in the vault, or a new one
+        let (study_id, study_key, new_study) = match (pending_study, study_id) {
+            (Some(p), _) => (p.id, p.key, false),
+            (None, Some(id)) => {
+                let key = self.with(|u| Self::study_key(u, &id))?;
+                (id, key, false)
+            }
+            (None, None) => (new_id(), Key::random(), true),
         };
 
-        // the blob first (synced), then the index row: a crash leaves at worst an orphan blob
+        // the blob now, not yet durable: [`Vault::commit`] syncs the batch's blobs, then writes
+        // their rows (a crash leaves at worst orphan blobs, collected when the vault opens)
         let blob = crypto::new_blob_id();
         let size = match &file.data {
-            Data::Bytes(bytes) => self.blobs.write(&study_key, &blob, bytes),
-            Data::Stream(source) => self.blobs.write_from(&study_key, &blob, source),
+            Data::Bytes(bytes) => self.blobs.write_unsynced(&study_key, &blob, bytes),
+            Data::Stream(source) => self.blobs.write_from_unsynced(&study_key, &blob, source),
         }
         .map_err(io_err("a blob"))?;
 
         let series_id = series_id.unwrap_or_else(new_id);
-        let instance_id = new_id();
         let series = NewSeries {
             id: series_id.clone(),
             study_id: study_id.clone(),
-            series_uid,
+            series_uid: series_uid.clone(),
             number: s.series_number,
             modality: s.modality.clone(),
             description: s.series_description.clone(),
             body_part: s.body_part.clone(),
         };
         let instance = NewInstance {
-            id: instance_id,
+            id: new_id(),
             series_id: series_id.clone(),
-            sop_uid: sop,
+            sop_uid: sop.clone(),
             sop_class: s.sop_class_uid.clone(),
             number: s.instance_number,
             position: s.image_position_patient,
@@ -179,8 +205,24 @@ impl Vault {
             conflict,
             imported_at: now(),
         };
-        self.with(|u| {
-            let study = new_study.then(|| NewStudy {
+        let study = if new_study {
+            let sealed_key = self.with(|u| {
+                Ok(crypto::seal(
+                    &u.key,
+                    study_key.expose(),
+                    study_ad(&study_id).as_bytes(),
+                ))
+            })?;
+            batch.studies.insert(
+                study_uid.clone(),
+                PendingStudy {
+                    id: study_id.clone(),
+                    key: study_key,
+                    patient_id: s.patient_id.clone(),
+                    patient_name: s.patient_name.clone(),
+                },
+            );
+            Some(NewStudy {
                 id: study_id.clone(),
                 study_uid,
                 patient_name: s.patient_name.clone(),
@@ -190,24 +232,72 @@ impl Vault {
                 study_date: s.study_date.clone(),
                 description: s.study_description.clone(),
                 accession: s.accession_number.clone(),
-                sealed_key: crypto::seal(
-                    &u.key,
-                    study_key.expose(),
-                    study_ad(&study_id).as_bytes(),
-                ),
+                sealed_key,
                 created_at: now(),
-            });
-            u.index.insert(study.as_ref(), &series, &instance)?;
-            u.study_keys.insert(study_id.clone(), study_key.clone());
-            Ok(())
-        })?;
-        self.changed();
+            })
+        } else {
+            None
+        };
+        batch.series.insert(
+            series_uid,
+            SeriesMatch {
+                id: series_id.clone(),
+                study_id: study_id.clone(),
+            },
+        );
+        batch.digests.entry(sop).or_default().push(*digest);
+        batch.blobs.push(blob);
+        batch.bytes += size;
+        batch.rows.push(NewRows {
+            study,
+            series,
+            instance,
+        });
         Ok(Stored::Added {
             study_id,
             series_id,
             conflict,
             patient: patient_of(&s),
         })
+    }
+
+    /// Commit a batch: one durable barrier for all its blobs ([`Blobs::sync`]), then all its
+    /// index rows in one transaction. Once it returns, its instances are stored (a kill cannot
+    /// lose them); on an error none is, and its blobs are removed. The batch is empty after.
+    pub(crate) fn commit(&self, batch: &mut Batch) -> Result<()> {
+        if batch.rows.is_empty() {
+            batch.clear();
+            return Ok(());
+        }
+        if let Err(e) = self.blobs.sync(&batch.blobs) {
+            self.discard(batch);
+            return Err(Error::Storage(format!(
+                "the images could not be saved: {e}"
+            )));
+        }
+        let committed = self.with(|u| {
+            u.index.insert_all(&batch.rows)?;
+            for p in batch.studies.values() {
+                u.study_keys.insert(p.id.clone(), p.key.clone());
+            }
+            Ok(())
+        });
+        if let Err(e) = committed {
+            self.discard(batch);
+            return Err(e);
+        }
+        batch.clear();
+        self.changed();
+        Ok(())
+    }
+
+    /// Drop a batch that will not commit (a cancelled or failed import): its blobs are removed
+    /// (those a crash keeps are orphans, collected when the vault opens), no row was written.
+    pub(crate) fn discard(&self, batch: &mut Batch) {
+        for b in &batch.blobs {
+            let _ = self.blobs.remove(b);
+        }
+        batch.clear();
     }
 
     /// Series that have instances but no thumbnail (an import was interrupted before making it).
@@ -229,6 +319,46 @@ impl Vault {
         }
         self.changed();
         Ok(())
+    }
+}
+
+/// Instances staged together ([`Vault::stage`]) and stored with one barrier and one index
+/// transaction ([`Vault::commit`]): their blobs (written, not yet durable) and their rows, and
+/// what later files of the batch must see of them (their studies, series and contents) before
+/// they are in the index. Holds rows and ids, never file bytes.
+#[derive(Default)]
+pub(crate) struct Batch {
+    rows: Vec<NewRows>,
+    blobs: Vec<BlobId>,
+    bytes: u64,
+    /// studies this batch creates, by Study Instance UID
+    studies: HashMap<String, PendingStudy>,
+    /// series this batch stores instances in, by Series Instance UID
+    series: HashMap<String, SeriesMatch>,
+    /// the contents staged, by SOP Instance UID
+    digests: HashMap<String, Vec<[u8; 32]>>,
+}
+
+#[derive(Clone)]
+struct PendingStudy {
+    id: String,
+    key: Key,
+    patient_id: Option<String>,
+    patient_name: Option<String>,
+}
+
+impl Batch {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Bytes of blobs staged.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    fn clear(&mut self) {
+        *self = Batch::default();
     }
 }
 

@@ -35,7 +35,7 @@ use crate::error::{Error, Result};
 use blobs::{BlobStore, Blobs, FileBlobStore};
 pub use documents::{Document, Documents};
 use index::{IndexOpener, IndexStore, SqlCipherFile};
-pub(crate) use instances::{Storable, Stored};
+pub(crate) use instances::{Batch, Storable, Stored};
 #[cfg(feature = "desktop")]
 pub use keystore::KeyringKeyStore;
 pub use keystore::{KeyStore, KeyStoreError, PassphraseKeyStore};

@@ -367,7 +367,20 @@ fn cancel_half_way_keeps_whole_instances_and_a_rerun_completes() {
             after: 4,
             token: token.clone(),
         };
-        let s = import(&vault, &[Source::Path(cd.clone())], &listener, &token).unwrap();
+        // groups of 3 files (the CD's 13 files, 10 of them images), so that the cancel comes
+        // after some groups have committed
+        let groups = crate::import::Groups {
+            files: 3,
+            ..Default::default()
+        };
+        let s = crate::import::import_in_groups(
+            &vault,
+            &[Source::Path(cd.clone())],
+            &listener,
+            &token,
+            groups,
+        )
+        .unwrap();
         assert!(s.cancelled);
         assert!(s.instances_added < 10, "{s:?}");
         let series = vault.series(&vault.studies().unwrap()[0].id).unwrap()[0]
@@ -800,6 +813,160 @@ fn listing_patients_studies_series_and_instances() {
         vault.delete_study(&z.id).unwrap();
         assert_eq!(vault.studies().unwrap(), vec![x.clone(), y.clone()]);
         assert_eq!(vault.patients().unwrap().len(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// How many blobs the vault's store holds (orphans included: listed before any unlock collects).
+fn blob_count(backend: &Backend, dir: &Path) -> usize {
+    match backend {
+        Backend::Files => blobs::FileBlobStore::new(dir.join("blobs"))
+            .unwrap()
+            .list()
+            .unwrap()
+            .len(),
+        Backend::Memory { blobs, .. } => blobs::BlobStore::list(&**blobs).unwrap().len(),
+    }
+}
+
+fn processed(events: &[ImportEvent]) -> Vec<u64> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ImportEvent::Processed { done, .. } => Some(*done),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_group_is_stored_whole_at_commit_and_a_cancelled_one_leaves_nothing() {
+    use crate::import::Ingest;
+    for backend in Backend::both() {
+        let dir = temp_dir("vault");
+        let vault = backend.create(&dir);
+        let files = phantom::ct_series(PhantomSpec {
+            slices: 6,
+            size: 32,
+            seed: 21,
+        })
+        .unwrap();
+        let bytes: u64 = files.iter().map(|f| f.len() as u64).sum();
+        let stage_all = |ingest: &mut Ingest<'_>| {
+            // one group: no bound reached while staging
+            ingest.groups.age = std::time::Duration::from_secs(3600);
+            for (i, f) in files.iter().enumerate() {
+                ingest
+                    .add(&format!("f{i}"), f.len() as u64, Ok(f.clone()))
+                    .unwrap();
+            }
+        };
+
+        // staged, then cancelled: nothing listed, no blob left, nothing reported done
+        let rec = Recorder(Mutex::new(Vec::new()));
+        let mut ingest = Ingest::begin(&vault, &rec, files.len() as u64, bytes).unwrap();
+        stage_all(&mut ingest);
+        assert!(vault.studies().unwrap().is_empty(), "visible before commit");
+        assert_eq!(blob_count(&backend, &dir), files.len(), "blobs written");
+        assert!(processed(&rec.0.lock().unwrap()).is_empty());
+        ingest.summary.cancelled = true;
+        let s = ingest.finish().unwrap();
+        assert_eq!((s.instances_added, s.cancelled), (0, true), "{s:?}");
+        assert!(vault.studies().unwrap().is_empty());
+        assert_eq!(blob_count(&backend, &dir), 0, "the group's blobs removed");
+        assert!(processed(&rec.0.lock().unwrap()).is_empty());
+
+        // an ingest dropped half-way (an error stopped it) stores nothing either
+        let mut ingest = Ingest::begin(&vault, &Silent, files.len() as u64, bytes).unwrap();
+        stage_all(&mut ingest);
+        drop(ingest);
+        assert!(vault.studies().unwrap().is_empty());
+        assert_eq!(blob_count(&backend, &dir), 0);
+
+        // committed at finish: every file at once, reported done in order after the commit
+        let rec = Recorder(Mutex::new(Vec::new()));
+        let mut ingest = Ingest::begin(&vault, &rec, files.len() as u64, bytes).unwrap();
+        stage_all(&mut ingest);
+        assert!(processed(&rec.0.lock().unwrap()).is_empty());
+        let s = ingest.finish().unwrap();
+        assert_eq!((s.instances_added, s.studies, s.series), (6, 1, 1), "{s:?}");
+        assert_eq!(processed(&rec.0.lock().unwrap()), vec![1, 2, 3, 4, 5, 6]);
+        let study = &vault.studies().unwrap()[0];
+        assert_eq!(study.instance_count, 6);
+        let series = &vault.series(&study.id).unwrap()[0];
+        for i in 0..6 {
+            crate::library::render(&vault, &series.id, i, 0, &Voi::Default).unwrap();
+        }
+        // six instances and the series' thumbnail
+        assert_eq!(blob_count(&backend, &dir), 7);
+        drop(vault);
+        // a relaunch finds them all (the study key sealed in the same transaction)
+        let vault = backend.open(&dir);
+        vault.unlock(&fast_store(&dir)).unwrap();
+        assert_eq!(vault.studies().unwrap()[0].instance_count, 6);
+        crate::library::render(&vault, &series.id, 3, 0, &Voi::Default).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+#[test]
+fn a_group_sees_its_own_files_duplicates_conflicts_and_new_studies() {
+    use crate::import::Ingest;
+    for backend in Backend::both() {
+        let dir = temp_dir("vault");
+        let vault = backend.create(&dir);
+        let a = phantom::ct_series(PhantomSpec {
+            slices: 3,
+            size: 32,
+            seed: 31,
+        })
+        .unwrap();
+        let b = phantom::ct_series(PhantomSpec {
+            slices: 2,
+            size: 32,
+            seed: 32,
+        })
+        .unwrap();
+        // the same SOP Instance UID as a[1], other pixels
+        let mut other = a[1].clone();
+        let last = other.len() - 1;
+        other[last] ^= 1;
+        let mut ingest = Ingest::begin(&vault, &Silent, 8, 0).unwrap();
+        ingest.groups.age = std::time::Duration::from_secs(3600);
+        for (i, f) in [&a[0], &a[1], &a[0], &b[0], &other, &a[2], &b[1]]
+            .into_iter()
+            .enumerate()
+        {
+            ingest
+                .add(&format!("f{i}"), f.len() as u64, Ok(f.clone()))
+                .unwrap();
+        }
+        let s = ingest.finish().unwrap();
+        assert_eq!(
+            (
+                s.instances_added,
+                s.duplicates,
+                s.conflicts,
+                s.studies,
+                s.series
+            ),
+            (6, 1, 1, 2, 2),
+            "{s:?}"
+        );
+        let studies = vault.studies().unwrap();
+        let mut counts: Vec<_> = studies.iter().map(|s| s.instance_count).collect();
+        counts.sort();
+        assert_eq!(counts, vec![2, 4]);
+        for st in &studies {
+            assert_eq!(vault.series(&st.id).unwrap().len(), 1);
+        }
+        // importing all of it again: duplicates only
+        let mut ingest = Ingest::begin(&vault, &Silent, 3, 0).unwrap();
+        for f in &a {
+            ingest.add("again", f.len() as u64, Ok(f.clone())).unwrap();
+        }
+        let s = ingest.finish().unwrap();
+        assert_eq!((s.instances_added, s.duplicates), (0, 3), "{s:?}");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

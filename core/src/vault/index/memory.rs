@@ -5,7 +5,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::{IndexOpener, IndexStore, NewInstance, NewSeries, NewStudy, SeriesMatch, StudyMatch};
+use super::{
+    IndexOpener, IndexStore, NewInstance, NewRows, NewSeries, NewStudy, SeriesMatch, StudyMatch,
+};
 use crate::crypto::{BlobId, Key};
 use crate::error::{Error, Result};
 use crate::vault::documents::{Document, Documents};
@@ -349,43 +351,41 @@ impl IndexStore for MemoryIndex {
             .map(|i| i.blob_id))
     }
 
-    fn insert(
-        &mut self,
-        study: Option<&NewStudy>,
-        series: &NewSeries,
-        instance: &NewInstance,
-    ) -> Result<()> {
+    fn insert_all(&mut self, rows: &[NewRows]) -> Result<()> {
         let mut shared = self.tables();
         // all or nothing: the rows go into a copy that replaces the tables when all are in
         let mut t = shared.tables.clone();
-        if let Some(s) = study {
-            if t.has_study(&s.id) || t.studies.iter().any(|x| x.study_uid == s.study_uid) {
-                return Err(constraint("UNIQUE"));
+        for row in rows {
+            let (study, series, instance) = (&row.study, &row.series, &row.instance);
+            if let Some(s) = study {
+                if t.has_study(&s.id) || t.studies.iter().any(|x| x.study_uid == s.study_uid) {
+                    return Err(constraint("UNIQUE"));
+                }
+                t.studies.push(s.clone());
             }
-            t.studies.push(s.clone());
-        }
-        // INSERT OR IGNORE: a series of that id or UID stays as it is; a new one must link to a
-        // stored study
-        if !t
-            .series
-            .iter()
-            .any(|x| x.id == series.id || x.series_uid == series.series_uid)
-        {
-            if !t.has_study(&series.study_id) {
+            // INSERT OR IGNORE: a series of that id or UID stays as it is; a new one must link
+            // to a stored study
+            if !t
+                .series
+                .iter()
+                .any(|x| x.id == series.id || x.series_uid == series.series_uid)
+            {
+                if !t.has_study(&series.study_id) {
+                    return Err(constraint("FOREIGN KEY"));
+                }
+                t.series.push(series.clone());
+            }
+            if !t.series.iter().any(|x| x.id == instance.series_id) {
                 return Err(constraint("FOREIGN KEY"));
             }
-            t.series.push(series.clone());
+            if t.instances
+                .iter()
+                .any(|x| x.id == instance.id || x.blob_id == instance.blob_id)
+            {
+                return Err(constraint("UNIQUE"));
+            }
+            t.instances.push(instance.clone());
         }
-        if !t.series.iter().any(|x| x.id == instance.series_id) {
-            return Err(constraint("FOREIGN KEY"));
-        }
-        if t.instances
-            .iter()
-            .any(|x| x.id == instance.id || x.blob_id == instance.blob_id)
-        {
-            return Err(constraint("UNIQUE"));
-        }
-        t.instances.push(instance.clone());
         shared.tables = t;
         Ok(())
     }

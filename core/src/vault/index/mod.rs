@@ -87,6 +87,15 @@ pub struct NewInstance {
     pub imported_at: i64,
 }
 
+/// One instance to store, with its series and, when the study is new, its study: a row of
+/// [`IndexStore::insert_all`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRows {
+    pub study: Option<NewStudy>,
+    pub series: NewSeries,
+    pub instance: NewInstance,
+}
+
 /// A stored study found by its Study Instance UID: its id and the patient it is filed under.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StudyMatch {
@@ -151,7 +160,18 @@ pub trait IndexStore: Send {
         study: Option<&NewStudy>,
         series: &NewSeries,
         instance: &NewInstance,
-    ) -> Result<()>;
+    ) -> Result<()> {
+        self.insert_all(&[NewRows {
+            study: study.cloned(),
+            series: series.clone(),
+            instance: instance.clone(),
+        }])
+    }
+
+    /// Stores many instances in one transaction (the import's group commit), in order, each as
+    /// [`IndexStore::insert`] would (a row may name a study or series an earlier row of the same
+    /// call stores): all of them, or none.
+    fn insert_all(&mut self, rows: &[NewRows]) -> Result<()>;
 
     /// Every blob an instance or a thumbnail references.
     fn blob_ids(&self) -> Result<Vec<BlobId>>;

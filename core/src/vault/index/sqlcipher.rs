@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{IndexOpener, IndexStore, NewInstance, NewSeries, NewStudy, SeriesMatch, StudyMatch};
+use super::{IndexOpener, IndexStore, NewRows, SeriesMatch, StudyMatch};
 use crate::crypto::{BlobId, Key};
 use crate::error::{Error, Result};
 use crate::vault::documents::{Document, Documents};
@@ -411,40 +411,78 @@ impl IndexStore for SqlCipherIndex {
         blob.as_deref().map(blob_id).transpose()
     }
 
-    fn insert(
-        &mut self,
-        study: Option<&NewStudy>,
-        series: &NewSeries,
-        i: &NewInstance,
-    ) -> Result<()> {
+    fn insert_all(&mut self, rows: &[NewRows]) -> Result<()> {
         in_transaction(&mut self.conn, |tx| {
-            if let Some(s) = study {
-                tx.execute(
+            let mut study_stmt = tx
+                .prepare_cached(
                     "INSERT INTO study (id, study_uid, patient_name, patient_id, birth_date, sex, study_date, description, accession, sealed_key, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    params![s.id, s.study_uid, s.patient_name, s.patient_id, s.birth_date, s.sex, s.study_date, s.description, s.accession, s.sealed_key, s.created_at],
                 )
                 .map_err(sql)?;
+            let mut series_stmt = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO series (id, study_id, series_uid, number, modality, description, body_part)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(sql)?;
+            let mut instance_stmt = tx
+                .prepare_cached(
+                    "INSERT INTO instance (id, series_id, sop_uid, sop_class, number, position, orientation, frames, rows, cols, transfer_syntax, blob_id, size, sha256, conflict, imported_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                )
+                .map_err(sql)?;
+            for row in rows {
+                if let Some(s) = &row.study {
+                    study_stmt
+                        .execute(params![
+                            s.id,
+                            s.study_uid,
+                            s.patient_name,
+                            s.patient_id,
+                            s.birth_date,
+                            s.sex,
+                            s.study_date,
+                            s.description,
+                            s.accession,
+                            s.sealed_key,
+                            s.created_at
+                        ])
+                        .map_err(sql)?;
+                }
+                let se = &row.series;
+                series_stmt
+                    .execute(params![
+                        se.id,
+                        se.study_id,
+                        se.series_uid,
+                        se.number,
+                        se.modality,
+                        se.description,
+                        se.body_part
+                    ])
+                    .map_err(sql)?;
+                let i = &row.instance;
+                instance_stmt
+                    .execute(params![
+                        i.id,
+                        i.series_id,
+                        i.sop_uid,
+                        i.sop_class,
+                        i.number,
+                        i.position.map(|p| join(&p)),
+                        i.orientation.map(|p| join(&p)),
+                        i.frames,
+                        i.rows,
+                        i.cols,
+                        i.transfer_syntax,
+                        hex::encode(i.blob_id),
+                        i.size as i64,
+                        i.sha256.to_vec(),
+                        i.conflict as i64,
+                        i.imported_at
+                    ])
+                    .map_err(sql)?;
             }
-            let se = series;
-            tx.execute(
-                "INSERT OR IGNORE INTO series (id, study_id, series_uid, number, modality, description, body_part)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![se.id, se.study_id, se.series_uid, se.number, se.modality, se.description, se.body_part],
-            )
-            .map_err(sql)?;
-            tx.execute(
-                "INSERT INTO instance (id, series_id, sop_uid, sop_class, number, position, orientation, frames, rows, cols, transfer_syntax, blob_id, size, sha256, conflict, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                params![
-                    i.id, i.series_id, i.sop_uid, i.sop_class, i.number,
-                    i.position.map(|p| join(&p)), i.orientation.map(|p| join(&p)),
-                    i.frames, i.rows, i.cols,
-                    i.transfer_syntax, hex::encode(i.blob_id), i.size as i64, i.sha256.to_vec(),
-                    i.conflict as i64, i.imported_at
-                ],
-            )
-            .map_err(sql)?;
             Ok(())
         })
     }

@@ -378,6 +378,68 @@ fn the_memory_index_keeps_the_contract() {
     contract(&mut *memory());
 }
 
+/// Many instances in one call: later rows may name the study and series earlier rows store;
+/// one bad row and none is stored.
+fn inserts_all_or_nothing(ix: &mut dyn IndexStore) {
+    let row = |study: Option<NewStudy>, se: NewSeries, i: NewInstance| NewRows {
+        study,
+        series: se,
+        instance: i,
+    };
+    let good = vec![
+        row(
+            Some(study("a", "uid-a", Some("20240101"), 1)),
+            series("a1", "a", Some(1), Some("CT")),
+            instance("i1", "a1", "sop1", blob(1), 1),
+        ),
+        row(
+            None,
+            series("a1", "a", Some(1), Some("CT")),
+            instance("i2", "a1", "sop2", blob(2), 2),
+        ),
+        row(
+            None,
+            series("a2", "a", Some(2), Some("CT")),
+            instance("i3", "a2", "sop3", blob(3), 3),
+        ),
+    ];
+    ix.insert_all(&good).unwrap();
+    assert_eq!(ix.studies().unwrap().len(), 1);
+    assert_eq!(ix.series_of("a").unwrap().len(), 2);
+    assert_eq!(
+        sorted(ix.blob_ids().unwrap()),
+        vec![blob(1), blob(2), blob(3)]
+    );
+    ix.insert_all(&[]).unwrap();
+    // a new study and two instances, the last reusing a blob id: nothing of the call is stored
+    let bad = vec![
+        row(
+            Some(study("b", "uid-b", None, 2)),
+            series("b1", "b", None, None),
+            instance("i4", "b1", "sop4", blob(4), 4),
+        ),
+        row(
+            None,
+            series("b1", "b", None, None),
+            instance("i5", "b1", "sop5", blob(1), 5),
+        ),
+    ];
+    assert!(is_storage(ix.insert_all(&bad)));
+    assert!(!ix.has_study("b").unwrap());
+    assert_eq!(ix.series_by_uid("uid-b1").unwrap(), None);
+    assert_eq!(ix.instance_digests("sop4").unwrap(), Vec::<[u8; 32]>::new());
+    assert_eq!(
+        sorted(ix.blob_ids().unwrap()),
+        vec![blob(1), blob(2), blob(3)]
+    );
+}
+
+#[test]
+fn both_indexes_insert_a_group_all_or_nothing() {
+    inserts_all_or_nothing(&mut *sqlcipher());
+    inserts_all_or_nothing(&mut *memory());
+}
+
 /// Reopened with its key, an index has what it had; with another key, it is refused as damaged.
 fn reopens(opener: &dyn IndexOpener) {
     let key = Key::random();
