@@ -2,9 +2,11 @@
 //! the vault. Sources are expanded into candidate files ([`scan`]); each candidate is read, parsed
 //! and checked on its own, so that one bad file is reported and the import goes on. Stored files
 //! are committed in groups (group commit): their blobs written, then one durable barrier for the
-//! group, then their index rows in one transaction ([`Ingest`]); a file counts as done (progress,
-//! summary) only once its group is committed, so a kill or a cancel never loses an instance
-//! reported as imported, nor leaves a half-imported one.
+//! group, then their index rows in one transaction ([`Ingest`]). Progress moves file by file as
+//! files are staged; the summary counts a file once its group is committed, and a cancel commits
+//! the group staged, so a cancel keeps what was reported done and a kill never leaves a
+//! half-imported instance (it loses at most the group not yet committed, which a second import
+//! adds).
 
 pub mod multipart;
 pub mod scan;
@@ -250,10 +252,11 @@ pub(crate) fn import_in_groups(
 /// Group commit: the files stored are staged into a [`Batch`] (blobs written, not yet durable)
 /// that is committed (one durable barrier, then the index rows in one transaction) when it holds
 /// [`GROUP_FILES`] files or [`GROUP_BYTES`] bytes, when it is [`GROUP_AGE`] old, and at
-/// [`Ingest::finish`]. A file is reported done ([`ImportEvent::Processed`], the summary's counts)
-/// only when its group is committed. A cancelled ingest (`summary.cancelled` at
-/// [`Ingest::finish`]) or one dropped without finishing discards the group not yet committed:
-/// none of its files is stored, none was reported done.
+/// [`Ingest::finish`], a cancelled ingest's too. A file is reported done
+/// ([`ImportEvent::Processed`]) as it is staged, so that progress moves file by file, and counted
+/// in the summary when its group commits; as a cancel keeps the group, what was reported done is
+/// what is stored. An ingest dropped without finishing (a storage failure stopped it; or the
+/// process died) stores nothing of the group not yet committed.
 pub struct Ingest<'a> {
     vault: &'a Vault,
     listener: &'a dyn ImportListener,
@@ -267,8 +270,8 @@ pub struct Ingest<'a> {
     bytes_done: u64,
     /// the group being staged
     batch: Batch,
-    /// what each file of the group did (with its size), reported when the group commits
-    pending: Vec<(Outcome, u64)>,
+    /// what each file of the group did, counted in the summary when the group commits
+    pending: Vec<Outcome>,
     /// when the group's first file was staged
     opened: Option<Instant>,
     pub(crate) groups: Groups,
@@ -387,7 +390,17 @@ impl<'a> Ingest<'a> {
                 Outcome::Failed
             }
         };
-        self.pending.push((outcome, size));
+        self.pending.push(outcome);
+        // reported as it is staged, so that progress moves file by file; a cancel keeps the
+        // group (`finish` commits it), so what was reported done is what is stored, unless the
+        // process dies or the storage fails before the group commits
+        self.done += 1;
+        self.bytes_done += size;
+        self.listener.on_event(&ImportEvent::Processed {
+            done: self.done,
+            files: self.files,
+            bytes: self.bytes_done,
+        });
         if self.opened.is_none() && !self.batch.is_empty() {
             self.opened = Some(Instant::now());
         }
@@ -419,15 +432,15 @@ impl<'a> Ingest<'a> {
         }
     }
 
-    /// Commit the group being staged: its blobs made durable, its rows written, then each of its
-    /// files reported done. On an error none of them is stored (the import stops).
+    /// Commit the group being staged: its blobs made durable, its rows written, then its files
+    /// counted in the summary. On an error none of them is stored (the import stops).
     pub fn commit(&mut self) -> Result<()> {
         self.opened = None;
         if let Err(e) = self.vault.commit(&mut self.batch) {
             self.pending.clear();
             return Err(e);
         }
-        for (outcome, size) in std::mem::take(&mut self.pending) {
+        for outcome in std::mem::take(&mut self.pending) {
             match outcome {
                 Outcome::Added {
                     study_id,
@@ -445,13 +458,6 @@ impl<'a> Ingest<'a> {
                 Outcome::Skipped => self.summary.skipped += 1,
                 Outcome::Failed => {}
             }
-            self.done += 1;
-            self.bytes_done += size;
-            self.listener.on_event(&ImportEvent::Processed {
-                done: self.done,
-                files: self.files,
-                bytes: self.bytes_done,
-            });
         }
         Ok(())
     }
@@ -477,14 +483,10 @@ impl<'a> Ingest<'a> {
         self.summary.errors.push(fe);
     }
 
-    /// Commit the last group (or discard it, when `summary.cancelled`), then thumbnails for
-    /// the series that gained instances, and the summary.
+    /// Commit the last group (cancelled or not: its files were reported done), then thumbnails
+    /// for the series that gained instances, and the summary.
     pub fn finish(mut self) -> Result<ImportSummary> {
-        if self.summary.cancelled {
-            self.discard();
-        } else {
-            self.commit()?;
-        }
+        self.commit()?;
         let vault = self.vault;
         let summary = std::mem::take(&mut self.summary);
         let studies = std::mem::take(&mut self.studies);

@@ -840,7 +840,7 @@ fn processed(events: &[ImportEvent]) -> Vec<u64> {
 }
 
 #[test]
-fn a_group_is_stored_whole_at_commit_and_a_cancelled_one_leaves_nothing() {
+fn a_group_is_stored_whole_at_commit_a_cancel_keeps_it_and_a_drop_leaves_nothing() {
     use crate::import::Ingest;
     for backend in Backend::both() {
         let dir = temp_dir("vault");
@@ -862,34 +862,29 @@ fn a_group_is_stored_whole_at_commit_and_a_cancelled_one_leaves_nothing() {
             }
         };
 
-        // staged, then cancelled: nothing listed, no blob left, nothing reported done
+        // an ingest dropped half-way (an error stopped it) stores nothing
+        let mut ingest = Ingest::begin(&vault, &Silent, files.len() as u64, bytes).unwrap();
+        stage_all(&mut ingest);
+        assert!(vault.studies().unwrap().is_empty(), "visible before commit");
+        assert_eq!(blob_count(&backend, &dir), files.len(), "blobs written");
+        drop(ingest);
+        assert!(vault.studies().unwrap().is_empty());
+        assert_eq!(blob_count(&backend, &dir), 0, "the group's blobs removed");
+
+        // staged: reported done file by file, not yet visible; cancelled, then finished: the
+        // group is committed, so what was reported done is what is stored
         let rec = Recorder(Mutex::new(Vec::new()));
         let mut ingest = Ingest::begin(&vault, &rec, files.len() as u64, bytes).unwrap();
         stage_all(&mut ingest);
         assert!(vault.studies().unwrap().is_empty(), "visible before commit");
-        assert_eq!(blob_count(&backend, &dir), files.len(), "blobs written");
-        assert!(processed(&rec.0.lock().unwrap()).is_empty());
+        assert_eq!(processed(&rec.0.lock().unwrap()), vec![1, 2, 3, 4, 5, 6]);
         ingest.summary.cancelled = true;
         let s = ingest.finish().unwrap();
-        assert_eq!((s.instances_added, s.cancelled), (0, true), "{s:?}");
-        assert!(vault.studies().unwrap().is_empty());
-        assert_eq!(blob_count(&backend, &dir), 0, "the group's blobs removed");
-        assert!(processed(&rec.0.lock().unwrap()).is_empty());
-
-        // an ingest dropped half-way (an error stopped it) stores nothing either
-        let mut ingest = Ingest::begin(&vault, &Silent, files.len() as u64, bytes).unwrap();
-        stage_all(&mut ingest);
-        drop(ingest);
-        assert!(vault.studies().unwrap().is_empty());
-        assert_eq!(blob_count(&backend, &dir), 0);
-
-        // committed at finish: every file at once, reported done in order after the commit
-        let rec = Recorder(Mutex::new(Vec::new()));
-        let mut ingest = Ingest::begin(&vault, &rec, files.len() as u64, bytes).unwrap();
-        stage_all(&mut ingest);
-        assert!(processed(&rec.0.lock().unwrap()).is_empty());
-        let s = ingest.finish().unwrap();
-        assert_eq!((s.instances_added, s.studies, s.series), (6, 1, 1), "{s:?}");
+        assert_eq!(
+            (s.instances_added, s.studies, s.series, s.cancelled),
+            (6, 1, 1, true),
+            "{s:?}"
+        );
         assert_eq!(processed(&rec.0.lock().unwrap()), vec![1, 2, 3, 4, 5, 6]);
         let study = &vault.studies().unwrap()[0];
         assert_eq!(study.instance_count, 6);
