@@ -95,7 +95,25 @@ struct Scroll {
     wait_ms_p50: f64,
     wait_ms_p99: f64,
     first_slice_ms: f64,
+    fling: Fling,
 }
+
+/// A fling measured on a session of its own (nothing cached): the slices shown, how far it went,
+/// and the waits of the slices it showed.
+#[derive(Debug)]
+struct Fling {
+    slices: usize,
+    span: u32,
+    wait_ms_p50: f64,
+    wait_ms_p99: f64,
+}
+
+/// A fling's first speed, in slices per frame, and what is left of it after each frame (an
+/// exponential decay as the platforms' scrollers apply: 4 slices a frame falling to a quarter of
+/// a slice in about 90 frames, 1.5 s at 60 per second, covering about 125 slices).
+const FLING_SPEED: f64 = 4.0;
+const FLING_DECAY: f64 = 0.97;
+const FLING_STOP: f64 = 0.25;
 
 /// `scroll-bench`: open a viewer session on `series` (its id), render slice 0 (timed from the
 /// opening: `first_slice_ms`), then ask for slices at `fps` as a scroll does: one pass forward,
@@ -108,7 +126,11 @@ struct Scroll {
 /// scroll sustains once it has started; 0 when the replay is shorter); `forward_slices_per_s`
 /// the rate of the first pass alone, where every slice is decoded for the first time (asked at a
 /// rate above what the machine decodes, it is what the prefetch pool sustains; the backward pass
-/// and the jump find the slices the cache kept).
+/// and the jump find the slices the cache kept). Then a *fling*, on a new session of the same
+/// series (its cache empty): from slice 0, a speed of [`FLING_SPEED`] slices a frame decaying by
+/// [`FLING_DECAY`] a frame, a frame every 1/`fps` s, the slice under the finger shown at each frame
+/// when it changed (the slices flown past are never asked for); its waits are reported apart
+/// (`fling_*`), since whether the prefetch guessed the slices the fling lands on is the question.
 pub fn scroll_bench(dir: &Path, series: &str, fps: f64, as_json: bool) -> CliResult {
     if !(fps.is_finite() && fps > 0.0 && fps <= 1000.0) {
         return Err(format!("--fps must be above 0 and at most 1000, got {fps}"));
@@ -125,6 +147,10 @@ pub fn scroll_bench(dir: &Path, series: &str, fps: f64, as_json: bool) -> CliRes
             "wait_ms_p50": r.wait_ms_p50,
             "wait_ms_p99": r.wait_ms_p99,
             "first_slice_ms": r.first_slice_ms,
+            "fling_slices": r.fling.slices,
+            "fling_span": r.fling.span,
+            "fling_wait_ms_p50": r.fling.wait_ms_p50,
+            "fling_wait_ms_p99": r.fling.wait_ms_p99,
         });
         println!("{v}");
     } else {
@@ -135,6 +161,10 @@ pub fn scroll_bench(dir: &Path, series: &str, fps: f64, as_json: bool) -> CliRes
             r.slices_per_s,
             r.slices_per_s_after_1s,
             r.wait_ms_p50, r.wait_ms_p99, r.first_slice_ms
+        );
+        println!(
+            "fling over {} slices, {} shown: wait p50 {:.2} ms, p99 {:.2} ms",
+            r.fling.span, r.fling.slices, r.fling.wait_ms_p50, r.fling.wait_ms_p99
         );
     }
     Ok(())
@@ -147,7 +177,7 @@ fn replay(
 ) -> Result<Scroll, String> {
     let mut rgba = Vec::new();
     let opened = Instant::now();
-    let viewer = Viewer::open(vault, series).map_err(err)?;
+    let viewer = Viewer::open(vault.clone(), series).map_err(err)?;
     viewer
         .render_into(0, &Voi::Default, &mut rgba, 0)
         .map_err(err)?;
@@ -185,6 +215,8 @@ fn replay(
         _ => 0.0,
     };
     waits.sort_by(|a, b| a.total_cmp(b));
+    drop(viewer); // its cache too: the fling starts from nothing cached
+    let fling = fling(vault, series, fps, &mut rgba)?;
     Ok(Scroll {
         slices,
         fps_asked: fps,
@@ -194,6 +226,48 @@ fn replay(
         wait_ms_p50: percentile(&waits, 50.0),
         wait_ms_p99: percentile(&waits, 99.0),
         first_slice_ms,
+        fling,
+    })
+}
+
+/// The fling of [`scroll_bench`], on a new session.
+fn fling(
+    vault: Arc<scanpass_core::vault::Vault>,
+    series: &str,
+    fps: f64,
+    rgba: &mut Vec<u8>,
+) -> Result<Fling, String> {
+    let viewer = Viewer::open(vault, series).map_err(err)?;
+    viewer.render_into(0, &Voi::Default, rgba, 0).map_err(err)?;
+    let last = viewer.slice_count().saturating_sub(1);
+    let interval = Duration::from_secs_f64(1.0 / fps);
+    let (mut at, mut speed, mut shown) = (0.0f64, FLING_SPEED, 0u32);
+    let mut waits = Vec::new();
+    let mut due = Instant::now();
+    while speed >= FLING_STOP && shown < last {
+        due += interval;
+        if let Some(early) = due.checked_duration_since(Instant::now()) {
+            sleep(early);
+        }
+        at += speed;
+        speed *= FLING_DECAY;
+        let k = (at as u32).min(last);
+        if k == shown {
+            continue;
+        }
+        let asked = Instant::now();
+        viewer.render_into(k, &Voi::Default, rgba, 0).map_err(err)?;
+        std::hint::black_box(&*rgba);
+        waits.push(ms(asked.elapsed()));
+        shown = k;
+        due = due.max(Instant::now());
+    }
+    waits.sort_by(|a, b| a.total_cmp(b));
+    Ok(Fling {
+        slices: waits.len(),
+        span: shown,
+        wait_ms_p50: percentile(&waits, 50.0),
+        wait_ms_p99: percentile(&waits, 99.0),
     })
 }
 

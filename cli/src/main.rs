@@ -190,8 +190,9 @@ enum Command {
         view: Option<String>,
     },
     /// Replay a scroll through a viewer session on a series of the vault: forward at --fps,
-    /// backward, a jump to the far end; print slices ready per second, the p50 and p99 wait
-    /// for a slice, and the time from opening to the first slice.
+    /// backward, a jump to the far end, then a fling on a new session; print slices ready per
+    /// second, the p50 and p99 wait for a slice, the time from opening to the first slice, and
+    /// the fling's waits.
     ScrollBench {
         /// The series id (`scanpass series STUDY --json` lists them).
         series: String,

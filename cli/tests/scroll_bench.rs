@@ -1,7 +1,7 @@
 //! `scanpass scroll-bench` is a contract (issue 20): benchmarks and checks call it and read its
 //! JSON. On a real series (SAG-anon, 192 MR slices) imported into a vault by the CLI, it prints
-//! the eight fields, counts the slices it asked for (forward, backward, the jump and a second
-//! back), and refuses a rate it cannot pace and a series that is not there. No timing is
+//! the twelve fields, counts the slices it asked for (forward, backward, the jump and a second
+//! back) and checks the fling's shape, and refuses a rate it cannot pace and a series that is not there. No timing is
 //! asserted: the figures belong to docs/benchmarks.md.
 
 use std::path::{Path, PathBuf};
@@ -58,6 +58,10 @@ fn scroll_bench_replays_a_series_and_reports_the_contract_fields() {
         keys,
         [
             "first_slice_ms",
+            "fling_slices",
+            "fling_span",
+            "fling_wait_ms_p50",
+            "fling_wait_ms_p99",
             "forward_slices_per_s",
             "fps_asked",
             "slices",
@@ -76,6 +80,13 @@ fn scroll_bench_replays_a_series_and_reports_the_contract_fields() {
     assert!(f("forward_slices_per_s") > 0.0, "{r}");
     assert!(f("wait_ms_p50") <= f("wait_ms_p99"), "{r}");
     assert!(f("first_slice_ms") > 0.0, "{r}");
+    // the fling: from slice 0 at 4 slices a frame, decaying; never past the last slice, some
+    // slices flown past (fewer shown than covered), each shown once
+    let span = r["fling_span"].as_u64().unwrap();
+    let shown = r["fling_slices"].as_u64().unwrap();
+    assert!(span > 60 && span <= 191, "{r}");
+    assert!(shown > 10 && shown < span, "{r}");
+    assert!(f("fling_wait_ms_p50") <= f("fling_wait_ms_p99"), "{r}");
 
     let bad_rate = scanpass(&vault, &["scroll-bench", &series, "--fps", "0"]);
     assert!(!bad_rate.status.success());
