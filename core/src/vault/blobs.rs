@@ -81,14 +81,6 @@ impl Blobs {
         Ok(out.len() as u64)
     }
 
-    /// [`Blobs::write`] of a plaintext read from `source` as it is encrypted (a large file
-    /// streamed from an import's temporary file): memory holds one chunk, not the file.
-    pub fn write_from(&self, key: &Key, id: &BlobId, source: &dyn ByteSource) -> io::Result<u64> {
-        self.store
-            .put(id, &mut |w| encrypt_blob_to(key, id, source, w).map(|_| ()))?;
-        Ok(encrypted_len(source.len()))
-    }
-
     /// [`Blobs::write`], durable only after [`Blobs::sync`] ([`BlobStore::put_unsynced`]).
     pub fn write_unsynced(&self, key: &Key, id: &BlobId, plaintext: &[u8]) -> io::Result<u64> {
         let out = encrypt_blob(key, id, plaintext)?;
@@ -96,7 +88,8 @@ impl Blobs {
         Ok(out.len() as u64)
     }
 
-    /// [`Blobs::write_from`], durable only after [`Blobs::sync`].
+    /// [`Blobs::write_unsynced`] of a plaintext read from `source` as it is encrypted (a large
+    /// file streamed from an import's temporary file): memory holds one chunk, not the file.
     pub fn write_from_unsynced(
         &self,
         key: &Key,
@@ -461,9 +454,12 @@ mod tests {
         let n = blobs.write(&key, &a, &data).unwrap();
         assert_eq!(n, encrypted_len(data.len() as u64));
         assert_eq!(
-            blobs.write_from(&key, &b, &data[..10].to_vec()).unwrap(),
+            blobs
+                .write_from_unsynced(&key, &b, &data[..10].to_vec())
+                .unwrap(),
             encrypted_len(10)
         );
+        blobs.sync(&[b]).unwrap();
         // ciphertext only in the store, the same bytes as the crypto module's
         let stored = store.get(&a).unwrap();
         let mut raw = vec![0u8; stored.len() as usize];
