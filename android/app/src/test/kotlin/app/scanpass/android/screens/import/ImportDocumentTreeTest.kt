@@ -92,10 +92,11 @@ class ImportDocumentTreeTest {
         assertTrue("the import failed: $problems", problems.isEmpty())
         assertEquals("every file of the tree was read", 8, FileTreeProvider.opened)
         assertEquals("two studies (the MR series and the CT) were imported", 2, tv.value.vault.studies().size)
-        assertTrue(
-            "the staging folder is gone",
-            File(rule.activity.noBackupFilesDir, "import-staging").listFiles().orEmpty().isEmpty(),
-        )
+        // The summary is drawn as soon as the core publishes it; the staging copy is deleted just
+        // after, when the import call returns: wait for that rather than race it.
+        val staging = File(rule.activity.noBackupFilesDir, "import-staging")
+        val gone = runCatching { rule.waitUntil(10_000) { staging.listFiles().orEmpty().isEmpty() } }.isSuccess
+        assertTrue("the staging folder is gone: ${staging.listFiles().orEmpty().size} left", gone)
         val bmp = rule.onRoot().captureToImage().asAndroidBitmap()
         Shots.assertNotBlank(bmp, "import-result-phone-light")
         Shots.save(bmp, "import-result-phone-light")
