@@ -63,7 +63,7 @@ pub use import::{
 #[cfg(feature = "desktop")]
 pub use keys::desktop_key_store;
 pub use keys::{passphrase_key_store, KeyStore};
-pub use library::{Patient, Series, Study, Vault};
+pub use library::{Patient, Series, Study, Vault, VaultListener, VaultWatch};
 pub use log::{set_logger, LogLevel, Logger};
 pub use pixels::RenderedSliceWire;
 pub use screens::{common_words, CommonWords};

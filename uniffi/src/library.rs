@@ -12,6 +12,35 @@ use crate::viewer::Viewer;
 
 type Result<T> = std::result::Result<T, ScanpassError>;
 
+/// Told of the vault's changes (see [`Vault::watch`]). Called on the thread that made the change
+/// (an import's worker, say), after the change is committed and outside the vault's locks:
+/// return quickly (post to the main thread and list there); calling the vault from it is allowed.
+#[uniffi::export(with_foreign)]
+pub trait VaultListener: Send + Sync {
+    /// The vault now stands at `revision` (see [`Vault::revision`]).
+    fn on_change(&self, revision: u64);
+}
+
+/// A watch on the vault's changes: the listener is told until [`VaultWatch::stop`] or until
+/// this object is dropped (the core holds it weakly).
+#[derive(uniffi::Object)]
+pub struct VaultWatch {
+    listener: Arc<std::sync::Mutex<Option<Arc<dyn VaultListener>>>>,
+    _hook: Arc<core::ChangeHook>,
+}
+
+#[uniffi::export]
+impl VaultWatch {
+    /// Stop telling the listener (it is released: nothing calls it after this returns, except a
+    /// call already under way on another thread). Quick; stopping twice is allowed.
+    pub fn stop(&self) {
+        self.listener
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+    }
+}
+
 /// A patient: the studies of one (Patient ID, name) pair.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Patient {
@@ -152,6 +181,28 @@ impl Vault {
     /// revision `r` is up to date while this returns `r`. Quick.
     pub fn revision(&self) -> u64 {
         self.inner.revision()
+    }
+
+    /// Tell `listener` of every change of what the vault holds (the moments [`Vault::revision`]
+    /// grows: an import's group committed, a study deleted, a thumbnail made, a request or share
+    /// record written) until the returned [`VaultWatch`] is stopped or dropped. Replaces polling
+    /// `revision()`: a screen that listed at revision `r` reloads when told of a larger one.
+    /// Quick.
+    pub fn watch(&self, listener: Arc<dyn VaultListener>) -> Arc<VaultWatch> {
+        let slot = Arc::new(std::sync::Mutex::new(Some(listener)));
+        let for_hook = slot.clone();
+        let hook: Arc<core::ChangeHook> = Arc::new(move |revision| {
+            // cloned out so that stop() from inside the listener cannot deadlock
+            let listener = for_hook.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            if let Some(l) = listener {
+                l.on_change(revision);
+            }
+        });
+        self.inner.on_change(&hook);
+        Arc::new(VaultWatch {
+            listener: slot,
+            _hook: hook,
+        })
     }
 
     /// The patients, newest study first. Blocks.

@@ -19,7 +19,7 @@ struct LibraryScreenView: View {
             .searchable(text: searchText, prompt: store.view?.searchLabel ?? "")
             .refreshable { await store.load() }
             // follows the vault while the screen shows; cancelled when it goes
-            .task { await store.watchRevision() }
+            .task { await store.followChanges() }
             .confirmationDialog(
                 store.confirmation?.title ?? "",
                 isPresented: confirming,

@@ -148,7 +148,7 @@ struct LibraryStoreTests {
         #expect(try t.vault.studies().isEmpty)
     }
 
-    @Test("the store follows the vault's revision: an import elsewhere shows up, observed", .enabled(if: Env.hasSamples, "no ../shared/dicom-samples/SAG-anon"))
+    @Test("the store follows the vault's changes: an import elsewhere shows up, observed", .enabled(if: Env.hasSamples, "no ../shared/dicom-samples/SAG-anon"))
     func followsRevision() async throws {
         let t = try TestVault("revision")
         let store = LibraryStore(vault: t.vault, locale: "en")
@@ -160,7 +160,7 @@ struct LibraryStoreTests {
         let observed = Locked(false)
         withObservationTracking { _ = store.view } onChange: { observed.withLock { $0 = true } }
 
-        let watcher = Task { await store.watchRevision(every: .milliseconds(50)) }
+        let watcher = Task { await store.followChanges() }
         defer { watcher.cancel() }
         try await t.importSagAnon()
         try await eventually("the watcher shows the imported patient") { store.view?.patients.count == 1 }

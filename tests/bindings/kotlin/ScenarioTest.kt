@@ -42,6 +42,7 @@ import app.scanpass.ffi.StartScreen
 import app.scanpass.ffi.StartStage
 import app.scanpass.ffi.Study
 import app.scanpass.ffi.Vault
+import app.scanpass.ffi.VaultListener
 import app.scanpass.ffi.Viewer
 import app.scanpass.ffi.ViewerCalibration
 import app.scanpass.ffi.ViewerEvent
@@ -319,6 +320,26 @@ class ScenarioTest {
     }
 
     @Test
+    fun test5b_theVaultTellsAListenerOfItsChanges() {
+        Vault.create(File(tmp, "watched").path, MemoryKeyStore()).use { v ->
+            val seen = CopyOnWriteArrayList<ULong>()
+            val watch = v.watch(object : VaultListener {
+                override fun onChange(revision: ULong) { seen.add(revision) }
+            })
+            CancelHandle().use { v.importFrom(listOf(path("pydicom/CT_small.dcm")), null, it) }
+            assertTrue("the import was announced", seen.isNotEmpty())
+            assertEquals(seen.toList().distinct().sorted(), seen.toList())
+            assertEquals(v.revision(), seen.last())
+            watch.stop()
+            val before = seen.size to v.revision()
+            v.deleteStudy(v.studies()[0].id)
+            assertTrue(v.revision() > before.second)
+            assertEquals("nothing after stop()", before.first, seen.size)
+            watch.close()
+        }
+    }
+
+    @Test
     fun test6_renderMatchesTheRustSide() {
         assertEquals(192u, viewer.sliceCount())
         val g = viewer.geometry()
@@ -452,6 +473,11 @@ class ScenarioTest {
 
     @Test
     fun test9_viewerScreen() {
+        // the library opens a study: the core picks its series
+        ViewerScreen.forStudy(vault, study.id, "fr-CA").use { assertEquals(series.id, it.view().seriesId) }
+        assertThrowsType<ScanpassException.NotFound>("forStudy on a series id") {
+            ViewerScreen.forStudy(vault, series.id, "fr-CA")
+        }
         ViewerScreen(vault, series.id, "fr-CA").use { screen ->
             var v = screen.view()
             assertEquals(listOf<Any>(0u, 192u, "Coupe 1 sur 192"), listOf<Any>(v.slice, v.sliceCount, v.sliceText))

@@ -104,6 +104,18 @@ class ViewRecorder(sp.ImportViewListener):
         self.views.append(view)
 
 
+class ChangeRecorder(sp.VaultListener):
+    """Records the revisions the vault announces (from the thread that made the change)."""
+
+    def __init__(self):
+        self.revisions = []
+        self.lock = threading.Lock()
+
+    def on_change(self, revision):
+        with self.lock:
+            self.revisions.append(revision)
+
+
 def sha(slice_):
     return hashlib.sha256(slice_.rgba).hexdigest()
 
@@ -210,6 +222,24 @@ class Scenario(unittest.TestCase):
         self.assertEqual(v.confirm.title, "Supprimer cet examen ?")
         self.assertTrue(v.confirm.destructive)
         self.assertIsNone(screen.handle(sp.LibraryEvent.CANCEL_DELETE()).confirm)
+
+    def test_5b_the_vault_tells_a_listener_of_its_changes(self):
+        v = sp.Vault.create(os.path.join(self.tmp, "watched"), MemoryKeyStore())
+        rec = ChangeRecorder()
+        watch = v.watch(rec)
+        v.import_from(
+            [sp.ImportSource.PATH(os.path.join(SAMPLES, "pydicom", "CT_small.dcm"))],
+            None,
+            sp.CancelHandle(),
+        )
+        self.assertTrue(rec.revisions, "the import was announced")
+        self.assertEqual(rec.revisions, sorted(set(rec.revisions)))
+        self.assertEqual(rec.revisions[-1], v.revision())
+        watch.stop()
+        before = (len(rec.revisions), v.revision())
+        v.delete_study(v.studies()[0].id)
+        self.assertGreater(v.revision(), before[1])
+        self.assertEqual(len(rec.revisions), before[0], "nothing after stop()")
 
     def test_6_render_matches_the_rust_side(self):
         v = self.viewer
@@ -376,6 +406,11 @@ class Scenario(unittest.TestCase):
         self.assertEqual(screen.view().items[0].next, sp.NextKind.AWAIT_FOLLOW_UP)
 
     def test_9_viewer_screen(self):
+        # the library opens a study: the core picks its series
+        by_study = sp.ViewerScreen.for_study(self.vault, self.study.id, "fr-CA")
+        self.assertEqual(by_study.view().series_id, self.series.id)
+        with self.assertRaises(sp.ScanpassError.NotFound):
+            sp.ViewerScreen.for_study(self.vault, self.series.id, "fr-CA")
         screen = sp.ViewerScreen(self.vault, self.series.id, "fr-CA")
         v = screen.view()
         self.assertEqual((v.slice, v.slice_count, v.slice_text), (0, 192, "Coupe 1 sur 192"))

@@ -193,6 +193,23 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
         XCTAssertNil(try screen.handle(event: .cancelDelete).confirm)
     }
 
+    func test_5b_the_vault_tells_a_listener_of_its_changes() throws {
+        let f = try f
+        let v = try Vault.create(dir: f.tmp + "/watched", keys: MemoryKeyStore())
+        let rec = ChangeRecorder()
+        let watch = v.watch(listener: rec)
+        _ = try v.importFrom(sources: [.path(path: path("pydicom/CT_small.dcm"))], listener: nil, cancel: CancelHandle())
+        let seen = rec.revisions()
+        XCTAssertFalse(seen.isEmpty, "the import was announced")
+        XCTAssertEqual(seen, Array(Set(seen)).sorted())
+        XCTAssertEqual(seen.last, v.revision())
+        watch.stop()
+        let before = (seen.count, v.revision())
+        try v.deleteStudy(studyId: try v.studies()[0].id)
+        XCTAssertGreaterThan(v.revision(), before.1)
+        XCTAssertEqual(rec.revisions().count, before.0, "nothing after stop()")
+    }
+
     func test_6_render_matches_the_rust_side() async throws {
         let f = try f
         let v = f.viewer
@@ -314,6 +331,9 @@ final class ScenarioTests: XCTestCase, @unchecked Sendable {
 
     func test_9_viewer_screen() throws {
         let f = try f
+        // the library opens a study: the core picks its series
+        XCTAssertEqual(try ViewerScreen.forStudy(vault: f.vault, studyId: f.study.id, locale: "fr-CA").view().seriesId, f.series.id)
+        _ = assertThrows("NotFound") { try ViewerScreen.forStudy(vault: f.vault, studyId: f.series.id, locale: "fr-CA") }
         let screen = try ViewerScreen(vault: f.vault, seriesId: f.series.id, locale: "fr-CA")
         var v = try screen.view()
         XCTAssertEqual([v.slice, v.sliceCount], [0, 192])
@@ -590,5 +610,23 @@ final class ViewRecorder: ImportViewListener, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return texts
+    }
+}
+
+/// The revisions a vault announces, as a Swift listener sees them (on the changing thread).
+final class ChangeRecorder: VaultListener, @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [UInt64] = []
+
+    func onChange(revision: UInt64) {
+        lock.lock()
+        defer { lock.unlock() }
+        seen.append(revision)
+    }
+
+    func revisions() -> [UInt64] {
+        lock.lock()
+        defer { lock.unlock() }
+        return seen
     }
 }

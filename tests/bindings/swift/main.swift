@@ -11,6 +11,7 @@ XCTMain([
         ("test_3_import_reports_progress_through_a_swift_listener", ScenarioTests.test_3_import_reports_progress_through_a_swift_listener),
         ("test_4_cancel_half_way", ScenarioTests.test_4_cancel_half_way),
         ("test_5_library_lists_patients_studies_series_and_thumbnails", ScenarioTests.test_5_library_lists_patients_studies_series_and_thumbnails),
+        ("test_5b_the_vault_tells_a_listener_of_its_changes", ScenarioTests.test_5b_the_vault_tells_a_listener_of_its_changes),
         ("test_6_render_matches_the_rust_side", asyncTest(ScenarioTests.test_6_render_matches_the_rust_side)),
         ("test_7_typed_errors", asyncTest(ScenarioTests.test_7_typed_errors)),
         ("test_8_share_receive_revoke_through_a_relay", asyncTest(ScenarioTests.test_8_share_receive_revoke_through_a_relay)),

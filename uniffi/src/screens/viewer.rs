@@ -381,6 +381,16 @@ impl ViewerScreen {
         ))))
     }
 
+    /// The viewer on study `study_id`, at the series the core starts a study with (the strip's
+    /// first); the library opens a study with this. A study that is gone is `NotFound`.
+    #[uniffi::constructor]
+    pub fn for_study(vault: Arc<Vault>, study_id: String, locale: String) -> Result<Arc<Self>> {
+        let lang = Language::from_locale(&locale);
+        Ok(Arc::new(ViewerScreen(Mutex::new(
+            core::ViewerScreen::open_study(vault.inner.clone(), &study_id, lang).speak(lang)?,
+        ))))
+    }
+
     /// What to draw now. Blocks.
     pub fn view(&self) -> Result<ViewerView> {
         let screen = self.0.lock().unwrap_or_else(|p| p.into_inner());

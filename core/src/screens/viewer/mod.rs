@@ -163,17 +163,36 @@ impl ViewerScreen {
     /// Open the viewer on `series_id` in `lang`. Blocks while the series' first header is read.
     pub fn open(vault: Arc<Vault>, series_id: &str, lang: Language) -> Result<ViewerScreen> {
         let study_id = vault.study_of_series(series_id)?;
+        Self::open_in(vault, &study_id, Some(series_id), lang)
+    }
+
+    /// Open the viewer on a study, at the series a reader starts with: the strip's first (series
+    /// number order, as the strip lists them). A study with no series left (deleted meanwhile,
+    /// or never there) is [`Error::NotFound`]. Blocks while the series' first header is read.
+    pub fn open_study(vault: Arc<Vault>, study_id: &str, lang: Language) -> Result<ViewerScreen> {
+        Self::open_in(vault, study_id, None, lang)
+    }
+
+    /// Open on `series_id` of `study_id`, or on the strip's first series when `None`.
+    fn open_in(
+        vault: Arc<Vault>,
+        study_id: &str,
+        series_id: Option<&str>,
+        lang: Language,
+    ) -> Result<ViewerScreen> {
         let study = vault
             .studies()?
             .into_iter()
             .find(|s| s.id == study_id)
             .ok_or(Error::NotFound("study"))?;
-        let strip = vault.series(&study_id)?;
-        let series = strip
-            .iter()
-            .find(|s| s.id == series_id)
-            .cloned()
-            .ok_or(Error::NotFound("series"))?;
+        let strip = vault.series(study_id)?;
+        let series = match series_id {
+            Some(id) => strip.iter().find(|s| s.id == id),
+            None => strip.first(),
+        }
+        .cloned()
+        .ok_or(Error::NotFound("series"))?;
+        let series_id = series.id.as_str();
         let viewer = Viewer::open(vault.clone(), series_id)?;
         let fps = default_fps(&viewer);
         Ok(ViewerScreen {

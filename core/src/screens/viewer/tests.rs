@@ -515,3 +515,34 @@ fn the_one_finger_tool_is_the_screens_state_and_its_words_come_from_the_core() {
     assert_eq!(offered, [ViewerTool::Scroll, ViewerTool::Measure]);
     assert_eq!(v.tool, ViewerTool::Measure);
 }
+
+#[test]
+fn a_study_opens_at_the_strips_first_series() {
+    // a CD's study of two CT series (numbers 4 and 5, two and five images)
+    let Some(vault) = vault_of("screen-viewer-study", &["pydicom/dicomdirtests/98892001"]) else {
+        return;
+    };
+    let study = vault.studies().unwrap().remove(0);
+    let strip = vault.series(&study.id).unwrap();
+    assert_eq!(strip.len(), 2, "the sample's two series in one study");
+    let s = ViewerScreen::open_study(vault.clone(), &study.id, Language::En).unwrap();
+    let v = s.view().unwrap();
+    assert_eq!(v.series_id, strip[0].id);
+    assert_eq!(
+        v.strip.iter().map(|i| i.selected).collect::<Vec<_>>(),
+        [true, false]
+    );
+    // series 4 (its two images a scout) before series 5, as a reading room lists them
+    assert_eq!(
+        (v.strip[0].title.as_str(), v.strip[0].count.as_str()),
+        ("Scout", "2 images")
+    );
+    // the second series is still reached by its id, selected in the same strip
+    let s = ViewerScreen::open(vault.clone(), &strip[1].id, Language::En).unwrap();
+    assert_eq!(s.view().unwrap().series_id, strip[1].id);
+    // an id that is no study of this vault (a series id, an unknown one) is refused, typed
+    for wrong in [strip[0].id.as_str(), "no-such-study"] {
+        let e = ViewerScreen::open_study(vault.clone(), wrong, Language::En).err();
+        assert!(matches!(e, Some(Error::NotFound(_))), "{wrong}: {e:?}");
+    }
+}

@@ -3,8 +3,8 @@
 // It holds no rule: what the list says (names, dates, kinds, counts), what the search matches, the
 // empty text and the delete question all come from the core's `LibraryView`. The store only
 //   - runs the core's calls off the main actor (CoreQueue) and publishes their views in order,
-//   - asks for a new view when the vault's revision moves (after an import, a receive, a delete
-//     made elsewhere), and
+//   - asks for a new view when the core says the vault changed (an import, a receive, a delete
+//     made elsewhere: `Vault.watch`), and
 //   - publishes a failed call's message, in the core's words.
 
 import Foundation
@@ -85,13 +85,19 @@ public final class LibraryStore {
     }
 
     /// Keep the view up to date with the vault until the calling task is cancelled (SwiftUI's
-    /// `.task` cancels it when the screen goes away). The FFI exports the vault's revision but not
-    /// yet its change hook, so this reads the revision every `interval`: one atomic load each time;
-    /// a listing happens only when it moved.
-    public func watchRevision(every interval: Duration = .milliseconds(500)) async {
-        while !Task.isCancelled {
+    /// `.task` cancels it when the screen goes away): once for what changed before, then at each
+    /// change the core announces (`Vault.watch`; its listener runs on the changing thread and only
+    /// hands the revision over; a burst of changes during an import is read as one).
+    public func followChanges() async {
+        let (changes, continuation) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
+        let watch = vault.watch(listener: ChangeForwarder(continuation))
+        defer {
+            watch.stop()
+            continuation.finish()
+        }
+        await refreshIfChanged()
+        for await _ in changes {
             await refreshIfChanged()
-            try? await Task.sleep(for: interval)
         }
     }
 
@@ -117,5 +123,19 @@ public final class LibraryStore {
         } catch {
             message = PatientMessage(error)
         }
+    }
+}
+
+/// The core's vault listener, handing each revision to an `AsyncStream` (called on the thread that
+/// changed the vault: it only yields).
+final class ChangeForwarder: VaultListener, Sendable {
+    private let continuation: AsyncStream<UInt64>.Continuation
+
+    init(_ continuation: AsyncStream<UInt64>.Continuation) {
+        self.continuation = continuation
+    }
+
+    func onChange(revision: UInt64) {
+        continuation.yield(revision)
     }
 }

@@ -37,14 +37,12 @@ public final class ViewerStore {
 
     public init() {}
 
-    /// Open the viewer on `studyId`'s first series as the core lists them (the strip offers the
-    /// others).
+    /// Open the viewer on study `studyId`, at the series the core opens a study with (the strip
+    /// offers the others). A study gone meanwhile is refused by the core, in its words.
     public func open(vault: Vault, studyId: String, locale: String) async {
         do {
             let screen = try await core.run { () throws -> ViewerScreen in
-                // a study with no series left: the core refuses the study's own id in its words
-                let first = try vault.series(studyId: studyId).first?.id ?? studyId
-                return try ViewerScreen(vault: vault, seriesId: first, locale: locale)
+                try ViewerScreen.forStudy(vault: vault, studyId: studyId, locale: locale)
             }
             self.screen = screen
             await apply { try screen.view() }

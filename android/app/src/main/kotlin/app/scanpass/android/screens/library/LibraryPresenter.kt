@@ -4,6 +4,7 @@
 package app.scanpass.android.screens.library
 
 import app.scanpass.android.core.ScreenPresenter
+import app.scanpass.android.core.vaultChanges
 import app.scanpass.ffi.LibraryEvent
 import app.scanpass.ffi.LibraryScreen
 import app.scanpass.ffi.LibraryView
@@ -32,5 +33,16 @@ class LibraryPresenter(private val vault: () -> Vault, locale: String) :
     suspend fun refreshIfChanged() {
         val drawn = view?.revision ?: return
         call { s -> if (vault().revision() != drawn) s.view() else null }?.let { view = it }
+    }
+
+    /**
+     * Keep the view up to date with the vault while collected: once for what changed before
+     * (the screen was stopped), then at each change the core announces.
+     */
+    suspend fun follow() {
+        refreshIfChanged()
+        // locked meanwhile: the start model takes the screen away, nothing to follow
+        val v = runCatching { vault() }.getOrNull() ?: return
+        vaultChanges(v).collect { refreshIfChanged() }
     }
 }

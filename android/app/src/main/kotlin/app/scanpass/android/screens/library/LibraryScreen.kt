@@ -53,7 +53,6 @@ import androidx.lifecycle.Lifecycle
 import androidx.lifecycle.compose.LocalLifecycleOwner
 import androidx.lifecycle.compose.currentStateAsState
 import app.scanpass.android.core.Session
-import app.scanpass.android.core.coreDispatcher
 import app.scanpass.android.design.FlowIcons
 import app.scanpass.android.design.ScanpassIcons
 import app.scanpass.android.navigation.FlowMenu
@@ -63,16 +62,7 @@ import app.scanpass.ffi.LibraryEvent
 import app.scanpass.ffi.LibraryView
 import app.scanpass.ffi.PatientCard
 import app.scanpass.ffi.StudyCard
-import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.withContext
-
-/**
- * How often the route looks at the vault's revision while the screen is started. The core
- * exports `Vault.revision()` (a quick read) but no change listener yet; when it does, the
- * listener replaces this poll.
- */
-private const val REVISION_POLL_MS = 500L
 
 /** The library screen with its adapter; [onOpenStudy] navigates (the shell's only decision). */
 @Composable
@@ -99,13 +89,10 @@ fun LibraryRoute(
     val started = lifecycleState.isAtLeast(Lifecycle.State.STARTED)
 
     LaunchedEffect(presenter) { presenter.start(query, pendingDelete) }
+    // while the screen is started, the core's change listener brings new views (an import or a
+    // receive finishing elsewhere); stopped, nothing is listened to
     LaunchedEffect(presenter, started) {
-        if (!started) return@LaunchedEffect
-        while (true) {
-            // the wait runs on the core's pool (real time), not on the UI's frame clock
-            withContext(coreDispatcher) { delay(REVISION_POLL_MS) }
-            presenter.refreshIfChanged()
-        }
+        if (started) presenter.follow()
     }
 
     fun send(e: LibraryEvent) {

@@ -58,11 +58,18 @@ class ViewerPresenter(private val vault: () -> Vault, private val locale: String
         private set
 
     /** Open the model on [seriesId] and bring it back to [slice] (after process death) and [hideName]. */
-    suspend fun start(seriesId: String, slice: Int, hideName: Boolean, tool: ViewerTool = ViewerTool.SCROLL) = order.withLock {
+    suspend fun start(seriesId: String, slice: Int, hideName: Boolean, tool: ViewerTool = ViewerTool.SCROLL) =
+        open({ ViewerScreen(vault(), seriesId, locale) }, slice, hideName, tool)
+
+    /** Open the model on study [studyId], at the series the core starts a study with. */
+    suspend fun startStudy(studyId: String, hideName: Boolean) =
+        open({ ViewerScreen.forStudy(vault(), studyId, locale) }, 0, hideName, ViewerTool.SCROLL)
+
+    private suspend fun open(make: () -> ViewerScreen, slice: Int, hideName: Boolean, tool: ViewerTool) = order.withLock {
         if (closing) return@withLock destroy()
         try {
             val v = core {
-                val s = screen ?: ViewerScreen(vault(), seriesId, locale).also { screen = it }
+                val s = screen ?: make().also { screen = it }
                 var v = s.view()
                 if (hideName) v = s.handle(ViewerEvent.HideName(true))
                 if (slice in 1 until v.sliceCount.toInt()) v = runCatching { s.handle(ViewerEvent.GoTo(slice.toUInt())) }.getOrDefault(v)

@@ -80,7 +80,6 @@ import androidx.compose.ui.unit.IntOffset
 import androidx.compose.ui.unit.IntSize
 import androidx.compose.ui.unit.dp
 import app.scanpass.android.core.Session
-import app.scanpass.android.core.core
 import app.scanpass.android.core.coreDispatcher
 import app.scanpass.android.design.ScanpassIcons
 import app.scanpass.android.design.rememberCommonWords
@@ -119,8 +118,9 @@ fun ViewerRoute(
     SecureWindow(enabled = true)
 
     LaunchedEffect(presenter) {
-        val series = savedSeries ?: core { Session.vault().series(studyId).firstOrNull()?.id } ?: return@LaunchedEffect
-        presenter.start(series, savedSlice, hideName, savedTool)
+        // the series on screen before a process death, or the one the core opens the study at
+        val series = savedSeries
+        if (series != null) presenter.start(series, savedSlice, hideName, savedTool) else presenter.startStudy(studyId, hideName)
         presenter.run()
     }
     LaunchedEffect(presenter, hideName) {

@@ -15,9 +15,11 @@ import androidx.compose.ui.test.performTextInput
 import app.scanpass.android.InstallVault
 import app.scanpass.android.assertEveryControlLabelled
 import app.scanpass.android.MainActivity
+import app.scanpass.android.Samples
 import app.scanpass.android.TestVault
 import app.scanpass.android.texts
 import app.scanpass.android.waitForTag
+import app.scanpass.ffi.CancelHandle
 import app.scanpass.ffi.LibraryEvent
 import app.scanpass.ffi.LibraryScreen
 import org.junit.After
@@ -74,6 +76,20 @@ class LibraryInteractionTest {
         val empty = coreView(LibraryEvent.Search(name + "zzzz-no-such-thing")).empty
         assertNotNull(empty)
         assertEquals(listOf(empty), rule.onAllNodesWithTag("library-empty").texts())
+    }
+
+    @Test
+    fun aStudyStoredElsewhereAppearsWithoutATouch() {
+        val before = coreView().patients.sumOf { it.studies.size }
+        rule.waitForTag("study", before)
+        // an import finishing off this screen (a receive, a link) while the library is shown:
+        // the core's change listener, not a touch, brings the new study
+        val summary = CancelHandle().use { c ->
+            tv.value.vault.importFrom(listOf(Samples.source("pydicom/SC_rgb_dcmtk_+eb+cr.dcm")), null, c)
+        }
+        assertEquals(1u, summary.instancesAdded)
+        rule.waitForTag("study", before + 1)
+        assertEquals(before + 1, coreView().patients.sumOf { it.studies.size })
     }
 
     @Test
