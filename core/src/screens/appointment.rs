@@ -121,6 +121,12 @@ impl AppointmentMode {
         self.lang
     }
 
+    /// The device's language changed (the model outlives the screens drawing it: Android keeps
+    /// the process across a language change).
+    pub fn set_language(&mut self, lang: Language) {
+        self.lang = lang;
+    }
+
     /// The appointment mode over `vault` (unlocked); `device_keys`: the platform's key store
     /// when the vault key is kept there (leaving then asks for biometrics first).
     pub fn new(

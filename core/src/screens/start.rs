@@ -175,6 +175,13 @@ impl StartScreen {
         self
     }
 
+    /// The device's language changed (Android keeps the process, and this model, across a
+    /// language change; the screens are drawn again in the new one). A language chosen in the
+    /// settings still wins.
+    pub fn set_device_language(&mut self, lang: Language) {
+        self.lang = lang;
+    }
+
     /// The vault, once created or opened (locked or not): for the other screens.
     pub fn vault(&self) -> Option<Arc<Vault>> {
         self.vault.clone()

@@ -133,6 +133,14 @@ impl StartScreen {
         Ok(screen.handle(event.into()).speak(screen.language())?.into())
     }
 
+    /// The device's language is now `locale` (a language change keeps an Android process and
+    /// this model): the next views speak it, unless the settings chose another. Quick.
+    pub fn set_locale(&self, locale: String) -> StartView {
+        let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        screen.set_device_language(Language::from_locale(&locale));
+        screen.view().into()
+    }
+
     /// The vault, once there is one (locked or not): for the other screens.
     pub fn vault(&self) -> Option<Arc<Vault>> {
         let screen = self.0.lock().unwrap_or_else(|p| p.into_inner());

@@ -119,6 +119,18 @@ fn on_it_pins_one_study_and_leaving_takes_the_passphrase() {
 }
 
 #[test]
+fn a_new_device_language_speaks_at_once() {
+    let (vault, _, _) = vault_with_a_study();
+    let mut m = AppointmentMode::new(vault, None, Language::En);
+    let english = m.view().leave_label;
+    m.set_language(Language::Fr);
+    let french = m.view().leave_label;
+    assert_ne!(english, french);
+    m.set_language(Language::En);
+    assert_eq!(m.view().leave_label, english);
+}
+
+#[test]
 fn refusals_leave_the_mode_as_it_was() {
     let (vault, study, series) = vault_with_a_study();
     let mut m = AppointmentMode::new(vault.clone(), None, Language::En);

@@ -328,6 +328,21 @@ fn the_settings_language_speaks_on_the_lock_screen() {
 }
 
 #[test]
+fn a_new_device_language_speaks_unless_the_settings_chose_one() {
+    let (dir, mut s, _clock) = created(None);
+    let unlocked = s.view();
+    s.set_device_language(Language::Fr);
+    let v = s.view();
+    assert_ne!(v.lock_label, unlocked.lock_label);
+    assert_eq!(v.lock_label.as_deref(), Some("Verrouiller"));
+    // the settings' choice wins over the device's
+    SettingsScreen::new(&dir, Language::Fr)
+        .handle(SettingsEvent::SetLanguage(Some(Language::En)))
+        .unwrap();
+    assert_eq!(s.view().lock_label, unlocked.lock_label);
+}
+
+#[test]
 fn unlocking_before_a_vault_exists_is_refused() {
     let dir = temp_dir("screen-start-none");
     let clock = Arc::new(TestClock::default());

@@ -21,10 +21,11 @@ object Session {
     /**
      * The start screen's model over the app's vault folder (under noBackupFilesDir, out of
      * backups), with the Android Keystore as the device's key store. Made on first use. Blocks
-     * (opens the vault's index): call from [core].
+     * (opens the vault's index): call from [core]. The model outlives the Activity (a language
+     * change recreates the Activity, not the process): each call gives it the device's [locale].
      */
     fun start(context: Context, locale: String): StartScreen =
-        start ?: synchronized(this) {
+        start?.also { it.setLocale(locale) } ?: synchronized(this) {
             start ?: StartScreen(
                 dir(context).path,
                 AndroidKeystoreKeyStore.create(context.applicationContext),
@@ -52,7 +53,7 @@ object Session {
      * without the patient.
      */
     fun appointment(locale: String): AppointmentMode =
-        appointment ?: synchronized(this) {
+        appointment?.also { it.setLocale(locale) } ?: synchronized(this) {
             appointment ?: AppointmentMode(vault ?: throw IllegalStateException("the vault is locked"), null, locale)
                 .also { appointment = it }
         }

@@ -10,6 +10,8 @@ import androidx.compose.ui.semantics.getOrNull
 import androidx.compose.ui.test.junit4.v2.createAndroidComposeRule
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.onAllNodesWithTag
+import app.scanpass.android.texts
 import androidx.compose.ui.text.TextLayoutResult
 import app.scanpass.android.MainActivity
 import app.scanpass.android.screens.viewer.ViewerVault
@@ -47,6 +49,9 @@ class FrenchAndLargeTextTest {
         val library = LibraryScreen(ViewerVault.tv.vault, locale).use { it.view() }
         rule.waitForTag("study", 1)
         assertTrue("the core's French title: ${library.title}", rule.onAllNodesWithText(library.title).isNotEmpty())
+        // the start model (made by the test in English, as one made before a language change)
+        // speaks the device's language once the Activity gives it: "Verrouiller", not "Lock"
+        assertEquals(listOf("Verrouiller"), rule.onAllNodesWithTag("start-lock").texts())
         rule.shoot("library-phone-light-fr")
 
         val viewer = ViewerScreen(ViewerVault.tv.vault, firstSeries(), locale).use { it.view() }
