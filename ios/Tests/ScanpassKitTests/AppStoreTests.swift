@@ -125,8 +125,11 @@ struct PlatformTests {
         let summary = try await importPicked(PickedFiles([Env.sagAnon]), into: t.vault, progress: progress)
         let events = await reader.value
         #expect(summary.instancesAdded == 192)
-        #expect(events.contains { if case .found = $0 { true } else { false } })
-        #expect(events.contains { if case let .processed(done, files, _) = $0 { done == files } else { false } })
+        // the stream keeps the newest 64 events (progress is snapshots): the first ones, `.found`
+        // among them, may be dropped when the reader starts late on a busy machine; the last,
+        // the import complete, always arrives, from the core's thread
+        #expect(!events.isEmpty && events.count <= 195)
+        #expect(events.contains { if case let .processed(done, files, _) = $0 { done == files && files == 194 } else { false } })
     }
 
     @Test("a cancelled import stops, says so, and keeps what it stored", .enabled(if: Env.hasSamples, "no ../shared/dicom-samples/SAG-anon"))

@@ -114,11 +114,12 @@ struct ViewerStoreTests {
         #expect(first.slice == 0 && first.sliceCount == 192)
         #expect(first.sliceText == "Slice 1 of 192")
         #expect(first.overlay.patient == "ANONYMIZED")
+        #expect(store.frame == nil, "nothing is rendered before the image area is laid out")
+
+        await store.resize(width: 400, height: 768)
         let frame0 = try #require(store.frame)
         #expect(frame0.slice == 0)
         #expect(frame0.layout.width == 256 && frame0.layout.height == 256)
-
-        await store.resize(width: 400, height: 768)
         await store.scroll(dy: 384)
         #expect(store.view?.slice == 96)
         #expect(store.view?.sliceText == "Slice 97 of 192")
@@ -212,6 +213,15 @@ struct ViewerStoreTests {
         #expect(frame.layout.width == 1760 && !frame.reduced, "refined to the whole image")
         #expect(store.view?.refine == false)
         #expect(store.view?.imageWidth == 1760 && store.view?.imageHeight == 1760)
+
+        // the other order (the viewer opened before its area is laid out, as SwiftUI may run the
+        // tasks): nothing is decoded whole before the size is known; then the same result
+        let late = ViewerStore()
+        await late.open(vault: t.vault, studyId: study.id, locale: "en")
+        #expect(late.frame == nil && late.view?.imageWidth == 1760)
+        await late.resize(width: 360, height: 360, scale: 2)
+        #expect(late.frame?.layout.width == 1760 && late.frame?.reduced == false)
+        #expect(late.view?.refine == false)
 
         // the same steps by hand: the first render is reduced and the view asks to refine
         let screen = try ViewerScreen(vault: t.vault, seriesId: series.id, locale: "en")

@@ -126,6 +126,10 @@ public final class ViewerStore {
 
     private func renderIfNeeded(_ view: ViewerView) async {
         guard let screen else { return }
+        // nothing is drawn before the image area is laid out: the first image is then asked for
+        // at the area's pixels (reduced when the slice is larger), whichever of `open` and
+        // `resize` came first
+        guard viewPixels != nil else { return }
         let key = FrameKey(series: view.seriesId, slice: view.slice, center: view.window?.center,
                            width: view.window?.width, inverted: view.inverted)
         guard key != rendered else { return }
