@@ -77,6 +77,10 @@ dependencies {
     implementation("androidx.activity:activity-compose:1.13.0")
     implementation("androidx.lifecycle:lifecycle-runtime-compose:2.9.4")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
+    // BiometricPrompt with the Keystore cipher as its CryptoObject (MainActivity is a FragmentActivity)
+    implementation("androidx.biometric:biometric:1.1.0")
+    // biometric brings fragment 1.2.5, whose FragmentActivity refuses the ActivityResult request codes
+    implementation("androidx.fragment:fragment:1.6.2")
     // the uniffi bindings call the core through JNA: its AAR carries JNA's own Android libraries
     implementation("net.java.dev.jna:jna:5.19.1@aar")
     // the Kotlin half of rustls-platform-verifier, which the core's TLS calls through JNI: its

@@ -25,7 +25,12 @@ struct ScanpassApp: App {
             #else
             let folder = try VaultLocation.standard()
             #endif
-            await app.start(in: folder, keys: AppKeyStore.make(), biometrics: DeviceBiometrics())
+            await app.start(
+                in: folder,
+                keys: AppKeyStore.make(vaultIn: folder),
+                biometrics: DeviceBiometrics(),
+                availability: DeviceBiometrics()
+            )
         } catch {
             app.fail(with: error)
         }

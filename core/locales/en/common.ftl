@@ -98,3 +98,6 @@ body-SINUS = Sinuses
 common-back = Back
 common-close = Close
 common-done = Done
+# the platform's fingerprint or face prompt (its title and its cancel button)
+common-biometric-title = Confirm it's you
+common-biometric-cancel = Cancel

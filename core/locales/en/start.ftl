@@ -3,7 +3,6 @@
 ## Creating the vault
 start-create-title = Keep your images safe
 start-create-message = Your images are encrypted on this device. Choose a passphrase: you will need it to open Scanpass.
-start-create-message-device = Your images are encrypted on this device, and its secure storage keeps the key. Choose a passphrase too: it opens Scanpass if this device's storage cannot (a new fingerprint, a restored phone).
 start-passphrase = Passphrase
 start-confirm = Passphrase again
 start-passphrase-hint = Four or more words that do not belong together are easy to remember and hard to guess.
@@ -11,20 +10,19 @@ start-create = Create
 start-passphrase-empty = Choose a passphrase.
 start-passphrase-weak = This passphrase is too easy to guess. Use four or more words that do not belong together.
 start-passphrase-mismatch = The two passphrases are not the same.
-start-device-unavailable = This device's secure storage could not keep the key: Scanpass will ask for your passphrase.
 
 ## Locked
 start-locked-title = Scanpass is locked
 start-locked-message = Unlock to see your images.
 start-unlock = Unlock
-start-unlock-device = Unlock with this device
+start-unlock-device = Unlock with fingerprint or face
 start-lock = Lock
 start-wrong-passphrase = That passphrase does not unlock your images. Please try again.
 start-wait = Too many wrong passphrases. Try again in { $seconds ->
     [one] 1 second
    *[other] { $seconds } seconds
 }.
-start-device-refused = This device did not unlock Scanpass. Use your passphrase.
+start-device-refused = Your fingerprint or face did not unlock Scanpass. Use your passphrase.
 start-auto-locked = Scanpass locked itself after { $minutes ->
     [one] 1 minute
    *[other] { $minutes } minutes

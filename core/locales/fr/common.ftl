@@ -97,3 +97,6 @@ body-SINUS = Sinus
 common-back = Retour
 common-close = Fermer
 common-done = Terminé
+# l'invite d'empreinte ou de visage du système (son titre et son bouton d'annulation)
+common-biometric-title = Confirmez que c'est vous
+common-biometric-cancel = Annuler

@@ -5,7 +5,8 @@
 //! which the viewer screen honours).
 //!
 //! Leaving needs the owner: the view asks the shell for an effect ([`AppointmentEffect`]): the
-//! device's biometric prompt when the vault key is in the device's key store, else the
+//! device's biometric prompt when the vault key is in the device's key store (the shell gave one
+//! and the patient chose to unlock with a fingerprint or face: [`device_unlock_chosen`]), else the
 //! passphrase; the shell answers with an event. The answer is checked against the vault key
 //! itself (the key store's key, or the passphrase's), never taken on the shell's word. After
 //! [`MAX_WRONG`] wrong passphrases the vault locks: the lock screen takes over, and the
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 use crate::crypto::Key;
 use crate::error::{Error, FieldError, Result};
+use crate::screens::settings::device_unlock_chosen;
 use crate::text::{self, Arg, Language};
 use crate::vault::{KeyStore, KeyStoreError, PassphraseKeyStore, Vault};
 
@@ -198,10 +200,13 @@ impl AppointmentMode {
             AppointmentEvent::Leave => {
                 self.active()?;
                 self.feedback = None;
-                self.effect = Some(match self.device_keys {
-                    Some(_) => self.ask_biometrics(),
-                    None => self.ask_passphrase(),
-                });
+                self.effect = Some(
+                    if self.device_keys.is_some() && device_unlock_chosen(self.vault.dir()) {
+                        self.ask_biometrics()
+                    } else {
+                        self.ask_passphrase()
+                    },
+                );
             }
             AppointmentEvent::BiometricsDone => {
                 self.asked(|e| matches!(e, AppointmentEffect::AskBiometrics { .. }))?;

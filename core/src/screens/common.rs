@@ -12,6 +12,10 @@ pub struct CommonWords {
     pub close: String,
     /// Ends a finished flow ("Done").
     pub done: String,
+    /// The title of the platform's fingerprint or face prompt ("Confirm it's you").
+    pub biometric_title: String,
+    /// That prompt's cancel button ("Cancel").
+    pub biometric_cancel: String,
 }
 
 /// The chrome's words in `lang`.
@@ -21,6 +25,8 @@ pub fn common_words(lang: Language) -> CommonWords {
         back: m("common-back"),
         close: m("common-close"),
         done: m("common-done"),
+        biometric_title: m("common-biometric-title"),
+        biometric_cancel: m("common-biometric-cancel"),
     }
 }
 
@@ -39,6 +45,14 @@ mod tests {
         assert_eq!(
             (fr.back.as_str(), fr.close.as_str(), fr.done.as_str()),
             ("Retour", "Fermer", "Terminé")
+        );
+        assert_eq!(
+            (en.biometric_title.as_str(), en.biometric_cancel.as_str()),
+            ("Confirm it's you", "Cancel")
+        );
+        assert_eq!(
+            (fr.biometric_title.as_str(), fr.biometric_cancel.as_str()),
+            ("Confirmez que c'est vous", "Annuler")
         );
     }
 }

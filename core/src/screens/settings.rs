@@ -1,18 +1,30 @@
 //! Settings: the relay shares go through (the core's [`DEFAULT_RELAY`] unless the patient names
 //! one: https, or http to this device, by the core's link rules [`crate::net::check`]), when the
-//! app locks itself ([`AutoLock`]), and the app's language ([`Language::ALL`], or the device's).
+//! app locks itself ([`AutoLock`]), the app's language ([`Language::ALL`], or the device's), and
+//! whether a fingerprint or face unlocks the app on this device ([`Settings::device_unlock`]).
+//!
+//! Unlocking with a fingerprint or face: the shell says what the device can do
+//! ([`Biometrics`], asked of the platform) and gives the screen the vault and the device's key
+//! store ([`SettingsScreen::with_device_unlock`]). Turning it on keeps the vault key in the
+//! device's store, which binds it to the biometrics (Android Keystore with user authentication,
+//! iOS Keychain with `.biometryCurrentSet`: the platform asks through
+//! [`device_unlock_chosen`]); turning it off deletes it there, so that only the passphrase opens
+//! the vault. It can be turned on only while the device has a fingerprint or face enrolled, and
+//! always turned off.
 //!
 //! Kept in `settings.json` in the vault folder, beside `vault.json`: nothing in it is secret or
 //! names the patient, and the lock screen needs the language and the idle time before the vault
 //! is unlocked. A damaged or absent file gives the defaults.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, FieldError, Result};
 use crate::share::DEFAULT_RELAY;
 use crate::text::{self, Arg, Language};
+use crate::vault::{KeyStore, Vault};
 
 const FILE: &str = "settings.json";
 
@@ -72,6 +84,19 @@ impl AutoLock {
     }
 }
 
+/// What the device can do to unlock the app with a fingerprint or face, as the platform says
+/// (Android's BiometricManager for strong biometrics, iOS's LocalAuthentication).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Biometrics {
+    /// A fingerprint or face is enrolled and can authorise the key.
+    Ready,
+    /// The device could, but nothing is enrolled yet (the phone's own settings add one).
+    NotEnrolled,
+    /// The device cannot (no sensor, or not strong enough), or the shell has not said.
+    #[default]
+    Unavailable,
+}
+
 /// What the patient chose. `None` fields follow the core's default (a later release may change
 /// it) rather than freezing today's.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -84,6 +109,17 @@ pub struct Settings {
     /// `None`: the device's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
+    /// Unlock with a fingerprint or face on this device: the vault key is then kept by the
+    /// device's key store, bound to biometrics. Off (the default): only the passphrase opens.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub device_unlock: bool,
+}
+
+/// Whether the patient chose to unlock with a fingerprint or face, read from the vault folder
+/// before unlock: the platform's key store asks it when it stores the vault key (bind it to
+/// biometrics) and the start screen when it offers the device's button.
+pub fn device_unlock_chosen(vault_dir: &Path) -> bool {
+    Settings::load(vault_dir).device_unlock
 }
 
 impl Settings {
@@ -145,6 +181,12 @@ pub enum SettingsEvent {
     SetAutoLock(AutoLock),
     /// `None`: the device's language.
     SetLanguage(Option<Language>),
+    /// Turn unlocking with a fingerprint or face on or off (the toggle of
+    /// [`SettingsView::device_unlock`]).
+    SetDeviceUnlock(bool),
+    /// What the device can do now (the shell asks the platform on showing the screen and on
+    /// coming back to it).
+    DeviceBiometrics(Biometrics),
 }
 
 /// The settings screen as the shell draws it, in the app's language (which changes with it).
@@ -165,6 +207,25 @@ pub struct SettingsView {
     pub auto_lock: Vec<AutoLockChoice>,
     pub language_label: String,
     pub languages: Vec<LanguageChoice>,
+    /// The fingerprint or face toggle; `None` when the shell gave no device key store.
+    pub device_unlock: Option<DeviceUnlockView>,
+}
+
+/// The "unlock with fingerprint or face" toggle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceUnlockView {
+    pub label: String,
+    /// What it does, in a sentence (this device only; the passphrase still opens).
+    pub help: String,
+    /// The patient's choice.
+    pub on: bool,
+    /// Whether the toggle may be used: to turn it on the device needs a fingerprint or face
+    /// enrolled; turning it off is always possible.
+    pub enabled: bool,
+    /// Why it cannot be turned on (nothing enrolled, a device that cannot), when so.
+    pub note: Option<String>,
+    /// What happened last (the platform refused to keep the key: still off).
+    pub feedback: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,11 +244,20 @@ pub struct LanguageChoice {
     pub selected: bool,
 }
 
+/// The vault and the device's key store, for the fingerprint or face toggle.
+struct DeviceUnlock {
+    vault: Arc<Vault>,
+    keys: Arc<dyn KeyStore>,
+}
+
 /// The settings screen's state. Each accepted change is saved at once.
 pub struct SettingsScreen {
     dir: PathBuf,
     device: Language,
     settings: Settings,
+    unlock: Option<DeviceUnlock>,
+    biometrics: Biometrics,
+    unlock_feedback: Option<&'static str>,
 }
 
 impl SettingsScreen {
@@ -197,7 +267,19 @@ impl SettingsScreen {
             dir: vault_dir.to_path_buf(),
             device,
             settings: Settings::load(vault_dir),
+            unlock: None,
+            biometrics: Biometrics::default(),
+            unlock_feedback: None,
         }
+    }
+
+    /// Offer the fingerprint or face toggle: `vault` (unlocked while the settings show) and the
+    /// device's key store, which binds what it keeps to biometrics when
+    /// [`device_unlock_chosen`] says so. The device's [`Biometrics`] come by
+    /// [`SettingsEvent::DeviceBiometrics`] (until then: [`Biometrics::Unavailable`]).
+    pub fn with_device_unlock(mut self, vault: Arc<Vault>, keys: Arc<dyn KeyStore>) -> Self {
+        self.unlock = Some(DeviceUnlock { vault, keys });
+        self
     }
 
     /// The app's language as these settings give it (the screen's own, which changes with it).
@@ -211,11 +293,24 @@ impl SettingsScreen {
     }
 
     /// Apply a change and save it. A relay address that is refused gives
-    /// [`Error::Invalid`] (field `relay`), and nothing changes.
+    /// [`Error::Invalid`] (field `relay`), and nothing changes. The fingerprint or face toggle:
+    /// turning it on without a device store or an enrolled fingerprint or face is refused
+    /// ([`Error::InvalidArgument`]); a device store that will not keep the key (the patient
+    /// cancelled its prompt) leaves it off and the view says so; one that cannot forget it gives
+    /// [`Error::KeyStore`] and it stays on.
     pub fn handle(&mut self, event: SettingsEvent) -> Result<SettingsView> {
         let lang = self.settings.language(self.device);
         let mut next = self.settings.clone();
+        self.unlock_feedback = None;
         match event {
+            SettingsEvent::SetDeviceUnlock(on) => {
+                self.set_device_unlock(on)?;
+                return Ok(self.view());
+            }
+            SettingsEvent::DeviceBiometrics(b) => {
+                self.biometrics = b;
+                return Ok(self.view());
+            }
             SettingsEvent::SetRelay(url) if url.trim().is_empty() => next.relay = None,
             SettingsEvent::SetRelay(url) => {
                 let url = check_relay(&url, lang).map_err(|f| Error::Invalid(vec![f]))?;
@@ -228,6 +323,47 @@ impl SettingsScreen {
         next.save(&self.dir)?;
         self.settings = next;
         Ok(self.view())
+    }
+
+    fn save_device_unlock(&mut self, on: bool) -> Result<()> {
+        let mut next = self.settings.clone();
+        next.device_unlock = on;
+        next.save(&self.dir)?;
+        self.settings = next;
+        Ok(())
+    }
+
+    fn set_device_unlock(&mut self, on: bool) -> Result<()> {
+        if !on {
+            // forget the key in the device store first: off means only the passphrase opens
+            if let Some(d) = &self.unlock {
+                d.keys
+                    .delete(d.vault.id())
+                    .map_err(|e| Error::KeyStore(e.to_string()))?;
+            }
+            return self.save_device_unlock(false);
+        }
+        let Some(d) = &self.unlock else {
+            return Err(Error::InvalidArgument(
+                "this device has no key store".into(),
+            ));
+        };
+        if self.biometrics != Biometrics::Ready {
+            return Err(Error::InvalidArgument(
+                "no fingerprint or face is enrolled on this device".into(),
+            ));
+        }
+        let (vault, keys) = (d.vault.clone(), d.keys.clone());
+        let key = vault.key_copy()?;
+        // chosen first: the platform's store reads the choice to bind the key to biometrics
+        self.save_device_unlock(true)?;
+        if keys.store(vault.id(), &key).is_err() {
+            // refused or cancelled: nothing half-kept there, and the choice back to off
+            let _ = keys.delete(vault.id());
+            self.save_device_unlock(false)?;
+            self.unlock_feedback = Some("settings-device-unlock-failed");
+        }
+        Ok(())
     }
 
     pub fn view(&self) -> SettingsView {
@@ -263,6 +399,21 @@ impl SettingsScreen {
                 .collect(),
             language_label: m("settings-language"),
             languages,
+            device_unlock: self.unlock.as_ref().map(|_| {
+                let ready = self.biometrics == Biometrics::Ready;
+                DeviceUnlockView {
+                    label: m("settings-device-unlock"),
+                    help: m("settings-device-unlock-help"),
+                    on: s.device_unlock,
+                    enabled: ready || s.device_unlock,
+                    note: match self.biometrics {
+                        Biometrics::Ready => None,
+                        Biometrics::NotEnrolled => Some(m("settings-device-unlock-not-enrolled")),
+                        Biometrics::Unavailable => Some(m("settings-device-unlock-unavailable")),
+                    },
+                    feedback: self.unlock_feedback.map(m),
+                }
+            }),
         }
     }
 }

@@ -1,31 +1,33 @@
 //! Start and lock: create the vault, unlock it, lock it, and lock it by itself after an idle time.
 //!
-//! - **Create**: the vault key is kept by the device's own key store when the shell has one
-//!   (Android Keystore, iOS Keychain: [`StartScreen::new`]'s `device_keys`), and always by a
-//!   passphrase too ([`PassphraseKeyStore`]): the fallback where there is no device store, and the
-//!   recovery when the device key is lost (a new fingerprint, a restored phone). The passphrase
+//! - **Create**: the vault key is kept by a passphrase ([`PassphraseKeyStore`]). The passphrase
 //!   must resist guessing on someone else's computer, by the rule shares use
 //!   ([`crate::share::passcode::check`]); the reasons come back by field ([`Error::Invalid`]:
-//!   `passphrase`, `confirm`).
-//! - **Unlock**: with the device store (its biometrics are the platform's, bound to the key) or
-//!   the passphrase. Wrong passphrases: [`FREE_ATTEMPTS`] tries, then a wait that doubles from
-//!   [`FIRST_WAIT_MS`] up to [`LONGEST_WAIT_MS`]; the view says how many tries are left or how
-//!   long to wait. (The wait slows a person at the phone; the passphrase file's Argon2id is what
-//!   stops a copy of it being guessed.)
+//!   `passphrase`, `confirm`). The device's key store gets the key only when the patient turns
+//!   on unlocking with a fingerprint or face in the settings
+//!   ([`crate::screens::settings::SettingsEvent::SetDeviceUnlock`]).
+//! - **Unlock**: with the passphrase, or with the device's key store (the platform's biometric
+//!   prompt, bound to the key) when the patient chose it, the shell gave a device store
+//!   ([`StartScreen::new`]'s `device_keys`) and the device has a fingerprint or face enrolled
+//!   ([`StartEvent::DeviceBiometrics`]): only then does the view offer the device's button.
+//!   A passphrase unlock while the choice is off deletes any vault key left in the device
+//!   store (kept there by an older version). Wrong passphrases: [`FREE_ATTEMPTS`] tries, then a
+//!   wait that doubles from [`FIRST_WAIT_MS`] up to [`LONGEST_WAIT_MS`]; the view says how many
+//!   tries are left or how long to wait. (The wait slows a person at the phone; the passphrase
+//!   file's Argon2id is what stops a copy of it being guessed.)
 //! - **Locked**: the view says `show_library: false`; nothing of the library is in it.
 //! - **Idle**: the shell reports [`StartEvent::Activity`], [`StartEvent::Background`] and
 //!   [`StartEvent::Tick`] with its clock's time; the model locks after the idle time of the
 //!   settings ([`AutoLock`]), or at once on leaving when so chosen.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use crate::crypto::Key;
 use crate::error::{Error, FieldError, Result};
-use crate::screens::settings::{AutoLock, Settings};
+use crate::screens::settings::{AutoLock, Biometrics, Settings};
 use crate::share::passcode;
 use crate::text::{self, Arg, Language};
-use crate::vault::{KeyStore, KeyStoreError, PassphraseKeyStore, Vault};
+use crate::vault::{KeyStore, PassphraseKeyStore, Vault};
 
 /// Wrong passphrases allowed before the first wait.
 pub const FREE_ATTEMPTS: u32 = 5;
@@ -55,10 +57,14 @@ impl Clock for SystemClock {
 /// What the patient (or the shell, for the idle events) did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartEvent {
-    /// Create the vault, the key kept by the device store (when there is one) and `passphrase`.
+    /// Create the vault, its key kept by `passphrase`.
     Create { passphrase: String, confirm: String },
-    /// Unlock through the device's key store (its biometric or device-credential prompt).
+    /// Unlock through the device's key store (its biometric prompt): only when the view offers
+    /// it (`device_label`).
     UnlockWithDevice,
+    /// What the device can do now (the shell asks the platform on showing the screen and on
+    /// coming back to the app). Until said: [`Biometrics::Unavailable`].
+    DeviceBiometrics(Biometrics),
     /// Unlock with the passphrase.
     Unlock { passphrase: String },
     /// Lock now.
@@ -96,7 +102,8 @@ pub struct StartView {
     /// What makes a good passphrase (at creation).
     pub passphrase_hint: Option<String>,
     pub submit_label: String,
-    /// The device store's button ("Unlock with this device"); `None` without one.
+    /// The device's button ("Unlock with fingerprint or face"): on the lock screen when the
+    /// patient chose it and the device can; `None` otherwise.
     pub device_label: Option<String>,
     /// What happened last, in words (a wrong passphrase, an automatic lock...).
     pub feedback: Option<String>,
@@ -115,7 +122,6 @@ enum Feedback {
     WrongPassphrase,
     Wait,
     DeviceRefused,
-    DeviceUnavailableAtCreate,
     AutoLocked,
 }
 
@@ -124,6 +130,7 @@ pub struct StartScreen {
     dir: PathBuf,
     lang: Language,
     device_keys: Option<Arc<dyn KeyStore>>,
+    biometrics: Biometrics,
     clock: Arc<dyn Clock>,
     vault: Option<Arc<Vault>>,
     failures: u32,
@@ -158,6 +165,7 @@ impl StartScreen {
             dir: dir.to_path_buf(),
             lang,
             device_keys,
+            biometrics: Biometrics::default(),
             clock,
             vault,
             failures: 0,
@@ -214,6 +222,7 @@ impl StartScreen {
                 confirm,
             } => self.create(&passphrase, &confirm)?,
             StartEvent::UnlockWithDevice => self.unlock_with_device()?,
+            StartEvent::DeviceBiometrics(b) => self.biometrics = b,
             StartEvent::Unlock { passphrase } => self.unlock(&passphrase)?,
             StartEvent::Lock => {
                 if let Some(v) = &self.vault {
@@ -261,14 +270,15 @@ impl StartScreen {
         if !fields.is_empty() {
             return Err(Error::Invalid(fields));
         }
-        let keys = Both {
-            passphrase: self.passphrase_store(passphrase),
-            device: self.device_keys.clone(),
-            device_failed: Mutex::new(false),
-        };
-        let vault = Vault::create(&self.dir, &keys)?;
-        self.feedback = (*keys.device_failed.lock().unwrap_or_else(|p| p.into_inner()))
-            .then_some(Feedback::DeviceUnavailableAtCreate);
+        // a choice left from an earlier vault in this folder does not carry over: the device
+        // store gets the key only when the patient turns it on for this one
+        let mut settings = Settings::load(&self.dir);
+        if settings.device_unlock {
+            settings.device_unlock = false;
+            settings.save(&self.dir)?;
+        }
+        let vault = Vault::create(&self.dir, &self.passphrase_store(passphrase))?;
+        self.feedback = None;
         self.vault = Some(Arc::new(vault));
         self.unlocked();
         Ok(())
@@ -280,12 +290,23 @@ impl StartScreen {
             .ok_or_else(|| Error::InvalidArgument("there is no vault to unlock yet".into()))
     }
 
+    /// Whether the device's button is offered: the patient chose it, the shell gave a device
+    /// store, and the device has a fingerprint or face enrolled.
+    fn device_offered(&self) -> bool {
+        self.device_keys.is_some()
+            && self.biometrics == Biometrics::Ready
+            && Settings::load(&self.dir).device_unlock
+    }
+
     fn unlock_with_device(&mut self) -> Result<()> {
         let vault = self.existing()?;
-        let Some(device) = self.device_keys.clone() else {
-            return Err(Error::InvalidArgument(
-                "this device has no key store".into(),
-            ));
+        let device = match &self.device_keys {
+            Some(d) if self.device_offered() => d.clone(),
+            _ => {
+                return Err(Error::InvalidArgument(
+                    "unlocking with this device is off".into(),
+                ))
+            }
         };
         match vault.unlock(device.as_ref()) {
             Ok(()) => self.unlocked(),
@@ -309,7 +330,10 @@ impl StartScreen {
             return Ok(());
         }
         match vault.unlock(&PassphraseKeyStore::new(&self.dir, passphrase)) {
-            Ok(()) => self.unlocked(),
+            Ok(()) => {
+                self.unlocked();
+                self.forget_device_key_unless_chosen(&vault);
+            }
             Err(Error::WrongKey) => {
                 self.failures += 1;
                 self.feedback = Some(Feedback::WrongPassphrase);
@@ -323,10 +347,18 @@ impl StartScreen {
         Ok(())
     }
 
-    fn unlocked(&mut self) {
-        if self.feedback != Some(Feedback::DeviceUnavailableAtCreate) {
-            self.feedback = None;
+    /// Off means only the passphrase opens: a vault key an older version left in the device
+    /// store goes. A store that cannot delete it now is asked again at the next unlock.
+    fn forget_device_key_unless_chosen(&self, vault: &Vault) {
+        if let Some(d) = &self.device_keys {
+            if !Settings::load(&self.dir).device_unlock {
+                let _ = d.delete(vault.id());
+            }
         }
+    }
+
+    fn unlocked(&mut self) {
+        self.feedback = None;
         self.failures = 0;
         self.retry_at_ms = None;
         self.last_activity_ms = self.clock.now_ms();
@@ -341,7 +373,6 @@ impl StartScreen {
             Some(v) if v.is_unlocked() => StartStage::Unlocked,
             Some(_) => StartStage::Unlock,
         };
-        let device = self.device_keys.is_some();
         let now = self.clock.now_ms();
         let wait_ms = self
             .retry_at_ms
@@ -358,7 +389,6 @@ impl StartScreen {
                     None => m("start-wrong-passphrase"),
                 },
                 Feedback::DeviceRefused => m("start-device-refused"),
-                Feedback::DeviceUnavailableAtCreate => m("start-device-unavailable"),
                 Feedback::AutoLocked => {
                     let a = self.auto_lock();
                     if a.locks_on_leave() {
@@ -389,11 +419,7 @@ impl StartScreen {
                 stage,
                 show_library: false,
                 title: m("start-create-title"),
-                message: m(if device {
-                    "start-create-message-device"
-                } else {
-                    "start-create-message"
-                }),
+                message: m("start-create-message"),
                 passphrase_label: m("start-passphrase"),
                 confirm_label: Some(m("start-confirm")),
                 passphrase_hint: Some(m("start-passphrase-hint")),
@@ -414,7 +440,7 @@ impl StartScreen {
                 confirm_label: None,
                 passphrase_hint: None,
                 submit_label: m("start-unlock"),
-                device_label: device.then(|| m("start-unlock-device")),
+                device_label: self.device_offered().then(|| m("start-unlock-device")),
                 feedback,
                 attempts_left,
                 attempts_left_text,
@@ -463,37 +489,6 @@ pub fn passphrase_problems(passphrase: &str, confirm: &str, lang: Language) -> V
         ));
     }
     fields
-}
-
-/// The vault key kept by the passphrase store and, when there is one, the device's: the
-/// passphrase store must take it; a device store that refuses leaves the passphrase alone (the
-/// view says so).
-struct Both {
-    passphrase: PassphraseKeyStore,
-    device: Option<Arc<dyn KeyStore>>,
-    device_failed: Mutex<bool>,
-}
-
-impl KeyStore for Both {
-    fn load(&self, vault_id: &str) -> std::result::Result<Option<Key>, KeyStoreError> {
-        self.passphrase.load(vault_id)
-    }
-    fn store(&self, vault_id: &str, key: &Key) -> std::result::Result<(), KeyStoreError> {
-        self.passphrase.store(vault_id, key)?;
-        if let Some(d) = &self.device {
-            if d.store(vault_id, key).is_err() {
-                *self.device_failed.lock().unwrap_or_else(|p| p.into_inner()) = true;
-            }
-        }
-        Ok(())
-    }
-    fn delete(&self, vault_id: &str) -> std::result::Result<(), KeyStoreError> {
-        self.passphrase.delete(vault_id)?;
-        if let Some(d) = &self.device {
-            d.delete(vault_id)?;
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -1,25 +1,18 @@
 // The key store the app gives the core: KeychainKeyStore over the real Keychain (SecurityKeychain).
-//
-// Interim until the core's start and lock and settings screen models merge (issue 17): whether
-// the patient chose Face ID / Touch ID is read from the app's defaults, and the prompt shown with
-// it is the app's Face ID usage description (Info.plist, project.yml). Both will come from the
-// core's models.
+// Whether the item is bound to Face ID / Touch ID is the patient's choice, kept by the core in the
+// vault folder's settings (KeychainKeyStore.protectionChosen); the reason shown with Face ID is the
+// core's sentence in the device's language.
 
 import Foundation
+import Scanpass
 import ScanpassKit
 
 enum AppKeyStore {
-    static let biometricsKey = "scanpass.unlock.biometrics"
-
-    static func make() -> KeychainKeyStore {
+    static func make(vaultIn directory: URL) -> KeychainKeyStore {
         KeychainKeyStore(
             keychain: SecurityKeychain(),
-            protection: {
-                UserDefaults.standard.bool(forKey: biometricsKey) ? .biometryCurrentSet : .deviceUnlocked
-            },
-            prompt: {
-                Bundle.main.object(forInfoDictionaryKey: "NSFaceIDUsageDescription") as? String ?? ""
-            }
+            protection: { KeychainKeyStore.protectionChosen(forVaultIn: directory) },
+            prompt: { commonWords(locale: CoreLocale.current).biometricTitle }
         )
     }
 }

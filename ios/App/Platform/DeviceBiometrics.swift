@@ -1,10 +1,20 @@
-// Face ID / Touch ID for appointment mode's leave check (ScanpassKit's BiometricPrompt), over
+// Face ID / Touch ID for appointment mode's leave check (ScanpassKit's BiometricPrompt), and what
+// the device can do (BiometricAvailability, for the core's start and settings models), over
 // LocalAuthentication. The reason shown is the core's sentence. Apple's SDK only: parsed here.
 
 import LocalAuthentication
+import Scanpass
 import ScanpassKit
 
-struct DeviceBiometrics: BiometricPrompt {
+struct DeviceBiometrics: BiometricPrompt, BiometricAvailability {
+    func biometrics() -> Biometrics {
+        var error: NSError?
+        if LAContext().canEvaluatePolicy(.deviceOwnerAuthenticationWithBiometrics, error: &error) {
+            return .ready
+        }
+        return error?.code == LAError.biometryNotEnrolled.rawValue ? .notEnrolled : .unavailable
+    }
+
     func evaluate(reason: String) async -> Bool {
         let context = LAContext()
         var error: NSError?

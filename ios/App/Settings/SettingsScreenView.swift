@@ -1,5 +1,5 @@
-// Settings: the core's SettingsView (the relay shares go through, auto-lock, language), each
-// change sent to the core, which saves it or refuses it by field.
+// Settings: the core's SettingsView (the relay shares go through, auto-lock, language, Face ID /
+// Touch ID unlock), each change sent to the core, which saves it or refuses it by field.
 
 import Scanpass
 import ScanpassKit
@@ -30,6 +30,18 @@ struct SettingsScreenView: View {
                         ForEach(view.autoLock, id: \.label) { Text($0.label).tag($0.value) }
                     }
                 }
+                if let device = view.deviceUnlock {
+                    Section {
+                        Toggle(device.label, isOn: deviceUnlock(device))
+                            .disabled(!device.enabled)
+                            .accessibilityLabel(device.label)
+                            .accessibilityHint(device.help)
+                        if let note = device.note { Text(note).foregroundStyle(.secondary) }
+                        if let feedback = device.feedback { Text(feedback).foregroundStyle(.red) }
+                    } footer: {
+                        Text(device.help)
+                    }
+                }
                 Section {
                     Picker(view.languageLabel, selection: language(view)) {
                         ForEach(view.languages, id: \.name) { Text($0.name).tag($0.code) }
@@ -48,6 +60,10 @@ struct SettingsScreenView: View {
     private func autoLock(_ view: SettingsView) -> Binding<AutoLock> {
         Binding(get: { view.autoLock.first { $0.selected }?.value ?? .fiveMinutes },
                 set: { value in Task { await store.setAutoLock(value) } })
+    }
+
+    private func deviceUnlock(_ device: DeviceUnlockView) -> Binding<Bool> {
+        Binding(get: { device.on }, set: { on in Task { await store.setDeviceUnlock(on) } })
     }
 
     private func language(_ view: SettingsView) -> Binding<String?> {

@@ -58,7 +58,10 @@ struct RootView: View {
             Task {
                 switch phase {
                 case .background: await app.startStore?.background()
-                case .active: await app.startStore?.tick()
+                case .active:
+                    await app.startStore?.tick()
+                    // a face or finger enrolled or removed while away: the core decides the button
+                    await app.refreshBiometrics()
                 default: break
                 }
             }
@@ -92,8 +95,8 @@ struct RouteView: View {
                     app.show(.requestWizard(resumeId: id))
                 }
             case .settings:
-                if let directory = app.directory {
-                    SettingsScreenView(store: SettingsStore(directory: directory, locale: app.locale))
+                if let store = app.settingsStore() {
+                    SettingsScreenView(store: store)
                 }
             }
         }

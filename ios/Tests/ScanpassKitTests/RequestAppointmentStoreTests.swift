@@ -149,11 +149,16 @@ struct AppointmentStoreTests {
     func biometrics() async throws {
         let dir = try VaultLocation.prepare(parent: Env.scratch("appointment-bio"))
         let keychain = LinuxKeychainStandIn()
-        let keys = KeychainKeyStore(keychain: keychain, protection: { .deviceUnlocked }, prompt: { "p" })
+        let keys = KeychainKeyStore(keychain: keychain, protection: { KeychainKeyStore.protectionChosen(forVaultIn: dir) }, prompt: { "p" })
         let start = StartStore()
         await start.open(in: dir, deviceKeys: keys, locale: "en")
         await start.create(passphrase: goodPassphrase, confirm: goodPassphrase)
         let vault = try #require(await start.vault())
+        // the core asks for Face ID only once the patient turned it on
+        let settings = SettingsStore(directory: dir, locale: "en", vault: vault, deviceKeys: keys, availability: AvailabilityStandIn(answer: .ready))
+        await settings.load()
+        await settings.setDeviceUnlock(true)
+        #expect(settings.view?.deviceUnlock?.on == true)
         let ct = URL(fileURLWithPath: Env.samples! + "/pydicom/CT_small.dcm")
         _ = try await importPicked(PickedFiles([ct]), into: vault)
         let study = try #require(try vault.studies().first).id

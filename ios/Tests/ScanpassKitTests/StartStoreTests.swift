@@ -67,29 +67,21 @@ struct StartStoreTests {
         #expect(store.view?.attemptsLeft == nil)
     }
 
-    @Test("with the Keychain: the key is kept there and unlocks without the passphrase")
+    @Test("with the Keychain: nothing kept there until the patient turns Face ID / Touch ID on")
     func deviceKeys() async throws {
         let dir = try VaultLocation.prepare(parent: Env.scratch("start-device"))
         let keychain = LinuxKeychainStandIn()
-        let keys = KeychainKeyStore(keychain: keychain, protection: { .biometryCurrentSet }, prompt: { "Unlock" })
+        let keys = KeychainKeyStore(keychain: keychain, protection: { KeychainKeyStore.protectionChosen(forVaultIn: dir) }, prompt: { "Unlock" })
         let store = StartStore()
         await store.open(in: dir, deviceKeys: keys, locale: "en")
         await store.create(passphrase: goodPassphrase, confirm: goodPassphrase)
-        #expect(keychain.items.count == 1)
+        #expect(keychain.items.isEmpty, "off by default: the passphrase only")
+        await store.deviceBiometrics(.ready)
         await store.lock()
-        #expect(store.view?.deviceLabel != nil, "the core offers the device unlock")
-
-        keychain.setBiometricOutcome(.cancel)
+        #expect(store.view?.deviceLabel == nil, "not chosen: no device button")
         await store.unlockWithDevice()
-        #expect(store.view?.showLibrary != true, "a cancelled Face ID does not open")
-        keychain.setBiometricOutcome(.succeed)
-        await store.unlockWithDevice()
-        #expect(store.view?.stage == .unlocked)
-
-        // the next launch: the same folder, a new screen, the vault found locked
-        let next = StartStore()
-        await next.open(in: dir, deviceKeys: keys, locale: "en")
-        #expect(next.view?.stage == .unlock)
+        #expect(store.view?.showLibrary != true)
+        #expect(store.message != nil, "refused in the core's words")
     }
 
     @Test("auto-lock: the settings' idle time, counted by the core from the shell's clock")

@@ -86,6 +86,12 @@ extension Env {
 }
 
 /// Face ID as the tests answer it: a Linux stand-in, never the app's.
+/// STAND-IN for LocalAuthentication's answer to "can this device use Face ID / Touch ID?".
+struct AvailabilityStandIn: BiometricAvailability {
+    let answer: Biometrics
+    func biometrics() -> Biometrics { answer }
+}
+
 final class BiometricStandIn: BiometricPrompt {
     let answer: Bool
     let reasons = Locked<[String]>([])

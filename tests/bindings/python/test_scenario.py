@@ -509,6 +509,43 @@ class Scenario(unittest.TestCase):
         v = start.handle(sp.StartEvent.UNLOCK(good))
         self.assertEqual((v.stage, v.show_library), (sp.StartStage.UNLOCKED, True))
 
+    def test_14_fingerprint_or_face_unlock_is_the_patients_choice(self):
+        good = "copper lantern orbit meadow"
+        folder = os.path.join(self.tmp, "device-unlock")
+        device = MemoryKeyStore()
+        start = sp.StartScreen(folder, device, "en")
+        start.handle(sp.StartEvent.CREATE(good, good))
+        self.assertEqual(device.keys, {}, "off by default: the passphrase only")
+        vault = start.vault()
+        settings = sp.SettingsScreen.with_device_unlock(folder, "en", vault, device)
+        t = settings.view().device_unlock
+        self.assertEqual((t.on, t.enabled), (False, False))
+        t = settings.handle(sp.SettingsEvent.DEVICE_BIOMETRICS(sp.Biometrics.NOT_ENROLLED)).device_unlock
+        self.assertEqual(t.note, "Add a fingerprint or face in your phone's settings first.")
+        with self.assertRaises(sp.ScanpassError):
+            settings.handle(sp.SettingsEvent.SET_DEVICE_UNLOCK(True))
+        settings.handle(sp.SettingsEvent.DEVICE_BIOMETRICS(sp.Biometrics.READY))
+        t = settings.handle(sp.SettingsEvent.SET_DEVICE_UNLOCK(True)).device_unlock
+        self.assertEqual((t.label, t.on), ("Unlock with fingerprint or face", True))
+        self.assertEqual(list(device.keys), [vault.id()])
+        self.assertTrue(sp.device_unlock_chosen(folder))
+        v = start.handle(sp.StartEvent.LOCK())
+        self.assertIsNone(v.device_label, "until the app says the device can")
+        v = start.handle(sp.StartEvent.DEVICE_BIOMETRICS(sp.Biometrics.READY))
+        self.assertEqual(v.device_label, "Unlock with fingerprint or face")
+        v = start.handle(sp.StartEvent.UNLOCK_WITH_DEVICE())
+        self.assertEqual((v.stage, v.show_library), (sp.StartStage.UNLOCKED, True))
+        t = settings.handle(sp.SettingsEvent.SET_DEVICE_UNLOCK(False)).device_unlock
+        self.assertFalse(t.on)
+        self.assertEqual(device.keys, {}, "off: only the passphrase opens")
+        self.assertFalse(sp.device_unlock_chosen(folder))
+        v = start.handle(sp.StartEvent.LOCK())
+        self.assertIsNone(v.device_label)
+        self.assertEqual(
+            (sp.common_words("fr").biometric_title, sp.common_words("en").biometric_cancel),
+            ("Confirmez que c'est vous", "Cancel"),
+        )
+
     def test_12_share_and_receive_screens(self):
         relay = os.environ["SCANPASS_RELAY"]
         viewer = "https://view.example/test/0.1.0/"

@@ -8,6 +8,38 @@ use scanpass_core::text::Language;
 
 use super::Result;
 use crate::error::Speak;
+use crate::keys::{Foreign, KeyStore};
+use crate::library::Vault;
+
+/// What the device can do to unlock with a fingerprint or face (the app asks the platform).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Biometrics {
+    /// Enrolled and able to authorise the key.
+    Ready,
+    /// The device could, but nothing is enrolled.
+    NotEnrolled,
+    /// No sensor (or not a strong one).
+    Unavailable,
+}
+
+impl From<Biometrics> for core::Biometrics {
+    fn from(b: Biometrics) -> Self {
+        match b {
+            Biometrics::Ready => core::Biometrics::Ready,
+            Biometrics::NotEnrolled => core::Biometrics::NotEnrolled,
+            Biometrics::Unavailable => core::Biometrics::Unavailable,
+        }
+    }
+}
+
+/// Whether the patient chose to unlock with a fingerprint or face in the vault folder
+/// `vault_dir` (readable before unlock). The app's key store asks it when it stores the vault
+/// key, to bind it to biometrics (Android: user authentication on the Keystore key; iOS:
+/// `.biometryCurrentSet`). Quick.
+#[uniffi::export]
+pub fn device_unlock_chosen(vault_dir: String) -> bool {
+    core::device_unlock_chosen(Path::new(&vault_dir))
+}
 
 /// When the app locks itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -34,6 +66,25 @@ pub enum SettingsEvent {
     SetLanguage {
         code: Option<String>,
     },
+    /// The fingerprint or face toggle.
+    SetDeviceUnlock {
+        on: bool,
+    },
+    /// What the device can do now (on showing the screen and coming back to it).
+    DeviceBiometrics {
+        biometrics: Biometrics,
+    },
+}
+
+/// The "unlock with fingerprint or face" toggle.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct DeviceUnlockView {
+    pub label: String,
+    pub help: String,
+    pub on: bool,
+    pub enabled: bool,
+    pub note: Option<String>,
+    pub feedback: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -63,6 +114,8 @@ pub struct SettingsView {
     pub auto_lock: Vec<AutoLockChoice>,
     pub language_label: String,
     pub languages: Vec<LanguageChoice>,
+    /// None when the screen was made without a device key store.
+    pub device_unlock: Option<DeviceUnlockView>,
 }
 
 impl From<AutoLock> for core::AutoLock {
@@ -121,6 +174,14 @@ impl From<core::SettingsView> for SettingsView {
                     selected: l.selected,
                 })
                 .collect(),
+            device_unlock: v.device_unlock.map(|d| DeviceUnlockView {
+                label: d.label,
+                help: d.help,
+                on: d.on,
+                enabled: d.enabled,
+                note: d.note,
+                feedback: d.feedback,
+            }),
         }
     }
 }
@@ -138,6 +199,24 @@ impl SettingsScreen {
             Path::new(&dir),
             Language::from_locale(&locale),
         ))))
+    }
+
+    /// The settings with the fingerprint or face toggle: `vault` (unlocked while the settings
+    /// show) and the app's key store. Tell it what the device can do with
+    /// `SettingsEvent.DeviceBiometrics`. Turning the toggle on stores the vault key in
+    /// `device_keys` (its prompt shows then); off deletes it there. Blocks while the prompt is up.
+    #[uniffi::constructor]
+    pub fn with_device_unlock(
+        dir: String,
+        locale: String,
+        vault: Arc<Vault>,
+        device_keys: Arc<dyn KeyStore>,
+    ) -> Arc<Self> {
+        let keys = Arc::new(Foreign(device_keys)) as Arc<dyn scanpass_core::vault::KeyStore>;
+        Arc::new(SettingsScreen(Mutex::new(
+            core::SettingsScreen::new(Path::new(&dir), Language::from_locale(&locale))
+                .with_device_unlock(vault.inner.clone(), keys),
+        )))
     }
 
     pub fn view(&self) -> SettingsView {
@@ -160,6 +239,10 @@ impl SettingsScreen {
             SettingsEvent::SetLanguage { code: Some(c) } => core::SettingsEvent::SetLanguage(Some(
                 Language::from_code(&c).ok_or(crate::error::Case::InvalidInput)?,
             )),
+            SettingsEvent::SetDeviceUnlock { on } => core::SettingsEvent::SetDeviceUnlock(on),
+            SettingsEvent::DeviceBiometrics { biometrics } => {
+                core::SettingsEvent::DeviceBiometrics(biometrics.into())
+            }
         };
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
         Ok(screen.handle(event).speak(screen.language())?.into())

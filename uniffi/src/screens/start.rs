@@ -10,17 +10,34 @@ use super::Result;
 use crate::error::Speak;
 use crate::keys::{Foreign, KeyStore};
 use crate::library::Vault;
+use crate::screens::settings::Biometrics;
 
 /// What the patient (or the shell's idle timer) did. Times are the shell's clock, in ms.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum StartEvent {
-    Create { passphrase: String, confirm: String },
+    Create {
+        passphrase: String,
+        confirm: String,
+    },
+    /// Only when the view offers it (`device_label`).
     UnlockWithDevice,
-    Unlock { passphrase: String },
+    /// What the device can do now (on opening and on coming back to the app).
+    DeviceBiometrics {
+        biometrics: Biometrics,
+    },
+    Unlock {
+        passphrase: String,
+    },
     Lock,
-    Activity { now_ms: u64 },
-    Background { now_ms: u64 },
-    Tick { now_ms: u64 },
+    Activity {
+        now_ms: u64,
+    },
+    Background {
+        now_ms: u64,
+    },
+    Tick {
+        now_ms: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, uniffi::Enum)]
@@ -59,6 +76,9 @@ impl From<StartEvent> for core::StartEvent {
                 confirm,
             },
             StartEvent::UnlockWithDevice => core::StartEvent::UnlockWithDevice,
+            StartEvent::DeviceBiometrics { biometrics } => {
+                core::StartEvent::DeviceBiometrics(biometrics.into())
+            }
             StartEvent::Unlock { passphrase } => core::StartEvent::Unlock { passphrase },
             StartEvent::Lock => core::StartEvent::Lock,
             StartEvent::Activity { now_ms } => core::StartEvent::Activity { now_ms },

@@ -196,6 +196,16 @@ fn biometrics_are_checked_against_the_vault_key() {
         Language::Fr,
     );
     m.handle(enter(&study, None)).unwrap();
+    // a device store, but the patient has not chosen fingerprint or face unlock: the passphrase
+    let v = m.handle(AppointmentEvent::Leave).unwrap();
+    assert!(matches!(
+        v.effect,
+        Some(AppointmentEffect::AskPassphrase { .. })
+    ));
+    m.handle(AppointmentEvent::CancelLeave).unwrap();
+    let mut chosen = crate::screens::settings::Settings::load(vault.dir());
+    chosen.device_unlock = true;
+    chosen.save(vault.dir()).unwrap();
     let v = m.handle(AppointmentEvent::Leave).unwrap();
     assert!(matches!(
         v.effect,

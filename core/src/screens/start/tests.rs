@@ -1,5 +1,9 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use crate::crypto::Key;
+use crate::vault::KeyStoreError;
 
 use super::*;
 use crate::screens::settings::SettingsEvent;
@@ -214,29 +218,77 @@ fn a_locked_vault_shows_nothing_and_counts_wrong_passphrases_then_waits() {
     assert_eq!(v.attempts_left, None);
 }
 
-#[test]
-fn the_device_store_keeps_the_key_and_the_passphrase_recovers_it() {
-    let device = Arc::new(DeviceStore::default());
-    let (dir, mut s, clock) = created(Some(device.clone()));
-    assert!(s.view().feedback.is_none());
-    let id = s.vault().unwrap().id().to_string();
-    assert!(device.keys.lock().unwrap().contains_key(&id));
-    assert!(dir.join("passphrase.key").exists());
+/// The settings screen of `s`'s vault with `device` as the device's key store, the device able
+/// to unlock with a fingerprint or face.
+fn settings_with(s: &StartScreen, dir: &Path, device: &Arc<DeviceStore>) -> SettingsScreen {
+    let mut settings = SettingsScreen::new(dir, Language::En)
+        .with_device_unlock(s.vault().unwrap(), device.clone() as Arc<dyn KeyStore>);
+    settings
+        .handle(SettingsEvent::DeviceBiometrics(Biometrics::Ready))
+        .unwrap();
+    settings
+}
 
+#[test]
+fn creation_keeps_the_key_by_the_passphrase_only_and_offers_no_device_button() {
+    let device = Arc::new(DeviceStore::default());
+    let (dir, mut s, _) = created(Some(device.clone()));
+    assert!(s.view().feedback.is_none());
+    assert!(device.keys.lock().unwrap().is_empty(), "off by default");
+    assert!(dir.join("passphrase.key").exists());
+    s.handle(StartEvent::DeviceBiometrics(Biometrics::Ready))
+        .unwrap();
+    let v = s.handle(StartEvent::Lock).unwrap();
+    assert_eq!(v.device_label, None);
+    assert!(matches!(
+        s.handle(StartEvent::UnlockWithDevice),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert_eq!(s.view().stage, StartStage::Unlock);
+}
+
+#[test]
+fn turning_device_unlock_on_keeps_the_key_there_and_offers_the_button() {
+    let device = Arc::new(DeviceStore::default());
+    let (dir, mut s, _) = created(Some(device.clone()));
+    let id = s.vault().unwrap().id().to_string();
+    let mut settings = settings_with(&s, &dir, &device);
+    let v = settings
+        .handle(SettingsEvent::SetDeviceUnlock(true))
+        .unwrap();
+    let toggle = v.device_unlock.unwrap();
+    assert!(toggle.on && toggle.enabled);
+    assert!(device.keys.lock().unwrap().contains_key(&id));
+    assert!(crate::screens::settings::device_unlock_chosen(&dir));
+
+    // the lock screen offers the button only once the shell says the device can
     s.handle(StartEvent::Lock).unwrap();
-    let v = s.view();
-    assert_eq!(v.device_label.as_deref(), Some("Unlock with this device"));
+    assert_eq!(s.view().device_label, None);
+    let v = s
+        .handle(StartEvent::DeviceBiometrics(Biometrics::Ready))
+        .unwrap();
+    assert_eq!(
+        v.device_label.as_deref(),
+        Some("Unlock with fingerprint or face")
+    );
+    // nothing enrolled any more: the passphrase only
+    let v = s
+        .handle(StartEvent::DeviceBiometrics(Biometrics::NotEnrolled))
+        .unwrap();
+    assert_eq!(v.device_label, None);
+    s.handle(StartEvent::DeviceBiometrics(Biometrics::Ready))
+        .unwrap();
     let v = s.handle(StartEvent::UnlockWithDevice).unwrap();
     assert_eq!(v.stage, StartStage::Unlocked);
 
-    // the device key is gone (a new fingerprint): the passphrase opens it
+    // the device key is gone (a new fingerprint voids it): the passphrase opens, said so
     s.handle(StartEvent::Lock).unwrap();
     device.keys.lock().unwrap().clear();
     let v = s.handle(StartEvent::UnlockWithDevice).unwrap();
     assert_eq!(v.stage, StartStage::Unlock);
     assert_eq!(
         v.feedback.as_deref(),
-        Some("This device did not unlock Scanpass. Use your passphrase.")
+        Some("Your fingerprint or face did not unlock Scanpass. Use your passphrase.")
     );
     let v = s
         .handle(StartEvent::Unlock {
@@ -244,20 +296,174 @@ fn the_device_store_keeps_the_key_and_the_passphrase_recovers_it() {
         })
         .unwrap();
     assert_eq!(v.stage, StartStage::Unlocked);
+}
 
-    // a device store that refuses at creation: the passphrase alone, said so
-    let dir2 = temp_dir("screen-start-refusing");
-    let refusing = Arc::new(DeviceStore::default());
-    refusing.refuse.store(true, Ordering::SeqCst);
-    let mut s2 = screen(&dir2, Some(refusing), &clock);
-    let v = s2
-        .handle(StartEvent::Create {
-            passphrase: GOOD.into(),
-            confirm: GOOD.into(),
-        })
+#[test]
+fn turning_device_unlock_off_deletes_the_key_there() {
+    let device = Arc::new(DeviceStore::default());
+    let (dir, mut s, _) = created(Some(device.clone()));
+    let mut settings = settings_with(&s, &dir, &device);
+    settings
+        .handle(SettingsEvent::SetDeviceUnlock(true))
         .unwrap();
-    assert_eq!(v.stage, StartStage::Unlocked);
-    assert!(v.feedback.unwrap().contains("could not keep the key"));
+    assert_eq!(device.keys.lock().unwrap().len(), 1);
+    let v = settings
+        .handle(SettingsEvent::SetDeviceUnlock(false))
+        .unwrap();
+    assert!(!v.device_unlock.unwrap().on);
+    assert!(
+        device.keys.lock().unwrap().is_empty(),
+        "only the passphrase opens"
+    );
+    assert!(!crate::screens::settings::device_unlock_chosen(&dir));
+
+    s.handle(StartEvent::DeviceBiometrics(Biometrics::Ready))
+        .unwrap();
+    let v = s.handle(StartEvent::Lock).unwrap();
+    assert_eq!(v.device_label, None);
+    assert!(s.handle(StartEvent::UnlockWithDevice).is_err());
+}
+
+#[test]
+fn a_key_left_in_the_device_store_while_off_goes_at_the_next_passphrase_unlock() {
+    let device = Arc::new(DeviceStore::default());
+    let (_, mut s, _) = created(Some(device.clone()));
+    let vault = s.vault().unwrap();
+    // what an older version kept there at creation
+    device
+        .store(vault.id(), &vault.key_copy().unwrap())
+        .unwrap();
+    s.handle(StartEvent::Lock).unwrap();
+    s.handle(StartEvent::Unlock {
+        passphrase: GOOD.into(),
+    })
+    .unwrap();
+    assert!(device.keys.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_device_store_that_refuses_the_key_leaves_device_unlock_off() {
+    let device = Arc::new(DeviceStore::default());
+    let (dir, s, _) = created(Some(device.clone()));
+    let mut settings = settings_with(&s, &dir, &device);
+    // the patient cancelled the platform's prompt
+    device.refuse.store(true, Ordering::SeqCst);
+    let v = settings
+        .handle(SettingsEvent::SetDeviceUnlock(true))
+        .unwrap();
+    let toggle = v.device_unlock.unwrap();
+    assert!(!toggle.on);
+    assert_eq!(
+        toggle.feedback.as_deref(),
+        Some("Fingerprint or face unlock was not turned on. You can try again.")
+    );
+    assert!(!crate::screens::settings::device_unlock_chosen(&dir));
+    assert!(device.keys.lock().unwrap().is_empty());
+    // the word goes with the next change
+    device.refuse.store(false, Ordering::SeqCst);
+    let v = settings
+        .handle(SettingsEvent::SetDeviceUnlock(true))
+        .unwrap();
+    assert!(v.device_unlock.unwrap().feedback.is_none());
+}
+
+#[test]
+fn without_an_enrolled_fingerprint_or_face_it_can_only_be_turned_off() {
+    let device = Arc::new(DeviceStore::default());
+    let (dir, s, _) = created(Some(device.clone()));
+    let mut settings = SettingsScreen::new(&dir, Language::En)
+        .with_device_unlock(s.vault().unwrap(), device.clone() as Arc<dyn KeyStore>);
+    // until the shell says: the device cannot
+    let t = settings.view().device_unlock.unwrap();
+    assert!(!t.on && !t.enabled);
+    assert_eq!(
+        t.note.as_deref(),
+        Some("This phone cannot unlock Scanpass with a fingerprint or face.")
+    );
+    let v = settings
+        .handle(SettingsEvent::DeviceBiometrics(Biometrics::NotEnrolled))
+        .unwrap();
+    let t = v.device_unlock.unwrap();
+    assert!(!t.enabled);
+    assert_eq!(
+        t.note.as_deref(),
+        Some("Add a fingerprint or face in your phone's settings first.")
+    );
+    assert!(matches!(
+        settings.handle(SettingsEvent::SetDeviceUnlock(true)),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(device.keys.lock().unwrap().is_empty());
+
+    // on, then the fingerprints removed: still on, and it can be turned off
+    settings
+        .handle(SettingsEvent::DeviceBiometrics(Biometrics::Ready))
+        .unwrap();
+    settings
+        .handle(SettingsEvent::SetDeviceUnlock(true))
+        .unwrap();
+    let v = settings
+        .handle(SettingsEvent::DeviceBiometrics(Biometrics::NotEnrolled))
+        .unwrap();
+    let t = v.device_unlock.unwrap();
+    assert!(t.on && t.enabled);
+    settings
+        .handle(SettingsEvent::SetDeviceUnlock(false))
+        .unwrap();
+    assert!(device.keys.lock().unwrap().is_empty());
+}
+
+#[test]
+fn settings_without_a_device_store_have_no_toggle_and_refuse_it() {
+    let (dir, _, _) = created(None);
+    let mut settings = SettingsScreen::new(&dir, Language::En);
+    assert_eq!(settings.view().device_unlock, None);
+    assert!(matches!(
+        settings.handle(SettingsEvent::SetDeviceUnlock(true)),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(!crate::screens::settings::device_unlock_chosen(&dir));
+}
+
+#[test]
+fn the_toggle_speaks_french() {
+    let device = Arc::new(DeviceStore::default());
+    let (dir, s, _) = created(Some(device.clone()));
+    let mut settings = SettingsScreen::new(&dir, Language::Fr)
+        .with_device_unlock(s.vault().unwrap(), device.clone() as Arc<dyn KeyStore>);
+    let v = settings
+        .handle(SettingsEvent::DeviceBiometrics(Biometrics::NotEnrolled))
+        .unwrap();
+    let t = v.device_unlock.unwrap();
+    assert_eq!(t.label, "Déverrouiller avec l'empreinte ou le visage");
+    assert!(t.help.starts_with("Sur ce téléphone seulement."));
+    assert_eq!(
+        t.note.as_deref(),
+        Some("Ajoutez d'abord une empreinte ou un visage dans les réglages du téléphone.")
+    );
+}
+
+#[test]
+fn a_choice_left_in_the_folder_does_not_carry_over_to_a_new_vault() {
+    let dir = temp_dir("screen-start-leftover");
+    let left = Settings {
+        device_unlock: true,
+        ..Settings::default()
+    };
+    left.save(&dir).unwrap();
+    let device = Arc::new(DeviceStore::default());
+    let clock = Arc::new(TestClock::default());
+    let mut s = screen(&dir, Some(device.clone()), &clock);
+    s.handle(StartEvent::Create {
+        passphrase: GOOD.into(),
+        confirm: GOOD.into(),
+    })
+    .unwrap();
+    assert!(!crate::screens::settings::device_unlock_chosen(&dir));
+    s.handle(StartEvent::DeviceBiometrics(Biometrics::Ready))
+        .unwrap();
+    assert_eq!(s.handle(StartEvent::Lock).unwrap().device_label, None);
+    assert!(device.keys.lock().unwrap().is_empty());
 }
 
 #[test]

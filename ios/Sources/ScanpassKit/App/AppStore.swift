@@ -43,6 +43,7 @@ public final class AppStore {
 
     @ObservationIgnored private var keys: (any KeyStore)?
     @ObservationIgnored private var biometrics: (any BiometricPrompt)?
+    @ObservationIgnored private var availability: (any BiometricAvailability)?
 
     public init(locale: String = CoreLocale.current) {
         self.locale = locale
@@ -80,17 +81,25 @@ public final class AppStore {
 
     /// Open the start screen over the vault folder `directory`: the core says whether to create
     /// the vault or unlock it, and when the library may show. `keys`: the Keychain key store
-    /// (the vault key is kept there and by the passphrase); `biometrics`: what appointment mode
-    /// asks before leaving when the core says so.
-    public func start(in directory: URL, keys: (any KeyStore)?, biometrics: (any BiometricPrompt)? = nil) async {
+    /// (the vault key is kept there too once the patient turns Face ID / Touch ID on in the
+    /// settings); `biometrics`: what appointment mode asks before leaving when the core says so;
+    /// `availability`: what the device can do, told to the core.
+    public func start(
+        in directory: URL,
+        keys: (any KeyStore)?,
+        biometrics: (any BiometricPrompt)? = nil,
+        availability: (any BiometricAvailability)? = nil
+    ) async {
         phase = .starting
         self.directory = directory
         self.keys = keys
         self.biometrics = biometrics
+        self.availability = availability
         let start = StartStore()
         startStore = start
         start.onView = { [weak self] view in self?.follow(view) }
         await start.open(in: directory, deviceKeys: keys, locale: locale)
+        await refreshBiometrics()
         if let message = start.message, start.view == nil {
             phase = .failed(message)
         } else if case .starting = phase {
@@ -120,6 +129,20 @@ public final class AppStore {
         appointment = AppointmentStore(vault: vault, deviceKeys: keys, locale: locale, biometrics: biometrics)
         phase = .library(library)
         await library.load()
+    }
+
+    /// Tell the core what the device can do now (on start, and when the app comes back: a face
+    /// or finger may have been enrolled or removed meanwhile).
+    public func refreshBiometrics() async {
+        guard let availability, let start = startStore else { return }
+        await start.deviceBiometrics(availability.biometrics())
+    }
+
+    /// The settings screen's store over the vault folder, with the Face ID / Touch ID switch
+    /// when the app has a Keychain key store and the vault is open.
+    public func settingsStore() -> SettingsStore? {
+        guard let directory else { return nil }
+        return SettingsStore(directory: directory, locale: locale, vault: vault, deviceKeys: keys, availability: availability)
     }
 
     /// Show a failure that happened before the core was reached (the app's container could not

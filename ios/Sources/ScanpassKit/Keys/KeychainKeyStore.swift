@@ -32,6 +32,14 @@ public final class KeychainKeyStore: KeyStore, Sendable {
         self.prompt = prompt
     }
 
+    /// The protection the core's settings give the vault key of the vault in `directory`:
+    /// Face ID / Touch ID (`.biometryCurrentSet`) once the patient turned fingerprint or face
+    /// unlock on, else `.deviceUnlocked`. The core stores the key here only after saving that
+    /// choice, so the item is made bound to biometrics.
+    public static func protectionChosen(forVaultIn directory: URL) -> KeyProtection {
+        deviceUnlockChosen(vaultDir: directory.standardizedFileURL.path) ? .biometryCurrentSet : .deviceUnlocked
+    }
+
     public func load(vaultId: String) throws -> Data? {
         do throws(KeychainFailure) {
             return try keychain.read(service: Self.service, account: vaultId, prompt: prompt())

@@ -63,6 +63,9 @@ public final class StartStore {
     }
     public func unlock(passphrase: String) async { await send(.unlock(passphrase: passphrase)) }
     public func unlockWithDevice() async { await send(.unlockWithDevice) }
+    /// What the device can do for Face ID / Touch ID (on opening and on coming back): the core
+    /// offers the device's button only when the patient chose it and the device can.
+    public func deviceBiometrics(_ biometrics: Biometrics) async { await send(.deviceBiometrics(biometrics: biometrics)) }
     public func lock() async { await send(.lock) }
 
     // MARK: the shell's clock (auto-lock: the core decides when)

@@ -2,11 +2,12 @@ package app.scanpass.android
 
 import android.content.Intent
 import android.os.Bundle
-import androidx.activity.ComponentActivity
 import androidx.activity.compose.setContent
 import androidx.activity.enableEdgeToEdge
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
+import androidx.fragment.app.FragmentActivity
+import app.scanpass.android.keystore.BiometricHost
 import app.scanpass.android.core.Session
 import app.scanpass.android.core.core
 import app.scanpass.android.design.ScanpassTheme
@@ -31,15 +32,22 @@ import app.scanpass.android.screens.viewer.ViewerTopBar
 /**
  * The one Activity: edge-to-edge (each screen pads for the system bars and the keyboard with
  * insets), the theme following the system's light or dark, the start/lock screen in front, and
- * the navigation between screens.
+ * the navigation between screens. A FragmentActivity: BiometricPrompt (the fingerprint or face
+ * prompt that releases the Keystore key) shows as a fragment over it ([BiometricHost]).
  */
-class MainActivity : ComponentActivity() {
+class MainActivity : FragmentActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         enableEdgeToEdge()
         super.onCreate(savedInstanceState)
+        BiometricHost.attach(this)
         setContent { ScanpassApp() }
         // a relay's /s/ link (or the viewer's) opened from elsewhere
         if (savedInstanceState == null) takeLink(intent)
+    }
+
+    override fun onDestroy() {
+        BiometricHost.detach(this)
+        super.onDestroy()
     }
 
     override fun onNewIntent(intent: Intent) {

@@ -3,7 +3,10 @@
 package app.scanpass.android
 
 import android.graphics.Bitmap
+import app.scanpass.ffi.Biometrics
 import app.scanpass.ffi.CancelHandle
+import app.scanpass.ffi.SettingsEvent
+import app.scanpass.ffi.SettingsScreen
 import app.scanpass.ffi.ImportSource
 import app.scanpass.ffi.KeyStore
 import app.scanpass.ffi.StartEvent
@@ -39,8 +42,9 @@ const val PASSPHRASE = "copper lantern orbit meadow"
 
 /**
  * A vault in a temporary folder holding [paths] (under the sample folder), imported by the core.
- * Made as the app makes it: through the core's start model (the key kept by a device key store,
- * here in memory, and by [PASSPHRASE]), so [start] is the model the app's Session holds.
+ * Made as the app makes it: through the core's start model (the key kept by [PASSPHRASE]; by a
+ * device key store too, here in memory, once [chooseDeviceUnlock]), so [start] is the model the
+ * app's Session holds.
  */
 class TestVault(vararg paths: String) : AutoCloseable {
     val dir: File = Files.createTempDirectory("scanpass-android-test").toFile()
@@ -55,6 +59,18 @@ class TestVault(vararg paths: String) : AutoCloseable {
         if (paths.isNotEmpty()) {
             val summary = CancelHandle().use { c -> vault.importFrom(paths.map { Samples.source(it) }, null, c) }
             check(vault.studies().isNotEmpty()) { "the import stored no study: $summary" }
+        }
+    }
+
+    /**
+     * The patient turns fingerprint or face unlock on (through the core's settings model, the
+     * device said able): the vault key goes to [keys] too, and the lock screen offers the device's
+     * button once the app reports the device able (a test sets ShadowBiometricManager so).
+     */
+    fun chooseDeviceUnlock(): TestVault = apply {
+        SettingsScreen.withDeviceUnlock(path, "en-US", vault, keys).use { s ->
+            s.handle(SettingsEvent.DeviceBiometrics(Biometrics.READY))
+            check(s.handle(SettingsEvent.SetDeviceUnlock(true)).deviceUnlock?.on == true)
         }
     }
 
@@ -102,4 +118,11 @@ object Shots {
         for (y in 0 until bmp.height step stepY) for (x in 0 until bmp.width step stepX) if (bmp.getPixel(x, y) != first) differ++
         check(differ > 20) { "$name is blank" }
     }
+}
+
+/** The device says a strong fingerprint or face is enrolled (Robolectric's BiometricManager shadow). */
+fun deviceHasBiometrics(on: Boolean = true) {
+    val context = org.robolectric.RuntimeEnvironment.getApplication()
+    val manager = context.getSystemService(android.hardware.biometrics.BiometricManager::class.java)
+    org.robolectric.shadow.api.Shadow.extract<org.robolectric.shadows.ShadowBiometricManager>(manager).setCanAuthenticate(on)
 }

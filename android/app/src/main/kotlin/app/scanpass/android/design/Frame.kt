@@ -101,16 +101,16 @@ fun CheckRow(label: String, detail: String?, checked: Boolean, tag: String, onCh
     }
 }
 
-/** A switch and its words, one control. */
+/** A switch and its words (a line of detail under the label, when given), one control. */
 @Composable
-fun SwitchRow(label: String, checked: Boolean, tag: String, onChange: (Boolean) -> Unit) {
+fun SwitchRow(label: String, checked: Boolean, tag: String, detail: String? = null, enabled: Boolean = true, onChange: (Boolean) -> Unit) {
     Row(
-        Modifier.fillMaxWidth().toggleable(value = checked, role = Role.Switch, onValueChange = onChange)
+        Modifier.fillMaxWidth().toggleable(value = checked, enabled = enabled, role = Role.Switch, onValueChange = onChange)
             .testTag(tag).padding(vertical = 4.dp),
         verticalAlignment = Alignment.CenterVertically,
     ) {
-        Text(label, Modifier.weight(1f), style = MaterialTheme.typography.bodyLarge)
-        Switch(checked = checked, onCheckedChange = null, modifier = Modifier.padding(start = 12.dp))
+        TextPair(label, detail, Modifier.weight(1f))
+        Switch(checked = checked, onCheckedChange = null, enabled = enabled, modifier = Modifier.padding(start = 12.dp))
     }
 }
 

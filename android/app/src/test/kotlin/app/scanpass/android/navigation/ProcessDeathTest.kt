@@ -18,6 +18,7 @@ import androidx.compose.ui.test.performTextInput
 import app.scanpass.android.MainActivity
 import app.scanpass.android.Samples
 import app.scanpass.android.TestVault
+import app.scanpass.android.deviceHasBiometrics
 import app.scanpass.android.core.Session
 import app.scanpass.android.screens.start.shoot
 import app.scanpass.android.screens.viewer.scrollDown
@@ -48,7 +49,8 @@ class ProcessDeathTest {
 
     @Before fun setUp() {
         Samples.require()
-        tv = TestVault("SAG-anon", "pydicom/CT_small.dcm")
+        tv = TestVault("SAG-anon", "pydicom/CT_small.dcm").chooseDeviceUnlock()
+        deviceHasBiometrics()
         Session.install(tv.start)
     }
 
@@ -88,7 +90,7 @@ class ProcessDeathTest {
         return restored
     }
 
-    /** The restarted app shows the lock screen first; the device's key store unlocks it. */
+    /** The restarted app shows the lock screen first; the device's key store (the patient chose it) unlocks it. */
     private fun ComposeTestRule.unlock() {
         waitForTag("start-device")
         assertTrue(onAllNodesWithTag("viewer-image").fetchSemanticsNodes().isEmpty())

@@ -1,7 +1,9 @@
 // Appointment mode: one study (or one series) on screen and nothing else, as the core's
 // `AppointmentView` says: no navigation while `showNavigation` is false (system back stays
 // here), the core's banner, the hide-my-name switch, the leave button; leaving asks, inline in
-// the bar, for what the core's effect asks (the passphrase here: see Session.appointment). FLAG_SECURE while the model
+// the bar, for what the core's effect asks: the passphrase, or the fingerprint or face prompt
+// (Session.askBeforeDeviceLoad: the Keystore's, with its cipher as the CryptoObject; its outcome
+// goes back as BiometricsDone or BiometricsFailed). FLAG_SECURE while the model
 // says `blockScreenshots`. When the core turns the mode off, the route calls [onEnded].
 package app.scanpass.android.screens.appointment
 
@@ -40,6 +42,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.heading
@@ -48,6 +51,7 @@ import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.input.PasswordVisualTransformation
 import androidx.compose.ui.unit.dp
 import app.scanpass.android.core.Session
+import app.scanpass.android.core.core
 import app.scanpass.android.platform.SecureWindow
 import app.scanpass.android.screens.start.LocalRefreshStart
 import app.scanpass.android.screens.viewer.ViewerRoute
@@ -59,7 +63,8 @@ import kotlinx.coroutines.launch
 @Composable
 fun AppointmentRoute(studyId: String, seriesId: String?, onEnded: () -> Unit) {
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
-    val presenter = remember { AppointmentPresenter { Session.appointment(locale) } }
+    val context = LocalContext.current
+    val presenter = remember { AppointmentPresenter { Session.appointment(context, locale) } }
     val scope = rememberCoroutineScope()
     val refreshStart = LocalRefreshStart.current
     // a boolean, not patient data: to turn the mode on again the same way after process death
@@ -106,9 +111,11 @@ fun AppointmentRoute(studyId: String, seriesId: String?, onEnded: () -> Unit) {
                         onPassphrase = { passphrase = it },
                         onEvent = ::send,
                     )
-                    // no device key store is given to the core (Session.appointment), so it never
-                    // asks this; should it, the passphrase is the answer
-                    is AppointmentEffect.AskBiometrics -> LaunchedEffect(effect) { send(AppointmentEvent.BiometricsFailed) }
+                    // the prompt (off the main thread: it waits for the patient); its outcome to the core
+                    is AppointmentEffect.AskBiometrics -> LaunchedEffect(effect) {
+                        val passed = core { Session.askBeforeDeviceLoad(context) }
+                        send(if (passed) AppointmentEvent.BiometricsDone else AppointmentEvent.BiometricsFailed)
+                    }
                     null -> Unit
                 }
             }

@@ -1,5 +1,5 @@
 // The start and lock screen: draws the core's `StartView` (creating the vault, the lock screen,
-// the device's unlock when the model offers it, the tries left, the wait) and sends back what the
+// the fingerprint or face unlock when the model offers it, the tries left, the wait) and sends back what the
 // patient did. [StartGate] puts it in front of everything else: the rest of the app is composed
 // only while the model says `showLibrary`. The idle events (touches, ticks, going to the
 // background) go to the core, which decides when to lock. The passphrase is never saved state.
@@ -57,6 +57,7 @@ import androidx.lifecycle.compose.LocalLifecycleOwner
 import androidx.lifecycle.compose.currentStateAsState
 import app.scanpass.android.core.Session
 import app.scanpass.android.core.coreDispatcher
+import app.scanpass.android.keystore.deviceBiometrics
 import app.scanpass.ffi.StartEvent
 import app.scanpass.ffi.StartStage
 import app.scanpass.ffi.StartView
@@ -102,6 +103,9 @@ fun StartGate(unlocked: @Composable (lockButton: @Composable () -> Unit) -> Unit
     DisposableEffect(lifecycleOwner, presenter) {
         val observer = LifecycleEventObserver { _, e ->
             if (e == Lifecycle.Event.ON_STOP) scope.launch { presenter.send(StartEvent.Background(now())) }
+            // what the device can do (a fingerprint added or removed meanwhile): the core decides
+            // whether to offer its button
+            if (e == Lifecycle.Event.ON_RESUME) scope.launch { presenter.send(StartEvent.DeviceBiometrics(deviceBiometrics(context))) }
         }
         lifecycleOwner.lifecycle.addObserver(observer)
         onDispose { lifecycleOwner.lifecycle.removeObserver(observer) }

@@ -17,6 +17,7 @@ import app.scanpass.android.PASSPHRASE
 import app.scanpass.android.Samples
 import app.scanpass.android.TestVault
 import app.scanpass.android.assertEveryControlLabelled
+import app.scanpass.android.deviceHasBiometrics
 import app.scanpass.android.core.Session
 import app.scanpass.android.emptyStart
 import app.scanpass.android.textsOf
@@ -38,7 +39,7 @@ import org.robolectric.annotation.GraphicsMode
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
 class StartLockInteractionTest {
     private val tv = lazy { Samples.require(); TestVault("pydicom/CT_small.dcm") }
-    @get:Rule(order = 0) val start = InstallStart { tv.value.lockedStart() }
+    @get:Rule(order = 0) val start = InstallStart { deviceHasBiometrics(); tv.value.lockedStart() }
     @get:Rule(order = 1) val rule = createAndroidComposeRule<MainActivity>()
 
     @After fun closeVault() { if (tv.isInitialized()) tv.value.close() }
@@ -74,7 +75,16 @@ class StartLockInteractionTest {
     }
 
     @Test
-    fun theDeviceKeyStoreUnlocks() {
+    fun withoutThePatientsChoiceThereIsNoDeviceButton() {
+        rule.waitForTag("start-submit")
+        rule.waitForIdle()
+        assertTrue(rule.onAllNodesWithTag("start-device").fetchSemanticsNodes().isEmpty())
+    }
+
+    @Test
+    fun theDeviceKeyStoreUnlocksOnceChosen() {
+        tv.value.chooseDeviceUnlock()
+        // the lock screen's next tick (5 s) brings the core's new view
         rule.waitForTag("start-device")
         rule.onNodeWithTag("start-device").performClick()
         rule.waitForTag("study", 1)
