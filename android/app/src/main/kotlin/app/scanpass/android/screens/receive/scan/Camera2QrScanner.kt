@@ -115,6 +115,8 @@ class Camera2QrScanner(
                     buf.get(plane, 0, n)
                     LumaFrame(plane, image.width, image.height, y.rowStride, rotation)
                 }
+            } catch (e: IllegalStateException) {
+                null // the reader was closed under this frame: the scanner is stopping
             } finally {
                 image.close()
             }
