@@ -31,3 +31,11 @@ receive-error-stopped = Receiving stopped. What arrived is kept; open the link a
 receive-error-other = The images could not be received. Please try again.
 receive-paste = Paste
 receive-no-qr = No QR code could be read in that picture. Try again closer, or paste the link.
+
+# The live QR scanner (the camera's picture, read by itself)
+receive-scanner-title = Scan the QR code
+receive-scanner-hint = Hold the QR code inside the frame. It is read by itself.
+receive-scanner-refused = Scanpass may not use the camera, so it cannot read the QR code. Allow the camera, or close this and paste the link.
+receive-scanner-unavailable = The camera cannot be used right now. Take a photo instead, or close this and paste the link.
+receive-scanner-allow = Allow the camera
+receive-scanner-photo = Take a photo instead

@@ -30,3 +30,11 @@ receive-error-stopped = Réception arrêtée. Ce qui est arrivé est gardé ; ou
 receive-error-other = Les images n'ont pas pu être reçues. Veuillez réessayer.
 receive-paste = Coller
 receive-no-qr = Aucun code QR n'a pu être lu sur cette image. Réessayez de plus près, ou collez le lien.
+
+# Le lecteur de code QR en direct (l'image de l'appareil photo, lue d'elle-même)
+receive-scanner-title = Scanner le code QR
+receive-scanner-hint = Placez le code QR dans le cadre. Il est lu tout seul.
+receive-scanner-refused = Scanpass n'a pas le droit d'utiliser l'appareil photo et ne peut donc pas lire le code QR. Autorisez l'appareil photo, ou fermez et collez le lien.
+receive-scanner-unavailable = L'appareil photo ne peut pas être utilisé pour le moment. Prenez une photo à la place, ou fermez et collez le lien.
+receive-scanner-allow = Autoriser l'appareil photo
+receive-scanner-photo = Prendre une photo à la place

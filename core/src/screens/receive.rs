@@ -88,6 +88,27 @@ pub struct ReceiveView {
     pub no_qr_text: String,
     /// Leaves the screen once the images are received.
     pub done_label: String,
+    /// The words of the live QR scanner the `ScanQr` effect opens.
+    pub scanner: QrScannerWords,
+}
+
+/// The live QR scanner's words (the camera's picture fills the screen; the first QR code read
+/// goes to [`ReceiveEvent::SetLink`], and this screen says whether it is a Scanpass link).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrScannerWords {
+    pub title: String,
+    /// Under the picture while it looks for a code.
+    pub hint: String,
+    /// The camera permission was refused: what the patient can do instead.
+    pub camera_refused: String,
+    /// The permission is there but the live camera cannot be opened (none, or in use).
+    pub camera_unavailable: String,
+    /// Asks for the camera again.
+    pub allow_label: String,
+    /// The system camera's single picture instead of the live scan.
+    pub photo_label: String,
+    /// Leaves the scanner, back to the link field.
+    pub close_label: String,
 }
 
 /// Receives each new view while a share downloads, on the receiving thread.
@@ -364,6 +385,15 @@ impl ReceiveScreen {
             paste_label: self.t("receive-paste"),
             no_qr_text: self.t("receive-no-qr"),
             done_label: self.t("common-done"),
+            scanner: QrScannerWords {
+                title: self.t("receive-scanner-title"),
+                hint: self.t("receive-scanner-hint"),
+                camera_refused: self.t("receive-scanner-refused"),
+                camera_unavailable: self.t("receive-scanner-unavailable"),
+                allow_label: self.t("receive-scanner-allow"),
+                photo_label: self.t("receive-scanner-photo"),
+                close_label: self.t("common-close"),
+            },
         }
     }
 }
@@ -417,5 +447,76 @@ mod tests {
         assert_eq!(v.paste_label, "Coller");
         assert_eq!(v.done_label, "Terminé");
         assert!(v.no_qr_text.starts_with("Aucun code QR"));
+    }
+
+    #[test]
+    fn the_scanners_words_come_from_the_core_in_both_languages() {
+        let dir = temp_dir("screen-receive-scanner");
+        let keys = PassphraseKeyStore::new(&dir, "pw").with_cost(1024, 1);
+        let vault = Arc::new(Vault::create(&dir, &keys).unwrap());
+        let en = ReceiveScreen::new(vault.clone(), Language::En)
+            .view()
+            .scanner;
+        assert_eq!(en.title, "Scan the QR code");
+        assert_eq!(en.close_label, "Close");
+        assert!(
+            en.camera_refused.contains("camera"),
+            "{}",
+            en.camera_refused
+        );
+        assert!(
+            en.camera_refused.contains("paste the link"),
+            "{}",
+            en.camera_refused
+        );
+        let fr = ReceiveScreen::new(vault, Language::Fr).view().scanner;
+        assert_eq!(fr.title, "Scanner le code QR");
+        assert_eq!(fr.close_label, "Fermer");
+        assert!(
+            fr.camera_refused.contains("appareil photo"),
+            "{}",
+            fr.camera_refused
+        );
+        // every word is there in both languages, and none is the English one in French
+        let (e, f) = (
+            [
+                &en.title,
+                &en.hint,
+                &en.camera_refused,
+                &en.camera_unavailable,
+                &en.allow_label,
+                &en.photo_label,
+            ],
+            [
+                &fr.title,
+                &fr.hint,
+                &fr.camera_refused,
+                &fr.camera_unavailable,
+                &fr.allow_label,
+                &fr.photo_label,
+            ],
+        );
+        for (a, b) in e.iter().zip(f.iter()) {
+            assert!(!a.is_empty() && !b.is_empty());
+            assert_ne!(a, b);
+        }
+    }
+
+    #[test]
+    fn a_scanned_text_that_is_not_a_scanpass_link_is_refused_with_the_cores_sentence() {
+        let dir = temp_dir("screen-receive-scanned-other");
+        let keys = PassphraseKeyStore::new(&dir, "pw").with_cost(1024, 1);
+        let vault = Arc::new(Vault::create(&dir, &keys).unwrap());
+        let s = ReceiveScreen::new(vault, Language::En);
+        // what a scanner reads off a restaurant's menu or a Wi-Fi sticker
+        for text in ["https://example.org/menu", "WIFI:S:home;T:WPA;P:secret;;"] {
+            let v = s.handle(ReceiveEvent::SetLink(text.into())).unwrap();
+            assert_eq!(v.link, text);
+            assert_eq!(
+                v.link_error.as_deref(),
+                Some("This is not a Scanpass link, or it was cut when copied. Copy the whole link again.")
+            );
+            assert!(!v.can_open);
+        }
     }
 }

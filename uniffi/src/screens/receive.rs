@@ -73,6 +73,23 @@ pub struct ReceiveScreenView {
     pub paste_label: String,
     pub no_qr_text: String,
     pub done_label: String,
+    /// The live QR scanner's words.
+    pub scanner: QrScannerWords,
+}
+
+/// The live QR scanner's words (core `QrScannerWords`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct QrScannerWords {
+    pub title: String,
+    pub hint: String,
+    /// The camera permission was refused: what the patient can do instead.
+    pub camera_refused: String,
+    /// The permission is there but the live camera cannot be opened.
+    pub camera_unavailable: String,
+    pub allow_label: String,
+    /// The system camera's single picture instead of the live scan.
+    pub photo_label: String,
+    pub close_label: String,
 }
 
 /// Gets each new view while a share downloads, on the receiving thread. What it throws is
@@ -128,6 +145,15 @@ impl From<core::ReceiveView> for ReceiveScreenView {
             paste_label: v.paste_label,
             no_qr_text: v.no_qr_text,
             done_label: v.done_label,
+            scanner: QrScannerWords {
+                title: v.scanner.title,
+                hint: v.scanner.hint,
+                camera_refused: v.scanner.camera_refused,
+                camera_unavailable: v.scanner.camera_unavailable,
+                allow_label: v.scanner.allow_label,
+                photo_label: v.scanner.photo_label,
+                close_label: v.scanner.close_label,
+            },
         }
     }
 }

@@ -1,9 +1,10 @@
 // The receive screen: a shared link pasted, typed, scanned from a QR code or brought by an
 // incoming VIEW intent; the core's passcode prompt (with the attempts left), progress and result.
 //
-// Scanning: the core's effect ScanQr. Here it takes one picture with the system camera
-// (ActivityResultContracts.TakePicturePreview) and decodes it with ZXing (QrCode.decode, the same
-// function a live CameraX frame analyser would call; CameraX is not a dependency yet).
+// Scanning: the core's effect ScanQr opens the live scanner (scan/QrScanScreen: the camera's
+// frames read by ZXing until one holds a QR code); its text goes to the core as SetLink, and the
+// core says whether it is a Scanpass link. Where no camera opens, the scanner offers one picture
+// from the system camera (ActivityResultContracts.TakePicturePreview) decoded by QrCode.decode.
 package app.scanpass.android.screens.receive
 
 import android.graphics.Bitmap
@@ -26,6 +27,7 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
@@ -37,6 +39,7 @@ import app.scanpass.android.core.Session
 import app.scanpass.android.design.ProblemText
 import app.scanpass.android.design.ScreenFrame
 import app.scanpass.android.design.textSlot
+import app.scanpass.android.screens.receive.scan.QrScanRoute
 import app.scanpass.android.screens.share.QrCode
 import app.scanpass.ffi.ReceiveScreenEvent
 import app.scanpass.ffi.ReceiveScreenView
@@ -59,6 +62,18 @@ fun ReceiveRoute(onBack: () -> Unit) {
         }
     }
     var passcode by remember { mutableStateOf("") }
+    // the scanner is open (kept across a rotation: a flag, nothing the patient typed)
+    var scanning by rememberSaveable { mutableStateOf(false) }
+    val view = presenter.view
+    if (scanning && view != null) {
+        QrScanRoute(
+            words = view.scanner,
+            onText = { text -> scanning = false; scope.launch { presenter.setLink(text) } },
+            onPhoto = { scanning = false; camera.launch(null) },
+            onClose = { scanning = false },
+        )
+        return
+    }
     ReceiveContent(
         view = presenter.view,
         link = presenter.link,
@@ -66,7 +81,7 @@ fun ReceiveRoute(onBack: () -> Unit) {
         problem = presenter.problem,
         onLink = { scope.launch { presenter.setLink(it) } },
         onPasscode = { passcode = it },
-        onScan = { camera.launch(null) },
+        onScan = { scanning = true },
         onOpen = { scope.launch { presenter.receive(passcode) } },
         onCancel = presenter::cancel,
         onDismiss = { passcode = ""; scope.launch { presenter.send(ReceiveScreenEvent.Dismiss) } },

@@ -24,6 +24,7 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
@@ -46,14 +47,25 @@ import app.scanpass.ffi.WizardField
 import app.scanpass.ffi.WizardView
 import kotlinx.coroutines.launch
 
+/**
+ * The wizard on [requestId] (a draft resumed), or a new request. Process death: the core stores
+ * the draft in the vault (encrypted, with every answer and the step) on its first change and
+ * after each one, and names it in the view (`requestId`); that id alone goes into the saved state
+ * (never an answer: they may be the patient's name, birth date, address), so after the system
+ * kills the process the wizard resumes the draft from the vault where it stopped.
+ */
 @Composable
 fun WizardRoute(requestId: String?, onBack: () -> Unit) {
     val context = LocalContext.current
     val locale = LocalConfiguration.current.locales[0].toLanguageTag()
-    val presenter = remember(locale, requestId) { WizardPresenter({ Session.vault() }, locale, requestId) }
+    var draftId by rememberSaveable(requestId) { mutableStateOf(requestId) }
+    // made once per entry: the draft id arriving later does not make a new one
+    val presenter = remember(locale, requestId) { WizardPresenter({ Session.vault() }, locale, draftId) }
     DisposableEffect(presenter) { onDispose { presenter.close() } }
     val scope = rememberCoroutineScope()
     LaunchedEffect(presenter) { presenter.start() }
+    val stored = presenter.view?.requestId
+    LaunchedEffect(stored) { if (stored != null) draftId = stored }
     val save = rememberLauncherForActivityResult(ActivityResultContracts.CreateDocument("application/pdf")) { uri ->
         if (uri != null) scope.launch {
             val bytes = presenter.letter() ?: return@launch
