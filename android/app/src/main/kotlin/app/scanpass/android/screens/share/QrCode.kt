@@ -11,6 +11,7 @@ import com.google.zxing.NotFoundException
 import com.google.zxing.RGBLuminanceSource
 import com.google.zxing.ChecksumException
 import com.google.zxing.FormatException
+import com.google.zxing.LuminanceSource
 import com.google.zxing.common.HybridBinarizer
 import com.google.zxing.qrcode.QRCodeReader
 import com.google.zxing.qrcode.QRCodeWriter
@@ -40,18 +41,27 @@ object QrCode {
         return decode(px, w, h)
     }
 
-    /** The same over ARGB pixels (what a camera frame analyser converts to). */
-    fun decode(argb: IntArray, width: Int, height: Int): String? {
-        val src = RGBLuminanceSource(width, height, argb)
-        val hints = mapOf(DecodeHintType.TRY_HARDER to true, DecodeHintType.POSSIBLE_FORMATS to listOf(BarcodeFormat.QR_CODE))
-        return try {
-            QRCodeReader().decode(BinaryBitmap(HybridBinarizer(src)), hints).text
-        } catch (e: NotFoundException) {
-            null
-        } catch (e: ChecksumException) {
-            null
-        } catch (e: FormatException) {
-            null
-        }
+    /** The same over ARGB pixels. */
+    fun decode(argb: IntArray, width: Int, height: Int): String? =
+        read(QRCodeReader(), RGBLuminanceSource(width, height, argb), HINTS)
+
+    /** What the decoders ask of ZXing: QR codes only, looked for hard, UTF-8 text. */
+    val HINTS: Map<DecodeHintType, Any> = mapOf(
+        DecodeHintType.TRY_HARDER to true,
+        DecodeHintType.POSSIBLE_FORMATS to listOf(BarcodeFormat.QR_CODE),
+        DecodeHintType.CHARACTER_SET to "UTF-8",
+    )
+
+    /** The text [reader] finds in [source], or null when no QR code reads (never throws on what it sees). */
+    fun read(reader: QRCodeReader, source: LuminanceSource, hints: Map<DecodeHintType, Any> = HINTS): String? = try {
+        reader.decode(BinaryBitmap(HybridBinarizer(source)), hints).text
+    } catch (e: NotFoundException) {
+        null
+    } catch (e: ChecksumException) {
+        null
+    } catch (e: FormatException) {
+        null
+    } finally {
+        reader.reset()
     }
 }

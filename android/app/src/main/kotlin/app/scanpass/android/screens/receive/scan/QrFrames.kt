@@ -13,16 +13,10 @@
 // it is a Scanpass link (a Wi-Fi sticker's QR code gets the core's "not a Scanpass link").
 package app.scanpass.android.screens.receive.scan
 
-import com.google.zxing.BarcodeFormat
-import com.google.zxing.BinaryBitmap
-import com.google.zxing.ChecksumException
-import com.google.zxing.DecodeHintType
-import com.google.zxing.FormatException
 import com.google.zxing.InvertedLuminanceSource
 import com.google.zxing.LuminanceSource
-import com.google.zxing.NotFoundException
 import com.google.zxing.PlanarYUVLuminanceSource
-import com.google.zxing.common.HybridBinarizer
+import app.scanpass.android.screens.share.QrCode
 import com.google.zxing.qrcode.QRCodeReader
 import java.util.concurrent.atomic.AtomicBoolean
 
@@ -49,11 +43,6 @@ class LumaFrame(
 /** The decoder, one per analysing thread (ZXing's reader keeps no state between calls, but is not shared). */
 class QrFrameDecoder {
     private val reader = QRCodeReader()
-    private val hints = mapOf(
-        DecodeHintType.TRY_HARDER to true,
-        DecodeHintType.POSSIBLE_FORMATS to listOf(BarcodeFormat.QR_CODE),
-        DecodeHintType.CHARACTER_SET to "UTF-8",
-    )
 
     /** The text of a QR code in [frame] (dark on light, or light on dark), or null. Never throws on what it sees. */
     fun decode(frame: LumaFrame): String? {
@@ -64,17 +53,7 @@ class QrFrameDecoder {
         return read(source) ?: read(InvertedLuminanceSource(source))
     }
 
-    private fun read(source: LuminanceSource): String? = try {
-        reader.decode(BinaryBitmap(HybridBinarizer(source)), hints).text
-    } catch (e: NotFoundException) {
-        null
-    } catch (e: ChecksumException) {
-        null
-    } catch (e: FormatException) {
-        null
-    } finally {
-        reader.reset()
-    }
+    private fun read(source: LuminanceSource): String? = QrCode.read(reader, source)
 }
 
 /**
