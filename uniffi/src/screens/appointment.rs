@@ -148,11 +148,11 @@ impl AppointmentMode {
     }
 
     /// The device's language is now `locale` (a language change keeps an Android process and
-    /// this model): the next views speak it. Quick, but waits for a `handle` in progress.
-    pub fn set_locale(&self, locale: String) -> AppointmentView {
+    /// this model): the next views speak it. Quick (no view is built), but waits for a `handle`
+    /// in progress.
+    pub fn set_locale(&self, locale: String) {
         let mut mode = self.0.lock().unwrap_or_else(|p| p.into_inner());
         mode.set_language(Language::from_locale(&locale));
-        mode.view().into()
     }
 
     /// Whether an incoming share link may open now: false while the mode is on (the shell keeps

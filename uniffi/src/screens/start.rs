@@ -154,11 +154,11 @@ impl StartScreen {
     }
 
     /// The device's language is now `locale` (a language change keeps an Android process and
-    /// this model): the next views speak it, unless the settings chose another. Quick.
-    pub fn set_locale(&self, locale: String) -> StartView {
+    /// this model): the next views speak it, unless the settings chose another. Quick (no view
+    /// is built: the shell calls it before each use of the model).
+    pub fn set_locale(&self, locale: String) {
         let mut screen = self.0.lock().unwrap_or_else(|p| p.into_inner());
         screen.set_device_language(Language::from_locale(&locale));
-        screen.view().into()
     }
 
     /// The vault, once there is one (locked or not): for the other screens.
